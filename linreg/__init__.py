@@ -1,0 +1,68 @@
+"""linreg: linear regression by gradient descent, from scratch in NumPy.
+
+Layers (one way): model -> optimizers/schedules -> training -> analysis/surface.  This package
+never imports streamlit or plotly; ``LinearRegressionGD`` imports scikit-learn on first use.
+"""
+
+from .analysis import Analysis, analyse, analyse_data
+from .csvdata import Table, parse_csv, table_to_dataset
+from .datasets import Dataset, Standardizer, as_dataset, cortical_thickness, synthetic_linear
+from .model import (
+    LOSS_SCALE,
+    Quadratic,
+    closed_form_theta,
+    design_matrix,
+    gradient,
+    hessian,
+    loss_value,
+    predict,
+    quadratic,
+)
+from .optimizers import HYPERPARAMETERS, OPTIMIZERS, Optimizer, make_optimizer
+from .schedules import SCHEDULES, epoch_learning_rates
+from .surface import Surface, level_ellipse, loss_surface
+from .training import DIVERGENCE_FACTOR, Trajectory, train
+
+__all__ = [
+    "DIVERGENCE_FACTOR",
+    "HYPERPARAMETERS",
+    "LOSS_SCALE",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "Analysis",
+    "Dataset",
+    "LinearRegressionGD",
+    "Optimizer",
+    "Quadratic",
+    "Standardizer",
+    "Surface",
+    "Table",
+    "Trajectory",
+    "analyse",
+    "analyse_data",
+    "as_dataset",
+    "closed_form_theta",
+    "cortical_thickness",
+    "design_matrix",
+    "epoch_learning_rates",
+    "gradient",
+    "hessian",
+    "level_ellipse",
+    "loss_surface",
+    "loss_value",
+    "make_optimizer",
+    "parse_csv",
+    "predict",
+    "quadratic",
+    "synthetic_linear",
+    "table_to_dataset",
+    "train",
+]
+
+
+def __getattr__(name: str):
+    if name == "LinearRegressionGD":  # scikit-learn is optional: import it only when asked for
+        from .estimator import LinearRegressionGD
+
+        return LinearRegressionGD
+    raise AttributeError(f"module 'linreg' has no attribute {name!r}")

@@ -1,0 +1,113 @@
+"""What the Hessian says about gradient descent on this data (exact: the loss is a quadratic).
+
+With H's eigenvalues lambda_min <= ... <= lambda_max = L and kappa = L / lambda_min:
+* GD converges iff 0 < lr * lambda_i < 2 for all i, i.e. lr < 2 / L.
+* Best constant step 2 / (lambda_min + L), rate (kappa - 1) / (kappa + 1).
+* One-step ("Goldilocks") step along the steepest axis 1 / L; between 1/L and 2/L it oscillates.
+* Heavy ball (v <- mu v + g, theta <- theta - lr v): stable iff lr * lambda < 2 + 2 mu;
+  optimal lr = (2 / (sqrt(lambda_min) + sqrt(L)))^2, mu = ((sqrt(L) - sqrt(lambda_min)) /
+  (sqrt(L) + sqrt(lambda_min)))^2, rate (sqrt(kappa) - 1) / (sqrt(kappa) + 1)  (Goh, Distill 2017).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Quadratic, quadratic
+
+#: Eigenvalues below this fraction of L count as zero (a constant or duplicated feature).
+SINGULAR_RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Analysis:
+    theta_star: np.ndarray
+    loss_star: float
+    hessian: np.ndarray
+    eigenvalues: np.ndarray  # ascending
+    eigenvectors: np.ndarray  # columns, matching eigenvalues
+
+    @property
+    def L(self) -> float:
+        return float(self.eigenvalues[-1])
+
+    @property
+    def lambda_min(self) -> float:
+        return float(self.eigenvalues[0])
+
+    @property
+    def kappa(self) -> float:
+        """L / lambda_min; infinite when the Hessian is singular."""
+        if self.lambda_min <= SINGULAR_RTOL * self.L:
+            return float("inf")
+        return self.L / self.lambda_min
+
+    @property
+    def gd_limit(self) -> float:
+        """2 / L: plain GD diverges above it."""
+        return 2.0 / self.L
+
+    @property
+    def one_step_lr(self) -> float:
+        """1 / L: reaches the minimum along the steepest axis in one step."""
+        return 1.0 / self.L
+
+    @property
+    def best_lr(self) -> float:
+        """2 / (lambda_min + L): the constant step with the fastest worst-case rate."""
+        return 2.0 / (max(self.lambda_min, 0.0) + self.L)
+
+    def momentum_limit(self, momentum: float) -> float:
+        """(2 + 2 mu) / L: heavy-ball momentum diverges above it."""
+        return (2.0 + 2.0 * momentum) / self.L
+
+    @property
+    def optimal_momentum(self) -> tuple[float, float]:
+        """(lr, mu) of the fastest heavy ball."""
+        sl, sL = np.sqrt(max(self.lambda_min, 0.0)), np.sqrt(self.L)
+        return float((2.0 / (sl + sL)) ** 2), float(((sL - sl) / (sL + sl)) ** 2)
+
+    def gd_rate(self, learning_rate) -> np.ndarray:
+        """Per-step contraction of the error: max_i |1 - lr lambda_i| (< 1 converges)."""
+        lr = np.asarray(learning_rate, dtype=float)[..., None]
+        return np.max(np.abs(1.0 - lr * self.eigenvalues), axis=-1)
+
+    def momentum_rate(self, learning_rate, momentum) -> np.ndarray:
+        """Spectral radius of heavy ball per step: max_i max|z| with z^2 - (1 + mu - lr lambda_i) z + mu = 0."""
+        lr = np.asarray(learning_rate, dtype=float)[..., None]
+        mu = np.asarray(momentum, dtype=float)[..., None]
+        trace = 1.0 + mu - lr * self.eigenvalues
+        root = np.sqrt(trace**2 - 4.0 * mu + 0j)
+        radius = np.maximum(np.abs(trace + root), np.abs(trace - root)) / 2.0
+        return np.max(radius, axis=-1)
+
+    def zone(self, learning_rate: float, momentum: float = 0.0) -> str:
+        """slow / good / oscillating / diverging for GD (or heavy ball with momentum > 0)."""
+        limit = self.momentum_limit(momentum) if momentum else self.gd_limit
+        if learning_rate >= limit:
+            return "diverging"
+        if momentum:
+            best_lr, _ = self.optimal_momentum
+            return "slow" if learning_rate < 0.5 * best_lr else ("good" if learning_rate <= 0.75 * limit else "oscillating")
+        if learning_rate > self.one_step_lr * 1.0000001 and learning_rate > self.best_lr:
+            return "oscillating"
+        return "slow" if learning_rate < 0.5 * self.best_lr else "good"
+
+
+def analyse(q: Quadratic) -> Analysis:
+    """Eigen-decomposition of the (constant) Hessian of a loss."""
+    eigenvalues, eigenvectors = np.linalg.eigh(q.hessian)
+    return Analysis(
+        theta_star=q.theta_ref,
+        loss_star=q.loss_ref,
+        hessian=q.hessian,
+        eigenvalues=eigenvalues,
+        eigenvectors=eigenvectors,
+    )
+
+
+def analyse_data(X, y, loss: str = "mse", alpha: float = 0.0) -> Analysis:
+    """analyse(quadratic(X, y, loss, alpha))."""
+    return analyse(quadratic(X, y, loss, alpha))

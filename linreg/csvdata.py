@@ -1,0 +1,139 @@
+"""CSV loading that checks the bytes, not the file name (stdlib csv: no pandas in the core)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .datasets import Dataset, as_dataset
+
+MAX_ROWS = 1_000_000
+MIN_ROWS = 3
+DELIMITERS = ",;\t|"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Parsed CSV: every column as floats (NaN where a cell does not parse), plus notes for the user."""
+
+    columns: tuple[str, ...]
+    values: dict[str, np.ndarray]
+    numeric_columns: tuple[str, ...]  # columns where most non-empty cells parse as numbers
+    delimiter: str
+    has_header: bool
+    notes: tuple[str, ...]
+
+    @property
+    def n_rows(self) -> int:
+        return len(next(iter(self.values.values()))) if self.values else 0
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM; anything else is refused with a message that says how to fix it."""
+    if b"\x00" in data[:4096]:
+        raise ValueError("this file is binary, not a CSV text file (is it an Excel .xlsx?): export it as CSV UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"this file is not UTF-8 text (byte {exc.start} is invalid): save it as 'CSV UTF-8' and upload again"
+        ) from None
+
+
+def _parse_number(cell: str, decimal_comma: bool) -> float:
+    cell = cell.strip()
+    if decimal_comma:
+        cell = cell.replace(",", ".")
+    try:
+        return float(cell)
+    except ValueError:
+        return math.nan
+
+
+def _sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: sample.split("\n", 1)[0].count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _unique_names(names: list[str]) -> tuple[list[str], list[str]]:
+    seen: dict[str, int] = {}
+    out, notes = [], []
+    for k, raw in enumerate(names):
+        name = raw.strip() or f"column {k + 1}"
+        if name in seen:
+            seen[name] += 1
+            new = f"{name} ({seen[name]})"
+            notes.append(f"duplicate column name {name!r} renamed to {new!r}")
+            name = new
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out, notes
+
+
+def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
+    """Parse CSV bytes: detect delimiter (, ; tab |) and header; cap rows at ``max_rows``."""
+    text = decode(data) if isinstance(data, (bytes, bytearray)) else data
+    if not text.strip():
+        raise ValueError("the file is empty: it needs a header line and at least 3 rows of numbers")
+    delimiter = _sniff_delimiter(text[:65536])
+    decimal_comma = delimiter == ";"
+    rows, notes = [], []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if not any(c.strip() for c in row):
+                continue
+            if len(rows) > max_rows:
+                notes.append(f"only the first {max_rows:,} rows were read")
+                break
+            rows.append(row)
+    except csv.Error as exc:
+        raise ValueError(f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
+    width = max(len(r) for r in rows)
+    first_numeric = [not math.isnan(_parse_number(c, decimal_comma)) for c in rows[0]]
+    has_header = not all(first_numeric) or len(rows) == 1
+    names, name_notes = _unique_names(rows[0] + [""] * (width - len(rows[0])) if has_header else [""] * width)
+    body = rows[1:] if has_header else rows
+    if len(rows) > max_rows:
+        body = body[:max_rows]
+    cells = {name: [r[k] if k < len(r) else "" for r in body] for k, name in enumerate(names)}
+    values = {name: np.array([_parse_number(c, decimal_comma) for c in col]) for name, col in cells.items()}
+    numeric = tuple(name for name in names if _mostly_numeric(values[name], cells[name]))
+    return Table(tuple(names), values, numeric, delimiter, has_header, tuple(notes + name_notes))
+
+
+def _mostly_numeric(parsed: np.ndarray, cells: list[str]) -> bool:
+    filled = sum(1 for c in cells if c.strip())
+    return filled > 0 and np.sum(~np.isnan(parsed)) >= 0.5 * filled
+
+
+def table_to_dataset(table: Table, x_columns: list[str], y_column: str, title: str = "Uploaded CSV") -> tuple[Dataset, str | None]:
+    """Select feature and target columns, drop rows with missing or non-finite values.
+
+    Returns the dataset and a note such as "dropped 3 of 120 rows with missing values" (or None).
+    """
+    if not x_columns:
+        raise ValueError("choose at least one feature column")
+    for col in [*x_columns, y_column]:
+        if col not in table.values:
+            raise ValueError(f"column {col!r} is not in the file; its columns are {list(table.columns)}")
+        if col not in table.numeric_columns:
+            raise ValueError(f"column {col!r} is not numeric: choose one of {list(table.numeric_columns)}")
+    if y_column in x_columns:
+        raise ValueError(f"column {y_column!r} cannot be both a feature and the target")
+    X = np.column_stack([table.values[c] for c in x_columns])
+    y = table.values[y_column]
+    keep = np.all(np.isfinite(X), axis=1) & np.isfinite(y)
+    n, kept = len(y), int(keep.sum())
+    if kept < MIN_ROWS:
+        raise ValueError(f"only {kept} of {n} rows have numbers in every chosen column: at least {MIN_ROWS} are needed")
+    note = f"dropped {n - kept} of {n} rows with missing values" if kept < n else None
+    return as_dataset(X[keep], y[keep], x_columns, y_column, title), note

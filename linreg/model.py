@@ -1,0 +1,180 @@
+"""Linear model, loss and gradient: the one place where theta = [w..., b] is laid out.
+
+Conventions
+-----------
+* ``X`` has shape (n_samples, n_features); ``A = [X, 1]`` is the design matrix.
+* ``theta = [w_1, ..., w_d, b]``: the bias is the *last* parameter.
+* ``loss="mse"``:      J = (1/n)  sum r_i^2 + alpha ||w||^2   (seed 001, scikit-learn, torch)
+* ``loss="half_mse"``: J = (1/2n) sum r_i^2 + alpha ||w||^2   (seed 000)
+  with residuals r = A theta - y.  The bias is never penalised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import check_Xy
+
+#: J = LOSS_SCALE[loss] / n * ||r||^2 (+ L2); the half convention doubles every stable rate.
+LOSS_SCALE = {"mse": 1.0, "half_mse": 0.5}
+LOSS_LABEL = {"mse": "MSE = (1/n) Σ r²", "half_mse": "½MSE = (1/2n) Σ r²"}
+
+
+def check_loss(loss: str) -> float:
+    """Return the scale s of a loss convention, or raise a ValueError naming the choices."""
+    if loss not in LOSS_SCALE:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSS_SCALE)}")
+    return LOSS_SCALE[loss]
+
+
+def design_matrix(X: np.ndarray) -> np.ndarray:
+    """A = [X, 1], shape (n, d + 1)."""
+    X = np.asarray(X, dtype=float)
+    return np.hstack([X, np.ones((X.shape[0], 1))])
+
+
+def split_theta(theta: np.ndarray) -> tuple[np.ndarray, float]:
+    """theta = [w..., b] -> (w, b)."""
+    theta = np.asarray(theta, dtype=float)
+    return theta[..., :-1], theta[..., -1]
+
+
+def join_theta(w, b) -> np.ndarray:
+    """(w, b) -> theta = [w..., b]."""
+    return np.append(np.atleast_1d(np.asarray(w, dtype=float)), float(b))
+
+
+def predict(X: np.ndarray, w, b) -> np.ndarray:
+    """y_hat = X w + b."""
+    return np.asarray(X, dtype=float) @ np.atleast_1d(np.asarray(w, dtype=float)) + b
+
+
+def penalty_mask(n_params: int) -> np.ndarray:
+    """D = diag(1, ..., 1, 0): which parameters the L2 term penalises (all weights, not b)."""
+    mask = np.ones(n_params)
+    mask[-1] = 0.0
+    return mask
+
+
+def loss_value(A: np.ndarray, y: np.ndarray, theta: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> float:
+    """J(theta) = s/n ||A theta - y||^2 + alpha ||w||^2, with s = 1 (mse) or 1/2 (half_mse)."""
+    s = check_loss(loss)
+    r = A @ theta - y
+    return float(s / len(y) * (r @ r) + alpha * np.sum(theta[:-1] ** 2))
+
+
+def gradient(A: np.ndarray, y: np.ndarray, theta: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> np.ndarray:
+    """grad J = 2s/n A^T (A theta - y) + 2 alpha D theta  (= (2/n) A^T r for mse, (1/n) A^T r for half)."""
+    s = check_loss(loss)
+    r = A @ theta - y
+    return 2.0 * s / len(y) * (A.T @ r) + 2.0 * alpha * penalty_mask(len(theta)) * theta
+
+
+def hessian(A: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> np.ndarray:
+    """H = 2s/n A^T A + 2 alpha D: constant, since J is an exact quadratic."""
+    H, _ = batch_gradient_terms(A, np.zeros(A.shape[0]), A.shape[0], loss, alpha)
+    return H[0]
+
+
+def batch_gradient_terms(
+    A: np.ndarray, y: np.ndarray, batch_size: int, loss: str = "mse", alpha: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-batch terms of the gradient, grad J_B(theta) = H_B theta - c_B, for consecutive batches.
+
+    H_B = 2s/|B| A_B^T A_B + 2 alpha D,   c_B = 2s/|B| A_B^T y_B,
+    for the batches rows [0, bs), [bs, 2 bs), ... of A (the last one may be smaller).
+    Returns H of shape (n_batches, p, p) and c of shape (n_batches, p).
+    """
+    s = check_loss(loss)
+    n, p = A.shape
+    n_full = n // batch_size
+    Af = A[: n_full * batch_size].reshape(n_full, batch_size, p)
+    yf = y[: n_full * batch_size].reshape(n_full, batch_size, 1)
+    if batch_size == 1:
+        AtA, Aty = Af[:, 0, :, None] * Af[:, 0, None, :], Af[:, 0] * yf[:, 0]
+    elif batch_size <= 8:  # batched matmul of tiny matrices is slow: sum outer products instead
+        AtA = (Af[:, :, :, None] * Af[:, :, None, :]).sum(axis=1)
+        Aty = (Af * yf).sum(axis=1)
+    else:
+        AtA = np.matmul(Af.transpose(0, 2, 1), Af)
+        Aty = np.matmul(Af.transpose(0, 2, 1), yf)[:, :, 0]
+    sizes = np.full(n_full, float(batch_size))
+    if n_full * batch_size < n:
+        Ar, yr = A[n_full * batch_size :], y[n_full * batch_size :]
+        AtA = np.concatenate([AtA, (Ar.T @ Ar)[None]])
+        Aty = np.concatenate([Aty, (Ar.T @ yr)[None]])
+        sizes = np.append(sizes, len(yr))
+    scale = 2.0 * s / sizes
+    H = scale[:, None, None] * AtA + 2.0 * alpha * np.diag(penalty_mask(p))
+    return H, scale[:, None] * Aty
+
+
+@dataclass(frozen=True)
+class Quadratic:
+    """The loss as an exact quadratic around a reference point theta_ref (the optimum).
+
+    J(theta) = J_ref + g_ref . d + 1/2 d^T H d,   grad J(theta) = g_ref + H d,   d = theta - theta_ref.
+
+    Built once from the data (O(n d^2)); every evaluation afterwards costs O(d^2) whatever n is.
+    Expanding around the optimum keeps the loss accurate even when it is tiny (no cancellation).
+    """
+
+    theta_ref: np.ndarray
+    loss_ref: float
+    grad_ref: np.ndarray
+    hessian: np.ndarray
+    n_samples: int
+    loss: str
+    alpha: float
+
+    def loss_at(self, thetas: np.ndarray) -> np.ndarray:
+        """J at each row of ``thetas`` (shape (..., p)); overflow gives inf, silently."""
+        with np.errstate(all="ignore"):
+            d = np.asarray(thetas, dtype=float) - self.theta_ref
+            quad = np.einsum("...i,ij,...j->...", d, self.hessian, d)
+            return self.loss_ref + d @ self.grad_ref + 0.5 * quad
+
+    def gradient_at(self, thetas: np.ndarray) -> np.ndarray:
+        """grad J at each row of ``thetas`` (shape (..., p))."""
+        with np.errstate(all="ignore"):
+            d = np.asarray(thetas, dtype=float) - self.theta_ref
+            return self.grad_ref + d @ self.hessian.T
+
+    @property
+    def linear_term(self) -> np.ndarray:
+        """c in grad J(theta) = H theta - c (the form the training loop uses)."""
+        return self.hessian @ self.theta_ref - self.grad_ref
+
+
+def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> Quadratic:
+    """Sufficient statistics of the loss, expanded around the closed-form optimum."""
+    X, y = check_Xy(X, y)
+    A = design_matrix(X)
+    theta_star = closed_form_theta(A, y, loss, alpha)
+    return Quadratic(
+        theta_ref=theta_star,
+        loss_ref=loss_value(A, y, theta_star, loss, alpha),
+        grad_ref=gradient(A, y, theta_star, loss, alpha),
+        hessian=hessian(A, loss, alpha),
+        n_samples=len(y),
+        loss=loss,
+        alpha=float(alpha),
+    )
+
+
+def closed_form_theta(A: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> np.ndarray:
+    """Normal equations (A^T A + (n alpha / s) D) theta = A^T y, solved by least squares.
+
+    Ridge is solved as the augmented system [A; sqrt(n alpha / s) D] theta = [y; 0], so a constant
+    feature (singular A^T A) still gives the minimum-norm solution instead of an error.
+    """
+    s = check_loss(loss)
+    p = A.shape[1]
+    if alpha > 0:
+        ridge = np.sqrt(A.shape[0] * alpha / s) * np.diag(penalty_mask(p))
+        A = np.vstack([A, ridge])
+        y = np.concatenate([y, np.zeros(p)])
+    theta, *_ = np.linalg.lstsq(A, y, rcond=None)
+    return theta

@@ -1,0 +1,66 @@
+"""The loss over a grid of two parameters, from the sufficient statistics (cost independent of n)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Quadratic
+
+
+@dataclass(frozen=True)
+class Surface:
+    """z[i][j] is the loss at (x[j], y[i]): Plotly's contour orientation."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    params: tuple[int, int]
+
+
+def loss_surface(
+    q: Quadratic,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    resolution: int = 100,
+    params: tuple[int, int] | None = None,
+    fixed: np.ndarray | None = None,
+) -> Surface:
+    """J over a resolution x resolution grid of parameters ``params`` = (i, j) (default (w_1, b)).
+
+    The other parameters are held at ``fixed`` (default: the optimum).
+    """
+    p = len(q.theta_ref)
+    i, j = params if params is not None else (0, p - 1)
+    if i == j or not (0 <= i < p and 0 <= j < p):
+        raise ValueError(f"params must be two different indices in 0..{p - 1}, got {(i, j)}")
+    base = q.theta_ref.copy() if fixed is None else np.asarray(fixed, dtype=float).copy()
+    xs = np.linspace(*x_range, resolution)
+    ys = np.linspace(*y_range, resolution)
+    grid = np.broadcast_to(base, (resolution, resolution, p)).copy()
+    grid[:, :, i] = xs[None, :]
+    grid[:, :, j] = ys[:, None]
+    return Surface(x=xs, y=ys, z=q.loss_at(grid), params=(i, j))
+
+
+def level_ellipse(
+    q: Quadratic, level: float, params: tuple[int, int] | None = None, n_points: int = 120
+) -> np.ndarray | None:
+    """Points (n_points, 2) of the level set J = level in the plane of ``params``, the others at the optimum.
+
+    In that plane J = J* + 1/2 d^T H2 d (H2 the 2x2 block), an ellipse with axes along H2's
+    eigenvectors and semi-axes sqrt(2 (level - J*) / lambda_i).  None below the minimum, or along
+    a flat direction (lambda = 0), where the level set is not a closed curve.
+    """
+    p = len(q.theta_ref)
+    i, j = params if params is not None else (0, p - 1)
+    H2 = q.hessian[np.ix_([i, j], [i, j])]
+    lam, vec = np.linalg.eigh(H2)
+    excess = level - q.loss_ref
+    if excess <= 0 or lam[0] <= 1e-14 * max(lam[1], 1e-300):
+        return None
+    t = np.linspace(0, 2 * np.pi, n_points)
+    semi = np.sqrt(2 * excess / lam)
+    pts = (vec * semi) @ np.vstack([np.cos(t), np.sin(t)])
+    return (pts + q.theta_ref[[i, j], None]).T

@@ -1,0 +1,295 @@
+"""Training loop: train(...) -> Trajectory, one record of everything a run did.
+
+Every step is theta <- theta - step, with step from the optimizer and the gradient of the batch
+loss in the form grad J_B(theta) = H_B theta - c_B (model.batch_gradient_terms).  For full batch
+H_B, c_B are the data's sufficient statistics, computed once, so a step costs O(p^2) whatever n.
+The loop runs in chunks; after each chunk the full-data loss and gradient of every step are
+evaluated at once from the same statistics, and divergence and the tolerance are checked.
+
+Step k = 0 is the start; step k >= 1 is the state after k updates.  Step k belongs to epoch
+ceil(k / steps_per_epoch).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Quadratic, batch_gradient_terms, check_loss, design_matrix, quadratic
+from .optimizers import Optimizer, make_optimizer
+from .schedules import epoch_learning_rates
+from .validation import check_alpha, check_batch_size, check_epochs, check_learning_rate, check_Xy
+
+#: Training stops as diverged once the loss exceeds this factor times max(J_0, J(theta = 0)).
+DIVERGENCE_FACTOR = 1e6
+#: Up to this many parameters, the loop runs on Python floats, one coordinate at a time
+#: (a NumPy call on a 2-vector costs more than the arithmetic); above it, on NumPy vectors.
+SCALAR_LOOP_MAX_PARAMS = 4
+CHUNK_STEPS = 2048
+CHUNK_ROWS = 2_000_000
+TOL_CRITERIA = ("grad_norm", "loss_change")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Everything one run did; arrays are indexed by step (0 = start)."""
+
+    theta: np.ndarray  # (steps + 1, p): [w..., b] at every step
+    loss: np.ndarray  # (steps + 1,): full-data loss J(theta_k)
+    grad: np.ndarray  # (steps + 1, p): full-data gradient at theta_k
+    learning_rate: np.ndarray  # (steps,): rate used by update k (1-based: learning_rate[k - 1])
+    steps_per_epoch: int
+    batch_size: int
+    row_order: np.ndarray | None  # (epochs_run, n) row order of each epoch; None for full batch
+    optimizer: str
+    hyperparameters: dict
+    loss_name: str
+    alpha: float
+    epochs_requested: int
+    quadratic: Quadratic
+    diverged_at: int | None = None
+    divergence_reason: str | None = None
+    steps_to_tol: int | None = None
+    tol: float | None = None
+    stopped_at_tol: bool = False
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.theta) - 1
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def w(self) -> np.ndarray:
+        return self.theta[-1, :-1]
+
+    @property
+    def b(self) -> float:
+        return float(self.theta[-1, -1])
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.loss[-1])
+
+    @property
+    def epoch(self) -> np.ndarray:
+        """Epoch of each step (0 for the start)."""
+        return -(-np.arange(self.n_steps + 1) // self.steps_per_epoch)
+
+    @property
+    def epochs_run(self) -> int:
+        return int(self.epoch[-1])
+
+    def rows_of_step(self, k: int) -> np.ndarray:
+        """Indices of the rows whose gradient made update k (k >= 1)."""
+        if not 1 <= k <= self.n_steps:
+            raise ValueError(f"step must be in 1..{self.n_steps}, got {k}")
+        n = self.quadratic.n_samples
+        if self.row_order is None:
+            return np.arange(n)
+        epoch, j = divmod(k - 1, self.steps_per_epoch)
+        return self.row_order[epoch, j * self.batch_size : (j + 1) * self.batch_size]
+
+
+def _dot(row, theta) -> float:
+    return sum(map(operator.mul, row, theta))
+
+
+def _scalar_steps(theta, states, H, c, lrs, update) -> tuple[list, list]:
+    """Run len(lrs) updates on Python floats, coordinate by coordinate; return all thetas."""
+    out = []
+    for Hk, ck, lr in zip(H, c, lrs):
+        g = [_dot(row, theta) - ci for row, ci in zip(Hk, ck)]
+        new = []
+        for i, gi in enumerate(g):
+            step, states[i] = update(gi, states[i], lr)
+            new.append(theta[i] - step)
+        theta = new
+        out.append(theta)
+    return out, states
+
+
+def _vector_steps(theta, state, H, c, lrs, update):
+    """Run len(lrs) updates on NumPy vectors; return all thetas."""
+    out = []
+    for Hk, ck, lr in zip(H, c, lrs):
+        step, state = update(Hk @ theta - ck, state, lr)
+        theta = theta - step
+        out.append(theta)
+    return out, state
+
+
+class _Runner:
+    """Holds the loop state between chunks (scalar or vector representation)."""
+
+    def __init__(self, theta0: np.ndarray, optimizer: Optimizer):
+        self.scalar = len(theta0) <= SCALAR_LOOP_MAX_PARAMS
+        self.update = optimizer.update
+        if self.scalar:
+            self.theta = [float(t) for t in theta0]
+            self.state = [optimizer.init(t) for t in self.theta]
+        else:
+            self.theta = theta0.copy()
+            self.state = optimizer.init(self.theta)
+
+    def run(self, H: np.ndarray | list, c: np.ndarray | list, lrs: list) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            if self.scalar:
+                H, c = _as_lists(H), _as_lists(c)
+                out, self.state = _scalar_steps(self.theta, self.state, H, c, lrs, self.update)
+            else:
+                out, self.state = _vector_steps(self.theta, self.state, H, c, lrs, self.update)
+        self.theta = out[-1]
+        return np.array(out, dtype=float)
+
+
+def _as_lists(a):
+    return a.tolist() if isinstance(a, np.ndarray) else a
+
+
+def _first(mask: np.ndarray) -> int | None:
+    idx = np.flatnonzero(mask)
+    return int(idx[0]) if len(idx) else None
+
+
+def train(
+    X,
+    y,
+    *,
+    optimizer: str = "gd",
+    learning_rate: float = 0.01,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    loss: str = "mse",
+    alpha: float = 0.0,
+    theta0=None,
+    schedule: str = "constant",
+    schedule_params: dict | None = None,
+    tol: float | None = None,
+    tol_on: str = "grad_norm",
+    stop_at_tol: bool = False,
+    shuffle: bool = True,
+    random_state: int | None = 0,
+    **hyperparameters: float,
+) -> Trajectory:
+    """Fit y ~ X w + b by the named optimizer and return the whole trajectory.
+
+    batch_size None (or n) is full-batch GD; 1 is stochastic; between is mini-batch.  Rows are
+    reshuffled each epoch by ``np.random.default_rng(random_state)`` when ``shuffle``.  Divergence
+    (loss non-finite, or above DIVERGENCE_FACTOR x its start) stops the run and is recorded,
+    keeping the steps up to the last finite loss.  ``tol`` records the first step where the
+    criterion ``tol_on`` holds (grad_norm: ||grad J|| < tol; loss_change: |J_k - J_(k-1)| < tol)
+    and, with ``stop_at_tol``, stops there.
+    """
+    X, y = check_Xy(X, y)
+    check_loss(loss)
+    lr0 = check_learning_rate(learning_rate)
+    epochs = check_epochs(epochs)
+    alpha = check_alpha(alpha)
+    n, p = X.shape[0], X.shape[1] + 1
+    bs = check_batch_size(batch_size, n)
+    opt = make_optimizer(optimizer, **hyperparameters)
+    if tol_on not in TOL_CRITERIA:
+        raise ValueError(f"tol_on must be one of {TOL_CRITERIA}, got {tol_on!r}")
+    if tol is not None and not (math.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a finite number > 0, got {tol!r}")
+    theta0 = np.zeros(p) if theta0 is None else np.asarray(theta0, dtype=float).ravel()
+    if theta0.shape != (p,) or not np.all(np.isfinite(theta0)):
+        raise ValueError(f"theta0 must be {p} finite numbers [w..., b], got {theta0!r}")
+
+    A = design_matrix(X)
+    q = quadratic(X, y, loss, alpha)
+    epoch_lrs = epoch_learning_rates(lr0, epochs, schedule, **(schedule_params or {}))
+    full_batch = bs >= n
+    steps_per_epoch = 1 if full_batch else -(-n // bs)
+    if full_batch:
+        H_full, c_full = batch_gradient_terms(A, y, n, loss, alpha)
+        H_full, c_full = (H_full[0].tolist(), c_full[0].tolist()) if p <= SCALAR_LOOP_MAX_PARAMS else (H_full[0], c_full[0])
+    rng = np.random.default_rng(random_state)
+
+    loss0 = float(q.loss_at(theta0))
+    limit = DIVERGENCE_FACTOR * max(loss0, float(q.loss_at(np.zeros(p))), np.finfo(float).tiny)
+    runner = _Runner(theta0, opt)
+    thetas, orders = [theta0[None]], []
+    diverged_at = reason = steps_to_tol = None
+    stopped_at_tol = False
+    prev_loss = loss0
+    epochs_per_chunk = max(1, min(-(-CHUNK_STEPS // steps_per_epoch), CHUNK_ROWS // n if not full_batch else epochs))
+    done = 0
+    for e0 in range(0, epochs, epochs_per_chunk):
+        e1 = min(epochs, e0 + epochs_per_chunk)
+        lrs = np.repeat(epoch_lrs[e0:e1], steps_per_epoch).tolist()
+        if full_batch:
+            H, c = [H_full] * len(lrs), [c_full] * len(lrs)
+        else:
+            chunk_orders = [rng.permutation(n) if shuffle else np.arange(n) for _ in range(e0, e1)]
+            orders.extend(chunk_orders)
+            idx = np.concatenate(chunk_orders)
+            H, c = _epoch_terms(A, y, idx, n, bs, loss, alpha)
+        chunk = runner.run(H, c, lrs)
+        chunk_loss = q.loss_at(chunk)
+        bad = _first(~np.isfinite(chunk_loss) | (chunk_loss > limit))
+        if bad is not None:
+            finite = np.isfinite(chunk_loss[bad])
+            reason = (
+                f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
+            )
+            diverged_at = done + bad + 1
+            thetas.append(chunk[: bad + 1] if finite else chunk[:bad])
+            break
+        if tol is not None and steps_to_tol is None:
+            hit = _tol_hits(q, chunk, chunk_loss, prev_loss, tol, tol_on)
+            if hit is not None:
+                steps_to_tol = done + hit + 1
+                if stop_at_tol:
+                    thetas.append(chunk[: hit + 1])
+                    stopped_at_tol = True
+                    break
+        thetas.append(chunk)
+        prev_loss = float(chunk_loss[-1])
+        done += len(chunk)
+
+    theta = np.concatenate(thetas)
+    all_lrs = np.repeat(epoch_lrs, steps_per_epoch)[: len(theta) - 1]
+    with np.errstate(all="ignore"):
+        return Trajectory(
+            theta=theta,
+            loss=q.loss_at(theta),
+            grad=q.gradient_at(theta),
+            learning_rate=all_lrs,
+            steps_per_epoch=steps_per_epoch,
+            batch_size=bs,
+            row_order=np.array(orders, dtype=np.int64) if orders else None,
+            optimizer=opt.name,
+            hyperparameters=opt.hyperparameters,
+            loss_name=loss,
+            alpha=alpha,
+            epochs_requested=epochs,
+            quadratic=q,
+            diverged_at=diverged_at,
+            divergence_reason=reason,
+            steps_to_tol=steps_to_tol,
+            tol=tol,
+            stopped_at_tol=stopped_at_tol,
+        )
+
+
+def _epoch_terms(A, y, idx, n, bs, loss, alpha):
+    """Batch gradient terms for several epochs of shuffled rows (batches never span epochs)."""
+    if n % bs == 0:
+        return batch_gradient_terms(A[idx], y[idx], bs, loss, alpha)
+    parts = [batch_gradient_terms(A[e], y[e], bs, loss, alpha) for e in idx.reshape(-1, n)]
+    return np.concatenate([h for h, _ in parts]), np.concatenate([c for _, c in parts])
+
+
+def _tol_hits(q: Quadratic, chunk, chunk_loss, prev_loss, tol, tol_on) -> int | None:
+    if tol_on == "grad_norm":
+        return _first(np.linalg.norm(q.gradient_at(chunk), axis=1) < tol)
+    change = np.abs(np.diff(np.concatenate([[prev_loss], chunk_loss])))
+    return _first(change < tol)

@@ -1,0 +1,73 @@
+"""Input checks shared by the core, the CLI and the app: each error names the bad value."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Squares of larger numbers overflow a double (max about 1.8e308) once summed over many rows.
+MAX_ABS_VALUE = 1e150
+
+
+def check_Xy(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Return X as (n, d) floats and y as (n,) floats, or raise a ValueError that says what is wrong."""
+    try:
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"X and y must be numeric: {exc}") from None
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (n_samples,), got shape {y.shape}")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]}: they must match")
+    if X.shape[0] < 2:
+        raise ValueError(f"need at least 2 samples to fit a line, got {X.shape[0]}")
+    if X.shape[1] < 1:
+        raise ValueError("X has no feature columns")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"X contains {int(np.sum(~np.isfinite(X)))} NaN or infinite values: drop or fill them")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite values: drop or fill them")
+    big = max(float(np.max(np.abs(X))), float(np.max(np.abs(y))))
+    if big > MAX_ABS_VALUE:
+        raise ValueError(
+            f"values as large as {big:.3g} overflow when squared: divide the columns by a power of ten "
+            "(and standardize the features) before fitting"
+        )
+    return X, y
+
+
+def check_learning_rate(learning_rate) -> float:
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.number)):
+        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}")
+    if not (math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
+    return float(learning_rate)
+
+
+def check_epochs(epochs) -> int:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+    return int(epochs)
+
+
+def check_batch_size(batch_size, n_samples: int) -> int:
+    """None means full batch; otherwise 1 <= batch_size <= n_samples."""
+    if batch_size is None:
+        return n_samples
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+        raise ValueError(f"batch_size must be a whole number or None, got {batch_size!r}")
+    if not 1 <= batch_size <= n_samples:
+        raise ValueError(f"batch_size must be between 1 and n_samples = {n_samples}, got {batch_size}")
+    return int(batch_size)
+
+
+def check_alpha(alpha) -> float:
+    if not (isinstance(alpha, (int, float, np.number)) and math.isfinite(alpha) and alpha >= 0):
+        raise ValueError(f"alpha (L2 strength) must be a finite number >= 0, got {alpha!r}")
+    return float(alpha)
