@@ -90,7 +90,11 @@ class Analysis:
             return "diverging"
         if momentum:
             best_lr, _ = self.optimal_momentum
-            return "slow" if learning_rate < 0.5 * best_lr else ("good" if learning_rate <= 0.75 * limit else "oscillating")
+            return (
+                "slow"
+                if learning_rate < 0.5 * best_lr
+                else ("good" if learning_rate <= 0.75 * limit else "oscillating")
+            )
         if learning_rate > self.one_step_lr * 1.0000001 and learning_rate > self.best_lr:
             return "oscillating"
         return "slow" if learning_rate < 0.5 * self.best_lr else "good"

@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--momentum", type=float, default=0.9)
     fit.add_argument("--alpha", type=float, default=0.0, help="L2 strength")
     fit.add_argument("--loss", choices=list(LOSS_SCALE), default="mse")
-    fit.add_argument("--standardize", action="store_true", help="standardize features (weights reported in original units)")
+    fit.add_argument(
+        "--standardize", action="store_true", help="standardize features (weights reported in original units)"
+    )
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--log-every", type=int, default=200, help="log line every N epochs (0: none)")
     fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -75,7 +77,9 @@ def log_lines(traj: Trajectory, theta: np.ndarray, every: int) -> list[str]:
     lines = []
     for epoch in range(every, traj.epochs_run + 1, every):
         k = epoch * traj.steps_per_epoch
-        lines.append(f"Epoch {epoch:4d}: w={format_weights(theta[k, :-1])}, b={theta[k, -1]:.3f}, Loss={traj.loss[k]:.4f}")
+        lines.append(
+            f"Epoch {epoch:4d}: w={format_weights(theta[k, :-1])}, b={theta[k, -1]:.3f}, Loss={traj.loss[k]:.4f}"
+        )
     return lines
 
 

@@ -115,7 +115,9 @@ def _mostly_numeric(parsed: np.ndarray, cells: list[str]) -> bool:
     return filled > 0 and np.sum(~np.isnan(parsed)) >= 0.5 * filled
 
 
-def table_to_dataset(table: Table, x_columns: list[str], y_column: str, title: str = "Uploaded CSV") -> tuple[Dataset, str | None]:
+def table_to_dataset(
+    table: Table, x_columns: list[str], y_column: str, title: str = "Uploaded CSV"
+) -> tuple[Dataset, str | None]:
     """Select feature and target columns, drop rows with missing or non-finite values.
 
     Returns the dataset and a note such as "dropped 3 of 120 rows with missing values" (or None).

@@ -56,7 +56,10 @@ def synthetic_linear(
     outlier_scale: float = 10.0,
     seed: int | None = 0,
 ) -> Dataset:
-    """x ~ U(x_range), y = slope x + intercept + N(0, noise); a fraction of y shifted by +-outlier_scale * (noise or 1)."""
+    """x ~ U(x_range), y = slope x + intercept + N(0, noise).
+
+    A fraction ``outlier_fraction`` of y is shifted by +-outlier_scale * noise (or * 1 without noise).
+    """
     _check_n_noise(n, noise)
     lo, hi = float(x_range[0]), float(x_range[1])
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
@@ -66,7 +69,7 @@ def synthetic_linear(
     rng = np.random.default_rng(seed)
     x = rng.uniform(lo, hi, n)
     y = slope * x + intercept + rng.normal(0.0, noise, n)
-    n_out = int(round(outlier_fraction * n))
+    n_out = round(outlier_fraction * n)
     if n_out:
         rows = rng.choice(n, n_out, replace=False)
         y[rows] += rng.choice([-1.0, 1.0], n_out) * outlier_scale * (noise if noise > 0 else 1.0)

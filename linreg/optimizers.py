@@ -11,7 +11,8 @@ like its argument.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 
 class Optimizer(NamedTuple):

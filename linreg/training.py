@@ -104,8 +104,8 @@ def _dot(row, theta) -> float:
 def _scalar_steps(theta, states, H, c, lrs, update) -> tuple[list, list]:
     """Run len(lrs) updates on Python floats, coordinate by coordinate; return all thetas."""
     out = []
-    for Hk, ck, lr in zip(H, c, lrs):
-        g = [_dot(row, theta) - ci for row, ci in zip(Hk, ck)]
+    for Hk, ck, lr in zip(H, c, lrs, strict=False):
+        g = [_dot(row, theta) - ci for row, ci in zip(Hk, ck, strict=False)]
         new = []
         for i, gi in enumerate(g):
             step, states[i] = update(gi, states[i], lr)
@@ -118,7 +118,7 @@ def _scalar_steps(theta, states, H, c, lrs, update) -> tuple[list, list]:
 def _vector_steps(theta, state, H, c, lrs, update):
     """Run len(lrs) updates on NumPy vectors; return all thetas."""
     out = []
-    for Hk, ck, lr in zip(H, c, lrs):
+    for Hk, ck, lr in zip(H, c, lrs, strict=False):
         step, state = update(Hk @ theta - ck, state, lr)
         theta = theta - step
         out.append(theta)
@@ -210,7 +210,9 @@ def train(
     steps_per_epoch = 1 if full_batch else -(-n // bs)
     if full_batch:
         H_full, c_full = batch_gradient_terms(A, y, n, loss, alpha)
-        H_full, c_full = (H_full[0].tolist(), c_full[0].tolist()) if p <= SCALAR_LOOP_MAX_PARAMS else (H_full[0], c_full[0])
+        H_full, c_full = (
+            (H_full[0].tolist(), c_full[0].tolist()) if p <= SCALAR_LOOP_MAX_PARAMS else (H_full[0], c_full[0])
+        )
     rng = np.random.default_rng(random_state)
 
     loss0 = float(q.loss_at(theta0))
@@ -237,9 +239,7 @@ def train(
         bad = _first(~np.isfinite(chunk_loss) | (chunk_loss > limit))
         if bad is not None:
             finite = np.isfinite(chunk_loss[bad])
-            reason = (
-                f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
-            )
+            reason = f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
             diverged_at = done + bad + 1
             thetas.append(chunk[: bad + 1] if finite else chunk[:bad])
             break
