@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_Xy
+from .validation import MAX_ABS_VALUE, check_shapes, check_values
+
+#: Above this, sums of squares are too close to overflow to trust.
+MAX_SUM = MAX_ABS_VALUE**2
 
 #: J = LOSS_SCALE[loss] / n * ||r||^2 (+ L2); the half convention doubles every stable rate.
 LOSS_SCALE = {"mse": 1.0, "half_mse": 0.5}
@@ -148,17 +151,87 @@ class Quadratic:
         return self.hessian @ self.theta_ref - self.grad_ref
 
 
+@dataclass(frozen=True)
+class CenteredStats:
+    """One pass over the data: n, means, and the centred sums S_xx = Xc^T Xc, S_xy = Xc^T yc, S_yy = yc^T yc."""
+
+    n: int
+    x_mean: np.ndarray
+    y_mean: float
+    Sxx: np.ndarray
+    Sxy: np.ndarray
+    Syy: float
+
+
+def centered_stats(X: np.ndarray, y: np.ndarray) -> CenteredStats:
+    """One BLAS product: Z Z^T with Z = [X - x_0, y - y_0, 1]^T, shifted by the first row.
+
+    Shifting first avoids cancellation when the data have a large offset; then
+    S = sum z z^T - n z_mean z_mean^T with z_mean small compared with the spread.
+    """
+    n, d = X.shape
+    shift = np.append(X[0], y[0])
+    Z = np.empty((d + 2, n))  # one contiguous row per variable: fast to fill and to multiply
+    with np.errstate(all="ignore"):  # NaN/inf in the data: caught by the caller's check
+        np.subtract(X.T, shift[:d, None], out=Z[:d])
+        np.subtract(y, shift[d], out=Z[d])
+        Z[d + 1] = 1.0
+        G = Z @ Z.T
+        z_mean = G[: d + 1, -1] / n
+        S = G[: d + 1, : d + 1] - n * np.outer(z_mean, z_mean)
+    mean = shift + z_mean
+    return CenteredStats(n, mean[:d], float(mean[d]), S[:d, :d], S[:d, d], float(S[d, d]))
+
+
+def centered_loss_and_gradient(
+    st: CenteredStats, theta: np.ndarray, loss: str, alpha: float
+) -> tuple[float, np.ndarray]:
+    """The same J and grad J written with centred sums (exact; no O(n) work).
+
+    With u = b + x_mean . w - y_mean:
+    J = s/n (w^T S_xx w - 2 w^T S_xy + S_yy) + s u^2 + alpha ||w||^2
+    dJ/dw = 2s/n (S_xx w - S_xy) + 2 s u x_mean + 2 alpha w,   dJ/db = 2 s u
+    """
+    s = check_loss(loss)
+    w, b = theta[:-1], theta[-1]
+    u = b + st.x_mean @ w - st.y_mean
+    value = s / st.n * (w @ st.Sxx @ w - 2 * w @ st.Sxy + st.Syy) + s * u * u + alpha * (w @ w)
+    grad_w = 2 * s / st.n * (st.Sxx @ w - st.Sxy) + 2 * s * u * st.x_mean + 2 * alpha * w
+    return max(float(value), 0.0), np.append(grad_w, 2 * s * u)
+
+
+def centered_hessian(st: CenteredStats, loss: str, alpha: float) -> np.ndarray:
+    """H = 2s/n A^T A + 2 alpha D, from A^T A = [[S_xx + n m m^T, n m], [n m^T, n]] (m = x_mean)."""
+    s = check_loss(loss)
+    m = st.x_mean
+    AtA = np.block([[st.Sxx + st.n * np.outer(m, m), st.n * m[:, None]], [st.n * m[None, :], np.array([[st.n]])]])
+    return 2 * s / st.n * AtA + 2 * alpha * np.diag(penalty_mask(len(m) + 1))
+
+
+def centered_optimum(st: CenteredStats, loss: str, alpha: float) -> np.ndarray:
+    """theta* from (S_xx + n alpha / s I) w = S_xy, b = y_mean - x_mean . w (minimum norm if singular)."""
+    s = check_loss(loss)
+    d = len(st.x_mean)
+    w, *_ = np.linalg.lstsq(st.Sxx + st.n * alpha / s * np.eye(d), st.Sxy, rcond=None)
+    return np.append(w, st.y_mean - st.x_mean @ w)
+
+
 def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> Quadratic:
-    """Sufficient statistics of the loss, expanded around the closed-form optimum."""
-    X, y = check_Xy(X, y)
-    A = design_matrix(X)
-    theta_star = closed_form_theta(A, y, loss, alpha)
+    """Sufficient statistics of the loss (one pass over the data), expanded around the optimum."""
+    check_loss(loss)
+    X, y = check_shapes(X, y)
+    st = centered_stats(X, y)
+    if not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy)) or max(np.abs(st.Sxx).max(), st.Syy) > MAX_SUM:
+        check_values(X, y)  # the detailed check only when the statistics are off: it says what is wrong
+        raise ValueError("the data are too large to fit in double precision: rescale them")
+    theta_star = centered_optimum(st, loss, alpha)
+    loss_ref, grad_ref = centered_loss_and_gradient(st, theta_star, loss, alpha)
     return Quadratic(
         theta_ref=theta_star,
-        loss_ref=loss_value(A, y, theta_star, loss, alpha),
-        grad_ref=gradient(A, y, theta_star, loss, alpha),
-        hessian=hessian(A, loss, alpha),
-        n_samples=len(y),
+        loss_ref=loss_ref,
+        grad_ref=grad_ref,
+        hessian=centered_hessian(st, loss, alpha),
+        n_samples=st.n,
         loss=loss,
         alpha=float(alpha),
     )

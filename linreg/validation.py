@@ -12,6 +12,13 @@ MAX_ABS_VALUE = 1e150
 
 def check_Xy(X, y) -> tuple[np.ndarray, np.ndarray]:
     """Return X as (n, d) floats and y as (n,) floats, or raise a ValueError that says what is wrong."""
+    X, y = check_shapes(X, y)
+    check_values(X, y)
+    return X, y
+
+
+def check_shapes(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Types and shapes only (no pass over the values): X as (n, d) floats, y as (n,) floats."""
     try:
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
@@ -29,17 +36,22 @@ def check_Xy(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"need at least 2 samples to fit a line, got {X.shape[0]}")
     if X.shape[1] < 1:
         raise ValueError("X has no feature columns")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"X contains {int(np.sum(~np.isfinite(X)))} NaN or infinite values: drop or fill them")
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite values: drop or fill them")
-    big = max(float(np.max(np.abs(X))), float(np.max(np.abs(y))))
+    return X, y
+
+
+def check_values(X: np.ndarray, y: np.ndarray) -> None:
+    """No NaN or inf, and nothing so large that its square overflows."""
+    if not (np.isfinite(X.sum()) and np.isfinite(y.sum())):  # one cheap pass; details only on failure
+        if not np.all(np.isfinite(X)):
+            raise ValueError(f"X contains {int(np.sum(~np.isfinite(X)))} NaN or infinite values: drop or fill them")
+        if not np.all(np.isfinite(y)):
+            raise ValueError(f"y contains {int(np.sum(~np.isfinite(y)))} NaN or infinite values: drop or fill them")
+    big = max(abs(X.max()), abs(X.min()), abs(y.max()), abs(y.min()))
     if big > MAX_ABS_VALUE:
         raise ValueError(
             f"values as large as {big:.3g} overflow when squared: divide the columns by a power of ten "
             "(and standardize the features) before fitting"
         )
-    return X, y
 
 
 def check_learning_rate(learning_rate) -> float:

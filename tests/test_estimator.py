@@ -7,6 +7,7 @@ from sklearn.utils.estimator_checks import check_estimator  # noqa: E402
 from linreg import LinearRegressionGD  # noqa: E402
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # array-API check skipped without SciPy
 def test_scikit_learn_check_estimator():
     results = check_estimator(LinearRegressionGD(), on_fail=None)
     failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]

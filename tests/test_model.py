@@ -103,3 +103,14 @@ def test_quadratic_reproduces_direct_loss_and_gradient(multi_data):
 def test_unknown_loss_is_a_clear_error(line_data):
     with pytest.raises(ValueError, match="unknown loss 'mae'"):
         quadratic(*line_data, loss="mae")
+
+
+def test_large_offset_keeps_loss_precise():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(1e4, 1e4 + 1, 500)
+    y = 1e6 + 2 * (x - 1e4) + rng.normal(0, 0.01, 500)
+    q = quadratic(x, y)
+    A = design_matrix(x[:, None])
+    direct = loss_value(A, y, closed_form_theta(A, y))
+    assert q.loss_ref == pytest.approx(direct, rel=1e-6)
+    assert q.loss_ref == pytest.approx(1e-4, rel=0.2)
