@@ -17,6 +17,7 @@ import numpy as np
 
 from .model import Quadratic, quadratic
 
+ZONES = ("slow", "good", "oscillating", "diverging")
 #: Eigenvalues below this fraction of L count as zero (a constant or duplicated feature).
 SINGULAR_RTOL = 1e-12
 
@@ -84,20 +85,22 @@ class Analysis:
         return np.max(radius, axis=-1)
 
     def zone(self, learning_rate: float, momentum: float = 0.0) -> str:
-        """slow / good / oscillating / diverging for GD (or heavy ball with momentum > 0)."""
-        limit = self.momentum_limit(momentum) if momentum else self.gd_limit
-        if learning_rate >= limit:
-            return "diverging"
-        if momentum:
-            best_lr, _ = self.optimal_momentum
-            return (
-                "slow"
-                if learning_rate < 0.5 * best_lr
-                else ("good" if learning_rate <= 0.75 * limit else "oscillating")
-            )
-        if learning_rate > self.one_step_lr * 1.0000001 and learning_rate > self.best_lr:
-            return "oscillating"
-        return "slow" if learning_rate < 0.5 * self.best_lr else "good"
+        """Where a rate sits for GD (or heavy ball with ``momentum``), judged on the steepest axis.
+
+        slow: lr < 0.25 / L;  good: up to 1/L (no overshoot along the steepest axis; (1 + mu)/L
+        with momentum);  oscillating: beyond that, each step overshoots the valley floor and the
+        sign flips;  diverging: lr >= 2/L ((2 + 2 mu)/L with momentum).
+        """
+        edges = self.zone_edges(momentum)
+        for name, upper in zip(ZONES, edges[1:], strict=False):
+            if learning_rate < upper * (1 + 1e-9):  # a rate exactly at 1/L is "good"
+                return name
+        return ZONES[-1]
+
+    def zone_edges(self, momentum: float = 0.0) -> tuple[float, ...]:
+        """Boundaries (0, slow|good, good|oscillating, oscillating|diverging, inf) of ``zone``."""
+        L = self.L
+        return (0.0, 0.25 / L, (1.0 + momentum) / L, (2.0 + 2.0 * momentum) / L, float("inf"))
 
 
 def analyse(q: Quadratic) -> Analysis:

@@ -62,8 +62,11 @@ def test_momentum_rate_and_optimum(line_data):
 
 def test_zones(line_data):
     info = analyse_data(*line_data)
-    assert info.zone(0.01 * info.best_lr) == "slow"
-    assert info.zone(info.best_lr) == "good"
-    assert info.zone(0.99 * info.gd_limit) in ("oscillating", "good")
-    assert info.zone(1.01 * info.gd_limit) == "diverging"
-    assert info.zone(1.01 * info.momentum_limit(0.9), momentum=0.9) == "diverging"
+    L = float(np.linalg.eigvalsh(info.hessian).max())
+    assert info.zone(0.1 / L) == "slow"
+    assert info.zone(0.9 / L) == "good"
+    assert info.zone(1.5 / L) == "oscillating"
+    assert info.zone(1.99 / L) == "oscillating"
+    assert info.zone(2.01 / L) == "diverging"
+    assert info.zone(3.7 / L, momentum=0.9) == "oscillating"
+    assert info.zone(3.81 / L, momentum=0.9) == "diverging"

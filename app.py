@@ -1,0 +1,17 @@
+"""Gradient descent for linear regression, step by step: the router.
+
+streamlit run app.py
+"""
+
+import streamlit as st
+
+from linreg import ui
+
+st.set_page_config(page_title="Gradient descent, step by step", page_icon="📉", layout="wide")
+ui.apply_url_preset()
+ui.sidebar()
+st.navigation(
+    [
+        st.Page("pages/playground.py", title="Playground", icon="🎯", default=True),
+    ]
+).run()

@@ -1,0 +1,208 @@
+"""One experiment = one set of settings -> data, run, analysis (what the app and the CLI share).
+
+``Settings`` holds every control of the app under the core's names; it is frozen and made of
+scalars, so it is a small, hashable cache key and maps one-to-one onto URL parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .analysis import Analysis, analyse
+from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
+from .model import quadratic
+from .training import Trajectory, train
+
+#: The app never runs more updates than this in one go (epochs are cut and the user is told).
+MAX_UPDATES = 200_000
+DATASETS = {"cortical": "Age vs cortical thickness (lesson)", "synthetic": "Synthetic line"}
+BATCH_MODES = {"full": "Full batch", "mini": "Mini-batch", "sgd": "Stochastic (1)"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    dataset: str = "cortical"
+    n: int = 100
+    noise: float = 0.05
+    seed: int = 0
+    slope: float = 3.0
+    intercept: float = 2.0
+    x_min: float = 0.0
+    x_max: float = 10.0
+    outlier_fraction: float = 0.0
+    optimizer: str = "gd"
+    learning_rate: float = 0.01
+    epochs: int = 2000
+    batch: str = "full"
+    batch_size: int = 16
+    loss: str = "mse"
+    alpha: float = 0.0
+    standardize: bool = False
+    w0: float = 0.0
+    b0: float = 0.0
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    rho: float = 0.99
+    eps: float = 1e-8
+    tol: float = 1e-6
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def effective_batch_size(self) -> int | None:
+        return {"full": None, "sgd": 1}.get(self.batch, min(self.batch_size, self.n))
+
+
+@dataclass(frozen=True)
+class Run:
+    settings: Settings
+    data: Dataset
+    traj: Trajectory
+    analysis: Analysis
+    scaler: Standardizer | None
+    theta_original: np.ndarray  # the path in the data's units
+    optimum_original: np.ndarray
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def x_train(self) -> np.ndarray:
+        return self.scaler.transform(self.data.X) if self.scaler else self.data.X
+
+
+def make_dataset(s: Settings) -> Dataset:
+    if s.dataset == "cortical":
+        return cortical_thickness(n=s.n, noise=s.noise, seed=s.seed)
+    if s.dataset == "synthetic":
+        return synthetic_linear(
+            n=s.n,
+            slope=s.slope,
+            intercept=s.intercept,
+            noise=s.noise,
+            x_range=(s.x_min, s.x_max),
+            outlier_fraction=s.outlier_fraction,
+            seed=s.seed,
+        )
+    raise ValueError(f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
+
+
+def run(s: Settings, data: Dataset | None = None) -> Run:
+    """Train with the settings (on ``data`` if given, else the built-in dataset they name)."""
+    data = data if data is not None else make_dataset(s)
+    scaler = Standardizer.fit(data.X) if s.standardize else None
+    X = scaler.transform(data.X) if scaler else data.X
+    notes = []
+    batch_size = s.effective_batch_size
+    steps_per_epoch = 1 if batch_size is None else -(-data.n_samples // batch_size)
+    epochs = s.epochs
+    if epochs * steps_per_epoch > MAX_UPDATES:
+        epochs = max(1, MAX_UPDATES // steps_per_epoch)
+        notes.append(
+            f"{s.epochs:,} epochs x {steps_per_epoch:,} batches is more than {MAX_UPDATES:,} updates: "
+            f"ran the first {epochs:,} epochs. Use a larger batch or fewer epochs."
+        )
+    theta0 = np.append(np.full(data.n_features, s.w0), s.b0)
+    if scaler:  # the start is given in the data's units; train from the same line
+        theta0 = scaler.params_from_original(theta0)
+    traj = train(
+        X,
+        data.y,
+        optimizer=s.optimizer,
+        learning_rate=s.learning_rate,
+        epochs=epochs,
+        batch_size=batch_size,
+        loss=s.loss,
+        alpha=s.alpha,
+        theta0=theta0,
+        tol=s.tol,
+        random_state=s.seed,
+        momentum=s.momentum,
+        beta1=s.beta1,
+        beta2=s.beta2,
+        rho=s.rho,
+        eps=s.eps,
+    )
+    info = analyse(traj.quadratic)
+    to_original = scaler.params_to_original if scaler else (lambda t: t)
+    with np.errstate(all="ignore"):
+        return Run(
+            settings=s,
+            data=data,
+            traj=traj,
+            analysis=info,
+            scaler=scaler,
+            theta_original=to_original(traj.theta),
+            optimum_original=to_original(info.theta_star),
+            notes=tuple(notes),
+        )
+
+
+def r2_rmse(run_: Run, step: int | None = None) -> tuple[float, float]:
+    """R^2 = 1 - SS_res / SS_tot and RMSE of the fit at ``step`` (default: the last), in the data's units."""
+    theta = run_.theta_original[-1 if step is None else step]
+    y = run_.data.y
+    with np.errstate(all="ignore"):
+        resid = run_.data.X @ theta[:-1] + theta[-1] - y
+        ss_res = float(resid @ resid)
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
+    return r2, float(np.sqrt(ss_res / len(y)))
+
+
+def divergence_message(run_: Run) -> str | None:
+    """'Diverged at step 37: learning rate 0.9 is 1.35 x the stability limit 2/L = 0.667 for this data.'"""
+    t, s, a = run_.traj, run_.settings, run_.analysis
+    if not t.diverged:
+        return None
+    if s.optimizer in ("momentum", "nesterov"):
+        limit, name = a.momentum_limit(s.momentum), f"(2 + 2·momentum)/L = {a.momentum_limit(s.momentum):.4g}"
+    else:
+        limit, name = a.gd_limit, f"2/L = {a.gd_limit:.4g}"
+    msg = (
+        f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "
+        f"{s.learning_rate / limit:.2f} × the stability limit {name} for this data."
+    )
+    if s.optimizer in ("adagrad", "rmsprop", "adam"):
+        msg += f" ({s.optimizer} rescales its steps, so the plain-GD limit is only a guide here.)"
+    return msg
+
+
+def _preset_lr(rate_of: Callable[[Analysis], float], **overrides) -> dict:
+    """Settings changes with a learning rate computed from the preset's own data (fixed seed: deterministic)."""
+    s = Settings(**overrides)
+    data = make_dataset(s)
+    X = Standardizer.fit(data.X).transform(data.X) if s.standardize else data.X
+    info = analyse(quadratic(X, data.y, s.loss, s.alpha))
+    return {**overrides, "learning_rate": float(f"{rate_of(info):.3g}")}
+
+
+#: Classroom presets: name -> (label, settings changes from the defaults).
+PRESETS: dict[str, tuple[str, dict]] = {
+    "lesson": ("The lesson's run (lr 0.01, 2000 epochs)", {}),
+    "too_small": ("Too small a step", {"learning_rate": 0.001, "epochs": 1000}),
+    "best": ("Best constant step", _preset_lr(lambda a: a.best_lr, epochs=50)),
+    "oscillating": ("Oscillating", _preset_lr(lambda a: 0.9 * a.gd_limit, epochs=80)),
+    "diverging": ("Diverging", _preset_lr(lambda a: 1.05 * a.gd_limit, epochs=200)),
+    "unscaled": (
+        "Unscaled feature (x in 0-10)",
+        {"dataset": "synthetic", "noise": 1.0, "learning_rate": 0.02, "epochs": 300},
+    ),
+    "standardized": (
+        "Standardized feature",
+        {"dataset": "synthetic", "noise": 1.0, "standardize": True, "learning_rate": 0.5, "epochs": 30},
+    ),
+    "momentum": ("Momentum 0.9", {"optimizer": "momentum", "learning_rate": 0.05, "epochs": 300}),
+    "adam": ("Adam", {"optimizer": "adam", "learning_rate": 0.05, "epochs": 500}),
+    "sgd": ("Stochastic GD (batch 1)", {"batch": "sgd", "learning_rate": 0.01, "epochs": 50}),
+}
+
+
+def preset_settings(name: str) -> Settings:
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}: choose one of {list(PRESETS)}")
+    return Settings(**PRESETS[name][1])

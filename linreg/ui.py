@@ -1,0 +1,383 @@
+"""The only Streamlit module in ``linreg``: shared sidebar controls, URL state, cached runs and figures.
+
+Every control has a key equal to its ``Settings`` field name and ``bind="query-params"``, so a
+copied link reproduces the view.  Runs and figures are cached by the frozen ``Settings`` (small
+scalars) in bounded ``st.cache_resource`` caches; the cached objects are shared by all sessions
+and treated as read-only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import viz
+from .experiment import (
+    BATCH_MODES,
+    DATASETS,
+    PRESETS,
+    Run,
+    Settings,
+    divergence_message,
+    preset_settings,
+    r2_rmse,
+    run,
+)
+from .model import LOSS_LABEL
+from .optimizers import HYPERPARAMETERS, OPTIMIZERS
+
+DEFAULTS = Settings()
+BIND = {"bind": "query-params"}
+LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
+OPTIMIZER_LABELS = {
+    "gd": "Gradient descent",
+    "momentum": "Momentum (heavy ball)",
+    "nesterov": "Nesterov momentum",
+    "adagrad": "Adagrad",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+}
+CACHE = {"max_entries": 64, "ttl": 3600, "show_spinner": False}
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    log_loss: str = "auto"
+    residuals: bool = False
+    equal_axes: bool = False
+    surface: str = "contour"
+
+
+VIEW_DEFAULTS = ViewOptions()
+
+
+# ---------------------------------------------------------------- state helpers
+def _nearest_lr(lr: float) -> float:
+    return min(LR_OPTIONS, key=lambda v: abs(np.log(v) - np.log(max(lr, 1e-12))))
+
+
+def apply_settings(s: Settings) -> None:
+    """Write settings into the widgets' state (call from a callback, or before the widgets exist)."""
+    for f in dataclasses.fields(Settings):
+        st.session_state[f.name] = getattr(s, f.name)
+    st.session_state["lr_slider"] = _nearest_lr(s.learning_rate)
+
+
+def _apply_preset(name: str | None) -> None:
+    if name:
+        apply_settings(preset_settings(name))
+    st.session_state["preset_choice"] = None
+
+
+def apply_url_preset() -> None:
+    """``?preset=name`` in a link applies that preset once, then leaves the full settings in the URL."""
+    name = st.query_params.get("preset")
+    if name is None:
+        return
+    del st.query_params["preset"]
+    if name in PRESETS:
+        apply_settings(preset_settings(name))
+    else:
+        st.session_state["url_error"] = f"Unknown preset {name!r} in the link: showing the defaults instead."
+
+
+def _lr_from_slider() -> None:
+    st.session_state["learning_rate"] = st.session_state["lr_slider"]
+
+
+def _lr_to_slider() -> None:
+    st.session_state["lr_slider"] = _nearest_lr(st.session_state["learning_rate"])
+
+
+def _new_sample() -> None:
+    st.session_state["seed"] = int(st.session_state.get("seed", 0)) + 1
+
+
+def current_settings() -> Settings:
+    """Settings from the widgets' state (the sidebar in app.py has run before any page)."""
+    values = {f.name: st.session_state.get(f.name, getattr(DEFAULTS, f.name)) for f in dataclasses.fields(Settings)}
+    return Settings(**values)
+
+
+def current_view() -> ViewOptions:
+    return ViewOptions(
+        **{
+            f.name: st.session_state.get(f.name, getattr(VIEW_DEFAULTS, f.name))
+            for f in dataclasses.fields(ViewOptions)
+        }
+    )
+
+
+# ---------------------------------------------------------------- sidebar
+def sidebar() -> Settings:
+    """All shared controls; returns the settings they describe."""
+    sb = st.sidebar
+    gauge_slot = _optimizer_controls(sb)
+    with sb.expander("Data", expanded=False):
+        _data_controls()
+    with sb.expander("Loss, L2 and start", expanded=False):
+        _loss_controls()
+    with sb.expander("View", expanded=False):
+        _view_controls()
+    settings = current_settings()
+    with gauge_slot:
+        stability_gauge(settings)
+    return settings
+
+
+def preset_bar() -> None:
+    """One click per classroom preset (each also reachable as ?preset=name)."""
+    st.pills(
+        "Classroom presets",
+        list(PRESETS),
+        format_func=lambda k: PRESETS[k][0],
+        key="preset_choice",
+        on_change=lambda: _apply_preset(st.session_state.get("preset_choice")),
+        help="One click sets every control; the link in the address bar then reproduces the view.",
+        label_visibility="collapsed",
+    )
+
+
+def _optimizer_controls(sb):
+    """Optimizer, learning rate (log slider + exact entry), epochs, hyperparameters, batch; returns the gauge's slot."""
+    opt = sb.selectbox(
+        "Optimizer", list(OPTIMIZERS), format_func=OPTIMIZER_LABELS.get, key="optimizer", index=0, **BIND
+    )
+    slider_slot = sb.container()
+    lr = sb.number_input(
+        "Learning rate (type an exact value)",
+        min_value=1e-6,
+        max_value=100.0,
+        value=DEFAULTS.learning_rate,
+        format="%g",
+        step=None,
+        key="learning_rate",
+        on_change=_lr_to_slider,
+        **BIND,
+    )
+    st.session_state.setdefault("lr_slider", _nearest_lr(lr))
+    slider_slot.select_slider(
+        "Learning rate (log scale)",
+        options=LR_OPTIONS,
+        format_func=lambda v: f"{v:g}",
+        key="lr_slider",
+        on_change=_lr_from_slider,
+    )
+    gauge_slot = sb.container()
+    sb.number_input("Epochs", min_value=1, max_value=10_000, value=DEFAULTS.epochs, step=100, key="epochs", **BIND)
+    hp = HYPERPARAMETERS[opt]
+    if "momentum" in hp:
+        sb.slider("Momentum", 0.0, 0.99, DEFAULTS.momentum, 0.01, key="momentum", **BIND)
+    if "beta1" in hp:
+        sb.slider("β₁ (first moment decay)", 0.0, 0.999, DEFAULTS.beta1, 0.001, key="beta1", format="%.3f", **BIND)
+        sb.slider("β₂ (second moment decay)", 0.9, 0.9999, DEFAULTS.beta2, 0.0001, key="beta2", format="%.4f", **BIND)
+    if "rho" in hp:
+        sb.slider("ρ (squared-gradient decay)", 0.5, 0.999, DEFAULTS.rho, 0.001, key="rho", format="%.3f", **BIND)
+    if "eps" in hp:
+        sb.select_slider(
+            "ε",
+            options=(1e-10, 1e-8, 1e-6, 1e-4, 1e-2),
+            value=DEFAULTS.eps,
+            format_func=lambda v: f"{v:g}",
+            key="eps",
+            **BIND,
+        )
+    batch = sb.radio(
+        "Batch", list(BATCH_MODES), format_func=BATCH_MODES.get, key="batch", horizontal=True, index=0, **BIND
+    )
+    if batch == "mini":
+        sb.slider("Batch size", 2, 256, DEFAULTS.batch_size, key="batch_size", **BIND)
+    return gauge_slot
+
+
+def _data_controls() -> None:
+    ds = st.selectbox("Dataset", list(DATASETS), format_func=DATASETS.get, key="dataset", index=0, **BIND)
+    st.slider("Noise σ", 0.0, 3.0, DEFAULTS.noise, 0.01, key="noise", **BIND)
+    st.slider("Samples n", 2, 5000, DEFAULTS.n, key="n", **BIND)
+    if ds == "synthetic":
+        st.slider("True slope", -10.0, 10.0, DEFAULTS.slope, 0.1, key="slope", **BIND)
+        st.slider("True intercept", -10.0, 10.0, DEFAULTS.intercept, 0.1, key="intercept", **BIND)
+        st.slider("x from", -100.0, 100.0, DEFAULTS.x_min, 0.5, key="x_min", **BIND)
+        st.slider("x to", -100.0, 100.0, DEFAULTS.x_max, 0.5, key="x_max", **BIND)
+        st.slider("Outlier fraction", 0.0, 0.5, DEFAULTS.outlier_fraction, 0.01, key="outlier_fraction", **BIND)
+    c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+    c1.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULTS.seed, key="seed", **BIND)
+    c2.button("New sample", on_click=_new_sample, help="Draw new noise (seed + 1)")
+    st.checkbox("Standardize features", value=DEFAULTS.standardize, key="standardize", **BIND)
+
+
+def _loss_controls() -> None:
+    st.radio("Loss convention", list(LOSS_LABEL), format_func=LOSS_LABEL.get, key="loss", index=0, **BIND)
+    st.select_slider(
+        "L2 strength α",
+        options=(0.0, 0.001, 0.01, 0.1, 1.0),
+        value=DEFAULTS.alpha,
+        format_func=lambda v: f"{v:g}",
+        key="alpha",
+        **BIND,
+    )
+    c1, c2 = st.columns(2)
+    c1.number_input("Start w", -100.0, 100.0, DEFAULTS.w0, 0.5, key="w0", **BIND)
+    c2.number_input("Start b", -100.0, 100.0, DEFAULTS.b0, 0.5, key="b0", **BIND)
+    st.select_slider(
+        "Tolerance ‖∇J‖",
+        options=(1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8),
+        value=DEFAULTS.tol,
+        format_func=lambda v: f"{v:g}",
+        key="tol",
+        help="'Steps to tolerance' counts the steps until the gradient norm falls below this.",
+        **BIND,
+    )
+
+
+def _view_controls() -> None:
+    st.radio("Loss axis", ("auto", "log", "linear"), key="log_loss", horizontal=True, index=0, **BIND)
+    st.radio("Surface", ("contour", "3-D"), key="surface", horizontal=True, index=0, **BIND)
+    st.checkbox("Residuals", value=False, key="residuals", **BIND)
+    st.checkbox("Same scale on w and b axes", value=False, key="equal_axes", **BIND)
+
+
+# ---------------------------------------------------------------- cached compute
+@st.cache_resource(**CACHE)
+def cached_run(settings: Settings) -> Run:
+    return run(settings)
+
+
+def safe_run(settings: Settings) -> Run | None:
+    """Run, or show one clear message and keep the last good run on screen (never a traceback)."""
+    try:
+        result = cached_run(settings)
+    except ValueError as exc:
+        st.error(f"These settings cannot run: {exc}. Change the highlighted control; the last good run is shown.")
+        result = st.session_state.get("last_good_run")
+        return result
+    st.session_state["last_good_run"] = result
+    return result
+
+
+def _use_log(view: ViewOptions, r: Run) -> bool:
+    if view.log_loss != "auto":
+        return view.log_loss == "log"
+    loss = r.traj.loss[np.isfinite(r.traj.loss) & (r.traj.loss > 0)]
+    return len(loss) > 1 and loss.max() / loss.min() > 100
+
+
+@st.cache_resource(**CACHE)
+def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None) -> go.Figure:
+    r = cached_run(settings)
+    names = r.data.feature_names
+    labels = (names[0], r.data.target_name, "w (standardized x)" if r.scaler else "w", "b")
+    options = viz.PlotOptions(log_loss=_use_log(view, r), residuals=view.residuals, equal_axes=view.equal_axes)
+    return viz.playground_figure(
+        r.traj,
+        r.data.X[:, 0],
+        r.data.y,
+        r.analysis,
+        r.theta_original,
+        r.optimum_original,
+        labels=labels,
+        options=options,
+        current=current,
+    )
+
+
+@st.cache_resource(**CACHE)
+def cached_surface3d(settings: Settings) -> go.Figure:
+    r = cached_run(settings)
+    return viz.surface3d_figure(r.traj, r.analysis)
+
+
+def settings_json(s: Settings) -> str:
+    return json.dumps(dataclasses.asdict(s), indent=2)
+
+
+# ---------------------------------------------------------------- page pieces
+def stability_gauge(settings: Settings) -> None:
+    """Zones of the learning rate for the data on screen, with the current rate marked."""
+    try:
+        r = cached_run(settings)
+    except ValueError:
+        return
+    a = r.analysis
+    mu = settings.momentum if settings.optimizer in ("momentum", "nesterov") else 0.0
+    zone = a.zone(settings.learning_rate, mu)
+    st.plotly_chart(
+        cached_gauge(settings.learning_rate, tuple(a.eigenvalues), mu),
+        key="gauge",
+        config={"displayModeBar": False},
+    )
+    limit = f"(2+2μ)/L = {a.momentum_limit(mu):.3g}" if mu else f"2/L = {a.gd_limit:.3g}"
+    kappa = "∞" if not np.isfinite(a.kappa) else f"{a.kappa:.3g}"
+    st.caption(
+        f"**{zone}** · limit {limit} · best step {a.best_lr:.3g} · κ = {kappa}"
+        + (
+            "  \n(adaptive optimizer: plain-GD zones are a guide)"
+            if settings.optimizer in ("adagrad", "rmsprop", "adam")
+            else ""
+        )
+    )
+
+
+@st.cache_resource(**CACHE)
+def cached_gauge(learning_rate: float, eigenvalues: tuple, momentum: float) -> go.Figure:
+    from .analysis import Analysis
+
+    lam = np.array(eigenvalues)
+    a = Analysis(np.zeros(len(lam)), 0.0, np.diag(lam), lam, np.eye(len(lam)))
+    return viz.stability_gauge(a, learning_rate, momentum, height=110)
+
+
+def playground_header(r: Run) -> None:
+    s = r.settings
+    st.markdown(f"### {r.data.title}: {OPTIMIZER_LABELS[s.optimizer].lower()}, learning rate {s.learning_rate:g}")
+    if err := st.session_state.pop("url_error", None):
+        st.warning(err)
+    msg = divergence_message(r)
+    if msg:
+        st.error(
+            f"**{msg}** The steps up to divergence are drawn; the loss axis is logarithmic.", icon=":material/error:"
+        )
+    for note in r.notes:
+        st.info(note)
+    st.caption(
+        f"Loss: {LOSS_LABEL[s.loss]}"
+        + (f" + {s.alpha:g}·‖w‖²" if s.alpha else "")
+        + (" · features standardized (contour in standardized units)" if r.scaler else "")
+        + f" · n = {r.data.n_samples} · {BATCH_MODES[s.batch].lower()}"
+        + (f" of {s.effective_batch_size}" if s.batch == "mini" else "")
+        + f" · {r.traj.n_steps:,} updates"
+    )
+
+
+def step_inspector(r: Run) -> int | None:
+    """A step number whose ± buttons step back and forward (server side); None means the start."""
+    with st.expander("Inspect one step", expanded=False):
+        k = st.number_input("Step", 0, r.traj.n_steps, 0, 1, key="inspect_step", help="± step back / forward")
+        t = r.traj
+        g = t.grad[k]
+        st.caption(
+            f"Step {k} (epoch {int(t.epoch[k])}): w = {r.theta_original[k, 0]:.5g}, b = {r.theta_original[k, -1]:.5g}, "
+            f"loss = {t.loss[k]:.5g}, ‖∇J‖ = {float(np.linalg.norm(g)):.4g}"
+        )
+        return int(k) if k else None
+
+
+def metrics_row(r: Run) -> None:
+    t = r.traj
+    r2, rmse = r2_rmse(r)
+    dist = float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star))
+    cols = st.columns(5)
+    cols[0].metric("Final loss", f"{t.final_loss:.4g}", help=f"minimum possible {r.analysis.loss_star:.4g}")
+    cols[1].metric("R²", f"{r2:.4f}" if np.isfinite(r2) else "—")
+    cols[2].metric("RMSE", f"{rmse:.4g}" if np.isfinite(rmse) else "—")
+    cols[3].metric(
+        "Steps to tolerance",
+        f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not reached",
+        help=f"first step with ‖∇J‖ < {r.settings.tol:g}",
+    )
+    cols[4].metric("Distance to optimum", f"{dist:.3g}", help="‖θ − θ*‖ in the trained parameters")

@@ -1,0 +1,17 @@
+"""Playground: the fitted line, the loss curve and the path on the loss surface, in sync."""
+
+import streamlit as st
+
+from linreg import ui
+
+ui.preset_bar()
+settings, view = ui.current_settings(), ui.current_view()
+run = ui.safe_run(settings)
+if run is None:
+    st.stop()
+ui.playground_header(run)
+current = ui.step_inspector(run)
+if view.surface == "3-D":
+    st.plotly_chart(ui.cached_surface3d(settings), key="surface3d")
+st.plotly_chart(ui.cached_playground_figure(settings, view, current), key="playground", config={"displaylogo": False})
+ui.metrics_row(run)
