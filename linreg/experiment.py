@@ -19,8 +19,8 @@ from .training import Trajectory, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
-DATASETS = {"cortical": "Age vs cortical thickness (lesson)", "synthetic": "Synthetic line"}
-BATCH_MODES = {"full": "Full batch", "mini": "Mini-batch", "sgd": "Stochastic (1)"}
+DATASETS = {"cortical": "Cortical thickness", "synthetic": "Synthetic line"}
+BATCH_MODES = {"full": "Full", "mini": "Mini-batch", "sgd": "Stochastic"}
 
 
 @dataclass(frozen=True)

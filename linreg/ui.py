@@ -34,10 +34,11 @@ from .optimizers import HYPERPARAMETERS, OPTIMIZERS
 DEFAULTS = Settings()
 BIND = {"bind": "query-params"}
 LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
+# Labels are also the values a link carries (?optimizer=Momentum), so they stay short.
 OPTIMIZER_LABELS = {
-    "gd": "Gradient descent",
-    "momentum": "Momentum (heavy ball)",
-    "nesterov": "Nesterov momentum",
+    "gd": "GD",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
     "adagrad": "Adagrad",
     "rmsprop": "RMSprop",
     "adam": "Adam",
@@ -54,6 +55,22 @@ class ViewOptions:
 
 
 VIEW_DEFAULTS = ViewOptions()
+
+
+# ---------------------------------------------------------------- router
+def disable_legacy_pages_folder() -> None:
+    """Keep Streamlit from treating ``pages/`` as a legacy auto-discovered folder.
+
+    Streamlit sets ``PagesManager.uses_pages_directory`` when a ``pages/`` folder sits next to the
+    main script and clears it only once ``st.navigation`` runs.  While it is set, a run executes
+    the page script directly, skipping this router (no sidebar, URL parameters dropped): seen on
+    the first session after a server start (DESIGN.md section 4).  Clear it and restart the run.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 # ---------------------------------------------------------------- state helpers
@@ -160,10 +177,10 @@ def _optimizer_controls(sb):
         on_change=_lr_to_slider,
         **BIND,
     )
-    st.session_state.setdefault("lr_slider", _nearest_lr(lr))
     slider_slot.select_slider(
         "Learning rate (log scale)",
         options=LR_OPTIONS,
+        value=_nearest_lr(lr),
         format_func=lambda v: f"{v:g}",
         key="lr_slider",
         on_change=_lr_from_slider,
@@ -212,7 +229,15 @@ def _data_controls() -> None:
 
 
 def _loss_controls() -> None:
-    st.radio("Loss convention", list(LOSS_LABEL), format_func=LOSS_LABEL.get, key="loss", index=0, **BIND)
+    st.radio(
+        "Loss convention",
+        list(LOSS_LABEL),
+        captions=[LOSS_LABEL[k] for k in LOSS_LABEL],
+        key="loss",
+        index=0,
+        horizontal=True,
+        **BIND,
+    )
     st.select_slider(
         "L2 strength α",
         options=(0.0, 0.001, 0.01, 0.1, 1.0),
@@ -334,7 +359,7 @@ def cached_gauge(learning_rate: float, eigenvalues: tuple, momentum: float) -> g
 
 def playground_header(r: Run) -> None:
     s = r.settings
-    st.markdown(f"### {r.data.title}: {OPTIMIZER_LABELS[s.optimizer].lower()}, learning rate {s.learning_rate:g}")
+    st.markdown(f"### {r.data.title}: {OPTIMIZER_LABELS[s.optimizer]}, learning rate {s.learning_rate:g}")
     if err := st.session_state.pop("url_error", None):
         st.warning(err)
     msg = divergence_message(r)
@@ -348,8 +373,10 @@ def playground_header(r: Run) -> None:
         f"Loss: {LOSS_LABEL[s.loss]}"
         + (f" + {s.alpha:g}·‖w‖²" if s.alpha else "")
         + (" · features standardized (contour in standardized units)" if r.scaler else "")
-        + f" · n = {r.data.n_samples} · {BATCH_MODES[s.batch].lower()}"
-        + (f" of {s.effective_batch_size}" if s.batch == "mini" else "")
+        + f" · n = {r.data.n_samples} · "
+        + {"full": "full batch", "mini": f"mini-batches of {s.effective_batch_size}", "sgd": "stochastic (batch 1)"}[
+            s.batch
+        ]
         + f" · {r.traj.n_steps:,} updates"
     )
 

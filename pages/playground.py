@@ -5,10 +5,10 @@ import streamlit as st
 from linreg import ui
 
 ui.preset_bar()
-settings, view = ui.current_settings(), ui.current_view()
-run = ui.safe_run(settings)
+run = ui.safe_run(ui.current_settings())
 if run is None:
     st.stop()
+settings, view = run.settings, ui.current_view()  # the settings of the run shown (the last good one)
 ui.playground_header(run)
 current = ui.step_inspector(run)
 if view.surface == "3-D":

@@ -1,0 +1,140 @@
+"""AppTest: the Playground page through the real app.py (controls, URL state, presets, divergence)."""
+
+import numpy as np
+import pytest
+from apptest_util import app, assert_ok, main_figure
+
+from linreg.analysis import analyse_data
+from linreg.datasets import cortical_thickness
+from linreg.experiment import PRESETS
+from linreg.ui import LR_OPTIONS
+
+
+def test_defaults_render_synchronized_figure():
+    at = app()
+    assert_ok(at)
+    assert not at.error
+    assert [m.label for m in at.metric] == ["Final loss", "R²", "RMSE", "Steps to tolerance", "Distance to optimum"]
+    fig = main_figure(at)
+    assert 50 < len(fig["frames"]) <= 200
+    # each frame moves only a few small traces
+    assert all(len(f["data"]) <= 5 for f in fig["frames"])
+    assert len(fig["layout"]["sliders"][0]["steps"]) == len(fig["frames"])
+    labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
+    assert labels[:2] == ["▶ Play", "❚❚ Pause"]
+    fills = [t for t in fig["data"] if t.get("fill") == "toself"]
+    assert len(fills) >= 5  # level sets drawn as filled scatter ellipses
+
+
+def test_figure_is_small():
+    at = app(epochs=10000, n=5000)
+    assert_ok(at)
+    size = max(len(c.proto.spec) for c in at.get("plotly_chart"))
+    assert size < 1_000_000, size
+
+
+def test_final_loss_metric_matches_an_independent_loop():
+    at = app(epochs=300, learning_rate=0.5)
+    d = cortical_thickness()
+    x, y = d.X[:, 0], d.y
+    w = b = 0.0
+    for _ in range(300):
+        r = w * x + b - y
+        w, b = w - 0.5 * 2 * np.mean(r * x), b - 0.5 * 2 * np.mean(r)
+    assert float(at.metric[0].value) == pytest.approx(np.mean((w * x + b - y) ** 2), rel=1e-3)
+
+
+def test_url_parameters_set_the_controls():
+    at = app(learning_rate=0.3, optimizer="Adam", epochs=50, batch="Mini-batch", batch_size=10, loss="half_mse")
+    assert_ok(at)
+    assert at.sidebar.number_input(key="learning_rate").value == 0.3
+    assert at.sidebar.selectbox(key="optimizer").value == "adam"
+    assert at.sidebar.number_input(key="epochs").value == 50
+    assert at.sidebar.slider(key="batch_size").value == 10
+    assert "½MSE" in at.caption[0].value and "mini-batches of 10" in at.caption[0].value
+
+
+def test_divergence_banner_names_the_limit():
+    limit = analyse_data(cortical_thickness().X, cortical_thickness().y).gd_limit
+    at = app(learning_rate=0.9)
+    assert_ok(at)
+    msg = at.error[0].value
+    assert "Diverged at step" in msg and f"{0.9 / limit:.2f} ×" in msg and f"2/L = {limit:.4g}" in msg
+    fig = main_figure(at)
+    assert fig["layout"]["yaxis2"]["type"] == "log"
+    w_range = fig["layout"]["xaxis3"]["range"]
+    assert w_range[1] - w_range[0] < 100  # the contour does not zoom out to follow the blow-up
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_by_url(preset):
+    at = app(preset=preset)
+    assert_ok(at)
+    assert "preset" not in at.query_params
+    assert (preset == "diverging") == bool(at.error)
+
+
+@pytest.mark.parametrize("optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"])
+@pytest.mark.parametrize("loss", ["mse", "half_mse"])
+def test_every_optimizer_and_loss(optimizer, loss):
+    at = app(optimizer=optimizer, loss=loss, epochs=200, learning_rate=0.05)
+    assert_ok(at)
+    assert not at.error
+
+
+def _widgets(at):
+    sb = at.sidebar
+    return [*sb.slider, *sb.select_slider, *sb.number_input]
+
+
+SELECT_SLIDER_ENDS = {
+    "lr_slider": (LR_OPTIONS[0], LR_OPTIONS[-1]),
+    "alpha": (0.0, 1.0),
+    "tol": (1e-2, 1e-8),
+    "eps": (1e-10, 1e-2),
+}
+
+
+def _ends(w):
+    return SELECT_SLIDER_ENDS[w.key] if w.key in SELECT_SLIDER_ENDS else (w.min, w.max)
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "batch"),
+    [("GD", "Full"), ("Momentum", "Mini-batch"), ("Adam", "Stochastic"), ("RMSprop", "Full"), ("Adagrad", "Full")],
+)
+def test_every_control_at_both_ends(optimizer, batch):
+    at = app(optimizer=optimizer, batch=batch, dataset="Synthetic line", epochs=100)
+    assert_ok(at)
+    keys = [w.key for w in _widgets(at)]
+    assert {"learning_rate", "lr_slider", "epochs", "noise", "n", "seed", "w0", "b0"} <= set(keys)
+    for key in keys:
+        for value in _ends(next(w for w in _widgets(at) if w.key == key)):
+            next(w for w in _widgets(at) if w.key == key).set_value(value).run()
+            assert_ok(at)
+            assert at.get("plotly_chart"), (key, value)
+
+
+def test_bad_settings_keep_the_last_good_run():
+    at = app(dataset="Synthetic line")
+    assert_ok(at)
+    at.sidebar.slider(key="x_min").set_value(50.0).run()
+    at.sidebar.slider(key="x_max").set_value(0.0).run()
+    assert_ok(at)
+    assert any("x_range" in e.value for e in at.error)
+    assert len(at.metric) == 5 and at.get("plotly_chart")
+
+
+def test_log_slider_and_exact_entry_stay_in_sync():
+    at = app()
+    at.sidebar.select_slider(key="lr_slider").set_value(0.1).run()
+    assert at.sidebar.number_input(key="learning_rate").value == 0.1
+    at.sidebar.number_input(key="learning_rate").set_value(0.0123).run()
+    assert at.sidebar.select_slider(key="lr_slider").value == pytest.approx(0.0126, rel=0.05)
+
+
+def test_new_sample_changes_the_seed():
+    at = app()
+    seed = at.sidebar.number_input(key="seed").value
+    next(b for b in at.sidebar.button if b.label == "New sample").click().run()
+    assert at.sidebar.number_input(key="seed").value == seed + 1
