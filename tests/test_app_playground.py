@@ -96,7 +96,7 @@ SELECT_SLIDER_ENDS = {
 
 
 def _ends(w):
-    return SELECT_SLIDER_ENDS[w.key] if w.key in SELECT_SLIDER_ENDS else (w.min, w.max)
+    return SELECT_SLIDER_ENDS.get(w.key, (w.min, w.max))
 
 
 @pytest.mark.parametrize(
