@@ -458,8 +458,8 @@ def _add_player(fig: go.Figure, steps: np.ndarray, start: int) -> None:
         sliders=[
             {
                 "active": start,
-                "x": 0.36,
-                "len": 0.64,
+                "x": 0.40,
+                "len": 0.60,
                 "y": -0.12,
                 "yanchor": "top",
                 "pad": {"t": 0, "b": 0},

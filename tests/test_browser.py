@@ -1,0 +1,102 @@
+"""Real browser (Debian chromium via Playwright): what a student sees.  Screenshots go to artifacts/."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_util import CHROMIUM, ROOT, launch, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+if CHROMIUM is None or not __import__("importlib").util.find_spec("playwright"):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("browser tests need chromium and playwright in CI (see .ci/run)")
+    pytest.skip("chromium or playwright not installed", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+SHOTS = ROOT / "artifacts"
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(url)
+    wait_ready(page)
+    page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
+    return page
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def playground(page):
+    """The synchronized figure (the chart with the Play button)."""
+    return page.locator(CHART).filter(has=page.locator(".updatemenu-button")).first
+
+
+def fill_count(chart) -> int:
+    return chart.locator(".scatterlayer .js-fill").count()
+
+
+def current_step(chart) -> int:
+    text = chart.locator(".slider-group > text.slider-label").first.text_content()
+    return int(re.search(r"\d+", text).group())
+
+
+def test_loads_and_renders(browser, server):
+    page = open_page(browser, server)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Cortical thickness: GD, learning rate 0.01").count() == 1
+    chart = playground(page)
+    assert fill_count(chart) >= 5  # the level sets
+    shot(page, "playground_default")
+    page.close()
+
+
+def test_play_advances_and_contour_stays(browser, server):
+    page = open_page(browser, server)
+    chart = playground(page)
+    before = fill_count(chart)
+    assert current_step(chart) == 0
+    chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
+    page.wait_for_timeout(1500)
+    mid_step = current_step(chart)
+    assert mid_step > 0
+    assert fill_count(chart) == before  # the loss surface is still drawn while playing
+    shot(page, "playground_playing")
+    page.wait_for_timeout(16_000)
+    assert current_step(chart) > mid_step
+    assert fill_count(chart) == before
+    page.close()
+
+
+def test_control_change_rerenders(browser, server):
+    page = open_page(browser, server)
+    box = page.locator('[data-testid="stSidebar"] input[aria-label="Learning rate (type an exact value)"]')
+    box.fill("0.9")
+    box.press("Enter")
+    page.get_by_text("Diverged at step").first.wait_for(timeout=30_000)
+    wait_ready(page)
+    assert "learning_rate=0.9" in page.url
+    shot(page, "playground_diverging")
+    page.close()
