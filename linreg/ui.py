@@ -215,7 +215,7 @@ def _optimizer_controls(sb):
 def _data_controls() -> None:
     ds = st.selectbox("Dataset", list(DATASETS), format_func=DATASETS.get, key="dataset", index=0, **BIND)
     st.slider("Noise σ", 0.0, 3.0, DEFAULTS.noise, 0.01, key="noise", **BIND)
-    st.slider("Samples n", 2, 5000, DEFAULTS.n, key="n", **BIND)
+    st.number_input("Samples n", 2, 200_000, DEFAULTS.n, 100, key="n", **BIND)
     if ds == "synthetic":
         st.slider("True slope", -10.0, 10.0, DEFAULTS.slope, 0.1, key="slope", **BIND)
         st.slider("True intercept", -10.0, 10.0, DEFAULTS.intercept, 0.1, key="intercept", **BIND)

@@ -40,6 +40,8 @@ FONT_SIZE = 16
 MAX_CURVE_POINTS = 4000
 MAX_FRAMES = 200
 TAIL = 12
+MAX_POINTS_SHOWN = 2000
+MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     dense = np.arange(min(max_frames // 4, n_steps + 1))
     sparse = np.geomspace(max(dense[-1], 1), n_steps, max_frames - len(dense)).round().astype(int)
     return np.unique(np.concatenate([dense, sparse, [n_steps]]))
+
+
+def display_sample(n: int, limit: int = MAX_POINTS_SHOWN) -> np.ndarray:
+    """Indices of the points drawn: all of them, or an even, fixed subsample of ``limit``."""
+    return np.arange(n) if n <= limit else np.linspace(0, n - 1, limit).round().astype(int)
 
 
 def curve_points(n_steps: int, max_points: int = MAX_CURVE_POINTS) -> np.ndarray:
@@ -210,8 +217,15 @@ def playground_figure(
 
     # --- panel 1: data, closed-form line, fitted line (moves), residuals (move)
     x_grid = np.array([x.min(), x.max()])
+    shown = display_sample(len(x))
     add(
-        go.Scatter(x=x, y=y, mode="markers", marker={"color": PALETTE["data"], "size": 7, "opacity": 0.7}, name="data"),
+        go.Scatter(
+            x=x[shown],
+            y=y[shown],
+            mode="markers",
+            marker={"color": PALETTE["data"], "size": 7 if len(x) <= 500 else 4, "opacity": 0.7},
+            name="data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)",
+        ),
         1,
     )
     if options.show_closed_form:
@@ -237,7 +251,7 @@ def playground_figure(
         ),
         1,
     )
-    if options.residuals:
+    if options.residuals and len(x) <= MAX_RESIDUALS:
         rx, ry = _residual_sticks(x, y, theta_now[0] * x + theta_now[-1])
         moving["residuals"] = add(
             go.Scatter(
@@ -370,7 +384,8 @@ def playground_figure(
     if options.equal_axes:
         fig.update_yaxes(scaleanchor="x3", scaleratio=1, row=1, col=3)
 
-    fig.frames = [_frame(traj, theta_original, x, y, x_grid, steps, k, moving) for k in range(len(steps))]
+    frames = [_frame(traj, theta_original, x, y, x_grid, steps, k, moving) for k in range(len(steps))]
+    fig = go.Figure(data=fig.data, layout=fig.layout, frames=frames, _validate=False)
     _add_player(fig, steps, start)
     fig.update_layout(
         height=options.height,
@@ -405,24 +420,27 @@ def _tail_trace(traj: Trajectory, steps: np.ndarray, k: int) -> go.Scatter:
     )
 
 
+def _xy(x, y) -> go.Scatter:
+    # Frames carry only arrays of numbers we made: Plotly's validation of 800 such traces costs ~80 ms.
+    return go.Scatter(x=np.asarray(x, dtype=float).tolist(), y=np.asarray(y, dtype=float).tolist(), _validate=False)
+
+
 def _frame(traj, theta_original, x, y, x_grid, steps, k, moving) -> go.Frame:
+    """One frame: new data for the moving traces only (the fit line, residuals, loss marker, tail, marker)."""
     step = int(steps[k])
     th = theta_original[step]
-    data, idx = [], []
-    data.append(go.Scatter(x=x_grid, y=_fit_line(x_grid, th)))
-    idx.append(moving["fit"])
+    data, idx = [_xy(x_grid, _fit_line(x_grid, th))], [moving["fit"]]
     if "residuals" in moving:
-        rx, ry = _residual_sticks(x, y, th[0] * x + th[-1])
-        data.append(go.Scatter(x=rx, y=ry))
+        data.append(_xy(*_residual_sticks(x, y, th[0] * x + th[-1])))
         idx.append(moving["residuals"])
-    data.append(go.Scatter(x=[step], y=[traj.loss[step]]))
-    idx.append(moving["loss"])
     tail = steps[max(0, k - TAIL) : k + 1]
-    data.append(go.Scatter(x=traj.theta[tail, 0], y=traj.theta[tail, -1]))
-    idx.append(moving["tail"])
-    data.append(go.Scatter(x=[traj.theta[step, 0]], y=[traj.theta[step, -1]]))
-    idx.append(moving["marker"])
-    return go.Frame(data=data, traces=idx, name=str(step))
+    data += [
+        _xy([step], [traj.loss[step]]),
+        _xy(traj.theta[tail, 0], traj.theta[tail, -1]),
+        _xy([traj.theta[step, 0]], [traj.theta[step, -1]]),
+    ]
+    idx += [moving["loss"], moving["tail"], moving["marker"]]
+    return go.Frame(data=data, traces=idx, name=str(step), _validate=False)
 
 
 def _add_player(fig: go.Figure, steps: np.ndarray, start: int) -> None:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_util import CHROMIUM, ROOT, launch, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
