@@ -34,7 +34,8 @@ def server_side() -> None:
         fresh = time.perf_counter() - t0
         size = max(len(c.proto.spec) for c in at.get("plotly_chart"))
         print(
-            f"  {label:26s}: cached rerun {cached * 1e3:6.0f} ms, new data {fresh * 1e3:6.0f} ms, figure {size / 1e6:.2f} MB"
+            f"  {label:26s}: cached rerun {cached * 1e3:6.0f} ms, new data {fresh * 1e3:6.0f} ms, "
+            f"figure {size / 1e6:.2f} MB"
         )
 
 
@@ -62,10 +63,7 @@ def browser_side() -> None:
                 box.fill(lr)
                 box.press("Enter")
                 page.get_by_text(title).first.wait_for(timeout=30_000)
-                page.wait_for_function(
-                    """() => document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
-                )
-                page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
+                wait_ready(page)
                 times.append(time.perf_counter() - t0)
             print(
                 f"  {label:26s}: {json.dumps([round(t * 1e3) for t in times])} ms (median {sorted(times)[1] * 1e3:.0f})"
