@@ -13,6 +13,8 @@ ui.apply_url_preset()
 ui.sidebar()
 st.navigation(
     [
-        st.Page("pages/playground.py", title="Playground", icon="🎯", default=True),
+        st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:", default=True),
+        st.Page("pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
+        st.Page("pages/sweep.py", title="Learning-rate sweep", icon=":material/show_chart:"),
     ]
 ).run()

@@ -16,7 +16,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import viz
+from . import viz, viz_compare
+from .analysis import Analysis
 from .experiment import (
     BATCH_MODES,
     DATASETS,
@@ -28,8 +29,9 @@ from .experiment import (
     r2_rmse,
     run,
 )
-from .model import LOSS_LABEL
+from .model import LOSS_LABEL, design_matrix
 from .optimizers import HYPERPARAMETERS, OPTIMIZERS
+from .sweep import Sweep, log_grid, sweep_full_batch, sweep_runs
 
 DEFAULTS = Settings()
 BIND = {"bind": "query-params"}
@@ -350,8 +352,6 @@ def stability_gauge(settings: Settings) -> None:
 
 @st.cache_resource(**CACHE)
 def cached_gauge(learning_rate: float, eigenvalues: tuple, momentum: float) -> go.Figure:
-    from .analysis import Analysis
-
     lam = np.array(eigenvalues)
     a = Analysis(np.zeros(len(lam)), 0.0, np.diag(lam), lam, np.eye(len(lam)))
     return viz.stability_gauge(a, learning_rate, momentum, height=110)
@@ -408,3 +408,124 @@ def metrics_row(r: Run) -> None:
         help=f"first step with ‖∇J‖ < {r.settings.tol:g}",
     )
     cols[4].metric("Distance to optimum", f"{dist:.3g}", help="‖θ − θ*‖ in the trained parameters")
+
+
+# ---------------------------------------------------------------- compare pages
+RACE_MODES = {"shared": "One shared rate", "own": "Own rate each", "tuned": "Tune each (sweep)"}
+
+
+def _with_optimizer(s: Settings, optimizer: str, learning_rate: float) -> Settings:
+    return s.replace(optimizer=optimizer, learning_rate=float(learning_rate))
+
+
+@st.cache_resource(**CACHE)
+def cached_sweep(settings: Settings) -> Sweep:
+    """60 learning rates from 1e-4 to 10 for the settings' optimizer, on the settings' data."""
+    r = cached_run(settings)
+    grid = log_grid()
+    if settings.batch == "full":
+        hp = {k: getattr(settings, k) for k in HYPERPARAMETERS[settings.optimizer]}
+        theta0 = r.traj.theta[0]
+        return sweep_full_batch(
+            r.traj.quadratic, grid, r.traj.epochs_requested, settings.optimizer, theta0, settings.tol, **hp
+        )
+    kwargs = {k: getattr(settings, k) for k in HYPERPARAMETERS[settings.optimizer]}
+    epochs = min(r.traj.epochs_requested, max(1, 20_000 // r.traj.steps_per_epoch))
+    return sweep_runs(
+        r.x_train, r.data.y, grid, epochs, settings.tol, optimizer=settings.optimizer,
+        batch_size=settings.effective_batch_size, loss=settings.loss, alpha=settings.alpha,
+        theta0=r.traj.theta[0], random_state=settings.seed, **kwargs,
+    )  # fmt: skip
+
+
+def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, float]]:
+    """Which optimizers race and how their learning rates are chosen (page controls, in the URL)."""
+    c1, c2 = st.columns([3, 2])
+    chosen = c1.multiselect(
+        "Optimizers", list(OPTIMIZERS), default=["gd", "momentum", "adam"], format_func=OPTIMIZER_LABELS.get,
+        key="race_optimizers", **BIND,
+    )  # fmt: skip
+    mode = c2.radio(
+        "Learning rates", list(RACE_MODES), format_func=RACE_MODES.get, key="race_mode", horizontal=True, **BIND
+    )
+    own = {}
+    if mode == "own" and chosen:
+        cols = st.columns(len(chosen))
+        for col, name in zip(cols, chosen, strict=True):
+            own[name] = col.number_input(
+                f"{OPTIMIZER_LABELS[name]} rate",
+                1e-6,
+                100.0,
+                settings.learning_rate,
+                format="%g",
+                key=f"race_lr_{name}",
+                **BIND,
+            )
+    return tuple(chosen), mode, own
+
+
+def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> dict[str, float]:
+    if mode == "shared":
+        return dict.fromkeys(chosen, settings.learning_rate)
+    if mode == "own":
+        return {k: float(own[k]) for k in chosen}
+    return {k: cached_sweep(_with_optimizer(settings, k, settings.learning_rate)).best_learning_rate for k in chosen}
+
+
+def race_runs(settings: Settings, rates: dict[str, float]) -> list[Run]:
+    return [cached_run(_with_optimizer(settings, k, lr)) for k, lr in rates.items()]
+
+
+@st.cache_resource(**CACHE)
+def cached_race_figure(settings: Settings, rates: tuple[tuple[str, float], ...], arrows: bool) -> go.Figure:
+    runs = race_runs(settings, dict(rates))
+    labelled = [(f"{OPTIMIZER_LABELS[k]} (lr {lr:.3g})", r.traj) for (k, lr), r in zip(rates, runs, strict=True)]
+    data = (design_matrix(runs[0].x_train), runs[0].data.y) if arrows else None
+    return viz_compare.race_figure(labelled, runs[0].analysis, arrows=data)
+
+
+def race_table(runs: list[Run]) -> None:
+    rows = []
+    for r in runs:
+        t = r.traj
+        rows.append(
+            {
+                "optimizer": OPTIMIZER_LABELS[r.settings.optimizer],
+                "learning rate": f"{r.settings.learning_rate:.4g}",
+                "final loss": f"{t.final_loss:.5g}",
+                "steps to tolerance": f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not reached",
+                "diverged at": f"step {t.diverged_at:,}" if t.diverged else "—",
+                "distance to optimum": f"{float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star)):.3g}",
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def ghost_rates(a: Analysis, optimizer: str, momentum: float) -> dict[str, float]:
+    """Four representative rates: too small, best, oscillating, diverging (from the data's Hessian)."""
+    mu = momentum if optimizer in ("momentum", "nesterov") else 0.0
+    best = a.optimal_momentum[0] if mu else a.best_lr
+    limit = a.momentum_limit(mu)
+    return {"too small": 0.02 * best, "best": best, "oscillating": 0.9 * limit, "diverging": 1.1 * limit}
+
+
+@st.cache_resource(**CACHE)
+def cached_ghost_figure(settings: Settings) -> go.Figure:
+    r = cached_run(settings)
+    rates = ghost_rates(r.analysis, settings.optimizer, settings.momentum)
+    runs = [
+        (f"{name} (lr {lr:.3g})", cached_run(settings.replace(learning_rate=float(lr))).traj)
+        for name, lr in rates.items()
+    ]
+    return viz_compare.race_figure(runs, r.analysis)
+
+
+@st.cache_resource(**CACHE)
+def cached_sweep_figure(settings: Settings) -> go.Figure:
+    mu = settings.momentum if settings.optimizer in ("momentum", "nesterov") else 0.0
+    return viz_compare.sweep_figure(cached_sweep(settings), cached_run(settings).analysis, mu)
+
+
+@st.cache_resource(**CACHE)
+def cached_momentum_map(settings: Settings) -> go.Figure:
+    return viz_compare.momentum_rate_map(cached_run(settings).analysis)

@@ -4,6 +4,8 @@ import streamlit as st
 
 from linreg import ui
 
+ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
+
 ui.preset_bar()
 run = ui.safe_run(ui.current_settings())
 if run is None:

@@ -61,7 +61,7 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def wait_ready(page, text: str | None = None, timeout: float = 60_000) -> None:
+def wait_ready(page, text: str | None = None, timeout: float = 60_000, settle_ms: int = 300) -> None:
     """Until the script has finished running and (optionally) ``text`` is on the page."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
@@ -73,4 +73,4 @@ def wait_ready(page, text: str | None = None, timeout: float = 60_000) -> None:
     )
     if text:
         page.get_by_text(text).first.wait_for(timeout=timeout)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(settle_ms)

@@ -99,3 +99,48 @@ def test_control_change_rerenders(browser, server):
     assert "learning_rate=0.9" in page.url
     shot(page, "playground_diverging")
     page.close()
+
+
+def test_link_survives_page_switch_on_fresh_server(browser):
+    """DESIGN.md section 4: the first session after a server start once lost its URL parameters."""
+    with streamlit_server() as url:
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(f"{url}/?learning_rate=0.3&optimizer=Adam&epochs=150")
+        wait_ready(page, "Cortical thickness: Adam, learning rate 0.3")
+        lr_box = page.locator('[data-testid="stSidebar"] input[aria-label="Learning rate (type an exact value)"]')
+        # Streamlit's number_input shows its default for a moment before the URL value (a frontend race
+        # within ~1 s of loading; see the closing note): switch once the inputs show the link's values.
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('[data-testid="stSidebar"] input')]
+                .some(i => i.getAttribute('aria-label') === 'Learning rate (type an exact value)' && i.value === '0.3')"""
+        )
+        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Optimizer race").click()
+        wait_ready(page, "Optimizer race")
+        page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
+        assert "/race" in page.url
+        for param in ("learning_rate=0.3", "optimizer=Adam", "epochs=150"):
+            assert param in page.url
+        assert lr_box.input_value() == "0.3"
+        shot(page, "race_after_switch")
+        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Learning-rate sweep").click()
+        wait_ready(page, "Learning-rate sweep")
+        page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
+        assert "learning_rate=0.3" in page.url
+        shot(page, "sweep")
+        page.close()
+
+
+def test_direct_link_to_a_page_on_fresh_server(browser):
+    with streamlit_server() as url:
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(f"{url}/sweep?optimizer=Momentum")
+        wait_ready(page, "Learning-rate sweep")
+        page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
+        # the router ran: shared sidebar controls and the real page titles, not the legacy pages/ list
+        assert (
+            page.locator('[data-testid="stSidebar"] input[aria-label="Learning rate (type an exact value)"]').count()
+            == 1
+        )
+        assert page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Playground").count() == 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.close()

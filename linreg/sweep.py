@@ -1,0 +1,98 @@
+"""Learning-rate sweeps: many runs at once.
+
+Full batch, the runs are stacked along a leading axis and advanced together: the optimizers'
+update rules are elementwise (optimizers.py), so one NumPy step moves all of them, and the
+gradient comes from the sufficient statistics, grad J = H theta - c, at O(p^2) per run whatever n.
+Mini-batch runs go through ``train`` one by one (same seed, so the same batches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Quadratic
+from .optimizers import make_optimizer
+from .training import DIVERGENCE_FACTOR, train
+
+
+@dataclass(frozen=True)
+class Sweep:
+    learning_rates: np.ndarray  # (L,)
+    final_loss: np.ndarray  # (L,), inf where diverged
+    steps_to_tol: np.ndarray  # (L,) float, nan where never reached
+    diverged_at: np.ndarray  # (L,) float, nan where it was not stopped as diverged
+    epochs: int
+    tol: float
+    start_loss: float
+
+    @property
+    def diverging(self) -> np.ndarray:
+        """Stopped as diverged, or ended above the starting loss (a slow blow-up near 2/L)."""
+        return ~np.isnan(self.diverged_at) | ~(self.final_loss <= self.start_loss)
+
+    @property
+    def best_index(self) -> int:
+        """Fewest steps to tolerance; if none reached it, the lowest final loss."""
+        if np.any(np.isfinite(self.steps_to_tol)):
+            return int(np.nanargmin(self.steps_to_tol))
+        return int(np.argmin(np.where(self.diverging, np.inf, self.final_loss)))
+
+    @property
+    def best_learning_rate(self) -> float:
+        return float(self.learning_rates[self.best_index])
+
+
+def sweep_full_batch(
+    q: Quadratic,
+    learning_rates,
+    epochs: int,
+    optimizer: str = "gd",
+    theta0=None,
+    tol: float = 1e-6,
+    **hyperparameters: float,
+) -> Sweep:
+    """Full-batch runs for every learning rate at once, stacked along axis 0."""
+    lrs = np.asarray(learning_rates, dtype=float)
+    p = len(q.theta_ref)
+    opt = make_optimizer(optimizer, **hyperparameters)
+    theta = np.tile(np.zeros(p) if theta0 is None else np.asarray(theta0, dtype=float), (len(lrs), 1))
+    H, c = q.hessian, q.linear_term
+    loss0 = q.loss_at(theta[0])
+    limit = DIVERGENCE_FACTOR * max(float(loss0), float(q.loss_at(np.zeros(p))), np.finfo(float).tiny)
+    state = opt.init(theta)
+    lr = lrs[:, None]
+    diverged = np.full(len(lrs), np.nan)
+    reached = np.full(len(lrs), np.nan)
+    with np.errstate(all="ignore"):
+        for k in range(1, epochs + 1):
+            step, state = opt.update(theta @ H.T - c, state, lr)
+            theta = theta - step
+            grad_norm = np.linalg.norm(theta @ H.T - c, axis=1)
+            loss = q.loss_at(theta)
+            bad = ~np.isfinite(loss) | (loss > limit)
+            diverged[np.isnan(diverged) & bad] = k
+            reached[np.isnan(reached) & (grad_norm < tol) & ~bad] = k
+        final = np.where(np.isnan(diverged), q.loss_at(theta), np.inf)
+    return Sweep(lrs, final, reached, diverged, epochs, tol, float(loss0))
+
+
+def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwargs) -> Sweep:
+    """One ``train`` per learning rate (for mini-batches, where runs cannot be stacked)."""
+    lrs = np.asarray(learning_rates, dtype=float)
+    final, reached, diverged = [], [], []
+    start = None
+    for lr in lrs:
+        t = train(X, y, learning_rate=float(lr), epochs=epochs, tol=tol, **train_kwargs)
+        start = float(t.loss[0])
+        final.append(np.inf if t.diverged else t.final_loss)
+        reached.append(np.nan if t.steps_to_tol is None else t.steps_to_tol)
+        diverged.append(np.nan if t.diverged_at is None else t.diverged_at)
+    return Sweep(
+        lrs, np.array(final), np.array(reached, dtype=float), np.array(diverged, dtype=float), epochs, tol, start
+    )
+
+
+def log_grid(low: float = 1e-4, high: float = 10.0, count: int = 60) -> np.ndarray:
+    return np.geomspace(low, high, count)

@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from linreg import quadratic, train
+from linreg.sweep import log_grid, sweep_full_batch, sweep_runs
+
+
+@pytest.fixture
+def q(line_data):
+    return quadratic(*line_data)
+
+
+def independent_gd_limit(X, y):
+    """2 / lambda_max of (2/n) A^T A, from the 2x2 matrix's closed-form eigenvalues."""
+    x = X[:, 0]
+    a, b, d = 2 * np.mean(x * x), 2 * np.mean(x), 2.0
+    lam_max = (a + d) / 2 + np.sqrt(((a - d) / 2) ** 2 + b * b)
+    return 2 / lam_max
+
+
+def test_divergence_starts_at_2_over_L(line_data, q):
+    limit = independent_gd_limit(*line_data)
+    lrs = limit * np.array([0.5, 0.9, 0.97, 0.995, 1.005, 1.03, 1.1, 2.0])
+    s = sweep_full_batch(q, lrs, 2000)
+    np.testing.assert_array_equal(s.diverging, lrs > limit)
+
+
+def test_momentum_divergence_starts_at_heavy_ball_limit(line_data, q):
+    limit = (2 + 2 * 0.7) / (2 / independent_gd_limit(*line_data))
+    lrs = limit * np.array([0.9, 0.98, 1.02, 1.1])
+    s = sweep_full_batch(q, lrs, 3000, "momentum", momentum=0.7)
+    np.testing.assert_array_equal(s.diverging, [False, False, True, True])
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "adam", "rmsprop"])
+def test_stacked_runs_equal_single_runs(line_data, q, optimizer):
+    lrs = np.array([1e-4, 3e-3, 0.02])
+    s = sweep_full_batch(q, lrs, 300, optimizer, tol=1e-3)
+    for i, lr in enumerate(lrs):
+        t = train(*line_data, optimizer=optimizer, learning_rate=lr, epochs=300, tol=1e-3)
+        assert s.final_loss[i] == pytest.approx(t.final_loss, rel=1e-8)
+        assert (t.steps_to_tol or np.nan) == pytest.approx(s.steps_to_tol[i], nan_ok=True)
+
+
+def test_mini_batch_sweep_and_best(line_data):
+    s = sweep_runs(*line_data, [1e-4, 1e-3, 5.0], epochs=5, batch_size=10, random_state=1)
+    assert s.diverging.tolist() == [False, False, True]
+    assert s.best_learning_rate == 1e-3
+
+
+def test_grid():
+    g = log_grid()
+    assert len(g) >= 60 and g[0] == pytest.approx(1e-4) and g[-1] == pytest.approx(10)
