@@ -112,7 +112,7 @@ def test_link_survives_page_switch_on_fresh_server(browser):
         # within ~1 s of loading; see the closing note): switch once the inputs show the link's values.
         page.wait_for_function(
             """() => [...document.querySelectorAll('[data-testid="stSidebar"] input')]
-                .some(i => i.getAttribute('aria-label').startsWith('Learning rate (type') && i.value === '0.3')"""
+                .some(i => (i.getAttribute('aria-label') || '').startsWith('Learning rate (t') && i.value === '0.3')"""
         )
         page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Optimizer race").click()
         wait_ready(page, "Optimizer race")
