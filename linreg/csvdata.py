@@ -111,8 +111,9 @@ def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
 
 
 def _mostly_numeric(parsed: np.ndarray, cells: list[str]) -> bool:
+    """Offered as a column of numbers: at least half its cells filled, and half of those parse."""
     filled = sum(1 for c in cells if c.strip())
-    return filled > 0 and np.sum(~np.isnan(parsed)) >= 0.5 * filled
+    return filled >= max(1, 0.5 * len(cells)) and np.sum(~np.isnan(parsed)) >= 0.5 * filled
 
 
 def table_to_dataset(
@@ -139,3 +140,48 @@ def table_to_dataset(
         raise ValueError(f"only {kept} of {n} rows have numbers in every chosen column: at least {MIN_ROWS} are needed")
     note = f"dropped {n - kept} of {n} rows with missing values" if kept < n else None
     return as_dataset(X[keep], y[keep], x_columns, y_column, title), note
+
+
+# Real datasets that ship inside an installed package (plotly's sample data), read as plain files:
+# no network, and no import of plotly in the core.  name -> (file, default features, target, title)
+BUNDLED = {
+    "tips": ("tips.csv.gz", ("total_bill",), "tip", "Restaurant tips"),
+    "iris": ("iris.csv.gz", ("petal_length",), "petal_width", "Iris flowers"),
+    "gapminder": ("gapminder.csv.gz", ("gdpPercap",), "lifeExp", "Gapminder countries"),
+}
+
+
+def bundled_table(name: str) -> Table:
+    """One of BUNDLED, parsed like any uploaded CSV."""
+    import gzip
+    import importlib.util
+    from pathlib import Path
+
+    if name not in BUNDLED:
+        raise ValueError(f"unknown bundled dataset {name!r}: choose one of {list(BUNDLED)}")
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError("bundled datasets need the plotly package installed")
+    path = Path(spec.submodule_search_locations[0]) / "package_data" / "datasets" / BUNDLED[name][0]
+    return parse_csv(gzip.decompress(path.read_bytes()))
+
+
+def default_columns(table: Table) -> tuple[tuple[str, ...], str]:
+    """First numeric column as the feature, last numeric column as the target."""
+    cols = table.numeric_columns
+    return (cols[0],), cols[-1]
+
+
+def load_upload(data: bytes, max_bytes: int = 20 * 1024 * 1024) -> tuple[Table, Dataset, str | None]:
+    """Everything an upload must pass before it replaces the current data: size, text, two numeric
+    columns, at least MIN_ROWS usable rows.  Returns the table, the default dataset and its note."""
+    if len(data) > max_bytes:
+        raise ValueError(f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+    table = parse_csv(data)
+    if len(table.numeric_columns) < 2:
+        raise ValueError(
+            f"it needs at least two numeric columns (a feature and a target); found {len(table.numeric_columns)}"
+        )
+    x_cols, y_col = default_columns(table)
+    data_set, note = table_to_dataset(table, list(x_cols), y_col)
+    return table, data_set, note

@@ -13,13 +13,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .analysis import Analysis, analyse
+from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
 from .training import Trajectory, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
-DATASETS = {"cortical": "Cortical thickness", "synthetic": "Synthetic line"}
+DATASETS = {
+    "cortical": "Cortical thickness",
+    "synthetic": "Synthetic line",
+    "tips": "Tips (real)",
+    "iris": "Iris (real)",
+    "gapminder": "Gapminder (real)",
+    "upload": "Uploaded CSV",
+}
+TABULAR = ("tips", "iris", "gapminder", "upload")
 BATCH_MODES = {"full": "Full", "mini": "Mini-batch", "sgd": "Stochastic"}
 
 
@@ -50,6 +59,10 @@ class Settings:
     rho: float = 0.99
     eps: float = 1e-8
     tol: float = 1e-6
+    features: tuple[str, ...] = ()  # tabular data: feature columns (empty: the dataset's default)
+    target: str = ""  # tabular data: target column (empty: the dataset's default)
+    test_fraction: float = 0.0
+    upload_id: str = ""  # content hash of an uploaded CSV (the table itself lives in the app's upload store)
 
     def replace(self, **changes) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -68,6 +81,8 @@ class Run:
     scaler: Standardizer | None
     theta_original: np.ndarray  # the path in the data's units
     optimum_original: np.ndarray
+    test: Dataset | None = None
+    test_loss: np.ndarray | None = None  # loss on the test rows at every step
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -75,7 +90,8 @@ class Run:
         return self.scaler.transform(self.data.X) if self.scaler else self.data.X
 
 
-def make_dataset(s: Settings) -> Dataset:
+def make_dataset(s: Settings, table: Table | None = None) -> Dataset:
+    """The settings' dataset; tabular ones need ``table`` when uploaded (bundled ones load themselves)."""
     if s.dataset == "cortical":
         return cortical_thickness(n=s.n, noise=s.noise, seed=s.seed)
     if s.dataset == "synthetic":
@@ -88,12 +104,36 @@ def make_dataset(s: Settings) -> Dataset:
             outlier_fraction=s.outlier_fraction,
             seed=s.seed,
         )
+    if s.dataset in BUNDLED:
+        _, features, target, title = BUNDLED[s.dataset]
+        data, _ = table_to_dataset(bundled_table(s.dataset), list(s.features or features), s.target or target, title)
+        return data
+    if s.dataset == "upload":
+        if table is None:
+            raise ValueError("the uploaded file is not on this server (links cannot carry files): upload it again")
+        if not s.features or not s.target:
+            raise ValueError("choose the feature and target columns of the uploaded file")
+        data, _ = table_to_dataset(table, list(s.features), s.target)
+        return data
     raise ValueError(f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
 
 
-def run(s: Settings, data: Dataset | None = None) -> Run:
-    """Train with the settings (on ``data`` if given, else the built-in dataset they name)."""
-    data = data if data is not None else make_dataset(s)
+def split(data: Dataset, test_fraction: float, seed: int | None) -> tuple[Dataset, Dataset | None]:
+    """Seeded random train/test split; at least 2 rows on each side, else no test set."""
+    if not 0.0 <= test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+    n_test = round(test_fraction * data.n_samples)
+    if n_test < 2 or data.n_samples - n_test < 2:
+        return data, None
+    rows = np.random.default_rng(seed).permutation(data.n_samples)
+    test, train_rows = np.sort(rows[:n_test]), np.sort(rows[n_test:])
+    pick = lambda r: dataclasses.replace(data, X=data.X[r], y=data.y[r])  # noqa: E731
+    return pick(train_rows), pick(test)
+
+
+def run(s: Settings, table: Table | None = None) -> Run:
+    """Train with the settings on the training rows (``table``: an uploaded file's parsed table)."""
+    data, test = split(make_dataset(s, table), s.test_fraction, s.seed)
     scaler = Standardizer.fit(data.X) if s.standardize else None
     X = scaler.transform(data.X) if scaler else data.X
     notes = []
@@ -129,6 +169,10 @@ def run(s: Settings, data: Dataset | None = None) -> Run:
     )
     info = analyse(traj.quadratic)
     to_original = scaler.params_to_original if scaler else (lambda t: t)
+    test_loss = None
+    if test is not None:
+        X_test = scaler.transform(test.X) if scaler else test.X
+        test_loss = quadratic(X_test, test.y, s.loss, s.alpha).loss_at(traj.theta)
     with np.errstate(all="ignore"):
         return Run(
             settings=s,
@@ -138,16 +182,21 @@ def run(s: Settings, data: Dataset | None = None) -> Run:
             scaler=scaler,
             theta_original=to_original(traj.theta),
             optimum_original=to_original(info.theta_star),
+            test=test,
+            test_loss=test_loss,
             notes=tuple(notes),
         )
 
 
-def r2_rmse(run_: Run, step: int | None = None) -> tuple[float, float]:
-    """R^2 = 1 - SS_res / SS_tot and RMSE of the fit at ``step`` (default: the last), in the data's units."""
+def r2_rmse(run_: Run, step: int | None = None, on_test: bool = False) -> tuple[float, float]:
+    """R^2 = 1 - SS_res / SS_tot and RMSE at ``step`` (default: the last), in the data's units."""
     theta = run_.theta_original[-1 if step is None else step]
-    y = run_.data.y
+    data = run_.test if on_test else run_.data
+    if data is None:
+        return float("nan"), float("nan")
+    y = data.y
     with np.errstate(all="ignore"):
-        resid = run_.data.X @ theta[:-1] + theta[-1] - y
+        resid = data.X @ theta[:-1] + theta[-1] - y
         ss_res = float(resid @ resid)
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")

@@ -9,7 +9,9 @@ and treated as read-only.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,10 +20,13 @@ import streamlit as st
 
 from . import viz, viz_compare
 from .analysis import Analysis
+from .csvdata import BUNDLED, Table, bundled_table, load_upload, table_to_dataset
+from .csvdata import default_columns as csv_default_columns
 from .experiment import (
     BATCH_MODES,
     DATASETS,
     PRESETS,
+    TABULAR,
     Run,
     Settings,
     divergence_message,
@@ -120,6 +125,11 @@ def _new_sample() -> None:
 def current_settings() -> Settings:
     """Settings from the widgets' state (the sidebar in app.py has run before any page)."""
     values = {f.name: st.session_state.get(f.name, getattr(DEFAULTS, f.name)) for f in dataclasses.fields(Settings)}
+    values["features"] = tuple(values["features"] or ())
+    values["target"] = values["target"] or ""
+    if values["dataset"] not in TABULAR:
+        values["features"], values["target"] = (), ""
+    values["upload_id"] = st.session_state.get("upload_id", "") if values["dataset"] == "upload" else ""
     return Settings(**values)
 
 
@@ -216,8 +226,11 @@ def _optimizer_controls(sb):
 
 def _data_controls() -> None:
     ds = st.selectbox("Dataset", list(DATASETS), format_func=DATASETS.get, key="dataset", index=0, **BIND)
-    st.slider("Noise σ", 0.0, 3.0, DEFAULTS.noise, 0.01, key="noise", **BIND)
-    st.number_input("Samples n", 2, 200_000, DEFAULTS.n, 100, key="n", **BIND)
+    if ds in TABULAR:
+        _column_controls(ds)
+    else:
+        st.slider("Noise σ", 0.0, 3.0, DEFAULTS.noise, 0.01, key="noise", **BIND)
+        st.number_input("Samples n", 2, 200_000, DEFAULTS.n, 100, key="n", **BIND)
     if ds == "synthetic":
         st.slider("True slope", -10.0, 10.0, DEFAULTS.slope, 0.1, key="slope", **BIND)
         st.slider("True intercept", -10.0, 10.0, DEFAULTS.intercept, 0.1, key="intercept", **BIND)
@@ -226,8 +239,36 @@ def _data_controls() -> None:
         st.slider("Outlier fraction", 0.0, 0.5, DEFAULTS.outlier_fraction, 0.01, key="outlier_fraction", **BIND)
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     c1.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULTS.seed, key="seed", **BIND)
-    c2.button("New sample", on_click=_new_sample, help="Draw new noise (seed + 1)")
+    c2.button("New sample", on_click=_new_sample, help="New noise and a new train/test split (seed + 1)")
+    st.slider("Test fraction", 0.0, 0.5, DEFAULTS.test_fraction, 0.05, key="test_fraction", **BIND)
     st.checkbox("Standardize features", value=DEFAULTS.standardize, key="standardize", **BIND)
+
+
+def _column_controls(ds: str) -> None:
+    """Feature and target columns of a real table (numeric columns only)."""
+    table = table_for(ds)
+    if table is None:
+        st.caption("Upload a CSV on the **Data** page.")
+        return
+    default_x, default_y = default_columns(ds, table)
+    options = list(table.numeric_columns)
+    st.multiselect("Features", options, default=list(default_x), key="features", **BIND)
+    st.selectbox("Target", options, index=options.index(default_y), key="target", **BIND)
+
+
+def default_columns(ds: str, table: Table) -> tuple[tuple[str, ...], str]:
+    return (BUNDLED[ds][1], BUNDLED[ds][2]) if ds in BUNDLED else csv_default_columns(table)
+
+
+def table_for(ds: str) -> Table | None:
+    if ds in BUNDLED:
+        return cached_bundled(ds)
+    return UPLOADS.get(st.session_state.get("upload_id", ""))
+
+
+@st.cache_resource(show_spinner=False)
+def cached_bundled(name: str) -> Table:
+    return bundled_table(name)
 
 
 def _loss_controls() -> None:
@@ -270,9 +311,31 @@ def _view_controls() -> None:
 
 
 # ---------------------------------------------------------------- cached compute
+class UploadStore:
+    """Parsed uploads by content hash, shared by sessions (same bytes, same table), bounded."""
+
+    def __init__(self, max_entries: int = 16):
+        self._tables: OrderedDict[str, Table] = OrderedDict()
+        self._max = max_entries
+
+    def put(self, content: bytes, table: Table) -> str:
+        key = hashlib.sha256(content).hexdigest()[:16]
+        self._tables[key] = table
+        self._tables.move_to_end(key)
+        while len(self._tables) > self._max:
+            self._tables.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Table | None:
+        return self._tables.get(key)
+
+
+UPLOADS = UploadStore()
+
+
 @st.cache_resource(**CACHE)
 def cached_run(settings: Settings) -> Run:
-    return run(settings)
+    return run(settings, UPLOADS.get(settings.upload_id) if settings.upload_id else None)
 
 
 def safe_run(settings: Settings) -> Run | None:
@@ -298,15 +361,17 @@ def _use_log(view: ViewOptions, r: Run) -> bool:
 def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
-    labels = (names[0], r.data.target_name, "w (standardized x)" if r.scaler else "w", "b")
+    w_label = f"w ({names[0]})" if len(names) > 1 else "w"
+    labels = (names[0], r.data.target_name, f"{w_label}, standardized x" if r.scaler else w_label, "b")
     options = viz.PlotOptions(log_loss=_use_log(view, r), residuals=view.residuals, equal_axes=view.equal_axes)
     return viz.playground_figure(
         r.traj,
-        r.data.X[:, 0],
+        r.data.X,
         r.data.y,
         r.analysis,
         r.theta_original,
         r.optimum_original,
+        test_loss=r.test_loss,
         labels=labels,
         options=options,
         current=current,
@@ -400,8 +465,13 @@ def metrics_row(r: Run) -> None:
     dist = float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star))
     cols = st.columns(5)
     cols[0].metric("Final loss", f"{t.final_loss:.4g}", help=f"minimum possible {r.analysis.loss_star:.4g}")
-    cols[1].metric("R²", f"{r2:.4f}" if np.isfinite(r2) else "—")
-    cols[2].metric("RMSE", f"{rmse:.4g}" if np.isfinite(rmse) else "—")
+    if r.test is not None:
+        r2_test, rmse_test = r2_rmse(r, on_test=True)
+        cols[1].metric("R² train / test", f"{r2:.3f} / {r2_test:.3f}" if np.isfinite(r2 + r2_test) else "—")
+        cols[2].metric("RMSE train / test", f"{rmse:.3g} / {rmse_test:.3g}" if np.isfinite(rmse + rmse_test) else "—")
+    else:
+        cols[1].metric("R²", f"{r2:.4f}" if np.isfinite(r2) else "—")
+        cols[2].metric("RMSE", f"{rmse:.4g}" if np.isfinite(rmse) else "—")
     cols[3].metric(
         "Steps to tolerance",
         f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not reached",
@@ -529,3 +599,75 @@ def cached_sweep_figure(settings: Settings) -> go.Figure:
 @st.cache_resource(**CACHE)
 def cached_momentum_map(settings: Settings) -> go.Figure:
     return viz_compare.momentum_rate_map(cached_run(settings).analysis)
+
+
+# ---------------------------------------------------------------- data page
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the server enforces server.maxUploadSize too
+
+
+def plain(text: str) -> str:
+    """User text (file and column names) shown literally in Markdown: no formatting, links or HTML."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
+
+
+def _on_upload() -> None:
+    """Parse the uploaded bytes; on success switch to them, on failure keep the current dataset."""
+    file = st.session_state.get("upload_file")
+    if file is None:
+        return
+    data = file.getvalue()
+    try:
+        table, dataset, _ = load_upload(data, MAX_UPLOAD_BYTES)
+    except ValueError as exc:
+        st.session_state["upload_error"] = f"{file.name}: {exc}"
+        return
+    x_cols, y_col = dataset.feature_names, dataset.target_name
+    st.session_state["upload_id"] = UPLOADS.put(data, table)
+    st.session_state["upload_name"] = file.name
+    st.session_state["upload_error"] = None
+    st.session_state["dataset"] = "upload"
+    st.session_state["features"] = list(x_cols)
+    st.session_state["target"] = y_col
+
+
+def upload_widget() -> None:
+    st.file_uploader(
+        "Upload a CSV (UTF-8; comma, semicolon or tab separated; header row optional)",
+        type=["csv", "txt", "tsv"],
+        key="upload_file",
+        on_change=_on_upload,
+    )
+    if err := st.session_state.get("upload_error"):
+        st.error(f"Could not use {plain(err)}. The previous dataset is still active.", icon=":material/error:")
+
+
+def data_overview(r: Run) -> None:
+    """Preview, summary and notes for the dataset in use."""
+    d = r.data
+    table = table_for(r.settings.dataset) if r.settings.dataset in TABULAR else None
+    if table is not None:
+        for note in table.notes:
+            st.info(plain(note))
+        _, note = table_to_dataset(table, list(d.feature_names), d.target_name)
+        if note:
+            st.info(note)
+    cols = [*d.feature_names, d.target_name]
+    values = np.column_stack([d.X, d.y])
+    st.markdown(
+        f"**{plain(d.title)}**: {d.n_samples:,} rows used for training"
+        + (f", {r.test.n_samples:,} held out for testing" if r.test else "")
+    )
+    summary = {
+        "column": cols,
+        "mean": values.mean(axis=0).round(4),
+        "std": values.std(axis=0).round(4),
+        "min": values.min(axis=0),
+        "max": values.max(axis=0),
+    }
+    st.dataframe(summary, hide_index=True)
+    if np.abs(d.X).max() > 1e3 and not r.settings.standardize:
+        st.warning(
+            "Feature values reach into the thousands: turn on **Standardize features** to keep learning rates sane."
+        )
+    st.dataframe({c: values[:200, i] for i, c in enumerate(cols)}, height=260)
+    st.plotly_chart(viz.data_figure(d.X, d.y, d.feature_names, d.target_name), key="data_scatter")

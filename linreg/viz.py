@@ -9,6 +9,7 @@ where a contour trace would vanish in Streamlit (DESIGN.md section 4).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,213 +179,59 @@ def _residual_sticks(x: np.ndarray, y: np.ndarray, y_hat: np.ndarray) -> tuple[l
     return xs.tolist(), ys.tolist()
 
 
+Mover = Callable[[int, int], tuple]  # (frame index, step) -> (x, y) of a moving trace
+
+
 def playground_figure(
     traj: Trajectory,
-    x: np.ndarray,
+    X: np.ndarray,
     y: np.ndarray,
     analysis: Analysis,
     theta_original: np.ndarray,
     optimum_original: np.ndarray,
     *,
+    test_loss: np.ndarray | None = None,
     labels: tuple[str, str, str, str] = ("x", "y", "w", "b"),
     options: PlotOptions = PlotOptions(),
     current: int | None = None,
 ) -> go.Figure:
-    """Data + fitted line | loss curve | level sets + path, animated together by one slider.
+    """Data and fit | loss curve | level sets and path, animated together by one slider.
 
-    ``theta_original`` and ``optimum_original`` are the path and the closed-form optimum in the
-    data's units (they differ from the trained ones when the features were standardised); the
-    contour shows the parameters that were trained.
+    One feature: the data with the fitted line.  Several: predicted against actual.  ``theta_original``
+    and ``optimum_original`` are the path and the closed-form optimum in the data's units (they differ
+    from the trained ones when the features were standardised); the contour shows the trained
+    parameters (w_1, b), the others held at their optimal values.
     """
-    x_label, y_label, w_label, b_label = labels
-    params = (0, traj.theta.shape[1] - 1)
+    X = np.asarray(X, dtype=float).reshape(len(y), -1)
     steps = frame_steps(traj.n_steps)
     now = 0 if current is None else int(np.clip(current, 0, traj.n_steps))  # shown until Play is pressed
     start = min(int(np.searchsorted(steps, now)), len(steps) - 1)
+    one_feature = X.shape[1] == 1
     fig = make_subplots(
         rows=1,
         cols=3,
         column_widths=[0.34, 0.30, 0.36],
         horizontal_spacing=0.07,
-        subplot_titles=("Data and fitted line", "Loss per step", "Loss surface and path"),
-    )
-    traces: list[go.BaseTraceType] = []
-
-    def add(trace, col):
-        fig.add_trace(trace, row=1, col=col)
-        traces.append(trace)
-        return len(fig.data) - 1
-
-    # --- panel 1: data, closed-form line, fitted line (moves), residuals (move)
-    x_grid = np.array([x.min(), x.max()])
-    shown = display_sample(len(x))
-    add(
-        go.Scatter(
-            x=x[shown],
-            y=y[shown],
-            mode="markers",
-            marker={"color": PALETTE["data"], "size": 7 if len(x) <= 500 else 4, "opacity": 0.7},
-            name="data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)",
+        subplot_titles=(
+            "Data and fitted line" if one_feature else "Predicted vs actual",
+            "Loss per step",
+            "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice (w₁, b), others at optimum",
         ),
-        1,
     )
-    if options.show_closed_form:
-        add(
-            go.Scatter(
-                x=x_grid,
-                y=_fit_line(x_grid, optimum_original),
-                mode="lines",
-                line={"color": PALETTE["optimum"], "width": 2, "dash": "dash"},
-                name="closed-form optimum",
-            ),
-            1,
+    movers: list[tuple[int, Mover]] = []
+    panel = _line_panel if one_feature else _parity_panel
+    movers += panel(fig, X, y, theta_original, optimum_original, steps, now, labels, options)
+    movers += _loss_panel(fig, traj, analysis, test_loss, now, options)
+    movers += _surface_panel(fig, traj, analysis, steps, now, labels, options)
+    frames = [
+        go.Frame(
+            data=[_xy(*move(k, int(s))) for _, move in movers],
+            traces=[index for index, _ in movers],
+            name=str(int(s)),
+            _validate=False,
         )
-    moving: dict[str, int] = {}
-    theta_now = theta_original[now]
-    moving["fit"] = add(
-        go.Scatter(
-            x=x_grid,
-            y=_fit_line(x_grid, theta_now),
-            mode="lines",
-            line={"color": PALETTE["fit"], "width": 4},
-            name="gradient-descent fit",
-        ),
-        1,
-    )
-    if options.residuals and len(x) <= MAX_RESIDUALS:
-        rx, ry = _residual_sticks(x, y, theta_now[0] * x + theta_now[-1])
-        moving["residuals"] = add(
-            go.Scatter(
-                x=rx, y=ry, mode="lines", line={"color": PALETTE["fit"], "width": 1}, name="residuals", opacity=0.6
-            ),
-            1,
-        )
-    fig.update_yaxes(range=data_y_range(y, x_grid, theta_original[steps]), title_text=y_label, row=1, col=1)
-    fig.update_xaxes(title_text=x_label, row=1, col=1)
-
-    # --- panel 2: loss curve (static), marker (moves)
-    pts = curve_points(traj.n_steps)
-    loss = np.asarray(traj.loss, dtype=float)
-    add(
-        go.Scatter(
-            x=pts,
-            y=loss[pts],
-            mode="lines",
-            line={"color": PALETTE["data"], "width": 2.5},
-            name="loss",
-            showlegend=False,
-            hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>",
-        ),
-        2,
-    )
-    add(
-        go.Scatter(
-            x=[0, traj.n_steps],
-            y=[analysis.loss_star] * 2,
-            mode="lines",
-            line={"color": PALETTE["optimum"], "dash": "dash", "width": 1.5},
-            name="minimum loss",
-            showlegend=False,
-            hovertemplate="minimum %{y:.5g}<extra></extra>",
-        ),
-        2,
-    )
-    moving["loss"] = add(
-        go.Scatter(
-            x=[now],
-            y=[loss[now]],
-            mode="markers",
-            marker={"color": PALETTE["fit"], "size": 14, "line": {"color": "white", "width": 2}},
-            showlegend=False,
-            hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>",
-        ),
-        2,
-    )
-    fig.update_xaxes(title_text="step", row=1, col=2)
-    fig.update_yaxes(title_text=f"loss ({'½MSE' if traj.loss_name == 'half_mse' else 'MSE'})", row=1, col=2)
-    if options.log_loss:
-        positive = loss[loss > 0]
-        lo = np.log10(max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300)) if len(positive) else -1
-        hi = np.log10(positive.max()) if len(positive) else 1
-        fig.update_yaxes(type="log", range=[lo - 0.2, hi + 0.2], row=1, col=2)
-
-    # --- panel 3: level sets, eigen-axes, path (static), tail + marker (move)
-    xr, yr = view_box(traj, params)
-    for t in level_traces(traj.quadratic, xr, yr, params):
-        add(t, 3)
-    for t in eigen_axis_traces(analysis, xr, yr, params):
-        add(t, 3)
-    path_pts = curve_points(traj.n_steps)
-    add(
-        go.Scatter(
-            x=traj.theta[path_pts, 0],
-            y=traj.theta[path_pts, -1],
-            mode="lines",
-            line={"color": PALETTE["path"], "width": 1.5},
-            opacity=0.45,
-            name="path",
-            showlegend=False,
-            hoverinfo="skip",
-        ),
-        3,
-    )
-    add(
-        go.Scatter(
-            x=[traj.theta[0, 0]],
-            y=[traj.theta[0, -1]],
-            mode="markers",
-            marker={"symbol": "circle-open", "size": 14, "color": PALETTE["start"], "line": {"width": 3}},
-            name="start",
-            hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
-        ),
-        3,
-    )
-    add(
-        go.Scatter(
-            x=[analysis.theta_star[0]],
-            y=[analysis.theta_star[-1]],
-            mode="markers",
-            marker={"symbol": "star", "size": 18, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
-            name="optimum",
-            hovertemplate="optimum<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
-        ),
-        3,
-    )
-    if traj.diverged:
-        exit_pt = _exit_point(traj.theta[:, [0, -1]], xr, yr)
-        if exit_pt is not None:
-            add(
-                go.Scatter(
-                    x=[exit_pt[0]],
-                    y=[exit_pt[1]],
-                    mode="markers+text",
-                    marker={"symbol": "x", "size": 16, "color": PALETTE["fit"], "line": {"width": 2}},
-                    text=["left the frame"],
-                    textposition="bottom left",
-                    textfont={"size": 14, "color": PALETTE["fit"]},
-                    name="path left the frame",
-                ),
-                3,
-            )
-    moving["tail"] = add(_tail_trace(traj, steps, start), 3)
-    moving["marker"] = add(
-        go.Scatter(
-            x=[traj.theta[now, 0]],
-            y=[traj.theta[now, -1]],
-            mode="markers",
-            marker={"color": PALETTE["fit"], "size": 14, "line": {"color": "white", "width": 2}},
-            name="current step",
-            showlegend=False,
-            hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>",
-        ),
-        3,
-    )
-    fig.update_xaxes(range=list(xr), title_text=w_label, row=1, col=3)
-    fig.update_yaxes(range=list(yr), title_text=b_label, row=1, col=3)
-    if options.equal_axes:
-        fig.update_yaxes(scaleanchor="x3", scaleratio=1, row=1, col=3)
-
-    frames = [_frame(traj, theta_original, x, y, x_grid, steps, k, moving) for k in range(len(steps))]
+        for k, s in enumerate(steps)
+    ]
     fig = go.Figure(data=fig.data, layout=fig.layout, frames=frames, _validate=False)
     _add_player(fig, steps, start)
     fig.update_layout(
@@ -399,6 +246,275 @@ def playground_figure(
     return fig
 
 
+def _add(fig: go.Figure, trace, col: int) -> int:
+    fig.add_trace(trace, row=1, col=col)
+    return len(fig.data) - 1
+
+
+def _line_panel(fig, X, y, theta_original, optimum_original, steps, now, labels, options) -> list:
+    """Data, the closed-form line (faint), the fitted line and residual sticks (moving)."""
+    x = X[:, 0]
+    x_grid = np.array([x.min(), x.max()])
+    shown = display_sample(len(x))
+    _add(
+        fig,
+        go.Scatter(
+            x=x[shown],
+            y=y[shown],
+            mode="markers",
+            marker={"color": PALETTE["data"], "size": 7 if len(x) <= 500 else 4, "opacity": 0.7},
+            name="data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)",
+        ),
+        1,
+    )
+    if options.show_closed_form:
+        _add(
+            fig,
+            go.Scatter(
+                x=x_grid,
+                y=_fit_line(x_grid, optimum_original),
+                mode="lines",
+                line={"color": PALETTE["optimum"], "width": 2, "dash": "dash"},
+                name="closed-form optimum",
+            ),
+            1,
+        )
+    line = lambda k, s: (x_grid, _fit_line(x_grid, theta_original[s]))  # noqa: E731
+    movers = [
+        (
+            _add(
+                fig,
+                go.Scatter(
+                    **_xy_dict(*line(0, now)),
+                    mode="lines",
+                    line={"color": PALETTE["fit"], "width": 4},
+                    name="gradient-descent fit",
+                ),
+                1,
+            ),
+            line,
+        )
+    ]
+    if options.residuals and len(x) <= MAX_RESIDUALS:
+        sticks = lambda k, s: _residual_sticks(x, y, theta_original[s, 0] * x + theta_original[s, -1])  # noqa: E731
+        index = _add(
+            fig,
+            go.Scatter(
+                **_xy_dict(*sticks(0, now)),
+                mode="lines",
+                line={"color": PALETTE["fit"], "width": 1},
+                name="residuals",
+                opacity=0.6,
+            ),
+            1,
+        )
+        movers.append((index, sticks))
+    fig.update_yaxes(range=data_y_range(y, x_grid, theta_original[steps]), title_text=labels[1], row=1, col=1)
+    fig.update_xaxes(title_text=labels[0], row=1, col=1)
+    return movers
+
+
+def _parity_panel(fig, X, y, theta_original, optimum_original, steps, now, labels, options) -> list:
+    """Several features: each point's prediction against its actual value (on the diagonal = perfect)."""
+    shown = display_sample(len(y), MAX_RESIDUALS)
+    Xs, ys = X[shown], y[shown]
+    lo, hi = float(y.min()), float(y.max())
+    pad = 0.1 * (hi - lo or 1.0)
+    _add(
+        fig,
+        go.Scatter(
+            x=[lo - pad, hi + pad],
+            y=[lo - pad, hi + pad],
+            mode="lines",
+            line={"color": PALETTE["optimum"], "dash": "dash"},
+            name="perfect prediction",
+        ),
+        1,
+    )
+    predict = lambda k, s: (ys, Xs @ theta_original[s, :-1] + theta_original[s, -1])  # noqa: E731
+    index = _add(
+        fig,
+        go.Scatter(
+            **_xy_dict(*predict(0, now)),
+            mode="markers",
+            marker={"color": PALETTE["fit"], "size": 7, "opacity": 0.7},
+            name="predictions" if len(shown) == len(y) else f"predictions ({len(shown)} of {len(y)} shown)",
+        ),
+        1,
+    )
+    fig.update_xaxes(range=[lo - pad, hi + pad], title_text=f"actual {labels[1]}", row=1, col=1)
+    fig.update_yaxes(range=[lo - 3 * pad, hi + 3 * pad], title_text=f"predicted {labels[1]}", row=1, col=1)
+    return [(index, predict)]
+
+
+def _loss_panel(fig, traj: Trajectory, analysis: Analysis, test_loss, now: int, options: PlotOptions) -> list:
+    """The loss at every step (static, test loss dashed) and a marker at the current step (moving)."""
+    pts = curve_points(traj.n_steps)
+    loss = np.asarray(traj.loss, dtype=float)
+    _add(
+        fig,
+        go.Scatter(
+            x=pts,
+            y=loss[pts],
+            mode="lines",
+            line={"color": PALETTE["data"], "width": 2.5},
+            name="training loss",
+            showlegend=test_loss is not None,
+            hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>",
+        ),
+        2,
+    )
+    if test_loss is not None:
+        _add(
+            fig,
+            go.Scatter(
+                x=pts,
+                y=test_loss[pts],
+                mode="lines",
+                line={"color": PALETTE["accent"], "width": 2.5, "dash": "dash"},
+                name="test loss",
+                hovertemplate="step %{x}<br>test loss %{y:.5g}<extra></extra>",
+            ),
+            2,
+        )
+    _add(
+        fig,
+        go.Scatter(
+            x=[0, traj.n_steps],
+            y=[analysis.loss_star] * 2,
+            mode="lines",
+            line={"color": PALETTE["optimum"], "dash": "dot", "width": 1.5},
+            name="minimum loss",
+            showlegend=False,
+            hovertemplate="minimum %{y:.5g}<extra></extra>",
+        ),
+        2,
+    )
+    marker = lambda k, s: ([s], [loss[s]])  # noqa: E731
+    index = _add(
+        fig,
+        go.Scatter(
+            **_xy_dict(*marker(0, now)),
+            mode="markers",
+            marker={"color": PALETTE["fit"], "size": 14, "line": {"color": "white", "width": 2}},
+            showlegend=False,
+            hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>",
+        ),
+        2,
+    )
+    fig.update_xaxes(title_text="step", row=1, col=2)
+    fig.update_yaxes(title_text=f"loss ({'½MSE' if traj.loss_name == 'half_mse' else 'MSE'})", row=1, col=2)
+    if options.log_loss:
+        positive = loss[np.isfinite(loss) & (loss > 0)]
+        if len(positive):
+            lo = np.log10(max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300))
+            fig.update_yaxes(type="log", range=[lo - 0.2, np.log10(positive.max()) + 0.2], row=1, col=2)
+    return [(index, marker)]
+
+
+def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options: PlotOptions) -> list:
+    """Level sets, eigen-axes, the whole path, start and optimum (static); tail and marker (moving)."""
+    params = (0, traj.theta.shape[1] - 1)
+    xr, yr = view_box(traj, params)
+    for t in level_traces(traj.quadratic, xr, yr, params):
+        _add(fig, t, 3)
+    for t in eigen_axis_traces(analysis, xr, yr, params):
+        _add(fig, t, 3)
+    pts = curve_points(traj.n_steps)
+    _add(
+        fig,
+        go.Scatter(
+            x=traj.theta[pts, 0],
+            y=traj.theta[pts, -1],
+            mode="lines",
+            line={"color": PALETTE["path"], "width": 1.5},
+            opacity=0.45,
+            name="path",
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+        3,
+    )
+    _add(
+        fig,
+        go.Scatter(
+            x=[traj.theta[0, 0]],
+            y=[traj.theta[0, -1]],
+            mode="markers",
+            marker={"symbol": "circle-open", "size": 14, "color": PALETTE["start"], "line": {"width": 3}},
+            name="start",
+            hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+        ),
+        3,
+    )
+    _add(
+        fig,
+        go.Scatter(
+            x=[analysis.theta_star[0]],
+            y=[analysis.theta_star[-1]],
+            mode="markers",
+            marker={"symbol": "star", "size": 18, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
+            name="optimum",
+            hovertemplate="optimum<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+        ),
+        3,
+    )
+    exit_pt = _exit_point(traj.theta[:, [0, -1]], xr, yr) if traj.diverged else None
+    if exit_pt is not None:
+        _add(
+            fig,
+            go.Scatter(
+                x=[exit_pt[0]],
+                y=[exit_pt[1]],
+                mode="markers+text",
+                marker={"symbol": "x", "size": 16, "color": PALETTE["fit"], "line": {"width": 2}},
+                text=["left the frame"],
+                textposition="bottom left",
+                textfont={"size": 14, "color": PALETTE["fit"]},
+                name="path left the frame",
+            ),
+            3,
+        )
+
+    def tail(k, s):
+        return (
+            traj.theta[steps[max(0, k - TAIL) : k + 1], 0],
+            traj.theta[steps[max(0, k - TAIL) : k + 1], -1],
+        )
+
+    head = lambda k, s: ([traj.theta[s, 0]], [traj.theta[s, -1]])  # noqa: E731
+    k_now = int(np.searchsorted(steps, now))
+    tail_index = _add(
+        fig,
+        go.Scatter(
+            **_xy_dict(*tail(k_now, now)),
+            mode="lines+markers",
+            line={"color": PALETTE["path"], "width": 3},
+            marker={"size": 6, "color": PALETTE["path"]},
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+        3,
+    )
+    head_index = _add(
+        fig,
+        go.Scatter(
+            **_xy_dict(*head(k_now, now)),
+            mode="markers",
+            marker={"color": PALETTE["fit"], "size": 14, "line": {"color": "white", "width": 2}},
+            name="current step",
+            showlegend=False,
+            hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>",
+        ),
+        3,
+    )
+    fig.update_xaxes(range=list(xr), title_text=labels[2], row=1, col=3)
+    fig.update_yaxes(range=list(yr), title_text=labels[3], row=1, col=3)
+    if options.equal_axes:
+        fig.update_yaxes(scaleanchor="x3", scaleratio=1, row=1, col=3)
+    return [(tail_index, tail), (head_index, head)]
+
+
 def _exit_point(path: np.ndarray, xr, yr) -> np.ndarray | None:
     inside = (path[:, 0] >= xr[0]) & (path[:, 0] <= xr[1]) & (path[:, 1] >= yr[0]) & (path[:, 1] <= yr[1])
     if inside.all() or not inside[0]:
@@ -406,41 +522,13 @@ def _exit_point(path: np.ndarray, xr, yr) -> np.ndarray | None:
     return path[int(np.argmin(inside)) - 1]
 
 
-def _tail_trace(traj: Trajectory, steps: np.ndarray, k: int) -> go.Scatter:
-    idx = steps[max(0, k - TAIL) : k + 1]
-    return go.Scatter(
-        x=traj.theta[idx, 0],
-        y=traj.theta[idx, -1],
-        mode="lines+markers",
-        line={"color": PALETTE["path"], "width": 3},
-        marker={"size": 6, "color": PALETTE["path"]},
-        name="recent steps",
-        showlegend=False,
-        hoverinfo="skip",
-    )
+def _xy_dict(x, y) -> dict:
+    return {"x": np.asarray(x, dtype=float), "y": np.asarray(y, dtype=float)}
 
 
 def _xy(x, y) -> go.Scatter:
     # Frames carry only arrays of numbers we made: Plotly's validation of 800 such traces costs ~80 ms.
     return go.Scatter(x=np.asarray(x, dtype=float).tolist(), y=np.asarray(y, dtype=float).tolist(), _validate=False)
-
-
-def _frame(traj, theta_original, x, y, x_grid, steps, k, moving) -> go.Frame:
-    """One frame: new data for the moving traces only (the fit line, residuals, loss marker, tail, marker)."""
-    step = int(steps[k])
-    th = theta_original[step]
-    data, idx = [_xy(x_grid, _fit_line(x_grid, th))], [moving["fit"]]
-    if "residuals" in moving:
-        data.append(_xy(*_residual_sticks(x, y, th[0] * x + th[-1])))
-        idx.append(moving["residuals"])
-    tail = steps[max(0, k - TAIL) : k + 1]
-    data += [
-        _xy([step], [traj.loss[step]]),
-        _xy(traj.theta[tail, 0], traj.theta[tail, -1]),
-        _xy([traj.theta[step, 0]], [traj.theta[step, -1]]),
-    ]
-    idx += [moving["loss"], moving["tail"], moving["marker"]]
-    return go.Frame(data=data, traces=idx, name=str(step), _validate=False)
 
 
 def _add_player(fig: go.Figure, steps: np.ndarray, start: int) -> None:
@@ -594,4 +682,29 @@ def stability_gauge(analysis: Analysis, learning_rate: float, momentum: float = 
         yaxis={"visible": False, "range": [-0.3, 1.6]},
         font={"size": 13},
     )
+    return fig
+
+
+def data_figure(X: np.ndarray, y: np.ndarray, feature_names, target_name: str, height: int = 420) -> go.Figure:
+    """The target against each feature (up to four), sampled to MAX_POINTS_SHOWN points."""
+    X = np.asarray(X, dtype=float).reshape(len(y), -1)
+    d = min(X.shape[1], 4)
+    shown = display_sample(len(y))
+    fig = make_subplots(rows=1, cols=d, shared_yaxes=True, horizontal_spacing=0.04)
+    for j in range(d):
+        fig.add_trace(
+            go.Scatter(
+                x=X[shown, j],
+                y=y[shown],
+                mode="markers",
+                marker={"color": PALETTE["data"], "size": 6, "opacity": 0.7},
+                name=str(feature_names[j]),
+                showlegend=False,
+            ),
+            row=1,
+            col=j + 1,
+        )
+        fig.update_xaxes(title_text=str(feature_names[j]), row=1, col=j + 1)
+    fig.update_yaxes(title_text=str(target_name), row=1, col=1)
+    fig.update_layout(height=height, font={"size": FONT_SIZE}, margin={"t": 30})
     return fig

@@ -138,3 +138,28 @@ def test_new_sample_changes_the_seed():
     seed = at.sidebar.number_input(key="seed").value
     next(b for b in at.sidebar.button if b.label == "New sample").click().run()
     assert at.sidebar.number_input(key="seed").value == seed + 1
+
+
+def test_real_data_several_features_and_split():
+    at = app(dataset="Iris (real)", standardize="true", learning_rate=0.1, epochs=300, test_fraction=0.2)
+    assert_ok(at)
+    at.sidebar.multiselect(key="features").set_value(["petal_length", "sepal_length"]).run()
+    assert_ok(at)
+    fig = main_figure(at)
+    assert fig["layout"]["annotations"][0]["text"] == "Predicted vs actual"
+    names = [t.get("name") for t in fig["data"]]
+    assert "test loss" in names
+    assert [m.label for m in at.metric][1] == "R² train / test"
+
+
+@pytest.mark.parametrize("dataset", ["Tips (real)", "Gapminder (real)"])
+def test_bundled_datasets(dataset):
+    at = app(dataset=dataset, epochs=100, learning_rate=0.0001)
+    assert_ok(at)
+    assert at.get("plotly_chart")
+
+
+def test_upload_dataset_without_a_file_says_what_to_do():
+    at = app(dataset="Uploaded CSV")
+    assert_ok(at)
+    assert any("upload it again" in e.value for e in at.error)
