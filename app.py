@@ -16,6 +16,7 @@ st.navigation(
         st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:", default=True),
         st.Page("pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
         st.Page("pages/sweep.py", title="Learning-rate sweep", icon=":material/show_chart:"),
+        st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
         st.Page("pages/data.py", title="Data", icon=":material/table:"),
     ]
 ).run()

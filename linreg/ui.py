@@ -18,7 +18,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import viz, viz_compare
+from . import lesson, viz, viz_compare
+from . import model as model_module
 from .analysis import Analysis
 from .csvdata import BUNDLED, Table, bundled_table, load_upload, table_to_dataset
 from .csvdata import default_columns as csv_default_columns
@@ -34,6 +35,7 @@ from .experiment import (
     r2_rmse,
     run,
 )
+from .lesson import StepDetails
 from .model import LOSS_LABEL, design_matrix
 from .optimizers import HYPERPARAMETERS, OPTIMIZERS
 from .sweep import Sweep, log_grid, sweep_full_batch, sweep_runs
@@ -671,3 +673,147 @@ def data_overview(r: Run) -> None:
         )
     st.dataframe({c: values[:200, i] for i, c in enumerate(cols)}, height=260)
     st.plotly_chart(viz.data_figure(d.X, d.y, d.feature_names, d.target_name), key="data_scatter")
+
+
+# ---------------------------------------------------------------- learn page
+def _vec(v) -> str:
+    v = np.atleast_1d(v)
+    return ", ".join(f"{x:.4g}" for x in v)
+
+
+def learn_step(r: Run) -> int:
+    t = r.traj
+    if t.n_steps < 1:
+        return 0
+    return int(st.slider("Step to explain (update k → k + 1)", 0, t.n_steps - 1, 0, key="learn_step"))
+
+
+def equations(r: Run, d: StepDetails) -> None:
+    """Each equation with the run's numbers at step k, beside the source lines that compute it."""
+    t = r.traj
+    w, b = d.theta[:-1], d.theta[-1]
+    X = r.x_train[d.rows]
+    n = len(d.rows)
+    scale = "\\frac{1}{n}" if t.loss_name == "mse" else "\\frac{1}{2n}"
+    gscale = "\\frac{2}{n}" if t.loss_name == "mse" else "\\frac{1}{n}"
+    l2 = f" + {t.alpha:g}\\,\\lVert w\\rVert^2" if t.alpha else ""
+    batch = "all" if n == r.data.n_samples else f"a batch of {n}"
+    rows = [
+        (
+            "Model",
+            f"\\hat y_i = w\\,x_i + b \\qquad \\hat y_1 = {w[0]:.4g}\\times{X[0, 0]:.4g} + {b:.4g} = {d.y_hat[0]:.4g}"
+            if X.shape[1] == 1
+            else f"\\hat y = X w + b \\qquad \\hat y_1 = {d.y_hat[0]:.4g}",
+            lesson.source_of(model_module.predict),
+        ),
+        (
+            f"Loss ({t.loss_name}, over {batch} rows)",
+            f"J = {scale}\\sum_i (\\hat y_i - y_i)^2{l2} = {d.batch_loss:.6g}",
+            lesson.source_of(model_module.loss_value),
+        ),
+        (
+            "Gradient",
+            f"\\nabla_w J = {gscale}\\sum_i r_i x_i{' + 2α w' if t.alpha else ''} = [{_vec(d.gradient[:-1])}],\\quad "
+            f"\\frac{{\\partial J}}{{\\partial b}} = {gscale}\\sum_i r_i = {d.gradient[-1]:.4g}",
+            lesson.source_of(model_module.gradient),
+        ),
+        (f"Update ({OPTIMIZER_LABELS[t.optimizer]})", _update_latex(t, d), lesson.update_source(t)),
+    ]
+    for title, latex, source in rows:
+        st.markdown(f"**{title}**")
+        c1, c2 = st.columns([3, 2])
+        c1.latex(latex)
+        c2.code(source, language="python")
+
+
+def _update_latex(t, d: StepDetails) -> str:
+    lr = f"{d.learning_rate:.4g}"
+    th, nxt = _vec(d.theta), _vec(d.theta_next)
+    hp = t.hyperparameters
+    if t.optimizer == "gd":
+        return f"\\theta \\leftarrow \\theta - \\eta g = [{th}] - {lr}\\,[{_vec(d.gradient)}] = [{nxt}]"
+    if t.optimizer in ("momentum", "nesterov"):
+        v = d.state_after.velocity
+        head = f"v \\leftarrow {hp['momentum']:g}\\,v + g = [{_vec(v)}]"
+        rule = "\\eta (g + \\mu v)" if t.optimizer == "nesterov" else "\\eta v"
+        return f"{head},\\quad \\theta \\leftarrow \\theta - {rule} = [{nxt}]"
+    if t.optimizer == "adam":
+        s = d.state_after
+        return (
+            f"m = [{_vec(s.m)}],\\ v = [{_vec(s.v)}],\\ t = {s.t},\\quad "
+            f"\\theta \\leftarrow \\theta - \\eta\\,\\frac{{\\hat m}}{{\\sqrt{{\\hat v}} + \\epsilon}} = [{nxt}]"
+        )
+    acc = d.state_after.accumulator
+    name = "G" if t.optimizer == "adagrad" else "v"
+    rule = f"\\theta \\leftarrow \\theta - \\eta\\,\\frac{{g}}{{\\sqrt{{{name}}} + \\epsilon}}"
+    return f"{name} = [{_vec(acc)}],\\quad {rule} = [{nxt}]"
+
+
+def velocity_of(d: StepDetails) -> np.ndarray | None:
+    return getattr(d.state_after, "velocity", None)
+
+
+def worked_exercise() -> None:
+    """The lesson's exercise, editable: y_hat = X w for a 3 x 2 X, then the MSE table."""
+    st.markdown("**y_hat = X w** (edit any number)")
+    c1, c2, c3 = st.columns([3, 1, 1])
+    X = c1.data_editor({"x0 (ones)": [1.0, 1.0, 1.0], "x1": [2.0, 4.0, 6.0]}, key="exercise_X", hide_index=True)
+    w = c2.data_editor({"w": [0.5, 1.2]}, key="exercise_w", hide_index=True)
+    yv = c3.data_editor({"y": [3.0, 5.0, 8.0]}, key="exercise_y", hide_index=True)
+    Xa = np.column_stack([np.asarray(X["x0 (ones)"], float), np.asarray(X["x1"], float)])
+    wa, ya = np.asarray(w["w"], float), np.asarray(yv["y"], float)
+    if not (np.all(np.isfinite(Xa)) and np.all(np.isfinite(wa)) and np.all(np.isfinite(ya))):
+        st.warning("Every cell needs a number.")
+        return
+    y_hat = model_module.predict(Xa, wa, 0.0)
+    r = y_hat - ya
+    st.dataframe({"y": ya, "ŷ = Xw": y_hat.round(6), "r = ŷ − y": r.round(6), "r²": (r**2).round(6)}, hide_index=True)
+    mse = float(np.mean(r**2))
+    st.latex(
+        f"\\text{{MSE}} = \\frac{{1}}{{n}}\\sum r_i^2 = \\frac{{{np.sum(r**2):.4g}}}{{{len(r)}}} = {mse:.4f}"
+        f"\\qquad \\nabla_w = \\frac{{2}}{{n}} X^\\top r = [{_vec(2 / len(r) * Xa.T @ r)}]"
+    )
+    st.caption("Derivation, one feature: J = (1/n) Σ (w xᵢ + b − yᵢ)²  ⇒  ∂J/∂w = (2/n) Σ rᵢ xᵢ,  ∂J/∂b = (2/n) Σ rᵢ.")
+
+
+def predict_then_reveal(r: Run) -> None:
+    """A question for the class, answered by running it."""
+    a = r.analysis
+    lr = float(f"{0.9 * a.gd_limit:.2g}") if r.settings.optimizer == "gd" else float(f"{a.gd_limit * 1.2:.2g}")
+    st.markdown(f"**Will a learning rate of {lr:g} converge on this data** ({OPTIMIZER_LABELS[r.settings.optimizer]})?")
+    guess = st.radio("Your prediction", ["converge", "diverge"], horizontal=True, index=None, key="reveal_guess")
+    if st.button("Run it and reveal", key="reveal", disabled=guess is None):
+        answer = cached_run(r.settings.replace(learning_rate=lr))
+        outcome = "diverge" if answer.traj.diverged else "converge"
+        verdict = "Right" if guess == outcome else "Not this time"
+        why = f"2/L = {a.gd_limit:.3g} for this data, and {lr:g} is {lr / a.gd_limit:.2f} × that."
+        st.success(f"{verdict}: it **{outcome}s**. {why}") if guess == outcome else st.warning(
+            f"{verdict}: it **{outcome}s**. {why}"
+        )
+
+
+def exports(r: Run) -> None:
+    t = r.traj
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Trajectory (CSV)", lesson.trajectory_csv(t, r.data.feature_names), "trajectory.csv", "text/csv")
+    c2.download_button("Settings (JSON)", lesson.settings_json(r.settings), "settings.json", "application/json")
+    try:
+        script = lesson.export_script(t, r.x_train, r.data.y, r.data.title)
+    except ValueError as exc:
+        c3.caption(f"No script: {exc}")
+    else:
+        c3.download_button("Reproduce in NumPy (.py)", script, "reproduce_run.py", "text/x-python")
+    query = "&".join(f"{k}={v}" for k, v in st.query_params.items())
+    st.markdown("**Share link** (the address bar carries every control; this is it):")
+    st.code(f"{st.context.url or ''}{'?' + query if query else ''}", language=None)
+    st.caption("Pictures for slides: every chart's camera button saves a PNG (2× resolution).")
+
+
+def inspector(r: Run, k: int, d: StepDetails) -> None:
+    fig = viz.inspector_figure(r.traj, r.analysis, r.x_train[:, 0], r.data.y, k, d.gradient, d.step, velocity_of(d))
+    st.plotly_chart(fig, key="inspector")
+
+
+def before_after(r: Run) -> None:
+    fig = viz.before_after_figure(r.data.X[:, 0], r.data.y, r.theta_original[0], r.theta_original[-1])
+    st.plotly_chart(fig, key="before_after")

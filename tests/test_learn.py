@@ -1,0 +1,104 @@
+"""Learn page: substituted numbers, the source shown, exports (the script reproduces the run)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from apptest_util import app, assert_ok
+
+from linreg import model
+from linreg.experiment import Settings, run
+from linreg.lesson import export_script, safe_cell, step_details, trajectory_csv
+
+
+def script_trajectory(r):
+    src = export_script(r.traj, r.x_train, r.data.y, r.data.title)
+    out = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, check=True).stdout
+    return np.array([[float(v) for v in line.split()] for line in out.splitlines()])
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(),  # the lesson's run, 2000 epochs
+        Settings(optimizer="adam", epochs=200, learning_rate=0.05),
+        Settings(optimizer="nesterov", batch="mini", batch_size=7, epochs=4),
+        Settings(optimizer="adagrad", batch="sgd", epochs=2, learning_rate=0.1),
+        Settings(dataset="synthetic", standardize=True, optimizer="rmsprop", learning_rate=0.05, epochs=40, alpha=0.1),
+    ],
+)
+def test_exported_script_reproduces_the_trajectory(settings):
+    r = run(settings)
+    out = script_trajectory(r)
+    assert out.shape == (r.traj.n_steps + 1, 4)
+    np.testing.assert_allclose(out[:, 1:-1], r.traj.theta, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(out[:, -1], r.traj.loss, rtol=1e-9)
+
+
+def test_step_details_match_the_record():
+    r = run(Settings(optimizer="momentum", batch="mini", epochs=3))
+    for k in (0, 5, r.traj.n_steps - 1):
+        d = step_details(r.traj, r.x_train, r.data.y, k)
+        np.testing.assert_allclose(d.theta_next, r.traj.theta[k + 1], rtol=1e-12)
+        np.testing.assert_array_equal(d.rows, r.traj.rows_of_step(k + 1))
+        # the gradient shown is the batch's, by the direct formula
+        A = np.hstack([r.x_train[d.rows], np.ones((len(d.rows), 1))])
+        np.testing.assert_allclose(d.gradient, 2 / len(d.rows) * A.T @ (A @ d.theta - r.data.y[d.rows]))
+
+
+def test_page_shows_the_numbers_and_the_running_source():
+    at = app("pages/learn.py")
+    assert_ok(at)
+    r = run(Settings())
+    update = at.latex[3].value
+    assert f"{r.traj.theta[1][0]:.4g}" in update and f"{r.traj.theta[1][1]:.4g}" in update
+    import inspect
+
+    assert at.code[2].value == inspect.getsource(model.gradient).rstrip("\n")
+    assert "2.0 * s / len(y)" in at.code[2].value
+    at.slider(key="learn_step").set_value(10).run()
+    assert f"{r.traj.theta[11][0]:.4g}" in at.latex[3].value
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"optimizer": "Adam"},
+        {"optimizer": "Momentum", "batch": "Mini-batch"},
+        {"optimizer": "RMSprop", "batch": "Stochastic", "epochs": 2},
+        {"optimizer": "Adagrad"},
+        {"optimizer": "Nesterov"},
+        {"learning_rate": 50},
+        {"dataset": "Iris (real)", "standardize": "true"},
+    ],
+)
+def test_page_at_extremes(query):
+    at = app("pages/learn.py", **query)
+    assert_ok(at)
+
+
+def test_worked_exercise_numbers():
+    at = app("pages/learn.py")
+    table = next(d.value for d in at.dataframe if "ŷ = Xw" in d.value.columns)
+    np.testing.assert_allclose(table["ŷ = Xw"], [2.9, 5.3, 7.7])
+    assert "0.0633" in at.latex[4].value
+
+
+def test_predict_then_reveal():
+    at = app("pages/learn.py")
+    at.radio(key="reveal_guess").set_value("converge").run()
+    at.button(key="reveal").click().run()
+    assert_ok(at)
+    assert "converges" in at.success[0].value
+
+
+def test_csv_export_is_safe_and_complete():
+    r = run(Settings(epochs=5))
+    text = trajectory_csv(r.traj, ["=HYPERLINK(1)"])
+    lines = text.strip().splitlines()
+    assert lines[0].split(",")[:3] == ["step", "epoch", "learning_rate"]
+    assert "'w[=HYPERLINK(1)]" not in lines[0] and "w[=HYPERLINK(1)]" in lines[0]
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("-2") == "'-2" and safe_cell("x") == "x"
+    assert len(lines) == 7
+    assert float(lines[-1].split(",")[-2]) == pytest.approx(r.traj.loss[-1])
