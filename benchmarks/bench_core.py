@@ -14,6 +14,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from linreg import loss_surface, quadratic, train
 from linreg.model import design_matrix, loss_value
+from linreg.sweep import log_grid, sweep_full_batch
 
 
 def seed_loop(x, y, lr, epochs):
@@ -23,6 +24,18 @@ def seed_loop(x, y, lr, epochs):
         r = w * x + b - y
         w, b = w - lr * 2 * np.mean(r * x), b - lr * 2 * np.mean(r)
     return w, b
+
+
+def plain_sgd(x, y, lr, epochs):
+    """The reference: a Python loop over NumPy row slices of A = [x, 1] (the seed's style)."""
+    A = np.column_stack([x, np.ones_like(x)])
+    theta = np.zeros(2)
+    rng = np.random.default_rng(0)
+    for _ in range(epochs):
+        for i in rng.permutation(len(x)):
+            Ai, yi = A[i : i + 1], y[i : i + 1]
+            theta = theta - lr * 2 * Ai.T @ (Ai @ theta - yi)
+    return theta
 
 
 def timed(fn, repeat=3):
@@ -50,14 +63,26 @@ def main() -> None:
             f"ratio {t_seed / t_core:7.1f}x{note}"
         )
 
-    print("SGD (batch_size=1), d=1: updates per second")
+    print("SGD (batch_size=1), d=1: updates per second, vs a plain Python loop over NumPy row slices")
     x = rng.uniform(0, 1, 20_000)
     y = 3 * x + 1 + rng.normal(0, 0.1, 20_000)
+    t_ref, _ = timed(lambda: plain_sgd(x, y, 0.001, 5))
+    ref = 5 * len(x) / t_ref
+    print(f"  reference: {ref:10,.0f} updates/s")
     for opt in ("gd", "momentum", "adam"):
         t, traj = timed(
             lambda opt=opt: train(x[:, None], y, optimizer=opt, learning_rate=0.001, epochs=5, batch_size=1)
         )
-        print(f"  {opt:9s}: {traj.n_steps / t:10,.0f} updates/s (target >= 300,000 for gd)")
+        print(f"  {opt:9s}: {traj.n_steps / t:10,.0f} updates/s, {traj.n_steps / t / ref:4.2f}x the reference")
+
+    print("Learning-rate sweep, full batch, 60 rates x 1000 epochs (stacked runs; target < 100 ms for any n)")
+    for n in (100, 1_000_000):
+        x = rng.uniform(0, 1, n)
+        y = 2 * x + 1 + rng.normal(0, 0.1, n)
+        q = quadratic(x[:, None], y)
+        for opt in ("gd", "momentum"):
+            t, _ = timed(lambda q=q, opt=opt: sweep_full_batch(q, log_grid(), 1000, opt))
+            print(f"  n={n:>9,} {opt:9s}: {t * 1e3:6.1f} ms")
 
     print("Loss surface 200 x 200: sufficient statistics vs naive per-point loss")
     for n in (1_000, 1_000_000):

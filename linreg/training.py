@@ -116,6 +116,20 @@ def _scalar_steps(theta, states, H, c, lrs, update) -> tuple[list, list]:
     return out, states
 
 
+def _scalar_steps_2(theta, states, H, c, lrs, update) -> tuple[list, list]:
+    """_scalar_steps unrolled for one feature (w, b): the common case, about twice as fast."""
+    t0, t1 = theta
+    s0, s1 = states
+    out = []
+    for ((h00, h01), (h10, h11)), (c0, c1), lr in zip(H, c, lrs, strict=True):
+        step0, s0 = update(h00 * t0 + h01 * t1 - c0, s0, lr)
+        step1, s1 = update(h10 * t0 + h11 * t1 - c1, s1, lr)
+        t0 -= step0
+        t1 -= step1
+        out.append((t0, t1))
+    return out, [s0, s1]
+
+
 def _vector_steps(theta, state, H, c, lrs, update):
     """Run len(lrs) updates on NumPy vectors; return all thetas."""
     out = []
@@ -143,10 +157,11 @@ class _Runner:
         with np.errstate(all="ignore"):
             if self.scalar:
                 H, c = _as_lists(H), _as_lists(c)
-                out, self.state = _scalar_steps(self.theta, self.state, H, c, lrs, self.update)
+                steps = _scalar_steps_2 if len(self.theta) == 2 else _scalar_steps
+                out, self.state = steps(self.theta, self.state, H, c, lrs, self.update)
             else:
                 out, self.state = _vector_steps(self.theta, self.state, H, c, lrs, self.update)
-        self.theta = out[-1]
+        self.theta = list(out[-1]) if self.scalar else out[-1]
         return np.array(out, dtype=float)
 
 
