@@ -18,7 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import lesson, viz, viz_compare
+from . import lesson, viz, viz_compare, viz_gif
 from . import model as model_module
 from .analysis import Analysis
 from .csvdata import BUNDLED, Table, bundled_table, load_upload, table_to_dataset
@@ -803,6 +803,13 @@ def exports(r: Run) -> None:
         c3.caption(f"No script: {exc}")
     else:
         c3.download_button("Reproduce in NumPy (.py)", script, "reproduce_run.py", "text/x-python")
+    if r.data.n_features == 1:
+        st.download_button(
+            "Animated GIF of the three views (for slides)",
+            cached_gif(r.settings),
+            "gradient_descent.gif",
+            "image/gif",
+        )
     query = "&".join(f"{k}={v}" for k, v in st.query_params.items())
     st.markdown("**Share link** (the address bar carries every control; this is it):")
     st.code(f"{st.context.url or ''}{'?' + query if query else ''}", language=None)
@@ -817,3 +824,9 @@ def inspector(r: Run, k: int, d: StepDetails) -> None:
 def before_after(r: Run) -> None:
     fig = viz.before_after_figure(r.data.X[:, 0], r.data.y, r.theta_original[0], r.theta_original[-1])
     st.plotly_chart(fig, key="before_after")
+
+
+@st.cache_resource(**CACHE)
+def cached_gif(settings: Settings) -> bytes:
+    r = cached_run(settings)
+    return viz_gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)

@@ -569,7 +569,7 @@ def _add_player(fig: go.Figure, steps: np.ndarray, start: int) -> None:
                 "y": -0.12,
                 "yanchor": "top",
                 "pad": {"t": 0, "b": 0},
-                "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#444"}, "xanchor": "left"},
+                "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#888"}, "xanchor": "left"},
                 "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 200 tick labels are clutter
                 "ticklen": 0,
                 "minorticklen": 0,

@@ -199,7 +199,7 @@ def _player(fig: go.Figure, steps: np.ndarray) -> None:
                 "len": 0.68,
                 "y": -0.1,
                 "yanchor": "top",
-                "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#444"}},
+                "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#888"}},
                 "font": {"color": "rgba(0,0,0,0)"},
                 "ticklen": 0,
                 "steps": [{"label": str(int(s)), "method": "animate", "args": [[str(int(s))], pause]} for s in steps],
