@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import analyse
-from .csvdata import parse_csv, table_to_dataset
-from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
+from .csvdata import Table, parse_csv, table_to_dataset
+from .experiment import Settings, make_dataset, run
 from .model import LOSS_SCALE
 from .optimizers import OPTIMIZERS
-from .training import Trajectory, train
+from .training import Trajectory
+from .validation import check_batch_size
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,21 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_dataset(args: argparse.Namespace) -> tuple[Dataset, str | None]:
-    if args.csv is not None:
-        if not args.x or not args.y:
-            raise ValueError("--csv needs --x COLUMN[,COLUMN...] and --y COLUMN")
-        try:
-            data = args.csv.read_bytes()
-        except OSError as exc:
-            raise ValueError(f"cannot read {args.csv}: {exc.strerror}") from None
-        table = parse_csv(data)
-        return table_to_dataset(table, [c.strip() for c in args.x.split(",")], args.y.strip(), args.csv.name)
-    if args.dataset == "cortical":
-        noise = 0.05 if args.noise is None else args.noise
-        return cortical_thickness(n=args.n, noise=noise, seed=args.seed), None
-    noise = 1.0 if args.noise is None else args.noise
-    return synthetic_linear(n=args.n, noise=noise, seed=args.seed), None
+def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None, str | None]:
+    """The CLI's flags as app Settings (one name per idea), plus the parsed CSV table if any."""
+    batch = "full" if args.batch_size is None else ("sgd" if args.batch_size == 1 else "mini")
+    common = {
+        "optimizer": args.optimizer,
+        "learning_rate": args.lr,
+        "epochs": args.epochs,
+        "batch": batch,
+        "batch_size": args.batch_size or 1,
+        "loss": args.loss,
+        "alpha": args.alpha,
+        "standardize": args.standardize,
+        "seed": args.seed,
+        "momentum": args.momentum,
+    }
+    if args.csv is None:
+        noise = args.noise if args.noise is not None else (0.05 if args.dataset == "cortical" else 1.0)
+        return Settings(dataset=args.dataset, n=args.n, noise=noise, **common), None, None
+    if not args.x or not args.y:
+        raise ValueError("--csv needs --x COLUMN[,COLUMN...] and --y COLUMN")
+    try:
+        table = parse_csv(args.csv.read_bytes())
+    except OSError as exc:
+        raise ValueError(f"cannot read {args.csv}: {exc.strerror}") from None
+    features = tuple(c.strip() for c in args.x.split(","))
+    _, note = table_to_dataset(table, list(features), args.y.strip(), args.csv.name)
+    settings = Settings(dataset="upload", features=features, target=args.y.strip(), upload_id="cli", **common)
+    return settings, table, note
 
 
 def format_weights(w: np.ndarray) -> str:
@@ -84,27 +97,16 @@ def log_lines(traj: Trajectory, theta: np.ndarray, every: int) -> list[str]:
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    data, note = load_dataset(args)
-    scaler = Standardizer.fit(data.X) if args.standardize else None
-    X = scaler.transform(data.X) if scaler else data.X
-    traj = train(
-        X,
-        data.y,
-        optimizer=args.optimizer,
-        learning_rate=args.lr,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        loss=args.loss,
-        alpha=args.alpha,
-        random_state=args.seed,
-        momentum=args.momentum,
-    )
-    theta = scaler.params_to_original(traj.theta) if scaler else traj.theta
-    info = analyse(traj.quadratic)
+    settings, table, note = settings_from(args)
+    data = make_dataset(settings, table)
+    if args.batch_size is not None:
+        check_batch_size(args.batch_size, data.n_samples)
+    r = run(settings, table)
+    traj, theta, info = r.traj, r.theta_original, r.analysis
     result = {
-        "dataset": data.title,
-        "n_samples": data.n_samples,
-        "features": list(data.feature_names),
+        "dataset": r.data.title,
+        "n_samples": r.data.n_samples,
+        "features": list(r.data.feature_names),
         "w": theta[-1, :-1].tolist(),
         "b": float(theta[-1, -1]),
         "loss": traj.final_loss,
@@ -113,13 +115,14 @@ def run_fit(args: argparse.Namespace) -> int:
         "steps": traj.n_steps,
         "diverged_at_step": traj.diverged_at,
         "gd_stability_limit": info.gd_limit,
-        "closed_form": (scaler.params_to_original(info.theta_star) if scaler else info.theta_star).tolist(),
+        "closed_form": r.optimum_original.tolist(),
     }
     if args.json:
         print(json.dumps(result))
         return 0
-    if note:
-        print(note)
+    for line in (note, *r.notes):
+        if line:
+            print(line)
     print("\n".join(log_lines(traj, theta, args.log_every)) or "", end="\n" if args.log_every > 0 else "")
     if traj.diverged:
         print(

@@ -340,6 +340,14 @@ def cached_run(settings: Settings) -> Run:
     return run(settings, UPLOADS.get(settings.upload_id) if settings.upload_id else None)
 
 
+def current_run() -> Run:
+    """The run for the current controls (or the last good one); stops the page if there is none."""
+    r = safe_run(current_settings())
+    if r is None:
+        st.stop()
+    return r
+
+
 def safe_run(settings: Settings) -> Run | None:
     """Run, or show one clear message and keep the last good run on screen (never a traceback)."""
     try:

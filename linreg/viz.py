@@ -130,6 +130,18 @@ def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter
     return traces
 
 
+def optimum_marker(analysis: Analysis, size: int = 18) -> go.Scatter:
+    """The closed-form optimum (w_1, b) as a green star."""
+    return go.Scatter(
+        x=[analysis.theta_star[0]],
+        y=[analysis.theta_star[-1]],
+        mode="markers",
+        marker={"symbol": "star", "size": size, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
+        name="optimum",
+        hovertemplate="optimum<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+    )
+
+
 def eigen_axis_traces(a: Analysis, x_range, y_range, params) -> list[go.Scatter]:
     """Lines through the optimum along the Hessian's eigenvectors (the valley's axes)."""
     i, j = params
@@ -447,18 +459,7 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
         ),
         3,
     )
-    _add(
-        fig,
-        go.Scatter(
-            x=[analysis.theta_star[0]],
-            y=[analysis.theta_star[-1]],
-            mode="markers",
-            marker={"symbol": "star", "size": 18, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
-            name="optimum",
-            hovertemplate="optimum<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
-        ),
-        3,
-    )
+    _add(fig, optimum_marker(analysis), 3)
     exit_pt = _exit_point(traj.theta[:, [0, -1]], xr, yr) if traj.diverged else None
     if exit_pt is not None:
         _add(

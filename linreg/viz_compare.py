@@ -9,7 +9,17 @@ from plotly.subplots import make_subplots
 from .analysis import ZONES, Analysis
 from .sweep import Sweep
 from .training import Trajectory
-from .viz import FONT_SIZE, PALETTE, RUN_COLORS, ZONE_COLORS, eigen_axis_traces, frame_steps, level_traces, view_box
+from .viz import (
+    FONT_SIZE,
+    PALETTE,
+    RUN_COLORS,
+    ZONE_COLORS,
+    eigen_axis_traces,
+    frame_steps,
+    level_traces,
+    optimum_marker,
+    view_box,
+)
 
 MAX_ARROWS = 40
 
@@ -67,17 +77,7 @@ def race_figure(
         fig.add_trace(t, row=1, col=1)
     for t in eigen_axis_traces(analysis, xr, yr, params):
         fig.add_trace(t, row=1, col=1)
-    fig.add_trace(
-        go.Scatter(
-            x=[analysis.theta_star[0]],
-            y=[analysis.theta_star[-1]],
-            mode="markers",
-            marker={"symbol": "star", "size": 18, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
-            name="optimum",
-        ),
-        row=1,
-        col=1,
-    )
+    fig.add_trace(optimum_marker(analysis), row=1, col=1)
     longest = max(t.n_steps for t in trajs)
     steps = frame_steps(longest, 150)
     markers = []

@@ -8,7 +8,5 @@ ui.disable_legacy_pages_folder()  # a fresh server may run this page without app
 st.markdown("### Data")
 st.caption("Pick a dataset, features and target in the sidebar (**Data**), or upload your own CSV here.")
 ui.upload_widget()
-run = ui.safe_run(ui.current_settings())
-if run is None:
-    st.stop()
+run = ui.current_run()
 ui.data_overview(run)

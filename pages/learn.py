@@ -7,9 +7,7 @@ from linreg.lesson import step_details
 
 ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
 st.markdown("### The maths beside the code")
-run = ui.safe_run(ui.current_settings())
-if run is None:
-    st.stop()
+run = ui.current_run()
 if run.traj.n_steps < 1:
     st.info("This run stopped before its first update: lower the learning rate to see a step.")
     st.stop()

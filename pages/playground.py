@@ -7,9 +7,7 @@ from linreg import ui
 ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
 
 ui.preset_bar()
-run = ui.safe_run(ui.current_settings())
-if run is None:
-    st.stop()
+run = ui.current_run()
 settings, view = run.settings, ui.current_view()  # the settings of the run shown (the last good one)
 ui.playground_header(run)
 current = ui.step_inspector(run)

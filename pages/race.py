@@ -7,9 +7,7 @@ from linreg import ui
 ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
 
 st.markdown("### Optimizer race")
-run = ui.safe_run(ui.current_settings())
-if run is None:
-    st.stop()
+run = ui.current_run()
 settings = run.settings
 chosen, mode, own = ui.race_controls(settings)
 if not chosen:

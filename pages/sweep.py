@@ -7,9 +7,7 @@ from linreg import ui
 ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
 
 st.markdown("### Learning-rate sweep")
-run = ui.safe_run(ui.current_settings())
-if run is None:
-    st.stop()
+run = ui.current_run()
 settings = run.settings
 sweep = ui.cached_sweep(settings)
 st.caption(
