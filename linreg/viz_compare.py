@@ -14,11 +14,14 @@ from .viz import (
     PALETTE,
     RUN_COLORS,
     ZONE_COLORS,
+    _xy,
     eigen_axis_traces,
+    frame,
     frame_steps,
     level_traces,
     optimum_marker,
     view_box,
+    with_frames,
 )
 
 MAX_ARROWS = 40
@@ -150,18 +153,17 @@ def race_figure(
         data, idx = [], []
         for m, t in zip(markers, trajs, strict=True):
             k = min(int(s), t.n_steps)
-            data.append(go.Scatter(x=[t.theta[k, 0]], y=[t.theta[k, -1]], _validate=False))
+            data.append(_xy([t.theta[k, 0]], [t.theta[k, -1]]))
             idx.append(m)
         if arrow_idx is not None:
             ax, ay = batch_gradient_arrows(arrow_run, *arrows, min(int(s), arrow_run.n_steps), length)
-            data.append(go.Scatter(x=ax, y=ay, _validate=False))
+            data.append({"type": "scatter", "x": ax, "y": ay})
             idx.append(arrow_idx)
-        frames.append(go.Frame(data=data, traces=idx, name=str(int(s)), _validate=False))
+        frames.append(frame(data, idx, int(s)))
     fig.update_xaxes(range=list(xr), title_text="w", row=1, col=1)
     fig.update_yaxes(range=list(yr), title_text="b", row=1, col=1)
     fig.update_xaxes(title_text="step", row=1, col=2)
     fig.update_yaxes(type="log", title_text="loss", row=1, col=2)
-    fig = go.Figure(data=fig.data, layout=fig.layout, frames=frames, _validate=False)
     _player(fig, steps)
     fig.update_layout(
         height=height,
@@ -169,7 +171,7 @@ def race_figure(
         margin={"l": 60, "r": 20, "t": 60, "b": 120},
         legend={"orientation": "h", "y": -0.3, "x": 0},
     )
-    return fig
+    return with_frames(fig, frames)
 
 
 def _player(fig: go.Figure, steps: np.ndarray) -> None:

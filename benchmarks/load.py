@@ -1,0 +1,178 @@
+"""Classroom load test: N real Streamlit sessions over the websocket, each changing a control every
+few seconds, on loopback only and for a bounded time.  Plain HTTP load never runs the script;
+this speaks Streamlit's own protocol (BackMsg / ForwardMsg protobufs on /_stcore/stream).
+
+python benchmarks/load.py --sessions 30 --seconds 60            # starts its own server
+python benchmarks/load.py --sessions 100 --seconds 60
+python benchmarks/load.py --sessions 30 --seconds 600 --soak    # memory every 30 s
+python benchmarks/load.py --url http://127.0.0.1:8080 ...       # an existing server (e.g. nginx in front)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+LEARNING_RATES = [round(0.005 * k, 3) for k in range(1, 160)]  # many distinct runs: mostly cache misses
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def find_widget_ids(msg: ForwardMsg, ids: dict[str, str]) -> None:
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return
+    element = msg.delta.new_element
+    kind = element.WhichOneof("type")
+    widget = getattr(element, kind) if kind else None
+    wid = getattr(widget, "id", "")
+    if isinstance(wid, str) and wid.startswith("$$ID"):
+        ids[wid.rsplit("-", 1)[-1]] = wid
+
+
+def is_exception(msg: ForwardMsg) -> bool:
+    return (
+        msg.WhichOneof("type") == "delta"
+        and msg.delta.WhichOneof("type") == "new_element"
+        and msg.delta.new_element.WhichOneof("type") == "exception"
+    )
+
+
+async def run_script(ws, lr_id: str | None, lr: float | None, ids: dict) -> tuple[float, bool]:
+    """Send one rerun; wait for script_finished.  Returns (seconds, had_exception)."""
+    back = BackMsg()
+    back.rerun_script.query_string = ""
+    if lr_id is not None:
+        w = back.rerun_script.widget_states.widgets.add()
+        w.id = lr_id
+        w.double_value = lr
+    t0 = time.perf_counter()
+    await ws.send(back.SerializeToString())
+    error = False
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(await ws.recv())
+        find_widget_ids(msg, ids)
+        error |= is_exception(msg)
+        if msg.WhichOneof("type") == "script_finished":
+            return time.perf_counter() - t0, error
+
+
+async def student(url: str, until: float, interval: float, stats: dict) -> None:
+    ws_url = url.replace("http", "ws", 1) + "/_stcore/stream"
+    try:
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+            ids: dict[str, str] = {}
+            latency, error = await run_script(ws, None, None, ids)
+            stats["first"].append(latency)
+            stats["errors"] += error
+            await asyncio.sleep(random.uniform(0, interval))
+            while time.perf_counter() < until:
+                latency, error = await run_script(ws, ids.get("learning_rate"), random.choice(LEARNING_RATES), ids)
+                stats["change"].append(latency)
+                stats["errors"] += error
+                await asyncio.sleep(interval)
+    except Exception as exc:  # a dropped or refused session is an error of the run, counted and shown
+        stats["errors"] += 1
+        stats["failures"].append(repr(exc)[:120])
+
+
+async def load(url: str, sessions: int, seconds: float, interval: float, pids: list[int], soak: bool) -> dict:
+    stats: dict = {"first": [], "change": [], "errors": 0, "failures": [], "memory": []}
+    until = time.perf_counter() + seconds
+    tasks = [asyncio.create_task(student(url, until, interval, stats)) for _ in range(sessions)]
+    start = time.perf_counter()
+    while not all(t.done() for t in tasks):
+        await asyncio.sleep(30 if soak else 5)
+        stats["memory"].append((round(time.perf_counter() - start), rss_mb(pids)))
+    return stats
+
+
+def start_server(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(300):
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:
+                return proc
+        time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("server did not start")
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else float("nan"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=30)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--interval", type=float, default=2.0, help="seconds between a session's control changes")
+    ap.add_argument("--url", help="an existing server (only loopback addresses are allowed)")
+    ap.add_argument("--pids", default="", help="server process ids to measure memory of, with --url")
+    ap.add_argument("--soak", action="store_true", help="memory every 30 s instead of every 5 s")
+    args = ap.parse_args()
+    if args.url and not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        sys.exit("load.py only targets this machine (loopback)")
+    proc = None
+    if args.url is None:
+        proc = start_server(8765)
+        url, pids = "http://127.0.0.1:8765", [proc.pid]
+    else:
+        url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
+    try:
+        before = rss_mb(pids)
+        t0 = time.perf_counter()
+        stats = asyncio.run(load(url, args.sessions, args.seconds, args.interval, pids, args.soak))
+        wall = time.perf_counter() - t0
+    finally:
+        if proc:
+            proc.terminate()
+    runs = len(stats["first"]) + len(stats["change"])
+    print(f"{args.sessions} sessions, {args.seconds:.0f} s, a change every {args.interval:g} s per session")
+    print(f"  runs: {runs} ({runs / wall:.1f}/s), errors: {stats['errors']}")
+    if stats["change"]:
+        ch = stats["change"]
+        print(
+            f"  control change -> script finished: p50 {pct(ch, 50) * 1e3:.0f} ms, "
+            f"p95 {pct(ch, 95) * 1e3:.0f} ms, max {max(ch) * 1e3:.0f} ms"
+        )
+    if stats["first"]:
+        print(
+            f"  first page load: p50 {pct(stats['first'], 50) * 1e3:.0f} ms, p95 {pct(stats['first'], 95) * 1e3:.0f} ms"
+        )
+    mem = stats["memory"]
+    if pids:
+        print(f"  server memory: {before:.0f} MB before, " + ", ".join(f"{t}s {m:.0f}" for t, m in mem[-8:]) + " MB")
+    for failure in stats["failures"][:5]:
+        print("  failure:", failure)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
