@@ -235,7 +235,6 @@ def playground_figure(
     movers += panel(fig, X, y, theta_original, optimum_original, steps, now, labels, options)
     movers += _loss_panel(fig, traj, analysis, test_loss, now, options)
     movers += _surface_panel(fig, traj, analysis, steps, now, labels, options)
-    _add_player(fig, steps, start)
     fig.update_layout(
         height=options.height,
         font={"size": FONT_SIZE},
@@ -249,7 +248,7 @@ def playground_figure(
         frame([_xy(*move(k, int(s))) for _, move in movers], [index for index, _ in movers], int(s))
         for k, s in enumerate(steps)
     ]
-    return with_frames(fig, frames)
+    return with_frames(fig, frames, player_layout(steps, start))
 
 
 def frame(data: list[dict], traces: list[int], step: int) -> dict:
@@ -257,30 +256,30 @@ def frame(data: list[dict], traces: list[int], step: int) -> dict:
 
 
 class FramedFigure(go.Figure):
-    """A go.Figure whose animation frames stay plain dicts of numbers we made.
+    """A go.Figure whose animation frames (and player controls) stay plain dicts of numbers we made.
 
     Plotly turns every frame's traces into validated objects: ~100 ms for 200 frames, most of a
-    rerun's time.  The frames are only ever serialised (Streamlit calls ``to_dict``), so they are
+    rerun's time.  These parts are only ever serialised (Streamlit calls ``to_dict``), so they are
     kept as given and added to the serialised form.
     """
 
-    def __init__(self, fig: go.Figure, frames: list[dict]):
+    def __init__(self, fig: go.Figure, frames: list[dict], layout: dict):
         super().__init__(fig.to_plotly_json(), _validate=False)  # already validated: copy as is
         self._raw_frames = frames
+        self._raw_layout = layout
+
+    def _with_raw(self, spec: dict) -> dict:
+        return {**spec, "layout": {**spec.get("layout", {}), **self._raw_layout}, "frames": self._raw_frames}
 
     def to_dict(self) -> dict:
-        return {**super().to_dict(), "frames": self._raw_frames}
+        return self._with_raw(super().to_dict())
 
     def to_plotly_json(self) -> dict:
-        return {**super().to_plotly_json(), "frames": self._raw_frames}
-
-    @property
-    def raw_frames(self) -> list[dict]:
-        return self._raw_frames
+        return self._with_raw(super().to_plotly_json())
 
 
-def with_frames(fig: go.Figure, frames: list[dict]) -> go.Figure:
-    return FramedFigure(fig, frames)
+def with_frames(fig: go.Figure, frames: list[dict], layout: dict) -> go.Figure:
+    return FramedFigure(fig, frames, layout)
 
 
 def _add(fig: go.Figure, trace, col: int) -> int:
@@ -502,11 +501,10 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
             3,
         )
 
+    at_frames = traj.theta[steps][:, [0, -1]]
+
     def tail(k, s):
-        return (
-            traj.theta[steps[max(0, k - TAIL) : k + 1], 0],
-            traj.theta[steps[max(0, k - TAIL) : k + 1], -1],
-        )
+        return at_frames[max(0, k - TAIL) : k + 1, 0], at_frames[max(0, k - TAIL) : k + 1, 1]
 
     head = lambda k, s: ([traj.theta[s, 0]], [traj.theta[s, -1]])  # noqa: E731
     k_now = int(np.searchsorted(steps, now))
@@ -557,66 +555,44 @@ def _xy(x, y) -> dict:
     return {"type": "scatter", "x": np.asarray(x, dtype=float).tolist(), "y": np.asarray(y, dtype=float).tolist()}
 
 
-def _add_player(fig: go.Figure, steps: np.ndarray, start: int) -> None:
-    """Play / pause / speed buttons and a step slider, all client-side (no server round trip)."""
+def player_layout(steps: np.ndarray, start: int = 0, y: float = -0.16, slider_x: float = 0.40) -> dict:
+    """Play / pause / replay / speed buttons and a step slider, all client-side (no server round trip).
+
+    Returned as plain layout entries (added unvalidated by FramedFigure: 200 slider steps cost
+    Plotly's validator ~20 ms).
+    """
 
     def play(ms: int, from_start: bool = False) -> list:
         frames = [str(int(s)) for s in steps] if from_start else None
         opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
         return [frames, {**opts, "fromcurrent": not from_start}]
 
-    pause = [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}]
-    fig.update_layout(
-        updatemenus=[
+    jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
+    buttons = [
+        {"label": "▶ Play", "method": "animate", "args": play(80)},
+        {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]},
+        {"label": "⟲ Replay", "method": "animate", "args": play(80, from_start=True)},
+        {"label": "Slow", "method": "animate", "args": play(300)},
+        {"label": "Fast", "method": "animate", "args": play(15)},
+    ]
+    return {
+        "updatemenus": [
             {
-                "type": "buttons",
-                "direction": "right",
-                "x": 0.0,
-                "y": -0.16,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"t": 0, "r": 10},
-                "showactive": False,
-                "font": {"size": FONT_SIZE},
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": play(80)},
-                    {"label": "❚❚ Pause", "method": "animate", "args": pause},
-                    {"label": "⟲ Replay", "method": "animate", "args": play(80, from_start=True)},
-                    {"label": "Slow", "method": "animate", "args": play(300)},
-                    {"label": "Fast", "method": "animate", "args": play(15)},
-                ],
+                "type": "buttons", "direction": "right", "x": 0.0, "y": y, "xanchor": "left", "yanchor": "top",
+                "pad": {"t": 0, "r": 10}, "showactive": False, "font": {"size": FONT_SIZE}, "buttons": buttons,
             }
         ],
-        sliders=[
+        "sliders": [
             {
-                "active": start,
-                "x": 0.40,
-                "len": 0.60,
-                "y": -0.12,
-                "yanchor": "top",
+                "active": start, "x": slider_x, "len": 1 - slider_x, "y": y + 0.04, "yanchor": "top",
                 "pad": {"t": 0, "b": 0},
                 "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#888"}, "xanchor": "left"},
                 "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 200 tick labels are clutter
-                "ticklen": 0,
-                "minorticklen": 0,
-                "steps": [
-                    {
-                        "label": str(int(s)),
-                        "method": "animate",
-                        "args": [
-                            [str(int(s))],
-                            {
-                                "mode": "immediate",
-                                "frame": {"duration": 0, "redraw": False},
-                                "transition": {"duration": 0},
-                            },
-                        ],
-                    }
-                    for s in steps
-                ],
+                "ticklen": 0, "minorticklen": 0,
+                "steps": [{"label": str(int(s)), "method": "animate", "args": [[str(int(s))], jump]} for s in steps],
             }
         ],
-    )
+    }  # fmt: skip
 
 
 def surface3d_figure(traj: Trajectory, analysis: Analysis, labels=("w", "b"), height: int = 600) -> go.Figure:

@@ -20,6 +20,7 @@ from .viz import (
     frame_steps,
     level_traces,
     optimum_marker,
+    player_layout,
     view_box,
     with_frames,
 )
@@ -164,50 +165,13 @@ def race_figure(
     fig.update_yaxes(range=list(yr), title_text="b", row=1, col=1)
     fig.update_xaxes(title_text="step", row=1, col=2)
     fig.update_yaxes(type="log", title_text="loss", row=1, col=2)
-    _player(fig, steps)
     fig.update_layout(
         height=height,
         font={"size": FONT_SIZE},
         margin={"l": 60, "r": 20, "t": 60, "b": 120},
         legend={"orientation": "h", "y": -0.3, "x": 0},
     )
-    return with_frames(fig, frames)
-
-
-def _player(fig: go.Figure, steps: np.ndarray) -> None:
-    play = {"frame": {"duration": 60, "redraw": False}, "transition": {"duration": 0}, "fromcurrent": True}
-    pause = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
-    restart = {**play, "fromcurrent": False}
-    fig.update_layout(
-        updatemenus=[
-            {
-                "type": "buttons",
-                "direction": "right",
-                "x": 0,
-                "y": -0.13,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": [
-                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
-                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
-                    {"label": "⟲ Replay", "method": "animate", "args": [[str(int(s)) for s in steps], restart]},
-                ],
-            }
-        ],
-        sliders=[
-            {
-                "x": 0.32,
-                "len": 0.68,
-                "y": -0.1,
-                "yanchor": "top",
-                "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#888"}},
-                "font": {"color": "rgba(0,0,0,0)"},
-                "ticklen": 0,
-                "steps": [{"label": str(int(s)), "method": "animate", "args": [[str(int(s))], pause]} for s in steps],
-            }
-        ],
-    )
+    return with_frames(fig, frames, player_layout(steps, y=-0.13, slider_x=0.32))
 
 
 def sweep_figure(sweep: Sweep, analysis: Analysis, momentum: float = 0.0, height: int = 460) -> go.Figure:

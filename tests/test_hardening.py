@@ -1,0 +1,79 @@
+"""Production settings and safety rules, checked on the files that ship."""
+
+import ast
+from pathlib import Path
+
+import tomllib
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+
+
+def test_streamlit_config_is_hardened():
+    server, client = CONFIG["server"], CONFIG["client"]
+    assert server["enableXsrfProtection"] is True
+    assert server["enableCORS"] is True
+    assert server["maxUploadSize"] <= 50
+    assert server["fileWatcherType"] == "none" and server["runOnSave"] is False
+    assert client["showErrorDetails"] == "none"
+    assert client["toolbarMode"] == "viewer"
+    assert CONFIG["browser"]["gatherUsageStats"] is False
+
+
+def _streamlit_calls(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            yield node
+
+
+def test_no_user_text_rendered_as_html():
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("linreg/*.py")]:
+        for call in _streamlit_calls(path):
+            for kw in call.keywords:
+                assert not (kw.arg == "unsafe_allow_html" and getattr(kw.value, "value", False)), path
+
+
+def test_every_cache_is_bounded():
+    tree = ast.parse((ROOT / "linreg" / "ui.py").read_text())
+    cache_opts = next(
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "CACHE"
+    )
+    opts = ast.literal_eval(cache_opts)
+    assert opts["max_entries"] <= 256 and opts["ttl"] <= 24 * 3600
+    for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+        for dec in fn.decorator_list:
+            if isinstance(dec, ast.Call) and getattr(dec.func, "attr", "") in ("cache_resource", "cache_data"):
+                bounded = any(k.arg is None for k in dec.keywords) or {"max_entries"} <= {k.arg for k in dec.keywords}
+                # the one unbounded cache holds the three bundled tables only
+                assert bounded or fn.name == "cached_bundled", fn.name
+
+
+def test_dockerfile_runs_as_non_root_with_a_health_check():
+    text = (ROOT / "Dockerfile").read_text()
+    assert "\nUSER app" in text and "HEALTHCHECK" in text and "/_stcore/health" in text
+    assert "EXPOSE 8501" in text
+
+
+def test_kubernetes_manifests_have_affinity_probes_and_a_shared_secret():
+    docs = list(yaml.safe_load_all((ROOT / "deploy" / "k8s" / "visualizer.yaml").read_text()))
+    kinds = {d["kind"]: d for d in docs}
+    assert set(kinds) == {"Secret", "Deployment", "Service", "Ingress"}
+    pod = kinds["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert container["readinessProbe"]["httpGet"]["path"] == "/_stcore/health"
+    env = {e["name"]: e for e in container["env"]}
+    assert (
+        env["STREAMLIT_SERVER_COOKIE_SECRET"]["valueFrom"]["secretKeyRef"]["name"]
+        == kinds["Secret"]["metadata"]["name"]
+    )
+    assert kinds["Service"]["spec"]["sessionAffinity"] == "ClientIP"
+    assert kinds["Ingress"]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+
+
+def test_nginx_config_is_sticky_and_proxies_websockets():
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "hash $remote_addr" in text and "consistent" in text
+    assert "proxy_set_header Upgrade $http_upgrade" in text
+    assert "client_max_body_size 20m" in text
