@@ -27,7 +27,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
-LEARNING_RATES = [round(0.005 * k, 3) for k in range(1, 160)]  # many distinct runs: mostly cache misses
+# "slider": values of the app's log slider (101 positions, as students pick them; cached runs are
+# shared by sessions).  "distinct": a new typed value every time (every change is a cache miss).
+SLIDER_RATES = [float(f"{v:.3g}") for v in (10 ** (k / 20 - 4) for k in range(101)) if v < 0.8]
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -79,7 +81,11 @@ async def run_script(ws, lr_id: str | None, lr: float | None, ids: dict) -> tupl
             return time.perf_counter() - t0, error
 
 
-async def student(url: str, until: float, interval: float, stats: dict) -> None:
+def next_rate(mode: str) -> float:
+    return random.choice(SLIDER_RATES) if mode == "slider" else round(random.uniform(0.001, 0.7), 9)
+
+
+async def student(url: str, until: float, interval: float, stats: dict, mode: str) -> None:
     ws_url = url.replace("http", "ws", 1) + "/_stcore/stream"
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
@@ -89,7 +95,7 @@ async def student(url: str, until: float, interval: float, stats: dict) -> None:
             stats["errors"] += error
             await asyncio.sleep(random.uniform(0, interval))
             while time.perf_counter() < until:
-                latency, error = await run_script(ws, ids.get("learning_rate"), random.choice(LEARNING_RATES), ids)
+                latency, error = await run_script(ws, ids.get("learning_rate"), next_rate(mode), ids)
                 stats["change"].append(latency)
                 stats["errors"] += error
                 await asyncio.sleep(interval)
@@ -98,10 +104,12 @@ async def student(url: str, until: float, interval: float, stats: dict) -> None:
         stats["failures"].append(repr(exc)[:120])
 
 
-async def load(url: str, sessions: int, seconds: float, interval: float, pids: list[int], soak: bool) -> dict:
+async def load(
+    url: str, sessions: int, seconds: float, interval: float, pids: list[int], soak: bool, mode: str
+) -> dict:
     stats: dict = {"first": [], "change": [], "errors": 0, "failures": [], "memory": []}
     until = time.perf_counter() + seconds
-    tasks = [asyncio.create_task(student(url, until, interval, stats)) for _ in range(sessions)]
+    tasks = [asyncio.create_task(student(url, until, interval, stats, mode)) for _ in range(sessions)]
     start = time.perf_counter()
     while not all(t.done() for t in tasks):
         await asyncio.sleep(30 if soak else 5)
@@ -136,6 +144,7 @@ def main() -> None:
     ap.add_argument("--url", help="an existing server (only loopback addresses are allowed)")
     ap.add_argument("--pids", default="", help="server process ids to measure memory of, with --url")
     ap.add_argument("--soak", action="store_true", help="memory every 30 s instead of every 5 s")
+    ap.add_argument("--mode", choices=["slider", "distinct"], default="slider", help="how students pick rates")
     args = ap.parse_args()
     if args.url and not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         sys.exit("load.py only targets this machine (loopback)")
@@ -148,13 +157,16 @@ def main() -> None:
     try:
         before = rss_mb(pids)
         t0 = time.perf_counter()
-        stats = asyncio.run(load(url, args.sessions, args.seconds, args.interval, pids, args.soak))
+        stats = asyncio.run(load(url, args.sessions, args.seconds, args.interval, pids, args.soak, args.mode))
         wall = time.perf_counter() - t0
     finally:
         if proc:
             proc.terminate()
     runs = len(stats["first"]) + len(stats["change"])
-    print(f"{args.sessions} sessions, {args.seconds:.0f} s, a change every {args.interval:g} s per session")
+    print(
+        f"{args.sessions} sessions, {args.seconds:.0f} s, a learning-rate change every {args.interval:g} s "
+        f"per session ({args.mode} values), {len(pids)} server process(es)"
+    )
     print(f"  runs: {runs} ({runs / wall:.1f}/s), errors: {stats['errors']}")
     if stats["change"]:
         ch = stats["change"]
