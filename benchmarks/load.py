@@ -27,6 +27,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+EXCEPTIONS: list[str] = []
 # "slider": values of the app's log slider (101 positions, as students pick them; cached runs are
 # shared by sessions).  "distinct": a new typed value every time (every change is a cache miss).
 SLIDER_RATES = [float(f"{v:.3g}") for v in (10 ** (k / 20 - 4) for k in range(101)) if v < 0.8]
@@ -53,12 +54,16 @@ def find_widget_ids(msg: ForwardMsg, ids: dict[str, str]) -> None:
         ids[wid.rsplit("-", 1)[-1]] = wid
 
 
-def is_exception(msg: ForwardMsg) -> bool:
-    return (
+def exception_text(msg: ForwardMsg) -> str | None:
+    """The message of an exception element the script sent, if this is one."""
+    if (
         msg.WhichOneof("type") == "delta"
         and msg.delta.WhichOneof("type") == "new_element"
         and msg.delta.new_element.WhichOneof("type") == "exception"
-    )
+    ):
+        e = msg.delta.new_element.exception
+        return f"{e.type}: {e.message}"[:200]
+    return None
 
 
 async def run_script(ws, lr_id: str | None, lr: float | None, ids: dict) -> tuple[float, bool]:
@@ -76,7 +81,9 @@ async def run_script(ws, lr_id: str | None, lr: float | None, ids: dict) -> tupl
         msg = ForwardMsg()
         msg.ParseFromString(await ws.recv())
         find_widget_ids(msg, ids)
-        error |= is_exception(msg)
+        if text := exception_text(msg):
+            error = True
+            EXCEPTIONS.append(text)
         if msg.WhichOneof("type") == "script_finished":
             return time.perf_counter() - t0, error
 
@@ -183,6 +190,8 @@ def main() -> None:
         print(f"  server memory: {before:.0f} MB before, " + ", ".join(f"{t}s {m:.0f}" for t, m in mem[-8:]) + " MB")
     for failure in stats["failures"][:5]:
         print("  failure:", failure)
+    for text in sorted(set(EXCEPTIONS))[:5]:
+        print("  exception in the app:", text)
 
 
 if __name__ == "__main__":

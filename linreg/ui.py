@@ -82,6 +82,21 @@ def disable_legacy_pages_folder() -> None:
         st.rerun()
 
 
+PAGES = (
+    ("pages/playground.py", "Playground", ":material/play_circle:"),
+    ("pages/race.py", "Optimizer race", ":material/sports_score:"),
+    ("pages/sweep.py", "Learning-rate sweep", ":material/show_chart:"),
+    ("pages/learn.py", "Learn", ":material/school:"),
+    ("pages/data.py", "Data", ":material/table:"),
+)
+
+
+def pages() -> list:
+    """The router's pages.  Built anew on every run: st.Page objects hold per-run state, and sharing
+    them between sessions raised "This page cannot be called directly" under load (benchmarks/load.py)."""
+    return [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
+
+
 # ---------------------------------------------------------------- state helpers
 def _nearest_lr(lr: float) -> float:
     return min(LR_OPTIONS, key=lambda v: abs(np.log(v) - np.log(max(lr, 1e-12))))
