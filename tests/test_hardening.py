@@ -74,6 +74,6 @@ def test_kubernetes_manifests_have_affinity_probes_and_a_shared_secret():
 
 def test_nginx_config_is_sticky_and_proxies_websockets():
     text = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "hash $remote_addr" in text and "consistent" in text
+    assert "hash $gdv_key consistent" in text and 'Set-Cookie "gdv=$gdv_key' in text
     assert "proxy_set_header Upgrade $http_upgrade" in text
     assert "client_max_body_size 20m" in text
