@@ -39,7 +39,7 @@ ZONE_COLORS = {"slow": "#56B4E9", "good": "#009E73", "oscillating": "#E69F00", "
 LEVEL_FILLS = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
 FONT_SIZE = 16
 MAX_CURVE_POINTS = 4000
-MAX_FRAMES = 200
+MAX_FRAMES = 150  # ~12 s of playback at 80 ms a frame; each frame is sent on every rerun
 TAIL = 12
 MAX_POINTS_SHOWN = 2000
 MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
@@ -391,7 +391,7 @@ def _loss_panel(fig, traj: Trajectory, analysis: Analysis, test_loss, now: int, 
         fig,
         go.Scatter(
             x=pts,
-            y=loss[pts],
+            y=compact(loss[pts]),
             mode="lines",
             line={"color": PALETTE["data"], "width": 2.5},
             name="training loss",
@@ -405,7 +405,7 @@ def _loss_panel(fig, traj: Trajectory, analysis: Analysis, test_loss, now: int, 
             fig,
             go.Scatter(
                 x=pts,
-                y=test_loss[pts],
+                y=compact(test_loss[pts]),
                 mode="lines",
                 line={"color": PALETTE["accent"], "width": 2.5, "dash": "dash"},
                 name="test loss",
@@ -460,8 +460,8 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
     _add(
         fig,
         go.Scatter(
-            x=traj.theta[pts, 0],
-            y=traj.theta[pts, -1],
+            x=compact(traj.theta[pts, 0]),
+            y=compact(traj.theta[pts, -1]),
             mode="lines",
             line={"color": PALETTE["path"], "width": 1.5},
             opacity=0.45,
@@ -550,9 +550,20 @@ def _xy_dict(x, y) -> dict:
     return {"x": np.asarray(x, dtype=float), "y": np.asarray(y, dtype=float)}
 
 
+def compact(values, digits: int = 7) -> np.ndarray:
+    """Values rounded to ``digits`` significant digits: what a chart can show, at half the JSON size
+    (the figure is sent on every rerun)."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        magnitude = np.floor(np.log10(np.abs(v)))
+        scale = 10.0 ** (digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0))
+        rounded = np.round(v * scale) / scale
+    return np.where(np.isfinite(rounded), rounded, v)
+
+
 def _xy(x, y) -> dict:
     """A frame's new data for one moving scatter trace."""
-    return {"type": "scatter", "x": np.asarray(x, dtype=float).tolist(), "y": np.asarray(y, dtype=float).tolist()}
+    return {"type": "scatter", "x": compact(x).tolist(), "y": compact(y).tolist()}
 
 
 def player_layout(steps: np.ndarray, start: int = 0, y: float = -0.16, slider_x: float = 0.40) -> dict:
