@@ -43,6 +43,7 @@ class Settings:
     x_min: float = 0.0
     x_max: float = 10.0
     outlier_fraction: float = 0.0
+    outlier_scale: float = 10.0
     optimizer: str = "gd"
     learning_rate: float = 0.01
     epochs: int = 2000
@@ -102,6 +103,7 @@ def make_dataset(s: Settings, table: Table | None = None) -> Dataset:
             noise=s.noise,
             x_range=(s.x_min, s.x_max),
             outlier_fraction=s.outlier_fraction,
+            outlier_scale=s.outlier_scale,
             seed=s.seed,
         )
     if s.dataset in BUNDLED:

@@ -47,20 +47,41 @@ def loss_surface(
 def level_ellipse(
     q: Quadratic, level: float, params: tuple[int, int] | None = None, n_points: int = 120
 ) -> np.ndarray | None:
-    """Points (n_points, 2) of the level set J = level in the plane of ``params``, the others at the optimum.
+    """Points (n_points, 2) of the level set J = level in the plane of ``params``, the others at the optimum."""
+    return slice_ellipse(q, q.theta_ref, level, params, n_points)
 
-    In that plane J = J* + 1/2 d^T H2 d (H2 the 2x2 block), an ellipse with axes along H2's
-    eigenvectors and semi-axes sqrt(2 (level - J*) / lambda_i).  None below the minimum, or along
-    a flat direction (lambda = 0), where the level set is not a closed curve.
+
+def slice_ellipse(
+    q: Quadratic,
+    through: np.ndarray,
+    level: float,
+    params: tuple[int, int] | None = None,
+    n_points: int = 120,
+    above_minimum: bool = False,
+) -> np.ndarray | None:
+    """Points (n_points, 2) of J = level in the plane of ``params`` = (i, j) through ``through`` (the
+    other parameters held at its values).
+
+    In that plane, with a = through[[i, j]], d = u - a, g and H2 the gradient and Hessian block there:
+    J(u) = J(a) + g.d + 1/2 d^T H2 d, an ellipse centred at a - H2^-1 g, whose minimum is
+    m = J(a) - 1/2 g^T H2^-1 g; axes along H2's eigenvectors, semi-axes sqrt(2 (level - m) / lambda_i).
+    With ``above_minimum`` the level is taken as a height above the slice's own minimum m.
+    None below the minimum, or along a flat direction (lambda = 0), where it is not a closed curve.
     """
     p = len(q.theta_ref)
     i, j = params if params is not None else (0, p - 1)
-    H2 = q.hessian[np.ix_([i, j], [i, j])]
+    idx = [i, j]
+    H2 = q.hessian[np.ix_(idx, idx)]
     lam, vec = np.linalg.eigh(H2)
-    excess = level - q.loss_ref
-    if excess <= 0 or lam[0] <= 1e-14 * max(lam[1], 1e-300):
+    if lam[0] <= 1e-14 * max(lam[1], 1e-300):
+        return None
+    through = np.asarray(through, dtype=float)
+    g = q.gradient_at(through)[idx]
+    shift = -np.linalg.solve(H2, g)
+    minimum = float(q.loss_at(through)) + 0.5 * float(g @ shift)
+    excess = level if above_minimum else level - minimum
+    if not excess > 0:
         return None
     t = np.linspace(0, 2 * np.pi, n_points)
-    semi = np.sqrt(2 * excess / lam)
-    pts = (vec * semi) @ np.vstack([np.cos(t), np.sin(t)])
-    return (pts + q.theta_ref[[i, j], None]).T
+    pts = (vec * np.sqrt(2 * excess / lam)) @ np.vstack([np.cos(t), np.sin(t)])
+    return (pts + (through[idx] + shift)[:, None]).T

@@ -61,6 +61,8 @@ class ViewOptions:
     residuals: bool = False
     equal_axes: bool = False
     surface: str = "contour"
+    contour_x: str = ""  # parameter names on the contour with several features ("" = first weight, b)
+    contour_y: str = ""
 
 
 VIEW_DEFAULTS = ViewOptions()
@@ -254,6 +256,7 @@ def _data_controls() -> None:
         st.slider("x from", -100.0, 100.0, DEFAULTS.x_min, 0.5, key="x_min", **BIND)
         st.slider("x to", -100.0, 100.0, DEFAULTS.x_max, 0.5, key="x_max", **BIND)
         st.slider("Outlier fraction", 0.0, 0.5, DEFAULTS.outlier_fraction, 0.01, key="outlier_fraction", **BIND)
+        st.slider("Outlier size (× noise σ)", 1.0, 50.0, DEFAULTS.outlier_scale, 1.0, key="outlier_scale", **BIND)
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     c1.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULTS.seed, key="seed", **BIND)
     c2.button("New sample", on_click=_new_sample, help="New noise and a new train/test split (seed + 1)")
@@ -325,6 +328,27 @@ def _view_controls() -> None:
     st.radio("Surface", ("contour", "3-D"), key="surface", horizontal=True, index=0, **BIND)
     st.checkbox("Residuals", value=False, key="residuals", **BIND)
     st.checkbox("Same scale on w and b axes", value=False, key="equal_axes", **BIND)
+    names = parameter_names(current_settings())
+    if len(names) > 2:
+        st.caption("Contour of two parameters (the others held at their values at each step):")
+        c1, c2 = st.columns(2)
+        c1.selectbox("x axis", names, index=0, key="contour_x", **BIND)
+        c2.selectbox("y axis", names, index=len(names) - 1, key="contour_y", **BIND)
+
+
+def parameter_names(settings: Settings) -> list[str]:
+    """w(feature) for each feature, then b: the contour's choices."""
+    features = settings.features if settings.dataset in TABULAR else ()
+    if settings.dataset in TABULAR and not features and settings.dataset in BUNDLED:
+        features = BUNDLED[settings.dataset][1]
+    return [f"w({f})" for f in features] + ["b"] if len(features) > 1 else ["w", "b"]
+
+
+def contour_params(view: ViewOptions, names: list[str]) -> tuple[int, int] | None:
+    if len(names) <= 2 or view.contour_x not in names or view.contour_y not in names:
+        return None
+    i, j = names.index(view.contour_x), names.index(view.contour_y)
+    return (i, j) if i != j else None
 
 
 # ---------------------------------------------------------------- cached compute
@@ -386,9 +410,19 @@ def _use_log(view: ViewOptions, r: Run) -> bool:
 def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
-    w_label = f"w ({names[0]})" if len(names) > 1 else "w"
-    labels = (names[0], r.data.target_name, f"{w_label}, standardized x" if r.scaler else w_label, "b")
-    options = viz.PlotOptions(log_loss=_use_log(view, r), residuals=view.residuals, equal_axes=view.equal_axes)
+    params = contour_params(view, [f"w({n})" for n in names] + ["b"])
+    i, j = params or (0, len(names))
+    axis = [f"w({n})" for n in names] + ["b"] if len(names) > 1 else ["w", "b"]
+    suffix = " (standardized x)" if r.scaler else ""
+    labels = (
+        names[0],
+        r.data.target_name,
+        axis[i] + (suffix if i < len(names) else ""),
+        axis[j] + (suffix if j < len(names) else ""),
+    )
+    options = viz.PlotOptions(
+        log_loss=_use_log(view, r), residuals=view.residuals, equal_axes=view.equal_axes, params=params
+    )
     return viz.playground_figure(
         r.traj,
         r.data.X,
@@ -853,3 +887,11 @@ def before_after(r: Run) -> None:
 def cached_gif(settings: Settings) -> bytes:
     r = cached_run(settings)
     return viz_gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)
+
+
+def partial_plots(r: Run) -> None:
+    """Several features: what each explains once the others are accounted for."""
+    if r.data.n_features > 1:
+        st.plotly_chart(
+            viz.partial_plots_figure(r.data.X, r.data.y, r.theta_original[-1], r.data.feature_names), key="partials"
+        )

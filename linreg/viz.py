@@ -9,6 +9,7 @@ where a contour trace would vanish in Streamlit (DESIGN.md section 4).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from .analysis import ZONES, Analysis
 from .model import Quadratic
-from .surface import level_ellipse, loss_surface
+from .surface import level_ellipse, loss_surface, slice_ellipse
 from .training import Trajectory
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
@@ -43,6 +44,7 @@ MAX_FRAMES = 150  # ~12 s of playback at 80 ms a frame; each frame is sent on ev
 TAIL = 12
 MAX_POINTS_SHOWN = 2000
 MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
+MAX_PARITY_POINTS = 120  # predictions move in every frame too
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class PlotOptions:
     equal_axes: bool = False
     show_closed_form: bool = True
     height: int = 560
+    params: tuple[int, int] | None = None  # the two parameters on the contour (default (w_1, b))
 
 
 def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -130,11 +133,11 @@ def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter
     return traces
 
 
-def optimum_marker(analysis: Analysis, size: int = 18) -> go.Scatter:
-    """The closed-form optimum (w_1, b) as a green star."""
+def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)) -> go.Scatter:
+    """The closed-form optimum in the plane of ``params`` as a green star."""
     return go.Scatter(
-        x=[analysis.theta_star[0]],
-        y=[analysis.theta_star[-1]],
+        x=[analysis.theta_star[params[0]]],
+        y=[analysis.theta_star[params[1]]],
         mode="markers",
         marker={"symbol": "star", "size": size, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
         name="optimum",
@@ -352,7 +355,7 @@ def _line_panel(fig, X, y, theta_original, optimum_original, steps, now, labels,
 
 def _parity_panel(fig, X, y, theta_original, optimum_original, steps, now, labels, options) -> list:
     """Several features: each point's prediction against its actual value (on the diagonal = perfect)."""
-    shown = display_sample(len(y), MAX_RESIDUALS)
+    shown = display_sample(len(y), MAX_PARITY_POINTS)
     Xs, ys = X[shown], y[shown]
     lo, hi = float(y.min()), float(y.max())
     pad = 0.1 * (hi - lo or 1.0)
@@ -449,19 +452,30 @@ def _loss_panel(fig, traj: Trajectory, analysis: Analysis, test_loss, now: int, 
 
 
 def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options: PlotOptions) -> list:
-    """Level sets, eigen-axes, the whole path, start and optimum (static); tail and marker (moving)."""
-    params = (0, traj.theta.shape[1] - 1)
+    """Level sets, eigen-axes, the whole path, start and optimum (static); tail and marker (moving).
+
+    With more than two parameters the level sets are slices through the current step (the other
+    parameters held at their current values), so they move with the path.
+    """
+    p = traj.theta.shape[1]
+    i, j = options.params or (0, p - 1)
+    params = (i, j)
     xr, yr = view_box(traj, params)
-    for t in level_traces(traj.quadratic, xr, yr, params):
-        _add(fig, t, 3)
+    movers = []
+    if p == 2:
+        for t in level_traces(traj.quadratic, xr, yr, params):
+            _add(fig, t, 3)
+    else:
+        movers += _moving_slices(fig, traj, xr, yr, params, steps, now)
     for t in eigen_axis_traces(analysis, xr, yr, params):
         _add(fig, t, 3)
     pts = curve_points(traj.n_steps)
+    path = traj.theta[:, [i, j]]
     _add(
         fig,
         go.Scatter(
-            x=compact(traj.theta[pts, 0]),
-            y=compact(traj.theta[pts, -1]),
+            x=compact(path[pts, 0]),
+            y=compact(path[pts, 1]),
             mode="lines",
             line={"color": PALETTE["path"], "width": 1.5},
             opacity=0.45,
@@ -474,8 +488,8 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
     _add(
         fig,
         go.Scatter(
-            x=[traj.theta[0, 0]],
-            y=[traj.theta[0, -1]],
+            x=[path[0, 0]],
+            y=[path[0, 1]],
             mode="markers",
             marker={"symbol": "circle-open", "size": 14, "color": PALETTE["start"], "line": {"width": 3}},
             name="start",
@@ -483,8 +497,8 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
         ),
         3,
     )
-    _add(fig, optimum_marker(analysis), 3)
-    exit_pt = _exit_point(traj.theta[:, [0, -1]], xr, yr) if traj.diverged else None
+    _add(fig, optimum_marker(analysis, params=params), 3)
+    exit_pt = _exit_point(path, xr, yr) if traj.diverged else None
     if exit_pt is not None:
         _add(
             fig,
@@ -500,13 +514,14 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
             ),
             3,
         )
-
-    at_frames = traj.theta[steps][:, [0, -1]]
+    at_frames = path[steps]
 
     def tail(k, s):
         return at_frames[max(0, k - TAIL) : k + 1, 0], at_frames[max(0, k - TAIL) : k + 1, 1]
 
-    head = lambda k, s: ([traj.theta[s, 0]], [traj.theta[s, -1]])  # noqa: E731
+    def head(k, s):
+        return [path[s, 0]], [path[s, 1]]
+
     k_now = int(np.searchsorted(steps, now))
     tail_index = _add(
         fig,
@@ -536,7 +551,45 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
     fig.update_yaxes(range=list(yr), title_text=labels[3], row=1, col=3)
     if options.equal_axes:
         fig.update_yaxes(scaleanchor="x3", scaleratio=1, row=1, col=3)
-    return [(tail_index, tail), (head_index, head)]
+    return [*movers, (tail_index, tail), (head_index, head)]
+
+
+SLICE_LEVELS = 5
+SLICE_POINTS = 36  # per ellipse and frame: the moving level sets dominate the frames' size
+
+
+def _moving_slices(fig, traj: Trajectory, xr, yr, params, steps, now: int) -> list:
+    """Filled level sets of the slice through the current step, one moving trace per level.
+
+    Each is drawn at a fixed height above the slice's own minimum, so the valley's shape stays in
+    view wherever the other parameters are; the heights are those of the optimum's level sets.
+    """
+    q = traj.quadratic
+    levels = level_values(q, xr, yr, params, SLICE_LEVELS) - q.loss_ref
+    fills = LEVEL_FILLS[:: len(LEVEL_FILLS) // SLICE_LEVELS][:SLICE_LEVELS]
+    movers = []
+    for level, fill in zip(levels, fills, strict=True):
+
+        def ellipse(k, s, level=level):
+            pts = slice_ellipse(q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True)
+            return ([], []) if pts is None else (pts[:, 0], pts[:, 1])
+
+        index = _add(
+            fig,
+            go.Scatter(
+                **_xy_dict(*ellipse(0, now)),
+                fill="toself",
+                fillcolor=fill,
+                mode="lines",
+                line={"color": "rgba(8,48,107,0.35)", "width": 1},
+                hoverinfo="text",
+                text=f"slice minimum + {level:.3g}",
+                showlegend=False,
+            ),
+            3,
+        )
+        movers.append((index, ellipse))
+    return movers
 
 
 def _exit_point(path: np.ndarray, xr, yr) -> np.ndarray | None:
@@ -561,9 +614,18 @@ def compact(values, digits: int = 7) -> np.ndarray:
     return np.where(np.isfinite(rounded), rounded, v)
 
 
+def _typed(values) -> dict | list:
+    """Long arrays as float32 in Plotly's binary form (5.3 characters a number instead of ~10);
+    short ones as plain lists, which are shorter than the binary wrapper."""
+    data = np.asarray(values, dtype=np.float32)
+    if len(data) < 16:
+        return compact(data).tolist()
+    return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
+
+
 def _xy(x, y) -> dict:
-    """A frame's new data for one moving scatter trace."""
-    return {"type": "scatter", "x": compact(x).tolist(), "y": compact(y).tolist()}
+    """A frame's new data for one moving scatter trace (float32: 7 digits, all a chart can show)."""
+    return {"type": "scatter", "x": _typed(x), "y": _typed(y)}
 
 
 def player_layout(steps: np.ndarray, start: int = 0, y: float = -0.16, slider_x: float = 0.40) -> dict:
@@ -589,21 +651,34 @@ def player_layout(steps: np.ndarray, start: int = 0, y: float = -0.16, slider_x:
     return {
         "updatemenus": [
             {
-                "type": "buttons", "direction": "right", "x": 0.0, "y": y, "xanchor": "left", "yanchor": "top",
-                "pad": {"t": 0, "r": 10}, "showactive": False, "font": {"size": FONT_SIZE}, "buttons": buttons,
+                "type": "buttons",
+                "direction": "right",
+                "x": 0.0,
+                "y": y,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 0, "r": 10},
+                "showactive": False,
+                "font": {"size": FONT_SIZE},
+                "buttons": buttons,
             }
         ],
         "sliders": [
             {
-                "active": start, "x": slider_x, "len": 1 - slider_x, "y": y + 0.04, "yanchor": "top",
+                "active": start,
+                "x": slider_x,
+                "len": 1 - slider_x,
+                "y": y + 0.04,
+                "yanchor": "top",
                 "pad": {"t": 0, "b": 0},
                 "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#888"}, "xanchor": "left"},
                 "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 200 tick labels are clutter
-                "ticklen": 0, "minorticklen": 0,
+                "ticklen": 0,
+                "minorticklen": 0,
                 "steps": [{"label": str(int(s)), "method": "animate", "args": [[str(int(s))], jump]} for s in steps],
             }
         ],
-    }  # fmt: skip
+    }
 
 
 def surface3d_figure(traj: Trajectory, analysis: Analysis, labels=("w", "b"), height: int = 600) -> go.Figure:
@@ -828,4 +903,44 @@ def before_after_figure(x: np.ndarray, y: np.ndarray, theta_start, theta_end, he
         ]
     )
     fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def partial_plots_figure(X: np.ndarray, y: np.ndarray, theta: np.ndarray, names, height: int = 360) -> go.Figure:
+    """Several features: for each, x_j against its partial residual y - sum_(k != j) w_k x_k - b,
+    with the fitted slope w_j through it (what x_j explains once the others are accounted for)."""
+    X = np.asarray(X, dtype=float)
+    d = min(X.shape[1], 4)
+    shown = display_sample(len(y))
+    w, b = theta[:-1], theta[-1]
+    fig = make_subplots(rows=1, cols=d, horizontal_spacing=0.05)
+    for j in range(d):
+        partial = y - (X @ w - X[:, j] * w[j]) - b
+        grid = np.array([X[:, j].min(), X[:, j].max()])
+        fig.add_trace(
+            go.Scatter(
+                x=X[shown, j],
+                y=partial[shown],
+                mode="markers",
+                showlegend=False,
+                marker={"color": PALETTE["data"], "size": 5, "opacity": 0.6},
+            ),
+            1,
+            j + 1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=grid, y=w[j] * grid, mode="lines", showlegend=False, line={"color": PALETTE["fit"], "width": 3}
+            ),
+            1,
+            j + 1,
+        )
+        fig.update_xaxes(title_text=str(names[j]), row=1, col=j + 1)
+    fig.update_yaxes(title_text="partial residual", row=1, col=1)
+    fig.update_layout(
+        height=height,
+        font={"size": FONT_SIZE},
+        margin={"t": 30},
+        title={"text": "Partial plots (last step)", "font": {"size": FONT_SIZE}},
+    )
     return fig

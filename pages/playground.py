@@ -15,3 +15,4 @@ if view.surface == "3-D":
     st.plotly_chart(ui.cached_surface3d(settings), key="surface3d")
 st.plotly_chart(ui.cached_playground_figure(settings, view, current), key="playground", config={"displaylogo": False})
 ui.metrics_row(run)
+ui.partial_plots(run)

@@ -163,3 +163,26 @@ def test_upload_dataset_without_a_file_says_what_to_do():
     at = app(dataset="Uploaded CSV")
     assert_ok(at)
     assert any("upload it again" in e.value for e in at.error)
+
+
+def test_contour_of_any_two_parameters_moves_with_the_path():
+    at = app(dataset="Iris (real)", standardize="true", learning_rate=0.1, epochs=200)
+    at.sidebar.multiselect(key="features").set_value(["petal_length", "sepal_length", "sepal_width"]).run()
+    at.sidebar.selectbox(key="contour_x").set_value("w(sepal_length)").run()
+    at.sidebar.selectbox(key="contour_y").set_value("w(sepal_width)").run()
+    assert_ok(at)
+    fig = main_figure(at)
+    assert fig["layout"]["xaxis3"]["title"]["text"].startswith("w(sepal_length)")
+    moving_fills = [i for i, t in enumerate(fig["data"]) if t.get("fill") == "toself" and t.get("xaxis") == "x3"]
+    assert len(moving_fills) == 5
+    assert set(moving_fills) <= set(fig["frames"][10]["traces"])  # the slices are redrawn in every frame
+    assert len(fig["frames"]) > 50 and len(at.get("plotly_chart")) >= 3  # + partial plots
+    assert max(len(c.proto.spec) for c in at.get("plotly_chart")) < 1_000_000
+
+
+def test_outlier_size_moves_the_optimum():
+    at = app(dataset="Synthetic line", outlier_fraction=0.1, epochs=50, learning_rate=0.02)
+    before = at.metric[0].value
+    at.sidebar.slider(key="outlier_scale").set_value(50.0).run()
+    assert_ok(at)
+    assert at.metric[0].value != before

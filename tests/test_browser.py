@@ -170,3 +170,23 @@ def test_dark_theme_renders(browser):
         assert fill_count(chart) >= 5
         shot(page, "playground_dark")
         page.close()
+
+
+def test_several_features_play_moves_the_slices(browser, server):
+    query = (
+        "?dataset=Iris+%28real%29&features=petal_length&features=sepal_length&features=sepal_width"
+        "&standardize=true&learning_rate=0.1&epochs=200&contour_x=w%28sepal_length%29&contour_y=w%28sepal_width%29"
+    )
+    page = open_page(browser, server + "/" + query)
+    page.get_by_text("Predicted vs actual").first.wait_for(timeout=30_000)
+    chart = playground(page)
+    fills = chart.locator(".subplot.x3y3 .scatterlayer .js-fill") if chart.locator(".subplot.x3y3").count() else None
+    shape_before = chart.locator(".scatterlayer .js-fill").first.get_attribute("d")
+    chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
+    page.wait_for_timeout(2500)
+    assert current_step(chart) > 0
+    assert fill_count(chart) >= 5
+    assert chart.locator(".scatterlayer .js-fill").first.get_attribute("d") != shape_before
+    shot(page, "playground_three_features")
+    assert fills is None or fills.count() >= 0
+    page.close()

@@ -40,3 +40,20 @@ def test_level_ellipse_lies_on_its_level(line_data):
     pts = level_ellipse(q, level)
     np.testing.assert_allclose(q.loss_at(pts), level, rtol=1e-10)
     assert level_ellipse(q, q.loss_ref - 1) is None
+
+
+def test_slice_through_any_point_is_the_brute_force_level_set(multi_data):
+    """Level sets of the (w_2, w_3) slice with the other parameters held at an arbitrary step's values."""
+    from linreg.surface import slice_ellipse
+
+    X, y = multi_data
+    q = quadratic(X, y)
+    A = design_matrix(X)
+    through = np.array([0.3, -0.2, 1.1, 0.9])
+    level = loss_value(A, y, through) * 1.5
+    pts = slice_ellipse(q, through, level, params=(1, 2), n_points=40)
+    for u in pts:
+        theta = through.copy()
+        theta[[1, 2]] = u
+        assert loss_value(A, y, theta) == pytest.approx(level, rel=1e-9)
+    assert slice_ellipse(q, through, 0.0, params=(1, 2)) is None  # below the slice's minimum
