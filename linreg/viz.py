@@ -214,8 +214,9 @@ def playground_figure(
 
     One feature: the data with the fitted line.  Several: predicted against actual.  ``theta_original``
     and ``optimum_original`` are the path and the closed-form optimum in the data's units (they differ
-    from the trained ones when the features were standardised); the contour shows the trained
-    parameters (w_1, b), the others held at their optimal values.
+    from the trained ones when the features were standardised); the contour shows two trained
+    parameters (``options.params``, default (w_1, b)); with more, its level sets are slices through
+    the current step.
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     steps = frame_steps(traj.n_steps)
@@ -230,7 +231,7 @@ def playground_figure(
         subplot_titles=(
             "Data and fitted line" if one_feature else "Predicted vs actual",
             "Loss per step",
-            "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice (w₁, b), others at optimum",
+            "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice through the current step",
         ),
     )
     movers: list[tuple[int, Mover]] = []
