@@ -117,20 +117,23 @@ def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter
         pts = level_ellipse(q, c, params)
         if pts is None:
             continue
-        traces.append(
-            go.Scatter(
-                x=pts[:, 0],
-                y=pts[:, 1],
-                fill="toself",
-                fillcolor=fill,
-                mode="lines",
-                line={"color": "rgba(8,48,107,0.35)", "width": 1},
-                hoverinfo="text",
-                text=f"loss {c:.4g}",
-                showlegend=False,
-            )
-        )
+        traces.append(level_trace(pts[:, 0], pts[:, 1], fill, f"loss {c:.4g}"))
     return traces
+
+
+def level_trace(x, y, fill: str, text: str) -> go.Scatter:
+    """One filled level set (a closed curve), its level in the hover."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        fill="toself",
+        fillcolor=fill,
+        mode="lines",
+        line={"color": "rgba(8,48,107,0.35)", "width": 1},
+        hoverinfo="text",
+        text=text,
+        showlegend=False,
+    )
 
 
 def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)) -> go.Scatter:
@@ -575,20 +578,7 @@ def _moving_slices(fig, traj: Trajectory, xr, yr, params, steps, now: int) -> li
             pts = slice_ellipse(q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True)
             return ([], []) if pts is None else (pts[:, 0], pts[:, 1])
 
-        index = _add(
-            fig,
-            go.Scatter(
-                **_xy_dict(*ellipse(0, now)),
-                fill="toself",
-                fillcolor=fill,
-                mode="lines",
-                line={"color": "rgba(8,48,107,0.35)", "width": 1},
-                hoverinfo="text",
-                text=f"slice minimum + {level:.3g}",
-                showlegend=False,
-            ),
-            3,
-        )
+        index = _add(fig, level_trace(*ellipse(0, now), fill, f"slice minimum + {level:.3g}"), 3)
         movers.append((index, ellipse))
     return movers
 
