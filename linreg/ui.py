@@ -52,6 +52,8 @@ OPTIMIZER_LABELS = {
     "rmsprop": "RMSprop",
     "adam": "Adam",
 }
+#: Plotly options for every chart: no logo, and the camera button saves a 2x PNG for slides.
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 CACHE = {"max_entries": 128, "ttl": 3600, "show_spinner": False}  # ~2.5 MB per run + figure
 
 
@@ -729,7 +731,7 @@ def data_overview(r: Run) -> None:
             "Feature values reach into the thousands: turn on **Standardize features** to keep learning rates sane."
         )
     st.dataframe({c: values[:200, i] for i, c in enumerate(cols)}, height=260)
-    st.plotly_chart(viz.data_figure(d.X, d.y, d.feature_names, d.target_name), key="data_scatter")
+    st.plotly_chart(viz.data_figure(d.X, d.y, d.feature_names, d.target_name), key="data_scatter", config=CHART_CONFIG)
 
 
 # ---------------------------------------------------------------- learn page
@@ -875,12 +877,12 @@ def exports(r: Run) -> None:
 
 def inspector(r: Run, k: int, d: StepDetails) -> None:
     fig = viz.inspector_figure(r.traj, r.analysis, r.x_train[:, 0], r.data.y, k, d.gradient, d.step, velocity_of(d))
-    st.plotly_chart(fig, key="inspector")
+    st.plotly_chart(fig, key="inspector", config=CHART_CONFIG)
 
 
 def before_after(r: Run) -> None:
     fig = viz.before_after_figure(r.data.X[:, 0], r.data.y, r.theta_original[0], r.theta_original[-1])
-    st.plotly_chart(fig, key="before_after")
+    st.plotly_chart(fig, key="before_after", config=CHART_CONFIG)
 
 
 @st.cache_resource(**CACHE)

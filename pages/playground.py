@@ -12,7 +12,7 @@ settings, view = run.settings, ui.current_view()  # the settings of the run show
 ui.playground_header(run)
 current = ui.step_inspector(run)
 if view.surface == "3-D":
-    st.plotly_chart(ui.cached_surface3d(settings), key="surface3d")
-st.plotly_chart(ui.cached_playground_figure(settings, view, current), key="playground", config={"displaylogo": False})
+    st.plotly_chart(ui.cached_surface3d(settings), key="surface3d", config=ui.CHART_CONFIG)
+st.plotly_chart(ui.cached_playground_figure(settings, view, current), key="playground", config=ui.CHART_CONFIG)
 ui.metrics_row(run)
 ui.partial_plots(run)

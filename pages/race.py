@@ -26,9 +26,7 @@ st.caption(
     "Momentum, β and ε come from the sidebar."
 )
 arrows = settings.batch != "full"
-st.plotly_chart(
-    ui.cached_race_figure(settings, tuple(rates.items()), arrows), key="race", config={"displaylogo": False}
-)
+st.plotly_chart(ui.cached_race_figure(settings, tuple(rates.items()), arrows), key="race", config=ui.CHART_CONFIG)
 if arrows:
     st.caption(
         "Faint purple: each mini-batch's gradient direction at the current step (first run), "

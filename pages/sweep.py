@@ -15,10 +15,10 @@ st.caption(
     f"{sweep.epochs:,} epochs each, same data and start. Best here: {sweep.best_learning_rate:.3g}; "
     f"{int(sweep.diverging.sum())} of {len(sweep.learning_rates)} diverge."
 )
-st.plotly_chart(ui.cached_sweep_figure(settings), key="sweep", config={"displaylogo": False})
+st.plotly_chart(ui.cached_sweep_figure(settings), key="sweep", config=ui.CHART_CONFIG)
 st.markdown("#### Four rates on one surface: too small, best, oscillating, diverging")
-st.plotly_chart(ui.cached_ghost_figure(settings), key="ghost", config={"displaylogo": False})
+st.plotly_chart(ui.cached_ghost_figure(settings), key="ghost", config=ui.CHART_CONFIG)
 with st.expander(
     "Momentum: convergence rate over (learning rate, momentum)", expanded=settings.optimizer == "momentum"
 ):
-    st.plotly_chart(ui.cached_momentum_map(settings), key="momentum_map", config={"displaylogo": False})
+    st.plotly_chart(ui.cached_momentum_map(settings), key="momentum_map", config=ui.CHART_CONFIG)

@@ -77,3 +77,56 @@ def test_nginx_config_is_sticky_and_proxies_websockets():
     assert "hash $gdv_key consistent" in text and 'Set-Cookie "gdv=$gdv_key' in text
     assert "proxy_set_header Upgrade $http_upgrade" in text
     assert "client_max_body_size 20m" in text
+
+
+def test_server_refuses_an_upload_over_max_upload_size():
+    """A live server (limit set to 1 MB here) answers 413 to a larger upload, whatever the browser does."""
+    import asyncio
+    import urllib.error
+    import urllib.request
+
+    import websockets
+    from browser_util import streamlit_server
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    async def session_id(url: str) -> tuple[str, object]:
+        ws = await websockets.connect(url.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"])
+        back = BackMsg()
+        back.rerun_script.query_string = ""
+        await ws.send(back.SerializeToString())
+        while True:
+            msg = ForwardMsg()
+            msg.ParseFromString(await ws.recv())
+            if msg.WhichOneof("type") == "new_session":
+                return msg.new_session.initialize.session_id, ws
+
+    def put(url: str, sid: str, size: int) -> int:
+        boundary = "gdvboundary"
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+                f"Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + b"1" * size
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        req = urllib.request.Request(
+            f"{url}/_stcore/upload_file/{sid}/file1", data=body, method="PUT",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )  # fmt: skip
+        try:
+            return urllib.request.urlopen(req, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    # XSRF off only so that this test needs no browser cookie; the size check comes after it
+    with streamlit_server(None, "--server.maxUploadSize", "1", "--server.enableXsrfProtection", "false") as url:
+        loop = asyncio.new_event_loop()
+        sid, ws = loop.run_until_complete(session_id(url))
+        try:
+            assert put(url, sid, 1000) in (200, 204)
+            assert put(url, sid, 2 * 1024 * 1024) == 413
+        finally:
+            loop.run_until_complete(ws.close())
+            loop.close()
