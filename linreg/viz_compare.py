@@ -84,7 +84,7 @@ def race_figure(
     fig.add_trace(optimum_marker(analysis), row=1, col=1)
     longest = max(t.n_steps for t in trajs)
     steps = frame_steps(longest, 150)
-    markers = []
+    markers, loss_markers = [], []
     for i, (label, t) in enumerate(runs):
         color = RUN_COLORS[i % len(RUN_COLORS)]
         stride = max(1, t.n_steps // 3000)
@@ -131,6 +131,21 @@ def race_figure(
             col=1,
         )
         markers.append(len(fig.data) - 1)
+        # a marker on each loss curve too: a subplot with no moving trace is blanked by Plotly on Play
+        fig.add_trace(
+            go.Scatter(
+                x=[0],
+                y=[t.loss[0]],
+                mode="markers",
+                marker={"color": color, "size": 11, "line": {"color": "white", "width": 2}},
+                showlegend=False,
+                legendgroup=label,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=2,
+        )
+        loss_markers.append(len(fig.data) - 1)
     arrow_run = next((t for t in trajs if t.row_order is not None), None) if arrows is not None else None
     arrow_idx = None
     if arrow_run is not None:
@@ -152,10 +167,10 @@ def race_figure(
     frames = []
     for s in steps:
         data, idx = [], []
-        for m, t in zip(markers, trajs, strict=True):
+        for m, lm, t in zip(markers, loss_markers, trajs, strict=True):
             k = min(int(s), t.n_steps)
-            data.append(_xy([t.theta[k, 0]], [t.theta[k, -1]]))
-            idx.append(m)
+            data += [_xy([t.theta[k, 0]], [t.theta[k, -1]]), _xy([k], [t.loss[k]])]
+            idx += [m, lm]
         if arrow_idx is not None:
             ax, ay = batch_gradient_arrows(arrow_run, *arrows, min(int(s), arrow_run.n_steps), length)
             data.append({"type": "scatter", "x": ax, "y": ay})
@@ -168,10 +183,10 @@ def race_figure(
     fig.update_layout(
         height=height,
         font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 20, "t": 60, "b": 120},
-        legend={"orientation": "h", "y": -0.3, "x": 0},
+        margin={"l": 60, "r": 20, "t": 60, "b": 150},
+        legend={"orientation": "h", "y": -0.38, "x": 0},
     )
-    return with_frames(fig, frames, player_layout(steps, y=-0.13, slider_x=0.32))
+    return with_frames(fig, frames, player_layout(steps, y=-0.2, slider_x=0.42))
 
 
 def sweep_figure(sweep: Sweep, analysis: Analysis, momentum: float = 0.0, height: int = 460) -> go.Figure:

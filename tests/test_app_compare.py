@@ -13,7 +13,7 @@ def test_race_defaults():
     assert list(table["optimizer"]) == ["GD", "Momentum", "Adam"]
     fig = max(chart_specs(at), key=lambda f: len(f.get("frames", [])))
     # one moving marker per run in every frame
-    assert all(len(f["data"]) == 3 for f in fig["frames"])
+    assert all(len(f["data"]) == 6 for f in fig["frames"])  # a marker on the contour and on the loss, per run
 
 
 @pytest.mark.parametrize("mode", ["One shared rate", "Own rate each", "Tune each (sweep)"])
@@ -44,7 +44,7 @@ def test_race_mini_batch_shows_batch_gradients():
     fig = max(chart_specs(at), key=lambda f: len(f.get("frames", [])))
     names = [t.get("name") for t in fig["data"]]
     assert "batch gradients" in names
-    assert all(len(f["data"]) == 4 for f in fig["frames"])
+    assert all(len(f["data"]) == 7 for f in fig["frames"])
 
 
 @pytest.mark.parametrize("optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"])

@@ -190,3 +190,18 @@ def test_several_features_play_moves_the_slices(browser, server):
     shot(page, "playground_three_features")
     assert fills is None or fills.count() >= 0
     page.close()
+
+
+def test_race_plays_all_runs_together(browser, server):
+    page = open_page(browser, f"{server}/race?batch=Mini-batch&epochs=30")
+    chart = playground(page)
+    markers_before = chart.locator(".scatterlayer .trace .points path").count()
+    chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
+    page.wait_for_timeout(2000)
+    assert current_step(chart) > 0
+    assert chart.locator(".scatterlayer .trace .points path").count() >= markers_before > 0
+    # the loss subplot keeps its curves while playing (Plotly blanks a subplot with no moving trace)
+    loss_lines = chart.locator(".subplot.x2y2 .scatterlayer .js-line")
+    assert loss_lines.count() >= 3 and all(len(loss_lines.nth(i).get_attribute("d") or "") > 50 for i in range(3))
+    shot(page, "race_playing")
+    page.close()
