@@ -17,8 +17,10 @@ import numpy as np
 
 from .validation import MAX_ABS_VALUE, check_shapes, check_values
 
-#: Above this, sums of squares are too close to overflow to trust.
+#: Above this, sums of squares are too close to overflow to trust; below MIN_SUM (a non-zero
+#: spread of about 1e-140) they underflow into subnormal numbers and the optimum's weight overflows.
 MAX_SUM = MAX_ABS_VALUE**2
+MIN_SUM = 1e-280
 
 #: J = LOSS_SCALE[loss] / n * ||r||^2 (+ L2); the half convention doubles every stable rate.
 LOSS_SCALE = {"mse": 1.0, "half_mse": 0.5}
@@ -224,6 +226,13 @@ def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.
     if not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy)) or max(np.abs(st.Sxx).max(), st.Syy) > MAX_SUM:
         check_values(X, y)  # the detailed check only when the statistics are off: it says what is wrong
         raise ValueError("the data are too large to fit in double precision: rescale them")
+    spread = np.diag(st.Sxx)
+    if np.any((spread > 0) & (spread < MIN_SUM)):
+        tiny = float(np.sqrt(spread[spread > 0].min() / st.n))
+        raise ValueError(
+            f"a feature varies by as little as {tiny:.2g}: its squares underflow and its weight would be "
+            "astronomical. Multiply the column by a power of ten (or standardize the features)"
+        )
     theta_star = centered_optimum(st, loss, alpha)
     loss_ref, grad_ref = centered_loss_and_gradient(st, theta_star, loss, alpha)
     return Quadratic(

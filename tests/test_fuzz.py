@@ -1,5 +1,6 @@
 """Fuzzing: random data and hyperparameters through the core, random control combinations through the app."""
 
+import os
 import random
 
 import numpy as np
@@ -22,7 +23,11 @@ def problems(draw):
     return np.array(X).reshape(n, d) * scale, np.array(y)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Random on a laptop (new cases each run); a fixed seed in CI, so a landing never hangs on chance.
+IN_CI = os.environ.get("CI") == "true"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=IN_CI)
 @given(
     problem=problems(),
     optimizer=st.sampled_from(list(OPTIMIZERS)),
@@ -35,8 +40,12 @@ def problems(draw):
 def test_core_never_fails_and_never_hides_nan(problem, optimizer, log_lr, epochs, batch, loss, alpha):
     X, y = problem
     batch_size = None if batch == 0 else min(batch, len(y))
-    t = train(X, y, optimizer=optimizer, learning_rate=10**log_lr, epochs=epochs, batch_size=batch_size,
-              loss=loss, alpha=alpha, tol=1e-9)  # fmt: skip
+    try:
+        t = train(X, y, optimizer=optimizer, learning_rate=10**log_lr, epochs=epochs, batch_size=batch_size,
+                  loss=loss, alpha=alpha, tol=1e-9)  # fmt: skip
+    except ValueError as exc:  # the documented refusal of features too small to square
+        assert "underflow" in str(exc)
+        return
     assert np.all(np.isfinite(t.theta)) and np.all(np.isfinite(t.loss))
     if t.diverged:
         assert t.diverged_at == t.n_steps and t.divergence_reason
@@ -45,7 +54,7 @@ def test_core_never_fails_and_never_hides_nan(problem, optimizer, log_lr, epochs
     assert len(t.learning_rate) == t.n_steps
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=IN_CI)
 @given(
     X=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=6),
     y=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=6),

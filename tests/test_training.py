@@ -211,3 +211,10 @@ def test_bad_arguments(line_data, kwargs, match):
 def test_bad_data(X, y, match):
     with pytest.raises(ValueError, match=match):
         train(X, y)
+
+
+def test_feature_too_small_to_square_is_a_clear_error():
+    # found by the fuzz test: x = [0, 5.9e-160] squares to a subnormal and the weight overflowed
+    with pytest.raises(ValueError, match="underflow"):
+        train(np.array([[0.0], [5.91324035e-160]]), np.array([0.0, 1.0]), epochs=1)
+    train(np.array([[1.0], [1.0], [1.0]]), np.array([0.0, 1.0, 2.0]), epochs=2)  # a constant feature stays legal
