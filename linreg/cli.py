@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .csvdata import Table, parse_csv, table_to_dataset
-from .experiment import Settings, make_dataset, run
+from .csvdata import Table, parse_csv
+from .experiment import Settings, run
 from .model import LOSS_SCALE
 from .optimizers import OPTIMIZERS
 from .training import Trajectory
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None, str | None]:
+def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None]:
     """The CLI's flags as app Settings (one name per idea), plus the parsed CSV table if any."""
     batch = "full" if args.batch_size is None else ("sgd" if args.batch_size == 1 else "mini")
     common = {
@@ -66,7 +66,7 @@ def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None, str
     }
     if args.csv is None:
         noise = args.noise if args.noise is not None else (0.05 if args.dataset == "cortical" else 1.0)
-        return Settings(dataset=args.dataset, n=args.n, noise=noise, **common), None, None
+        return Settings(dataset=args.dataset, n=args.n, noise=noise, **common), None
     if not args.x or not args.y:
         raise ValueError("--csv needs --x COLUMN[,COLUMN...] and --y COLUMN")
     try:
@@ -74,9 +74,8 @@ def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None, str
     except OSError as exc:
         raise ValueError(f"cannot read {args.csv}: {exc.strerror}") from None
     features = tuple(c.strip() for c in args.x.split(","))
-    _, note = table_to_dataset(table, list(features), args.y.strip(), args.csv.name)
     settings = Settings(dataset="upload", features=features, target=args.y.strip(), upload_id="cli", **common)
-    return settings, table, note
+    return settings, table
 
 
 def format_weights(w: np.ndarray) -> str:
@@ -97,11 +96,10 @@ def log_lines(traj: Trajectory, theta: np.ndarray, every: int) -> list[str]:
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    settings, table, note = settings_from(args)
-    data = make_dataset(settings, table)
-    if args.batch_size is not None:
-        check_batch_size(args.batch_size, data.n_samples)
+    settings, table = settings_from(args)
     r = run(settings, table)
+    if args.batch_size is not None:  # the app caps the batch at n; the command line says so instead
+        check_batch_size(args.batch_size, r.data.n_samples)
     traj, theta, info = r.traj, r.theta_original, r.analysis
     result = {
         "dataset": r.data.title,
@@ -120,9 +118,8 @@ def run_fit(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
-    for line in (note, *r.notes):
-        if line:
-            print(line)
+    for line in r.notes:
+        print(line)
     print("\n".join(log_lines(traj, theta, args.log_every)) or "", end="\n" if args.log_every > 0 else "")
     if traj.diverged:
         print(

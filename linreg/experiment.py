@@ -69,8 +69,13 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     @property
-    def effective_batch_size(self) -> int | None:
-        return {"full": None, "sgd": 1}.get(self.batch, min(self.batch_size, self.n))
+    def heavy_ball_momentum(self) -> float:
+        """The momentum whose stability limit (2 + 2 mu)/L applies: 0 unless the optimizer is heavy ball."""
+        return self.momentum if self.optimizer in ("momentum", "nesterov") else 0.0
+
+    def batch_size_for(self, n_samples: int) -> int | None:
+        """None (full batch), 1 (stochastic), or the mini-batch size capped at the training rows."""
+        return {"full": None, "sgd": 1}.get(self.batch, min(self.batch_size, n_samples))
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,10 @@ class Run:
         return self.scaler.transform(self.data.X) if self.scaler else self.data.X
 
 
-def make_dataset(s: Settings, table: Table | None = None) -> Dataset:
-    """The settings' dataset; tabular ones need ``table`` when uploaded (bundled ones load themselves)."""
+def make_dataset(s: Settings, table: Table | None = None) -> tuple[Dataset, str | None]:
+    """The settings' dataset and a note on rows dropped from a table (uploaded tables come as ``table``)."""
     if s.dataset == "cortical":
-        return cortical_thickness(n=s.n, noise=s.noise, seed=s.seed)
+        return cortical_thickness(n=s.n, noise=s.noise, seed=s.seed), None
     if s.dataset == "synthetic":
         return synthetic_linear(
             n=s.n,
@@ -105,18 +110,16 @@ def make_dataset(s: Settings, table: Table | None = None) -> Dataset:
             outlier_fraction=s.outlier_fraction,
             outlier_scale=s.outlier_scale,
             seed=s.seed,
-        )
+        ), None
     if s.dataset in BUNDLED:
         _, features, target, title = BUNDLED[s.dataset]
-        data, _ = table_to_dataset(bundled_table(s.dataset), list(s.features or features), s.target or target, title)
-        return data
+        return table_to_dataset(bundled_table(s.dataset), list(s.features or features), s.target or target, title)
     if s.dataset == "upload":
         if table is None:
             raise ValueError("the uploaded file is not on this server (links cannot carry files): upload it again")
         if not s.features or not s.target:
             raise ValueError("choose the feature and target columns of the uploaded file")
-        data, _ = table_to_dataset(table, list(s.features), s.target)
-        return data
+        return table_to_dataset(table, list(s.features), s.target)
     raise ValueError(f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
 
 
@@ -135,11 +138,12 @@ def split(data: Dataset, test_fraction: float, seed: int | None) -> tuple[Datase
 
 def run(s: Settings, table: Table | None = None) -> Run:
     """Train with the settings on the training rows (``table``: an uploaded file's parsed table)."""
-    data, test = split(make_dataset(s, table), s.test_fraction, s.seed)
+    full, note = make_dataset(s, table)
+    data, test = split(full, s.test_fraction, s.seed)
     scaler = Standardizer.fit(data.X) if s.standardize else None
     X = scaler.transform(data.X) if scaler else data.X
-    notes = []
-    batch_size = s.effective_batch_size
+    notes = [note] if note else []
+    batch_size = s.batch_size_for(data.n_samples)
     steps_per_epoch = 1 if batch_size is None else -(-data.n_samples // batch_size)
     epochs = s.epochs
     if epochs * steps_per_epoch > MAX_UPDATES:
@@ -210,7 +214,7 @@ def divergence_message(run_: Run) -> str | None:
     t, s, a = run_.traj, run_.settings, run_.analysis
     if not t.diverged:
         return None
-    if s.optimizer in ("momentum", "nesterov"):
+    if s.heavy_ball_momentum:
         limit, name = a.momentum_limit(s.momentum), f"(2 + 2·momentum)/L = {a.momentum_limit(s.momentum):.4g}"
     else:
         limit, name = a.gd_limit, f"2/L = {a.gd_limit:.4g}"
@@ -226,7 +230,7 @@ def divergence_message(run_: Run) -> str | None:
 def _preset_lr(rate_of: Callable[[Analysis], float], **overrides) -> dict:
     """Settings changes with a learning rate computed from the preset's own data (fixed seed: deterministic)."""
     s = Settings(**overrides)
-    data = make_dataset(s)
+    data, _ = make_dataset(s)
     X = Standardizer.fit(data.X).transform(data.X) if s.standardize else data.X
     info = analyse(quadratic(X, data.y, s.loss, s.alpha))
     return {**overrides, "learning_rate": float(f"{rate_of(info):.3g}")}

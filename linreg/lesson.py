@@ -27,8 +27,7 @@ class StepDetails:
     residuals: np.ndarray  # y_hat - y on those rows
     batch_loss: float
     gradient: np.ndarray  # gradient of the batch loss at theta_k
-    state_before: Any
-    state_after: Any
+    state_after: Any  # optimizer state after the update (velocity, moments, accumulators)
     step: np.ndarray  # theta_k - theta_(k+1)
     learning_rate: float
     theta_next: np.ndarray
@@ -48,7 +47,6 @@ def step_details(traj: Trajectory, X: np.ndarray, y: np.ndarray, k: int) -> Step
     for j in range(k + 1):
         rows = traj.rows_of_step(j + 1)
         g = model.gradient(A[rows], y[rows], traj.theta[j], traj.loss_name, traj.alpha)
-        before = state
         step, state = opt.update(g, state, traj.learning_rate[j])
     y_hat = A[rows] @ traj.theta[k]
     return StepDetails(
@@ -59,7 +57,6 @@ def step_details(traj: Trajectory, X: np.ndarray, y: np.ndarray, k: int) -> Step
         residuals=y_hat - y[rows],
         batch_loss=model.loss_value(A[rows], y[rows], traj.theta[k], traj.loss_name, traj.alpha),
         gradient=g,
-        state_before=before,
         state_after=state,
         step=step,
         learning_rate=float(traj.learning_rate[k]),

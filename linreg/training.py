@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,7 +56,6 @@ class Trajectory:
     steps_to_tol: int | None = None
     tol: float | None = None
     stopped_at_tol: bool = False
-    extras: dict = field(default_factory=dict)
 
     @property
     def n_steps(self) -> int:

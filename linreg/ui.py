@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ import streamlit as st
 from . import lesson, viz, viz_compare, viz_gif
 from . import model as model_module
 from .analysis import Analysis
-from .csvdata import BUNDLED, Table, bundled_table, load_upload, table_to_dataset
+from .csvdata import BUNDLED, Table, bundled_table, load_upload
 from .csvdata import default_columns as csv_default_columns
 from .experiment import (
     BATCH_MODES,
@@ -339,10 +338,15 @@ def _view_controls() -> None:
 
 
 def parameter_names(settings: Settings) -> list[str]:
-    """w(feature) for each feature, then b: the contour's choices."""
+    """The contour's choices for the settings' features."""
     features = settings.features if settings.dataset in TABULAR else ()
     if settings.dataset in TABULAR and not features and settings.dataset in BUNDLED:
         features = BUNDLED[settings.dataset][1]
+    return parameter_labels(features)
+
+
+def parameter_labels(features) -> list[str]:
+    """theta's entries by name: w(feature) for each feature, then b ("w", "b" for one feature)."""
     return [f"w({f})" for f in features] + ["b"] if len(features) > 1 else ["w", "b"]
 
 
@@ -412,9 +416,9 @@ def _use_log(view: ViewOptions, r: Run) -> bool:
 def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
-    params = contour_params(view, [f"w({n})" for n in names] + ["b"])
+    axis = parameter_labels(names)
+    params = contour_params(view, axis)
     i, j = params or (0, len(names))
-    axis = [f"w({n})" for n in names] + ["b"] if len(names) > 1 else ["w", "b"]
     suffix = " (standardized x)" if r.scaler else ""
     labels = (
         names[0],
@@ -445,10 +449,6 @@ def cached_surface3d(settings: Settings) -> go.Figure:
     return viz.surface3d_figure(r.traj, r.analysis)
 
 
-def settings_json(s: Settings) -> str:
-    return json.dumps(dataclasses.asdict(s), indent=2)
-
-
 # ---------------------------------------------------------------- page pieces
 def stability_gauge(settings: Settings) -> None:
     """Zones of the learning rate for the data on screen, with the current rate marked."""
@@ -457,7 +457,7 @@ def stability_gauge(settings: Settings) -> None:
     except ValueError:
         return
     a = r.analysis
-    mu = settings.momentum if settings.optimizer in ("momentum", "nesterov") else 0.0
+    mu = settings.heavy_ball_momentum
     zone = a.zone(settings.learning_rate, mu)
     st.plotly_chart(
         cached_gauge(settings.learning_rate, tuple(a.eigenvalues), mu),
@@ -500,9 +500,7 @@ def playground_header(r: Run) -> None:
         + (f" + {s.alpha:g}·‖w‖²" if s.alpha else "")
         + (" · features standardized (contour in standardized units)" if r.scaler else "")
         + f" · n = {r.data.n_samples} · "
-        + {"full": "full batch", "mini": f"mini-batches of {s.effective_batch_size}", "sgd": "stochastic (batch 1)"}[
-            s.batch
-        ]
+        + {"full": "full batch", "mini": f"mini-batches of {r.traj.batch_size}", "sgd": "stochastic (batch 1)"}[s.batch]
         + f" · {r.traj.n_steps:,} updates"
     )
 
@@ -564,7 +562,7 @@ def cached_sweep(settings: Settings) -> Sweep:
     epochs = min(r.traj.epochs_requested, max(1, 20_000 // r.traj.steps_per_epoch))
     return sweep_runs(
         r.x_train, r.data.y, grid, epochs, settings.tol, optimizer=settings.optimizer,
-        batch_size=settings.effective_batch_size, loss=settings.loss, alpha=settings.alpha,
+        batch_size=r.traj.batch_size, loss=settings.loss, alpha=settings.alpha,
         theta0=r.traj.theta[0], random_state=settings.seed, **kwargs,
     )  # fmt: skip
 
@@ -632,9 +630,9 @@ def race_table(runs: list[Run]) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
-def ghost_rates(a: Analysis, optimizer: str, momentum: float) -> dict[str, float]:
-    """Four representative rates: too small, best, oscillating, diverging (from the data's Hessian)."""
-    mu = momentum if optimizer in ("momentum", "nesterov") else 0.0
+def ghost_rates(a: Analysis, mu: float) -> dict[str, float]:
+    """Four representative rates: too small, best, oscillating, diverging (from the data's Hessian);
+    ``mu`` is the heavy-ball momentum (0 for the other optimizers)."""
     best = a.optimal_momentum[0] if mu else a.best_lr
     limit = a.momentum_limit(mu)
     return {"too small": 0.02 * best, "best": best, "oscillating": 0.9 * limit, "diverging": 1.1 * limit}
@@ -643,7 +641,7 @@ def ghost_rates(a: Analysis, optimizer: str, momentum: float) -> dict[str, float
 @st.cache_resource(**CACHE)
 def cached_ghost_figure(settings: Settings) -> go.Figure:
     r = cached_run(settings)
-    rates = ghost_rates(r.analysis, settings.optimizer, settings.momentum)
+    rates = ghost_rates(r.analysis, settings.heavy_ball_momentum)
     runs = [
         (f"{name} (lr {lr:.3g})", cached_run(settings.replace(learning_rate=float(lr))).traj)
         for name, lr in rates.items()
@@ -653,8 +651,7 @@ def cached_ghost_figure(settings: Settings) -> go.Figure:
 
 @st.cache_resource(**CACHE)
 def cached_sweep_figure(settings: Settings) -> go.Figure:
-    mu = settings.momentum if settings.optimizer in ("momentum", "nesterov") else 0.0
-    return viz_compare.sweep_figure(cached_sweep(settings), cached_run(settings).analysis, mu)
+    return viz_compare.sweep_figure(cached_sweep(settings), cached_run(settings).analysis, settings.heavy_ball_momentum)
 
 
 @st.cache_resource(**CACHE)
@@ -709,9 +706,8 @@ def data_overview(r: Run) -> None:
     if table is not None:
         for note in table.notes:
             st.info(plain(note))
-        _, note = table_to_dataset(table, list(d.feature_names), d.target_name)
-        if note:
-            st.info(note)
+    for note in r.notes:
+        st.info(plain(note))
     cols = [*d.feature_names, d.target_name]
     values = np.column_stack([d.X, d.y])
     st.markdown(
