@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import lesson, viz, viz_compare, viz_gif
+from . import lesson, viz
 from . import model as model_module
 from .analysis import Analysis
 from .csvdata import BUNDLED, Table, bundled_table, load_upload
@@ -38,6 +38,8 @@ from .lesson import StepDetails
 from .model import LOSS_LABEL, design_matrix
 from .optimizers import HYPERPARAMETERS, OPTIMIZERS
 from .sweep import Sweep, log_grid, sweep_full_batch, sweep_runs
+from .viz import compare as viz_compare
+from .viz import gif as viz_gif
 
 DEFAULTS = Settings()
 BIND = {"bind": "query-params"}

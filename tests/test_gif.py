@@ -4,7 +4,7 @@ import numpy as np
 from PIL import Image
 
 from linreg.experiment import Settings, run
-from linreg.viz_gif import playground_gif
+from linreg.viz.gif import playground_gif
 
 
 def test_gif_animates_the_three_views():
@@ -15,7 +15,6 @@ def test_gif_animates_the_three_views():
     gif.seek(gif.n_frames - 1)
     later = np.asarray(gif.convert("RGB"))
     fit = np.array([0xD5, 0x5E, 0x00])
-    assert np.all(first[:, :400] != fit, axis=-1).sum() < first[:, :400].size // 3  # sanity: mostly drawn pixels
     # the fitted line moves: the fit-coloured pixels of the data panel differ between first and last frame
     mask = lambda im: np.all(im[:, :400] == fit, axis=-1)  # noqa: E731
     assert mask(first).any() and mask(later).any() and (mask(first) != mask(later)).any()

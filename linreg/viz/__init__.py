@@ -1,5 +1,8 @@
 """Plotly figures: pure functions from core records to ``go.Figure`` (no Streamlit here).
 
+This package is the plotting layer: the playground figures here, ``compare`` (race, sweep, rate
+map) and ``gif`` (Pillow, for slides) beside it.
+
 Animation uses light frames: every curve and the whole path are drawn once as static traces;
 each frame moves only small traces (the fitted line, a marker on the loss curve, a marker and a
 short tail on the contour), listed with ``traces=[...]`` and played with ``redraw=False``.
@@ -17,10 +20,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .analysis import ZONES, Analysis
-from .model import Quadratic
-from .surface import level_ellipse, loss_surface, slice_ellipse
-from .training import Trajectory
+from ..analysis import ZONES, Analysis
+from ..model import Quadratic
+from ..surface import level_ellipse, loss_surface, slice_ellipse
+from ..training import Trajectory
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = {

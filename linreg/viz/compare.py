@@ -6,10 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .analysis import ZONES, Analysis
-from .sweep import Sweep
-from .training import Trajectory
-from .viz import (
+from ..analysis import ZONES, Analysis
+from ..sweep import Sweep
+from ..training import Trajectory
+from . import (
     FONT_SIZE,
     PALETTE,
     RUN_COLORS,
@@ -56,6 +56,17 @@ def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int
         xs += [theta[0], end[0], None]
         ys += [theta[-1], end[1], None]
     return xs, ys
+
+
+def _add_marker(fig: go.Figure, x: float, y: float, color: str, size: int, group: str, col: int) -> int:
+    """A run's current-step marker (moved by the frames); returns its trace index."""
+    marker = {"color": color, "size": size, "line": {"color": "white", "width": 2}}
+    fig.add_trace(
+        go.Scatter(x=[x], y=[y], mode="markers", marker=marker, showlegend=False, legendgroup=group, hoverinfo="skip"),
+        row=1,
+        col=col,
+    )
+    return len(fig.data) - 1
 
 
 def race_figure(
@@ -117,35 +128,9 @@ def race_figure(
         )
     for i, (label, t) in enumerate(runs):
         color = RUN_COLORS[i % len(RUN_COLORS)]
-        fig.add_trace(
-            go.Scatter(
-                x=[t.theta[0, 0]],
-                y=[t.theta[0, -1]],
-                mode="markers",
-                marker={"color": color, "size": 14, "line": {"color": "white", "width": 2}},
-                showlegend=False,
-                legendgroup=label,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=1,
-        )
-        markers.append(len(fig.data) - 1)
+        markers.append(_add_marker(fig, t.theta[0, 0], t.theta[0, -1], color, 14, label, col=1))
         # a marker on each loss curve too: a subplot with no moving trace is blanked by Plotly on Play
-        fig.add_trace(
-            go.Scatter(
-                x=[0],
-                y=[t.loss[0]],
-                mode="markers",
-                marker={"color": color, "size": 11, "line": {"color": "white", "width": 2}},
-                showlegend=False,
-                legendgroup=label,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=2,
-        )
-        loss_markers.append(len(fig.data) - 1)
+        loss_markers.append(_add_marker(fig, 0, t.loss[0], color, 11, label, col=2))
     arrow_run = next((t for t in trajs if t.row_order is not None), None) if arrows is not None else None
     arrow_idx = None
     if arrow_run is not None:

@@ -7,9 +7,9 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .surface import level_ellipse
-from .training import Trajectory
-from .viz import LEVEL_FILLS, PALETTE, data_y_range, display_sample, frame_steps, level_values, view_box
+from ..surface import level_ellipse
+from ..training import Trajectory
+from . import LEVEL_FILLS, PALETTE, data_y_range, display_sample, frame_steps, level_values, view_box
 
 PAD = 40
 FONT = ImageFont.load_default(size=18)
