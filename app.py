@@ -1,14 +1,26 @@
-"""Gradient descent for linear regression, step by step: the router.
+"""Gradient descent, step by step: the router.  streamlit run app.py
 
-streamlit run app.py
+Shared sidebar first (every page reads its settings), then the page; the address bar is written
+after the page, so a copied link always reproduces what is on screen.
 """
 
 import streamlit as st
 
-from linreg import ui
+from linreg.app import router, sidebar, state, url
 
 st.set_page_config(page_title="Gradient descent, step by step", page_icon="📉", layout="wide")
-ui.disable_legacy_pages_folder()
-ui.apply_url_preset()
-ui.sidebar()
-st.navigation(ui.pages()).run()
+router.disable_legacy_pages_folder()
+url.read_link()
+state.apply_url_preset()
+sidebar.sidebar()
+PAGES = [
+    st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:", default=True),
+    st.Page("pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
+    st.Page("pages/sweep.py", title="Learning-rate sweep", icon=":material/show_chart:"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+    st.Page("pages/data.py", title="Data", icon=":material/table:"),
+]
+try:
+    st.navigation(PAGES).run()
+finally:
+    url.write_link()

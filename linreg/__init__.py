@@ -1,14 +1,15 @@
 """linreg: linear regression by gradient descent, from scratch in NumPy.
 
-Layers (one way): model -> optimizers/schedules -> training -> analysis/surface.  This package
-never imports streamlit or plotly; ``LinearRegressionGD`` imports scikit-learn on first use.
+The NumPy core (this folder's modules) never imports streamlit or plotly; ``viz/`` draws with
+Plotly and ``app/`` holds the only Streamlit code.  ``LinearRegressionGD`` imports scikit-learn
+on first use.
 """
 
 from .analysis import Analysis, analyse, analyse_data
 from .csvdata import Table, parse_csv, table_to_dataset
 from .datasets import Dataset, Standardizer, as_dataset, cortical_thickness, synthetic_linear
 from .model import (
-    LOSS_SCALE,
+    LOSSES,
     Quadratic,
     closed_form_theta,
     design_matrix,
@@ -18,19 +19,20 @@ from .model import (
     predict,
     quadratic,
 )
-from .optimizers import HYPERPARAMETERS, OPTIMIZERS, Optimizer, make_optimizer
+from .optimizers import REGISTRY, Optimizer, make_optimizer
+from .reference import LinearModel
 from .schedules import SCHEDULES, epoch_learning_rates
 from .surface import Surface, level_ellipse, loss_surface
 from .training import DIVERGENCE_FACTOR, Trajectory, train
 
 __all__ = [
     "DIVERGENCE_FACTOR",
-    "HYPERPARAMETERS",
-    "LOSS_SCALE",
-    "OPTIMIZERS",
+    "LOSSES",
+    "REGISTRY",
     "SCHEDULES",
     "Analysis",
     "Dataset",
+    "LinearModel",
     "LinearRegressionGD",
     "Optimizer",
     "Quadratic",

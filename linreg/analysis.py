@@ -7,6 +7,8 @@ With H's eigenvalues lambda_min <= ... <= lambda_max = L and kappa = L / lambda_
 * Heavy ball (v <- mu v + g, theta <- theta - lr v): stable iff lr * lambda < 2 + 2 mu;
   optimal lr = (2 / (sqrt(lambda_min) + sqrt(L)))^2, mu = ((sqrt(L) - sqrt(lambda_min)) /
   (sqrt(L) + sqrt(lambda_min)))^2, rate (sqrt(kappa) - 1) / (sqrt(kappa) + 1)  (Goh, Distill 2017).
+* Every optimizer's limit is c / L with c from the optimizer registry (optimizers.py); the adaptive
+  ones have none.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Quadratic, quadratic
+from .optimizers import spec
 
 ZONES = ("slow", "good", "oscillating", "diverging")
 #: Eigenvalues below this fraction of L count as zero (a constant or duplicated feature).
@@ -51,18 +54,28 @@ class Analysis:
         return 2.0 / self.L
 
     @property
-    def one_step_lr(self) -> float:
-        """1 / L: reaches the minimum along the steepest axis in one step."""
-        return 1.0 / self.L
-
-    @property
     def best_lr(self) -> float:
         """2 / (lambda_min + L): the constant step with the fastest worst-case rate."""
         return 2.0 / (max(self.lambda_min, 0.0) + self.L)
 
-    def momentum_limit(self, momentum: float) -> float:
-        """(2 + 2 mu) / L: heavy-ball momentum diverges above it."""
-        return (2.0 + 2.0 * momentum) / self.L
+    def momentum_limit(self, momentum) -> float:
+        """(2 + 2 mu) / L: heavy-ball momentum diverges above it (``momentum`` may be an array)."""
+        return spec("momentum").limit_factor(momentum=momentum) / self.L
+
+    def limit(self, optimizer: str, **hyperparameters: float | None) -> float | None:
+        """The learning rate above which full-batch ``optimizer`` diverges on this data (None: no fixed limit)."""
+        factor = spec(optimizer).limit_factor(**hyperparameters)
+        return None if factor is None else factor / self.L
+
+    def best_rate(self, optimizer: str, **hyperparameters: float | None) -> float:
+        """The theory's best constant rate: heavy ball's optimal lr, else 2 / (lambda_min + L)."""
+        return self.optimal_momentum[0] if spec(optimizer).family == "heavy_ball" else self.best_lr
+
+    def ghost_rates(self, optimizer: str, **hyperparameters: float | None) -> dict[str, float]:
+        """Four representative rates: too small, best, oscillating, diverging (adaptive: around GD's limit)."""
+        best = self.best_rate(optimizer, **hyperparameters)
+        limit = self.limit(optimizer, **hyperparameters) or self.gd_limit
+        return {"too small": 0.02 * best, "best": best, "oscillating": 0.9 * limit, "diverging": 1.1 * limit}
 
     @property
     def optimal_momentum(self) -> tuple[float, float]:
@@ -84,23 +97,23 @@ class Analysis:
         radius = np.maximum(np.abs(trace + root), np.abs(trace - root)) / 2.0
         return np.max(radius, axis=-1)
 
-    def zone(self, learning_rate: float, momentum: float = 0.0) -> str:
-        """Where a rate sits for GD (or heavy ball with ``momentum``), judged on the steepest axis.
+    def zone(self, learning_rate: float, limit: float) -> str:
+        """Where a rate sits against the optimizer's ``limit``, judged on the steepest axis.
 
-        slow: lr < 0.25 / L;  good: up to 1/L (no overshoot along the steepest axis; (1 + mu)/L
-        with momentum);  oscillating: beyond that, each step overshoots the valley floor and the
-        sign flips;  diverging: lr >= 2/L ((2 + 2 mu)/L with momentum).
+        slow: lr < limit / 8 (0.25/L for GD);  good: up to limit / 2 (1/L for GD: no overshoot along
+        the steepest axis);  oscillating: beyond that, each step overshoots the valley floor and the
+        sign flips;  diverging: lr >= limit.
         """
-        edges = self.zone_edges(momentum)
+        edges = self.zone_edges(limit)
         for name, upper in zip(ZONES, edges[1:], strict=False):
             if learning_rate < upper * (1 + 1e-9):  # a rate exactly at 1/L is "good"
                 return name
         return ZONES[-1]
 
-    def zone_edges(self, momentum: float = 0.0) -> tuple[float, ...]:
+    @staticmethod
+    def zone_edges(limit: float) -> tuple[float, ...]:
         """Boundaries (0, slow|good, good|oscillating, oscillating|diverging, inf) of ``zone``."""
-        L = self.L
-        return (0.0, 0.25 / L, (1.0 + momentum) / L, (2.0 + 2.0 * momentum) / L, float("inf"))
+        return (0.0, limit / 8, limit / 2, limit, float("inf"))
 
 
 def analyse(q: Quadratic) -> Analysis:

@@ -1,8 +1,13 @@
-"""python -m linreg fit ...: train from the command line, with the lesson's log lines."""
+"""python -m linreg fit ...: train from the command line, with the lesson's log lines.
+
+Every flag is a ``Settings`` field under the same name (``--learning-rate`` is ``learning_rate``, the
+app's URL key too), with the same default; ``--csv FILE`` stands for the app's upload.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -10,11 +15,26 @@ from pathlib import Path
 import numpy as np
 
 from .csvdata import Table, parse_csv
-from .experiment import Settings, run
-from .model import LOSS_SCALE
-from .optimizers import OPTIMIZERS
+from .experiment import BATCH_MODES, DATASETS, Settings, run
+from .model import LOSSES
+from .optimizers import REGISTRY
 from .training import Trajectory
 from .validation import check_batch_size
+
+CHOICES = {
+    "dataset": [d for d in DATASETS if d != "upload"],
+    "optimizer": list(REGISTRY),
+    "loss": list(LOSSES),
+    "batch": list(BATCH_MODES),
+}
+HELP = {
+    "features": "feature column(s) of the CSV, comma separated",
+    "target": "target column of the CSV",
+    "batch": "full batch, mini-batches of --batch-size, or sgd (one row per step)",
+    "alpha": "L2 strength",
+    "standardize": "standardize features (weights reported in original units)",
+}
+NOT_FLAGS = ("upload_id",)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -22,60 +42,52 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"linreg: error: {message}\n")
 
 
+def _flag_type(field: dataclasses.Field):
+    default = Settings.__dataclass_fields__[field.name].default
+    if field.name == "features":
+        return lambda text: tuple(c.strip() for c in text.split(","))
+    return type(default) if default is not None else float
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m linreg", description="Linear regression by gradient descent.")
     sub = parser.add_subparsers(dest="command", required=True)
     fit = sub.add_parser("fit", help="train and print the log and the final weights")
     fit.error = parser.error  # type: ignore[method-assign]
-    fit.add_argument("--dataset", choices=["cortical", "synthetic"], default="cortical")
+    defaults = Settings()
+    for field in dataclasses.fields(Settings):
+        if field.name in NOT_FLAGS:
+            continue
+        flag = "--" + field.name.replace("_", "-")
+        default = getattr(defaults, field.name)
+        if isinstance(default, bool):
+            fit.add_argument(flag, action="store_true", help=HELP.get(field.name))
+            continue
+        fit.add_argument(
+            flag,
+            type=_flag_type(field),
+            default=default,
+            choices=CHOICES.get(field.name),
+            help=HELP.get(field.name, "default: the optimizer's own" if default is None else f"default: {default}"),
+        )
     fit.add_argument("--csv", type=Path, help="CSV file (UTF-8) instead of a built-in dataset")
-    fit.add_argument("--x", help="feature column(s) of the CSV, comma separated")
-    fit.add_argument("--y", help="target column of the CSV")
-    fit.add_argument("--n", type=int, default=100, help="samples of a built-in dataset")
-    fit.add_argument("--noise", type=float, default=None, help="noise sigma of a built-in dataset")
-    fit.add_argument("--optimizer", choices=list(OPTIMIZERS), default="gd")
-    fit.add_argument("--lr", type=float, default=0.01, help="learning rate")
-    fit.add_argument("--epochs", type=int, default=1000)
-    fit.add_argument("--batch-size", type=int, default=None, help="default: full batch")
-    fit.add_argument("--momentum", type=float, default=0.9)
-    fit.add_argument("--alpha", type=float, default=0.0, help="L2 strength")
-    fit.add_argument("--loss", choices=list(LOSS_SCALE), default="mse")
-    fit.add_argument(
-        "--standardize", action="store_true", help="standardize features (weights reported in original units)"
-    )
-    fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--log-every", type=int, default=200, help="log line every N epochs (0: none)")
     fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     return parser
 
 
 def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None]:
-    """The CLI's flags as app Settings (one name per idea), plus the parsed CSV table if any."""
-    batch = "full" if args.batch_size is None else ("sgd" if args.batch_size == 1 else "mini")
-    common = {
-        "optimizer": args.optimizer,
-        "learning_rate": args.lr,
-        "epochs": args.epochs,
-        "batch": batch,
-        "batch_size": args.batch_size or 1,
-        "loss": args.loss,
-        "alpha": args.alpha,
-        "standardize": args.standardize,
-        "seed": args.seed,
-        "momentum": args.momentum,
-    }
+    """The CLI's flags as Settings, plus the parsed CSV table if any."""
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(Settings) if f.name not in NOT_FLAGS}
     if args.csv is None:
-        noise = args.noise if args.noise is not None else (0.05 if args.dataset == "cortical" else 1.0)
-        return Settings(dataset=args.dataset, n=args.n, noise=noise, **common), None
-    if not args.x or not args.y:
-        raise ValueError("--csv needs --x COLUMN[,COLUMN...] and --y COLUMN")
+        return Settings(**values), None
+    if not args.features or not args.target:
+        raise ValueError("--csv needs --features COLUMN[,COLUMN...] and --target COLUMN")
     try:
         table = parse_csv(args.csv.read_bytes())
     except OSError as exc:
         raise ValueError(f"cannot read {args.csv}: {exc.strerror}") from None
-    features = tuple(c.strip() for c in args.x.split(","))
-    settings = Settings(dataset="upload", features=features, target=args.y.strip(), upload_id="cli", **common)
-    return settings, table
+    return Settings(**{**values, "dataset": "upload", "upload_id": "cli"}), table
 
 
 def format_weights(w: np.ndarray) -> str:
@@ -98,21 +110,24 @@ def log_lines(traj: Trajectory, theta: np.ndarray, every: int) -> list[str]:
 def run_fit(args: argparse.Namespace) -> int:
     settings, table = settings_from(args)
     r = run(settings, table)
-    if args.batch_size is not None:  # the app caps the batch at n; the command line says so instead
-        check_batch_size(args.batch_size, r.data.n_samples)
+    if settings.batch == "mini":  # the app caps the batch at n; the command line says so instead
+        check_batch_size(settings.batch_size, r.data.n_samples)
     traj, theta, info = r.traj, r.theta_original, r.analysis
+    limit = info.limit(settings.optimizer, **settings.hyperparameters)
     result = {
         "dataset": r.data.title,
         "n_samples": r.data.n_samples,
         "features": list(r.data.feature_names),
+        "optimizer": settings.optimizer,
+        "hyperparameters": traj.hyperparameters,
         "w": theta[-1, :-1].tolist(),
         "b": float(theta[-1, -1]),
         "loss": traj.final_loss,
-        "loss_convention": args.loss,
+        "loss_convention": settings.loss,
         "epochs_run": traj.epochs_run,
         "steps": traj.n_steps,
         "diverged_at_step": traj.diverged_at,
-        "gd_stability_limit": info.gd_limit,
+        "stability_limit": limit,
         "closed_form": r.optimum_original.tolist(),
     }
     if args.json:
@@ -123,9 +138,10 @@ def run_fit(args: argparse.Namespace) -> int:
     print("\n".join(log_lines(traj, theta, args.log_every)) or "", end="\n" if args.log_every > 0 else "")
     if traj.diverged:
         print(
-            f"Diverged at step {traj.diverged_at}: learning rate {args.lr:g} vs stability limit 2/L = "
-            f"{info.gd_limit:.4g} ({traj.divergence_reason})"
+            f"Diverged at step {traj.diverged_at} ({traj.divergence_reason}). {REGISTRY[settings.optimizer].stability}"
         )
+        if limit is not None:
+            print(f"Here the limit is {limit:.4g}; the learning rate was {settings.learning_rate:g}.")
     print(f"Final: w={format_weights(theta[-1, :-1])}, b={theta[-1, -1]:.4f}, Loss={traj.final_loss:.6g}")
     return 0
 

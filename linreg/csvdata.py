@@ -1,10 +1,14 @@
-"""CSV loading that checks the bytes, not the file name (stdlib csv: no pandas in the core)."""
+"""CSV loading that checks the bytes, not the file name; ``pandas.read_csv`` tokenizes and converts.
+
+pandas is imported inside ``parse_csv`` only: importing the core never loads it.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +18,7 @@ from .datasets import Dataset, as_dataset
 MAX_ROWS = 1_000_000
 MIN_ROWS = 3
 DELIMITERS = ",;\t|"
+SNIFF_CHARS = 65536
 
 
 @dataclass(frozen=True)
@@ -79,41 +84,85 @@ def _unique_names(names: list[str]) -> tuple[list[str], list[str]]:
     return out, notes
 
 
+def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
+    """The complete, non-blank rows of the sample (the last line may be cut: it is left out)."""
+    lines = sample.splitlines()[:-1] if len(sample) == SNIFF_CHARS else sample.splitlines()
+    try:
+        return [r for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise ValueError(f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
+
+
+def _read_frame(text: str, delimiter: str, width: int, skip: int, max_rows: int, decimal_comma: bool):
+    """pandas.read_csv over the whole text (numbers parsed by its C tokenizer); widened if a later row is longer."""
+    import pandas as pd
+
+    for _ in range(4):
+        try:
+            return pd.read_csv(
+                io.StringIO(text), sep=delimiter, header=None, names=range(width), skiprows=skip,
+                skip_blank_lines=True, nrows=max_rows + 1, engine="c", decimal="," if decimal_comma else ".",
+            )  # fmt: skip
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(columns=range(width), dtype=str)
+        except pd.errors.ParserError as exc:
+            longer = re.search(r"saw (\d+)", str(exc))
+            if not longer:
+                raise ValueError(f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
+            width = int(longer.group(1))
+    raise ValueError("the file's rows have too many different lengths to read as a table")
+
+
+def _to_numbers(column, decimal_comma: bool) -> tuple[np.ndarray, int]:
+    """A column as floats (NaN where a cell is not a number) and how many of its cells are filled.
+
+    pandas has already parsed the columns that hold only numbers; the others go through
+    pandas.to_numeric cell by cell.
+    """
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        values = column.to_numpy(dtype=float)
+        return values, int(np.sum(~np.isnan(values)))
+    text = column.astype(str).str.strip().where(column.notna(), "")
+    filled = int((text != "").sum())
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float), filled
+
+
 def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     """Parse CSV bytes: detect delimiter (, ; tab |) and header; cap rows at ``max_rows``."""
     text = decode(data) if isinstance(data, (bytes, bytearray)) else data
+    text = text.lstrip("\r\n")
     if not text.strip():
         raise ValueError("the file is empty: it needs a header line and at least 3 rows of numbers")
-    delimiter = _sniff_delimiter(text[:65536])
+    sample = text[:SNIFF_CHARS]
+    delimiter = _sniff_delimiter(sample)
     decimal_comma = delimiter == ";"
-    rows, notes = [], []
-    try:
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            if not any(c.strip() for c in row):
-                continue
-            if len(rows) > max_rows:
-                notes.append(f"only the first {max_rows:,} rows were read")
-                break
-            rows.append(row)
-    except csv.Error as exc:
-        raise ValueError(f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
-    width = max(len(r) for r in rows)
-    first_numeric = [not math.isnan(_parse_number(c, decimal_comma)) for c in rows[0]]
-    has_header = not all(first_numeric) or len(rows) == 1
-    names, name_notes = _unique_names(rows[0] + [""] * (width - len(rows[0])) if has_header else [""] * width)
-    body = rows[1:] if has_header else rows
-    if len(rows) > max_rows:
-        body = body[:max_rows]
-    cells = {name: [r[k] if k < len(r) else "" for r in body] for k, name in enumerate(names)}
-    values = {name: np.array([_parse_number(c, decimal_comma) for c in col]) for name, col in cells.items()}
-    numeric = tuple(name for name in names if _mostly_numeric(values[name], cells[name]))
-    return Table(tuple(names), values, numeric, delimiter, has_header, tuple(notes + name_notes))
+    rows = _sample_rows(sample, delimiter)
+    first = rows[0] if rows else [""]
+    has_header = not all(not math.isnan(_parse_number(c, decimal_comma)) for c in first) or len(rows) == 1
+    width = max(len(r) for r in rows) if rows else 1
+    frame = _read_frame(text, delimiter, width, 1 if has_header else 0, max_rows, decimal_comma)
+    width = frame.shape[1]
+    frame = frame.dropna(how="all")  # rows of empty cells
+    notes = []
+    if len(frame) > max_rows:
+        notes.append(f"only the first {max_rows:,} rows were read")
+        frame = frame.iloc[:max_rows]
+    names, name_notes = _unique_names(first + [""] * (width - len(first)) if has_header else [""] * width)
+    values, numeric = {}, []
+    for k, name in enumerate(names):
+        values[name], filled = _to_numbers(frame[k], decimal_comma)
+        if _mostly_numeric(values[name], filled):
+            numeric.append(name)
+    return Table(tuple(names), values, tuple(numeric), delimiter, has_header, tuple(notes + name_notes))
 
 
-def _mostly_numeric(parsed: np.ndarray, cells: list[str]) -> bool:
+def _mostly_numeric(parsed: np.ndarray, filled: int) -> bool:
     """Offered as a column of numbers: at least half its cells filled, and half of those parse."""
-    filled = sum(1 for c in cells if c.strip())
-    return filled >= max(1, 0.5 * len(cells)) and np.sum(~np.isnan(parsed)) >= 0.5 * filled
+    return filled >= max(1, 0.5 * len(parsed)) and np.sum(~np.isnan(parsed)) >= 0.5 * filled
 
 
 def table_to_dataset(

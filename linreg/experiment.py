@@ -7,7 +7,6 @@ scalars, so it is a small, hashable cache key and maps one-to-one onto URL param
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,20 +15,15 @@ from .analysis import Analysis, analyse
 from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
+from .optimizers import spec
 from .training import Trajectory, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
-DATASETS = {
-    "cortical": "Cortical thickness",
-    "synthetic": "Synthetic line",
-    "tips": "Tips (real)",
-    "iris": "Iris (real)",
-    "gapminder": "Gapminder (real)",
-    "upload": "Uploaded CSV",
-}
-TABULAR = ("tips", "iris", "gapminder", "upload")
-BATCH_MODES = {"full": "Full", "mini": "Mini-batch", "sgd": "Stochastic"}
+DATASETS = ("cortical", "synthetic", *BUNDLED, "upload")
+TABULAR = (*BUNDLED, "upload")
+#: full: every row each step; mini: batches of ``batch_size``; sgd: one row per step (stochastic).
+BATCH_MODES = ("full", "mini", "sgd")
 
 
 @dataclass(frozen=True)
@@ -37,7 +31,7 @@ class Settings:
     dataset: str = "cortical"
     n: int = 100
     noise: float = 0.05
-    seed: int = 0
+    random_state: int = 0
     slope: float = 3.0
     intercept: float = 2.0
     x_min: float = 0.0
@@ -52,13 +46,14 @@ class Settings:
     loss: str = "mse"
     alpha: float = 0.0
     standardize: bool = False
-    w0: float = 0.0
+    w0: float = 0.0  # theta0 = [w0, ..., w0, b0]: the start, in the data's units
     b0: float = 0.0
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    rho: float = 0.99
-    eps: float = 1e-8
+    # Hyperparameters: None is the optimizer's own default (the registry, optimizers.py).
+    momentum: float | None = None
+    beta1: float | None = None
+    beta2: float | None = None
+    rho: float | None = None
+    eps: float | None = None
     tol: float = 1e-6
     features: tuple[str, ...] = ()  # tabular data: feature columns (empty: the dataset's default)
     target: str = ""  # tabular data: target column (empty: the dataset's default)
@@ -69,9 +64,9 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     @property
-    def heavy_ball_momentum(self) -> float:
-        """The momentum whose stability limit (2 + 2 mu)/L applies: 0 unless the optimizer is heavy ball."""
-        return self.momentum if self.optimizer in ("momentum", "nesterov") else 0.0
+    def hyperparameters(self) -> dict[str, float]:
+        """The optimizer's own hyperparameters, its defaults where a field is None."""
+        return spec(self.optimizer).own({k: getattr(self, k) for k in spec(self.optimizer).defaults})
 
     def batch_size_for(self, n_samples: int) -> int | None:
         """None (full batch), 1 (stochastic), or the mini-batch size capped at the training rows."""
@@ -99,7 +94,7 @@ class Run:
 def make_dataset(s: Settings, table: Table | None = None) -> tuple[Dataset, str | None]:
     """The settings' dataset and a note on rows dropped from a table (uploaded tables come as ``table``)."""
     if s.dataset == "cortical":
-        return cortical_thickness(n=s.n, noise=s.noise, seed=s.seed), None
+        return cortical_thickness(n=s.n, noise=s.noise, seed=s.random_state), None
     if s.dataset == "synthetic":
         return synthetic_linear(
             n=s.n,
@@ -109,7 +104,7 @@ def make_dataset(s: Settings, table: Table | None = None) -> tuple[Dataset, str 
             x_range=(s.x_min, s.x_max),
             outlier_fraction=s.outlier_fraction,
             outlier_scale=s.outlier_scale,
-            seed=s.seed,
+            seed=s.random_state,
         ), None
     if s.dataset in BUNDLED:
         _, features, target, title = BUNDLED[s.dataset]
@@ -139,7 +134,7 @@ def split(data: Dataset, test_fraction: float, seed: int | None) -> tuple[Datase
 def run(s: Settings, table: Table | None = None) -> Run:
     """Train with the settings on the training rows (``table``: an uploaded file's parsed table)."""
     full, note = make_dataset(s, table)
-    data, test = split(full, s.test_fraction, s.seed)
+    data, test = split(full, s.test_fraction, s.random_state)
     scaler = Standardizer.fit(data.X) if s.standardize else None
     X = scaler.transform(data.X) if scaler else data.X
     notes = [note] if note else []
@@ -166,12 +161,8 @@ def run(s: Settings, table: Table | None = None) -> Run:
         alpha=s.alpha,
         theta0=theta0,
         tol=s.tol,
-        random_state=s.seed,
-        momentum=s.momentum,
-        beta1=s.beta1,
-        beta2=s.beta2,
-        rho=s.rho,
-        eps=s.eps,
+        random_state=s.random_state,
+        **s.hyperparameters,
     )
     info = analyse(traj.quadratic)
     to_original = scaler.params_to_original if scaler else (lambda t: t)
@@ -214,50 +205,21 @@ def divergence_message(run_: Run) -> str | None:
     t, s, a = run_.traj, run_.settings, run_.analysis
     if not t.diverged:
         return None
-    if s.heavy_ball_momentum:
-        limit, name = a.momentum_limit(s.momentum), f"(2 + 2·momentum)/L = {a.momentum_limit(s.momentum):.4g}"
-    else:
-        limit, name = a.gd_limit, f"2/L = {a.gd_limit:.4g}"
-    msg = (
+    opt = spec(s.optimizer)
+    limit = a.limit(s.optimizer, **s.hyperparameters)
+    if limit is None:
+        return (
+            f"Diverged at step {t.diverged_at} with learning rate {s.learning_rate:.4g}. {opt.stability} "
+            "Lower the learning rate."
+        )
+    return (
         f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "
-        f"{s.learning_rate / limit:.2f} × the stability limit {name} for this data."
+        f"{s.learning_rate / limit:.2f} × the stability limit {opt.limit_text} = {limit:.4g} for this data."
     )
-    if s.optimizer in ("adagrad", "rmsprop", "adam"):
-        msg += f" ({s.optimizer} rescales its steps, so the plain-GD limit is only a guide here.)"
-    return msg
 
 
-def _preset_lr(rate_of: Callable[[Analysis], float], **overrides) -> dict:
-    """Settings changes with a learning rate computed from the preset's own data (fixed seed: deterministic)."""
-    s = Settings(**overrides)
+def analysis_of(s: Settings) -> Analysis:
+    """What the Hessian of the settings' own data says, without training (presets pick rates from it)."""
     data, _ = make_dataset(s)
     X = Standardizer.fit(data.X).transform(data.X) if s.standardize else data.X
-    info = analyse(quadratic(X, data.y, s.loss, s.alpha))
-    return {**overrides, "learning_rate": float(f"{rate_of(info):.3g}")}
-
-
-#: Classroom presets: name -> (label, settings changes from the defaults).
-PRESETS: dict[str, tuple[str, dict]] = {
-    "lesson": ("The lesson's run (lr 0.01, 2000 epochs)", {}),
-    "too_small": ("Too small a step", {"learning_rate": 0.001, "epochs": 1000}),
-    "best": ("Best constant step", _preset_lr(lambda a: a.best_lr, epochs=50)),
-    "oscillating": ("Oscillating", _preset_lr(lambda a: 0.9 * a.gd_limit, epochs=80)),
-    "diverging": ("Diverging", _preset_lr(lambda a: 1.05 * a.gd_limit, epochs=200)),
-    "unscaled": (
-        "Unscaled feature (x in 0-10)",
-        {"dataset": "synthetic", "noise": 1.0, "learning_rate": 0.02, "epochs": 300},
-    ),
-    "standardized": (
-        "Standardized feature",
-        {"dataset": "synthetic", "noise": 1.0, "standardize": True, "learning_rate": 0.5, "epochs": 30},
-    ),
-    "momentum": ("Momentum 0.9", {"optimizer": "momentum", "learning_rate": 0.05, "epochs": 300}),
-    "adam": ("Adam", {"optimizer": "adam", "learning_rate": 0.05, "epochs": 500}),
-    "sgd": ("Stochastic GD (batch 1)", {"batch": "sgd", "learning_rate": 0.01, "epochs": 50}),
-}
-
-
-def preset_settings(name: str) -> Settings:
-    if name not in PRESETS:
-        raise ValueError(f"unknown preset {name!r}: choose one of {list(PRESETS)}")
-    return Settings(**PRESETS[name][1])
+    return analyse(quadratic(X, data.y, s.loss, s.alpha))

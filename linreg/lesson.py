@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import textwrap
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from . import model
-from .model import LOSS_SCALE, design_matrix
+from .model import check_loss, design_matrix
 from .optimizers import Optimizer, make_optimizer
 from .training import Trajectory
 
@@ -80,15 +81,16 @@ def safe_cell(text: str) -> str:
 
 
 def trajectory_csv(traj: Trajectory, feature_names) -> str:
-    """step, epoch, learning rate, w..., b, loss, gradient norm: one row per step."""
+    """step, epoch, learning rate, w..., b, loss, gradient norm: one row per step (linear in the steps)."""
     names = [safe_cell(f"w[{n}]") for n in feature_names] + ["b"]
     header = ["step", "epoch", "learning_rate", *names, "loss", "grad_norm"]
-    lr = np.append(np.nan, traj.learning_rate)
-    grad_norm = np.linalg.norm(traj.grad, axis=1)
+    lr = np.append(np.nan, traj.learning_rate).tolist()
+    grad_norm = np.linalg.norm(traj.grad, axis=1).tolist()
+    epochs, thetas, losses = traj.epoch.tolist(), traj.theta.tolist(), traj.loss.tolist()
     lines = [",".join(_quote(h) for h in header)]
     for k in range(traj.n_steps + 1):
-        values = [k, int(traj.epoch[k]), lr[k], *traj.theta[k], traj.loss[k], grad_norm[k]]
-        lines.append(",".join(repr(float(v)) if not isinstance(v, int) else str(v) for v in values))
+        values = [lr[k], *thetas[k], losses[k], grad_norm[k]]
+        lines.append(f"{k},{epochs[k]}," + ",".join(map(repr, values)))
     return "\n".join(lines) + "\n"
 
 
@@ -102,21 +104,23 @@ def settings_json(settings) -> str:
 
 SCRIPT_MAX_ROWS = 20_000
 
-_UPDATE_RULES = {
-    "gd": "step = lr * g",
-    "momentum": "state['v'] = mu * state['v'] + g\n        step = lr * state['v']",
-    "nesterov": "state['v'] = mu * state['v'] + g\n        step = lr * (g + mu * state['v'])",
-    "adagrad": "state['G'] = state['G'] + g * g\n        step = lr * g / (state['G'] ** 0.5 + eps)",
-    "rmsprop": "state['v'] = rho * state['v'] + (1 - rho) * g * g\n        step = lr * g / (state['v'] ** 0.5 + eps)",
-    "adam": (
-        "state['t'] += 1\n"
-        "        state['m'] = beta1 * state['m'] + (1 - beta1) * g\n"
-        "        state['v'] = beta2 * state['v'] + (1 - beta2) * g * g\n"
-        "        m_hat = state['m'] / (1 - beta1 ** state['t'])\n"
-        "        v_hat = state['v'] / (1 - beta2 ** state['t'])\n"
-        "        step = lr * m_hat / (v_hat ** 0.5 + eps)"
-    ),
-}
+
+def optimizer_code(opt: Optimizer) -> str:
+    """The optimizer's own init and update, as standalone code: its state classes, the hyperparameters
+    its closures hold, and the two functions' source (read at run time: the script runs the same rule)."""
+    classes, constants = {}, {}
+    for fn in (opt.init, opt.update):
+        found = inspect.getclosurevars(fn)
+        constants.update(found.nonlocals)
+        classes.update({k: v for k, v in found.globals.items() if isinstance(v, type)})
+    return "\n\n".join(
+        [
+            *(inspect.getsource(c) for c in classes.values()),
+            "\n".join(f"{k} = {v!r}" for k, v in constants.items()),
+            textwrap.dedent(inspect.getsource(opt.init)),
+            textwrap.dedent(inspect.getsource(opt.update)),
+        ]
+    )
 
 
 def export_script(traj: Trajectory, X_train: np.ndarray, y: np.ndarray, title: str) -> str:
@@ -127,16 +131,17 @@ def export_script(traj: Trajectory, X_train: np.ndarray, y: np.ndarray, title: s
     """
     if len(y) > SCRIPT_MAX_ROWS:
         raise ValueError(f"the script embeds the data: at most {SCRIPT_MAX_ROWS:,} rows (this run has {len(y):,})")
-    hp = traj.hyperparameters
-    s = LOSS_SCALE[traj.loss_name]
+    s = check_loss(traj.loss_name)
     lrs = [float(v) for v in traj.learning_rate]
     lr_line = f"lrs = [{lrs[0]!r}] * {len(lrs)}" if len(set(lrs)) == 1 else f"lrs = {lrs!r}"
     orders = "None" if traj.row_order is None else repr(traj.row_order.tolist())
     return f'''"""Reproduces a run of the gradient-descent visualizer: {title}.
 
-Optimizer {traj.optimizer} {hp}, loss {traj.loss_name} (scale {s}), L2 alpha {traj.alpha},
+Optimizer {traj.optimizer} {traj.hyperparameters}, loss {traj.loss_name} (scale {s}), L2 alpha {traj.alpha},
 batch size {traj.batch_size}, {traj.n_steps} updates.  Prints "step w... b loss" for every step.
 """
+from typing import Any, NamedTuple
+
 import numpy as np
 
 X = np.array({np.asarray(X_train, dtype=float).tolist()!r})
@@ -146,20 +151,19 @@ theta = np.array({traj.theta[0].tolist()!r})
 {lr_line}
 batch_size = {traj.batch_size}
 steps_per_epoch = {traj.steps_per_epoch}
-row_orders = {orders}  # each epoch's shuffled rows (drawn with np.random.default_rng(seed).permutation)
+row_orders = {orders}  # each epoch's shuffled rows (drawn with np.random.default_rng(random_state).permutation)
 s, alpha = {s!r}, {traj.alpha!r}
-mu = {hp.get("momentum", 0.0)!r}
-beta1, beta2 = {hp.get("beta1", 0.9)!r}, {hp.get("beta2", 0.999)!r}
-rho, eps = {hp.get("rho", 0.99)!r}, {hp.get("eps", 1e-8)!r}
-state = {{"v": np.zeros_like(theta), "m": np.zeros_like(theta), "G": np.zeros_like(theta), "t": 0}}
 D = np.append(np.ones(len(theta) - 1), 0.0)  # L2 penalises the weights, not b
 
+# The optimizer, exactly as the visualizer runs it (torch.optim's rule):
+{optimizer_code(optimizer_of(traj))}
 
 def loss(theta):
     r = A @ theta - y
     return s / len(y) * (r @ r) + alpha * np.sum(theta[:-1] ** 2)
 
 
+state = init(theta)
 print(0, *theta, loss(theta))
 for k in range(len(lrs)):
     if row_orders is None:
@@ -169,9 +173,7 @@ for k in range(len(lrs)):
         rows = np.array(row_orders[epoch][j * batch_size : (j + 1) * batch_size])
     Ab = A[rows]
     g = 2 * s / len(rows) * Ab.T @ (Ab @ theta - y[rows]) + 2 * alpha * D * theta
-    lr = lrs[k]
-    if True:
-        {_UPDATE_RULES[traj.optimizer]}
+    step, state = update(g, state, lrs[k])
     theta = theta - step
     print(k + 1, *theta, loss(theta))
 '''

@@ -22,33 +22,36 @@ from .validation import MAX_ABS_VALUE, check_shapes, check_values
 MAX_SUM = MAX_ABS_VALUE**2
 MIN_SUM = 1e-280
 
-#: J = LOSS_SCALE[loss] / n * ||r||^2 (+ L2); the half convention doubles every stable rate.
-LOSS_SCALE = {"mse": 1.0, "half_mse": 0.5}
-LOSS_LABEL = {"mse": "MSE = (1/n) Σ r²", "half_mse": "½MSE = (1/2n) Σ r²"}
+
+@dataclass(frozen=True)
+class LossConvention:
+    """J = scale / n * ||r||^2 (+ L2), gradient 2 scale / n A^T r: the half convention doubles every stable rate."""
+
+    name: str
+    scale: float
+    symbol: str  # the loss's short name on axes and in tables
+    formula: str  # J in plain text
+    latex_scale: str  # the factor in front of sum r_i^2
+    latex_gradient_scale: str  # the factor in front of A^T r
+
+
+LOSSES = {
+    "mse": LossConvention("mse", 1.0, "MSE", "(1/n) Σ r²", r"\frac{1}{n}", r"\frac{2}{n}"),
+    "half_mse": LossConvention("half_mse", 0.5, "½MSE", "(1/2n) Σ r²", r"\frac{1}{2n}", r"\frac{1}{n}"),
+}
 
 
 def check_loss(loss: str) -> float:
     """Return the scale s of a loss convention, or raise a ValueError naming the choices."""
-    if loss not in LOSS_SCALE:
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSS_SCALE)}")
-    return LOSS_SCALE[loss]
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+    return LOSSES[loss].scale
 
 
 def design_matrix(X: np.ndarray) -> np.ndarray:
     """A = [X, 1], shape (n, d + 1)."""
     X = np.asarray(X, dtype=float)
     return np.hstack([X, np.ones((X.shape[0], 1))])
-
-
-def split_theta(theta: np.ndarray) -> tuple[np.ndarray, float]:
-    """theta = [w..., b] -> (w, b)."""
-    theta = np.asarray(theta, dtype=float)
-    return theta[..., :-1], theta[..., -1]
-
-
-def join_theta(w, b) -> np.ndarray:
-    """(w, b) -> theta = [w..., b]."""
-    return np.append(np.atleast_1d(np.asarray(w, dtype=float)), float(b))
 
 
 def predict(X: np.ndarray, w, b) -> np.ndarray:

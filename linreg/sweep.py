@@ -14,7 +14,10 @@ import numpy as np
 
 from .model import Quadratic
 from .optimizers import make_optimizer
-from .training import DIVERGENCE_FACTOR, train
+from .training import divergence_threshold, train
+
+#: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates.
+MAX_UPDATES_PER_SWEPT_RUN = 20_000
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def sweep_full_batch(
     theta = np.tile(np.zeros(p) if theta0 is None else np.asarray(theta0, dtype=float), (len(lrs), 1))
     H, c = q.hessian, q.linear_term
     loss0 = q.loss_at(theta[0])
-    limit = DIVERGENCE_FACTOR * max(float(loss0), float(q.loss_at(np.zeros(p))), np.finfo(float).tiny)
+    limit = divergence_threshold(q, theta[0])
     state = opt.init(theta)
     lr = lrs[:, None]
     diverged = np.full(len(lrs), np.nan)
@@ -92,6 +95,11 @@ def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwa
     return Sweep(
         lrs, np.array(final), np.array(reached, dtype=float), np.array(diverged, dtype=float), epochs, tol, start
     )
+
+
+def swept_epochs(epochs: int, steps_per_epoch: int) -> int:
+    """Epochs per mini-batch sweep run: the requested ones, cut to MAX_UPDATES_PER_SWEPT_RUN updates."""
+    return min(epochs, max(1, MAX_UPDATES_PER_SWEPT_RUN // steps_per_epoch))
 
 
 def log_grid(low: float = 1e-4, high: float = 10.0, count: int = 60) -> np.ndarray:

@@ -97,6 +97,12 @@ class Trajectory:
         return self.row_order[epoch, j * self.batch_size : (j + 1) * self.batch_size]
 
 
+def divergence_threshold(q: Quadratic, theta0: np.ndarray) -> float:
+    """The loss above which a run counts as diverged: DIVERGENCE_FACTOR x max(J(theta_0), J(0))."""
+    start = max(float(q.loss_at(theta0)), float(q.loss_at(np.zeros(len(theta0)))), np.finfo(float).tiny)
+    return DIVERGENCE_FACTOR * start
+
+
 def _dot(row, theta) -> float:
     return sum(map(operator.mul, row, theta))
 
@@ -235,7 +241,7 @@ def train(
         chunks = _loop_chunks(_Runner(theta0, opt), terms, epoch_lrs, steps_per_epoch)
 
     loss0 = float(q.loss_at(theta0))
-    limit = DIVERGENCE_FACTOR * max(loss0, float(q.loss_at(np.zeros(p))), np.finfo(float).tiny)
+    limit = divergence_threshold(q, theta0)
     thetas = [theta0[None]]
     diverged_at = reason = steps_to_tol = None
     stopped_at_tol = False

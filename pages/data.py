@@ -1,12 +1,78 @@
 """Data: choose or upload a dataset, and see what the model will be fitted to."""
 
+import numpy as np
 import streamlit as st
 
-from linreg import ui
+from linreg.app import router
+from linreg.app.cache import UPLOADS, table_for
+from linreg.app.display import chart, current_run, plain
+from linreg.csvdata import load_upload
+from linreg.experiment import TABULAR, Run
+from linreg.viz.data import data_figure
 
-ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
+router.disable_legacy_pages_folder()
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the server enforces server.maxUploadSize too
+
+
+def on_upload() -> None:
+    """Parse the uploaded bytes; on success switch to them, on failure keep the current dataset."""
+    file = st.session_state.get("upload_file")
+    if file is None:
+        return
+    data = file.getvalue()
+    try:
+        table, dataset, _ = load_upload(data, MAX_UPLOAD_BYTES)
+    except ValueError as exc:
+        st.session_state["upload_error"] = f"{file.name}: {exc}"
+        return
+    st.session_state["upload_id"] = UPLOADS.put(data, table)
+    st.session_state["upload_name"] = file.name
+    st.session_state["upload_error"] = None
+    st.session_state["dataset"] = "upload"
+    st.session_state["features"] = list(dataset.feature_names)
+    st.session_state["target"] = dataset.target_name
+
+
+def upload_widget() -> None:
+    st.file_uploader(
+        "Upload a CSV (UTF-8; comma, semicolon or tab separated; header row optional)",
+        type=["csv", "txt", "tsv"],
+        key="upload_file",
+        on_change=on_upload,
+    )
+    if err := st.session_state.get("upload_error"):
+        st.error(f"Could not use {plain(err)}. The previous dataset is still active.", icon=":material/error:")
+
+
+def overview(r: Run) -> None:
+    """Preview, summary and notes for the dataset in use."""
+    d = r.data
+    table = table_for(r.settings.dataset) if r.settings.dataset in TABULAR else None
+    for note in (*(table.notes if table is not None else ()), *r.notes):
+        st.info(plain(note))
+    cols = [*d.feature_names, d.target_name]
+    values = np.column_stack([d.X, d.y])
+    st.markdown(
+        f"**{plain(d.title)}**: {d.n_samples:,} rows used for training"
+        + (f", {r.test.n_samples:,} held out for testing" if r.test else "")
+    )
+    summary = {
+        "column": cols,
+        "mean": values.mean(axis=0).round(4),
+        "std": values.std(axis=0).round(4),
+        "min": values.min(axis=0),
+        "max": values.max(axis=0),
+    }
+    st.dataframe(summary, hide_index=True)
+    if np.abs(d.X).max() > 1e3 and not r.settings.standardize:
+        st.warning(
+            "Feature values reach into the thousands: turn on **Standardize features** to keep learning rates sane."
+        )
+    st.dataframe({c: values[:200, i] for i, c in enumerate(cols)}, height=260)
+    chart(data_figure(d.X, d.y, d.feature_names, d.target_name), "data_scatter")
+
+
 st.markdown("### Data")
 st.caption("Pick a dataset, features and target in the sidebar (**Data**), or upload your own CSV here.")
-ui.upload_widget()
-run = ui.current_run()
-ui.data_overview(run)
+upload_widget()
+overview(current_run())

@@ -1,35 +1,83 @@
 """Optimizer race: several optimizers on the same data from the same start, played together."""
 
+import numpy as np
 import streamlit as st
 
-from linreg import ui
+from linreg.app import cache, labels, router
+from linreg.app.controls import CONTROLS, RACE_RATE
+from linreg.app.display import chart, current_run
+from linreg.app.state import seed
+from linreg.experiment import Run, Settings
 
-ui.disable_legacy_pages_folder()  # a fresh server may run this page without app.py: restart via the router
+router.disable_legacy_pages_folder()
+
+
+def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, float]]:
+    """Which optimizers race and how their learning rates are chosen (page controls, in the URL)."""
+    c1, c2 = st.columns([3, 2])
+    seed("race_optimizers")
+    seed("race_mode")
+    chosen = c1.multiselect(
+        "Optimizers", list(CONTROLS["race_optimizers"].options), format_func=labels.OPTIMIZERS.get,
+        key="race_optimizers", persist_state="session",
+    )  # fmt: skip
+    mode = c2.radio(
+        "Learning rates", list(labels.RACE_MODES), format_func=labels.RACE_MODES.get, key="race_mode",
+        horizontal=True, persist_state="session",
+    )  # fmt: skip
+    own = {}
+    if mode == "own" and chosen:
+        lr = CONTROLS["learning_rate"]
+        for col, name in zip(st.columns(len(chosen)), chosen, strict=True):
+            seed(RACE_RATE + name, settings.learning_rate)
+            own[name] = col.number_input(
+                f"{labels.OPTIMIZERS[name]} rate", lr.lo, lr.hi, format="%g", key=RACE_RATE + name,
+                persist_state="session",
+            )  # fmt: skip
+    return tuple(chosen), mode, own
+
+
+def race_table(runs: list[Run]) -> None:
+    rows = []
+    for r in runs:
+        t = r.traj
+        rows.append(
+            {
+                "optimizer": labels.OPTIMIZERS[r.settings.optimizer],
+                "learning rate": f"{r.settings.learning_rate:.4g}",
+                "final loss": f"{t.final_loss:.5g}",
+                "steps to tolerance": f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not reached",
+                "diverged at": f"step {t.diverged_at:,}" if t.diverged else "—",
+                "distance to optimum": f"{float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star)):.3g}",
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch")
+
 
 st.markdown("### Optimizer race")
-run = ui.current_run()
+run = current_run()
 settings = run.settings
-chosen, mode, own = ui.race_controls(settings)
+chosen, mode, own = race_controls(settings)
 if not chosen:
     st.info("Pick at least one optimizer to race.")
     st.stop()
-rates = ui.race_learning_rates(settings, chosen, mode, own)
-runs = ui.race_runs(settings, rates)
+rates = cache.race_learning_rates(settings, chosen, mode, own)
+runs = cache.race_runs(settings, rates)
 how = {
     "shared": f"one shared learning rate, {settings.learning_rate:g} (sidebar)",
     "own": "the learning rate you gave each",
     "tuned": "each optimizer's best rate from a sweep of 60 rates between 1e-4 and 10 (fewest steps to tolerance)",
 }[mode]
 st.caption(
-    f"Fair race: same data (n = {run.data.n_samples}, seed {settings.seed}), same start "
+    f"Fair race: same data (n = {run.data.n_samples}, seed {settings.random_state}), same start "
     f"(w = {settings.w0:g}, b = {settings.b0:g}), same budget of {run.traj.epochs_requested:,} epochs; {how}. "
-    "Momentum, β and ε come from the sidebar."
+    "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
 arrows = settings.batch != "full"
-st.plotly_chart(ui.cached_race_figure(settings, tuple(rates.items()), arrows), key="race", config=ui.CHART_CONFIG)
+chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows), "race")
 if arrows:
     st.caption(
         "Faint purple: each mini-batch's gradient direction at the current step (first run), "
         "scaled like the full gradient."
     )
-ui.race_table(runs)
+race_table(runs)

@@ -63,10 +63,14 @@ def test_momentum_rate_and_optimum(line_data):
 def test_zones(line_data):
     info = analyse_data(*line_data)
     L = float(np.linalg.eigvalsh(info.hessian).max())
-    assert info.zone(0.1 / L) == "slow"
-    assert info.zone(0.9 / L) == "good"
-    assert info.zone(1.5 / L) == "oscillating"
-    assert info.zone(1.99 / L) == "oscillating"
-    assert info.zone(2.01 / L) == "diverging"
-    assert info.zone(3.7 / L, momentum=0.9) == "oscillating"
-    assert info.zone(3.81 / L, momentum=0.9) == "diverging"
+    gd = info.limit("gd")
+    assert gd == pytest.approx(2 / L)
+    assert info.zone(0.1 / L, gd) == "slow"
+    assert info.zone(0.9 / L, gd) == "good"
+    assert info.zone(1.5 / L, gd) == "oscillating"
+    assert info.zone(1.99 / L, gd) == "oscillating"
+    assert info.zone(2.01 / L, gd) == "diverging"
+    heavy = info.limit("momentum", momentum=0.9)
+    assert heavy == pytest.approx(3.8 / L)
+    assert info.zone(3.7 / L, heavy) == "oscillating"
+    assert info.zone(3.81 / L, heavy) == "diverging"

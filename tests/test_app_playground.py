@@ -5,9 +5,9 @@ import pytest
 from apptest_util import app, assert_ok, main_figure
 
 from linreg.analysis import analyse_data
+from linreg.app.presets import PRESETS
+from linreg.app.state import LR_OPTIONS
 from linreg.datasets import cortical_thickness
-from linreg.experiment import PRESETS
-from linreg.ui import LR_OPTIONS
 
 
 def test_defaults_render_synchronized_figure():
@@ -107,7 +107,7 @@ def test_every_control_at_both_ends(optimizer, batch):
     at = app(optimizer=optimizer, batch=batch, dataset="Synthetic line", epochs=100)
     assert_ok(at)
     keys = [w.key for w in _widgets(at)]
-    assert {"learning_rate", "lr_slider", "epochs", "noise", "n", "seed", "w0", "b0"} <= set(keys)
+    assert {"learning_rate", "lr_slider", "epochs", "noise", "n", "random_state", "w0", "b0"} <= set(keys)
     for key in keys:
         for value in _ends(next(w for w in _widgets(at) if w.key == key)):
             next(w for w in _widgets(at) if w.key == key).set_value(value).run()
@@ -135,9 +135,9 @@ def test_log_slider_and_exact_entry_stay_in_sync():
 
 def test_new_sample_changes_the_seed():
     at = app()
-    seed = at.sidebar.number_input(key="seed").value
+    seed = at.sidebar.number_input(key="random_state").value
     next(b for b in at.sidebar.button if b.label == "New sample").click().run()
-    assert at.sidebar.number_input(key="seed").value == seed + 1
+    assert at.sidebar.number_input(key="random_state").value == seed + 1
 
 
 def test_real_data_several_features_and_split():

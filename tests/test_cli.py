@@ -21,7 +21,19 @@ def test_json_and_csv(tmp_path):
     f = tmp_path / "d.csv"
     f.write_text("a,b,t\n" + "".join(f"{i},{i % 3},{2 * i + 1}\n" for i in range(30)))
     out = run(
-        "fit", "--csv", str(f), "--x", "a", "--y", "t", "--standardize", "--lr", "0.5", "--epochs", "200", "--json"
+        "fit",
+        "--csv",
+        str(f),
+        "--features",
+        "a",
+        "--target",
+        "t",
+        "--standardize",
+        "--learning-rate",
+        "0.5",
+        "--epochs",
+        "200",
+        "--json",
     )
     assert out.returncode == 0, out.stderr
     res = json.loads(out.stdout)
@@ -31,12 +43,12 @@ def test_json_and_csv(tmp_path):
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (["fit", "--lr", "0"], "learning_rate must be"),
+        (["fit", "--learning-rate", "0"], "learning_rate must be"),
         (["fit", "--epochs", "0"], "epochs"),
-        (["fit", "--batch-size", "1000"], "batch_size"),
+        (["fit", "--batch", "mini", "--batch-size", "1000"], "batch_size"),
         (["fit", "--optimizer", "lbfgs"], "invalid choice"),
-        (["fit", "--csv", "/nonexistent.csv", "--x", "a", "--y", "b"], "cannot read"),
-        (["fit", "--csv", "x.csv"], "needs --x"),
+        (["fit", "--csv", "/nonexistent.csv", "--features", "a", "--target", "b"], "cannot read"),
+        (["fit", "--csv", "x.csv"], "needs --features"),
     ],
 )
 def test_bad_arguments_one_line_exit_2(args, match):
@@ -47,5 +59,5 @@ def test_bad_arguments_one_line_exit_2(args, match):
 
 
 def test_divergence_is_reported_not_raised():
-    out = run("fit", "--lr", "5", "--log-every", "0")
+    out = run("fit", "--learning-rate", "5", "--log-every", "0")
     assert out.returncode == 0 and "Diverged at step" in out.stdout

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linreg import train
-from linreg.optimizers import OPTIMIZERS
+from linreg.optimizers import REGISTRY
 
 
 @st.composite
@@ -30,7 +30,7 @@ IN_CI = os.environ.get("CI") == "true"
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=IN_CI)
 @given(
     problem=problems(),
-    optimizer=st.sampled_from(list(OPTIMIZERS)),
+    optimizer=st.sampled_from(list(REGISTRY)),
     log_lr=st.floats(-6, 3),
     epochs=st.integers(1, 40),
     batch=st.integers(0, 50),
@@ -75,7 +75,7 @@ CONTROLS = {
     "epochs": lambda r: r.choice([1, 2, 10, 500, 10_000]),
     "n": lambda r: r.choice([2, 3, 50, 2000]),
     "noise": lambda r: r.choice([0.0, 0.05, 3.0]),
-    "seed": lambda r: r.randrange(0, 10**6),
+    "random_state": lambda r: r.randrange(0, 10**6),
     "w0": lambda r: r.uniform(-100, 100),
     "b0": lambda r: r.uniform(-100, 100),
     "momentum": lambda r: r.choice([0.0, 0.5, 0.99]),

@@ -35,7 +35,7 @@ def test_no_user_text_rendered_as_html():
 
 
 def test_every_cache_is_bounded():
-    tree = ast.parse((ROOT / "linreg" / "ui.py").read_text())
+    tree = ast.parse((ROOT / "linreg" / "app" / "cache.py").read_text())
     cache_opts = next(
         n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "CACHE"
     )

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from linreg.optimizers import OPTIMIZERS, make_optimizer
+from linreg.optimizers import REGISTRY, make_optimizer
 
 G1, G2 = np.array([0.5, -2.0]), np.array([0.3, 1.0])
 LR = 0.1
@@ -61,7 +61,7 @@ def test_adam_first_step_is_lr_times_sign():
     np.testing.assert_allclose(s2, LR * m_hat / (np.sqrt(v_hat) + 1e-8))
 
 
-@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize("name", list(REGISTRY))
 def test_same_rule_on_floats_and_vectors(name):
     """Coordinate-wise use on Python floats gives exactly the vector result."""
     opt = make_optimizer(name)

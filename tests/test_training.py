@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from linreg import analyse_data, cortical_thickness, train
-from linreg.optimizers import OPTIMIZERS
+from linreg.optimizers import REGISTRY
 
 
 def seed_loop(x, y, lr, epochs, half=False):
@@ -66,7 +66,7 @@ def reference_run(name, A, y, lr, epochs, hp):
     return np.array(out)
 
 
-@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize("name", list(REGISTRY))
 @pytest.mark.parametrize("n_features", [1, 4])  # scalar loop and vector loop
 def test_every_optimizer_matches_reference(name, n_features):
     rng = np.random.default_rng(n_features)

@@ -9,7 +9,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..surface import level_ellipse
 from ..training import Trajectory
-from . import LEVEL_FILLS, PALETTE, data_y_range, display_sample, frame_steps, level_values, view_box
+from .animation import frame_steps
+from .geometry import data_y_range, level_values, view_box
+from .style import LEVEL_FILLS, PALETTE, display_sample
 
 PAD = 40
 FONT = ImageFont.load_default(size=18)

@@ -1,0 +1,195 @@
+"""Cached runs, figures and uploads, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
+
+Objects in these ``st.cache_resource`` caches are shared by every session and treated as read-only;
+the caches are bounded (entries and time to live).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from ..analysis import Analysis
+from ..csvdata import BUNDLED, Table, bundled_table
+from ..csvdata import default_columns as csv_default_columns
+from ..experiment import Run, Settings, run
+from ..model import design_matrix
+from ..optimizers import REGISTRY
+from ..sweep import Sweep, log_grid, sweep_full_batch, sweep_runs, swept_epochs
+from ..viz import compare, gif, playground, rates
+from .controls import ViewOptions
+from .labels import OPTIMIZERS, parameter_labels
+
+CACHE = {"max_entries": 128, "ttl": 3600, "show_spinner": False}  # ~2.5 MB per run + figure
+
+
+class UploadStore:
+    """Parsed uploads by content hash, shared by sessions (same bytes, same table), bounded."""
+
+    def __init__(self, max_entries: int = 16):
+        self._tables: OrderedDict[str, Table] = OrderedDict()
+        self._max = max_entries
+
+    def put(self, content: bytes, table: Table) -> str:
+        key = hashlib.sha256(content).hexdigest()[:16]
+        self._tables[key] = table
+        self._tables.move_to_end(key)
+        while len(self._tables) > self._max:
+            self._tables.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Table | None:
+        return self._tables.get(key)
+
+
+UPLOADS = UploadStore()
+
+
+@st.cache_resource(show_spinner=False)
+def cached_bundled(name: str) -> Table:
+    return bundled_table(name)
+
+
+def table_for(dataset: str) -> Table | None:
+    if dataset in BUNDLED:
+        return cached_bundled(dataset)
+    return UPLOADS.get(st.session_state.get("upload_id", ""))
+
+
+def default_columns(dataset: str, table: Table) -> tuple[tuple[str, ...], str]:
+    return (BUNDLED[dataset][1], BUNDLED[dataset][2]) if dataset in BUNDLED else csv_default_columns(table)
+
+
+@st.cache_resource(**CACHE)
+def cached_run(settings: Settings) -> Run:
+    return run(settings, UPLOADS.get(settings.upload_id) if settings.upload_id else None)
+
+
+def with_optimizer(s: Settings, optimizer: str, learning_rate: float) -> Settings:
+    return s.replace(optimizer=optimizer, learning_rate=float(learning_rate))
+
+
+# ---------------------------------------------------------------- playground
+def contour_params(view: ViewOptions, names: list[str]) -> tuple[int, int] | None:
+    if len(names) <= 2 or view.contour_x not in names or view.contour_y not in names:
+        return None
+    i, j = names.index(view.contour_x), names.index(view.contour_y)
+    return (i, j) if i != j else None
+
+
+def use_log(view: ViewOptions, r: Run) -> bool:
+    if view.log_loss != "auto":
+        return view.log_loss == "log"
+    loss = r.traj.loss[np.isfinite(r.traj.loss) & (r.traj.loss > 0)]
+    return len(loss) > 1 and loss.max() / loss.min() > 100
+
+
+@st.cache_resource(**CACHE)
+def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None) -> go.Figure:
+    r = cached_run(settings)
+    names = r.data.feature_names
+    axis = parameter_labels(names)
+    params = contour_params(view, axis)
+    i, j = params or (0, len(names))
+    suffix = " (standardized x)" if r.scaler else ""
+    labels = (
+        names[0],
+        r.data.target_name,
+        axis[i] + (suffix if i < len(names) else ""),
+        axis[j] + (suffix if j < len(names) else ""),
+    )
+    options = playground.PlotOptions(
+        log_loss=use_log(view, r), residuals=view.residuals, equal_axes=view.equal_axes, params=params
+    )
+    return playground.playground_figure(
+        r.traj, r.data.X, r.data.y, r.analysis, r.theta_original, r.optimum_original,
+        test_loss=r.test_loss, labels=labels, options=options, current=current,
+    )  # fmt: skip
+
+
+@st.cache_resource(**CACHE)
+def cached_surface3d(settings: Settings) -> go.Figure:
+    r = cached_run(settings)
+    return playground.surface3d_figure(r.traj, r.analysis)
+
+
+@st.cache_resource(**CACHE)
+def cached_gauge(learning_rate: float, limit: float) -> go.Figure:
+    return rates.stability_gauge(learning_rate, limit, height=110)
+
+
+# ---------------------------------------------------------------- sweep and race
+@st.cache_resource(**CACHE)
+def cached_sweep(settings: Settings) -> Sweep:
+    """60 learning rates from 1e-4 to 10 for the settings' optimizer, on the settings' data."""
+    r = cached_run(settings)
+    grid = log_grid()
+    hp = settings.hyperparameters
+    theta0 = r.traj.theta[0]
+    if settings.batch == "full":
+        return sweep_full_batch(r.traj.quadratic, grid, r.traj.epochs_requested, settings.optimizer, theta0,
+                                settings.tol, **hp)  # fmt: skip
+    return sweep_runs(
+        r.x_train, r.data.y, grid, swept_epochs(r.traj.epochs_requested, r.traj.steps_per_epoch), settings.tol,
+        optimizer=settings.optimizer, batch_size=r.traj.batch_size, loss=settings.loss, alpha=settings.alpha,
+        theta0=theta0, random_state=settings.random_state, **hp,
+    )  # fmt: skip
+
+
+def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> dict[str, float]:
+    if mode == "shared":
+        return dict.fromkeys(chosen, settings.learning_rate)
+    if mode == "own":
+        return {k: float(own[k]) for k in chosen}
+    return {k: cached_sweep(with_optimizer(settings, k, settings.learning_rate)).best_learning_rate for k in chosen}
+
+
+def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]:
+    return [cached_run(with_optimizer(settings, k, lr)) for k, lr in learning_rates.items()]
+
+
+@st.cache_resource(**CACHE)
+def cached_race_figure(settings: Settings, learning_rates: tuple[tuple[str, float], ...], arrows: bool) -> go.Figure:
+    runs = race_runs(settings, dict(learning_rates))
+    labelled = [(f"{OPTIMIZERS[k]} (lr {lr:.3g})", r.traj) for (k, lr), r in zip(learning_rates, runs, strict=True)]
+    data = (design_matrix(runs[0].x_train), runs[0].data.y) if arrows else None
+    return compare.race_figure(labelled, runs[0].analysis, arrows=data)
+
+
+@st.cache_resource(**CACHE)
+def cached_ghost_figure(settings: Settings) -> go.Figure:
+    r = cached_run(settings)
+    ghosts = r.analysis.ghost_rates(settings.optimizer, **settings.hyperparameters)
+    runs = [
+        (f"{name} (lr {lr:.3g})", cached_run(settings.replace(learning_rate=float(lr))).traj)
+        for name, lr in ghosts.items()
+    ]
+    return compare.race_figure(runs, r.analysis)
+
+
+@st.cache_resource(**CACHE)
+def cached_sweep_figure(settings: Settings) -> go.Figure:
+    a: Analysis = cached_run(settings).analysis
+    hp = settings.hyperparameters
+    spec = REGISTRY[settings.optimizer]
+    return rates.sweep_figure(
+        cached_sweep(settings),
+        a.limit(settings.optimizer, **hp),
+        spec.limit_text,
+        a.best_rate(settings.optimizer, **hp),
+    )
+
+
+@st.cache_resource(**CACHE)
+def cached_momentum_map(settings: Settings) -> go.Figure:
+    return rates.momentum_rate_map(cached_run(settings).analysis)
+
+
+@st.cache_resource(**CACHE)
+def cached_gif(settings: Settings) -> bytes:
+    r = cached_run(settings)
+    return gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)

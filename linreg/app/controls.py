@@ -1,0 +1,102 @@
+"""Every control's kind, range, step and default: read by the sidebar that draws it and by the URL
+reader that cleans a link's values before any widget exists (a value a widget would refuse never
+reaches it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from ..experiment import BATCH_MODES, DATASETS, Settings
+from ..model import LOSSES
+from ..optimizers import REGISTRY
+from .labels import RACE_MODES
+
+
+@dataclass(frozen=True)
+class Control:
+    kind: str  # "float", "int", "bool", "choice", "multi" (several choices) or "text"
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    options: tuple = ()  # the allowed values of a choice, a multi, or a float select slider
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    log_loss: str = "auto"
+    residuals: bool = False
+    equal_axes: bool = False
+    surface: str = "contour"
+    contour_x: str = ""  # parameter names on the contour with several features ("" = first weight, b)
+    contour_y: str = ""
+
+
+SETTINGS = Settings()
+VIEW = ViewOptions()
+RACE_DEFAULTS = {"race_optimizers": ("gd", "momentum", "adam"), "race_mode": "shared"}
+RACE_RATE = "race_lr_"  # + optimizer name: that optimizer's own rate in the race
+
+CONTROLS: dict[str, Control] = {
+    # data
+    "dataset": Control("choice", options=DATASETS),
+    "n": Control("int", 2, 200_000, 100),
+    "noise": Control("float", 0.0, 3.0, 0.01),
+    "random_state": Control("int", 0, 2**31 - 1, 1),
+    "slope": Control("float", -10.0, 10.0, 0.1),
+    "intercept": Control("float", -10.0, 10.0, 0.1),
+    "x_min": Control("float", -100.0, 100.0, 0.5),
+    "x_max": Control("float", -100.0, 100.0, 0.5),
+    "outlier_fraction": Control("float", 0.0, 0.5, 0.01),
+    "outlier_scale": Control("float", 1.0, 50.0, 1.0),
+    "features": Control("multi"),
+    "target": Control("text"),
+    "test_fraction": Control("float", 0.0, 0.5, 0.05),
+    "standardize": Control("bool"),
+    # optimizer
+    "optimizer": Control("choice", options=tuple(REGISTRY)),
+    "learning_rate": Control("float", 1e-6, 100.0),
+    "epochs": Control("int", 1, 10_000, 100),
+    "batch": Control("choice", options=BATCH_MODES),
+    "batch_size": Control("int", 2, 256, 1),
+    "momentum": Control("float", 0.0, 0.99, 0.01),
+    "beta1": Control("float", 0.0, 0.999, 0.001),
+    "beta2": Control("float", 0.9, 0.9999, 0.0001),
+    "rho": Control("float", 0.5, 0.999, 0.001),
+    "eps": Control("float", options=(1e-10, 1e-8, 1e-6, 1e-4, 1e-2)),
+    # loss and start
+    "loss": Control("choice", options=tuple(LOSSES)),
+    "alpha": Control("float", options=(0.0, 0.001, 0.01, 0.1, 1.0)),
+    "w0": Control("float", -100.0, 100.0, 0.5),
+    "b0": Control("float", -100.0, 100.0, 0.5),
+    "tol": Control("float", options=(1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)),
+    # view
+    "log_loss": Control("choice", options=("auto", "log", "linear")),
+    "surface": Control("choice", options=("contour", "3-D")),
+    "residuals": Control("bool"),
+    "equal_axes": Control("bool"),
+    "contour_x": Control("text"),
+    "contour_y": Control("text"),
+    # race page
+    "race_optimizers": Control("multi", options=tuple(REGISTRY)),
+    "race_mode": Control("choice", options=tuple(RACE_MODES)),
+}
+SETTINGS_KEYS = tuple(f.name for f in fields(Settings) if f.name != "upload_id")
+VIEW_KEYS = tuple(f.name for f in fields(ViewOptions))
+
+
+def control(key: str) -> Control:
+    """The control of ``key`` (a race rate shares the learning rate's)."""
+    return CONTROLS["learning_rate"] if key.startswith(RACE_RATE) else CONTROLS[key]
+
+
+def default(key: str, optimizer: str = SETTINGS.optimizer):
+    """The value a control starts at; a hyperparameter's is the optimizer's own (the registry's)."""
+    if key in REGISTRY[optimizer].defaults:
+        return REGISTRY[optimizer].defaults[key]
+    if key in SETTINGS_KEYS:
+        return getattr(SETTINGS, key)
+    if key in VIEW_KEYS:
+        return getattr(VIEW, key)
+    if key.startswith(RACE_RATE):
+        return SETTINGS.learning_rate
+    return RACE_DEFAULTS.get(key)

@@ -1,0 +1,213 @@
+"""The shared sidebar (drawn by app.py before every page) and the preset bar.
+
+Each widget's key is its ``Settings``/``ViewOptions`` field name and the URL key; its range and step
+come from ``controls.CONTROLS``; its starting value is seeded into its state (``state.seed``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..experiment import TABULAR, Settings
+from ..optimizers import REGISTRY
+from . import labels
+from .cache import cached_gauge, cached_run, default_columns, table_for
+from .controls import CONTROLS
+from .display import plain
+from .presets import PRESETS
+from .state import (
+    LR_OPTIONS,
+    apply_preset,
+    current_settings,
+    lr_from_slider,
+    lr_to_slider,
+    nearest_lr,
+    new_sample,
+    optimizer_changed,
+    seed,
+)
+
+
+def _number(where, key: str, label: str, **kwargs):
+    c = CONTROLS[key]
+    seed(key)
+    step = int(c.step) if c.kind == "int" and c.step else c.step
+    lo, hi = (int(c.lo), int(c.hi)) if c.kind == "int" else (c.lo, c.hi)
+    return where.number_input(label, min_value=lo, max_value=hi, step=step, key=key, **kwargs)
+
+
+def _slider(where, key: str, label: str, **kwargs):
+    c = CONTROLS[key]
+    seed(key)
+    return where.slider(label, min_value=c.lo, max_value=c.hi, step=c.step, key=key, **kwargs)
+
+
+def _options(where, key: str, label: str, **kwargs):
+    c = CONTROLS[key]
+    seed(key)
+    return where.select_slider(label, options=c.options, format_func=lambda v: f"{v:g}", key=key, **kwargs)
+
+
+def _choice(where, key: str, label: str, names: dict, widget: str = "selectbox", **kwargs):
+    seed(key)
+    return getattr(where, widget)(label, list(CONTROLS[key].options), format_func=names.get, key=key, **kwargs)
+
+
+def _checkbox(where, key: str, label: str, **kwargs):
+    seed(key)
+    return where.checkbox(label, key=key, **kwargs)
+
+
+def sidebar() -> Settings:
+    """All shared controls; returns the settings they describe."""
+    sb = st.sidebar
+    gauge_slot = _optimizer_controls(sb)
+    with sb.expander("Data", expanded=False):
+        _data_controls()
+    with sb.expander("Loss, L2 and start", expanded=False):
+        _loss_controls()
+    with sb.expander("View", expanded=False):
+        _view_controls()
+    settings = current_settings()
+    with gauge_slot:
+        stability_gauge(settings)
+    return settings
+
+
+def preset_bar() -> None:
+    """One click per classroom preset (each also reachable as ?preset=name)."""
+    st.pills(
+        "Classroom presets",
+        list(PRESETS),
+        format_func=lambda k: PRESETS[k][0],
+        key="preset_choice",
+        on_change=lambda: apply_preset(st.session_state.get("preset_choice")),
+        help="One click sets every control; the link in the address bar then reproduces the view.",
+        label_visibility="collapsed",
+    )
+
+
+def _optimizer_controls(sb):
+    """Optimizer, learning rate (log slider + exact entry), epochs, hyperparameters, batch; returns the gauge's slot."""
+    opt = _choice(sb, "optimizer", "Optimizer", labels.OPTIMIZERS, on_change=optimizer_changed)
+    slider_slot = sb.container()
+    c = CONTROLS["learning_rate"]
+    seed("learning_rate")
+    lr = sb.number_input(
+        f"Learning rate (type an exact value, {c.lo:g} to {c.hi:g})",
+        min_value=c.lo, max_value=c.hi, format="%g", step=None, key="learning_rate", on_change=lr_to_slider,
+    )  # fmt: skip
+    seed("lr_slider", nearest_lr(lr))
+    slider_slot.select_slider(
+        "Learning rate (log scale)", options=LR_OPTIONS, format_func=lambda v: f"{v:g}", key="lr_slider",
+        on_change=lr_from_slider,
+    )  # fmt: skip
+    gauge_slot = sb.container()
+    _number(sb, "epochs", "Epochs")
+    for key in REGISTRY[opt].defaults:
+        if CONTROLS[key].options:
+            _options(sb, key, labels.HYPERPARAMETERS[key])
+        else:
+            _slider(sb, key, labels.HYPERPARAMETERS[key], format="%.4g")
+    batch = _choice(sb, "batch", "Batch", labels.BATCH, widget="radio", horizontal=True)
+    if batch == "mini":
+        _slider(sb, "batch_size", "Batch size")
+    return gauge_slot
+
+
+def _data_controls() -> None:
+    ds = _choice(st, "dataset", "Dataset", labels.DATASETS_SHOWN)
+    if ds in TABULAR:
+        _column_controls(ds)
+    else:
+        _slider(st, "noise", "Noise σ")
+        _number(st, "n", "Samples n")
+    if ds == "synthetic":
+        _slider(st, "slope", "True slope")
+        _slider(st, "intercept", "True intercept")
+        _slider(st, "x_min", "x from")
+        _slider(st, "x_max", "x to")
+        _slider(st, "outlier_fraction", "Outlier fraction")
+        _slider(st, "outlier_scale", "Outlier size (× noise σ)")
+    c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+    _number(c1, "random_state", "Random seed")
+    c2.button("New sample", on_click=new_sample, help="New noise and a new train/test split (seed + 1)")
+    _slider(st, "test_fraction", "Test fraction")
+    _checkbox(st, "standardize", "Standardize features")
+
+
+def _column_controls(ds: str) -> None:
+    """Feature and target columns of a real table (numeric columns only); a link's unknown columns are dropped."""
+    table = table_for(ds)
+    if table is None:
+        st.caption("Upload a CSV on the **Data** page.")
+        return
+    options = list(table.numeric_columns)
+    default_x, default_y = default_columns(ds, table)
+    chosen = [c for c in st.session_state.get("features") or () if c in options]
+    if st.session_state.get("features") and len(chosen) < len(st.session_state["features"]):
+        st.warning(f"Columns not in this table were left out: {plain(', '.join(st.session_state['features']))}")
+    st.session_state["features"] = chosen or list(default_x)
+    if st.session_state.get("target") not in options:
+        st.session_state["target"] = default_y
+    st.multiselect("Features", options, key="features")
+    st.selectbox("Target", options, key="target")
+
+
+def _loss_controls() -> None:
+    _choice(st, "loss", "Loss convention", labels.LOSS, widget="radio", horizontal=True)
+    _options(st, "alpha", "L2 strength α")
+    c1, c2 = st.columns(2)
+    _number(c1, "w0", "Start w")
+    _number(c2, "b0", "Start b")
+    _options(
+        st,
+        "tol",
+        "Tolerance ‖∇J‖",
+        help="'Steps to tolerance' counts the steps until the gradient norm falls below this.",
+    )
+
+
+def _view_controls() -> None:
+    _choice(st, "log_loss", "Loss axis", {k: k for k in CONTROLS["log_loss"].options}, widget="radio", horizontal=True)
+    _choice(st, "surface", "Surface", {k: k for k in CONTROLS["surface"].options}, widget="radio", horizontal=True)
+    _checkbox(st, "residuals", "Residuals")
+    _checkbox(st, "equal_axes", "Same scale on w and b axes")
+    names = parameter_names(current_settings())
+    if len(names) > 2:
+        st.caption("Contour of two parameters (the others held at their values at each step):")
+        c1, c2 = st.columns(2)
+        for where, key, label, index in ((c1, "contour_x", "x axis", 0), (c2, "contour_y", "y axis", len(names) - 1)):
+            if st.session_state.get(key) not in names:
+                st.session_state[key] = names[index]
+            where.selectbox(label, names, key=key)
+
+
+def parameter_names(settings: Settings) -> list[str]:
+    """The contour's choices for the settings' features."""
+    features = settings.features if settings.dataset in TABULAR else ()
+    if settings.dataset in TABULAR and not features:
+        table = table_for(settings.dataset)
+        features = default_columns(settings.dataset, table)[0] if table is not None else ()
+    return labels.parameter_labels(features)
+
+
+def stability_gauge(settings: Settings) -> None:
+    """Zones of the learning rate for the data on screen, with the current rate marked (from the registry)."""
+    try:
+        r = cached_run(settings)
+    except ValueError:
+        return
+    a, spec = r.analysis, REGISTRY[settings.optimizer]
+    limit = a.limit(settings.optimizer, **settings.hyperparameters)
+    kappa = "∞" if not np.isfinite(a.kappa) else f"{a.kappa:.3g}"
+    if limit is None:
+        st.caption(f"{spec.stability} κ = {kappa}")
+        return
+    st.plotly_chart(cached_gauge(settings.learning_rate, limit), key="gauge", config={"displayModeBar": False})
+    best = a.best_rate(settings.optimizer, **settings.hyperparameters)
+    st.caption(
+        f"**{a.zone(settings.learning_rate, limit)}** · limit {spec.limit_text} = {limit:.3g} · "
+        f"best step {best:.3g} · κ = {kappa}"
+    )

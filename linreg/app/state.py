@@ -1,0 +1,88 @@
+"""Session state: the controls' values as ``Settings`` and ``ViewOptions``, presets, and the callbacks
+that keep paired controls in step (the learning rate's slider and box; an optimizer's defaults)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..experiment import TABULAR, Settings
+from ..optimizers import HYPERPARAMETER_NAMES
+from .controls import SETTINGS_KEYS, VIEW_KEYS, ViewOptions, default
+from .presets import PRESETS, preset_settings
+
+LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
+
+
+def nearest_lr(lr: float) -> float:
+    """The log slider's notch nearest to ``lr``."""
+    return min(LR_OPTIONS, key=lambda v: abs(np.log(v) - np.log(max(lr, 1e-12))))
+
+
+def apply_settings(s: Settings) -> None:
+    """Write settings into the widgets' state (from a callback, or before the widgets exist)."""
+    for key in SETTINGS_KEYS:
+        value = getattr(s, key)
+        if value is None:  # a hyperparameter left to the optimizer's default
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+    st.session_state["lr_slider"] = nearest_lr(s.learning_rate)
+
+
+def apply_preset(name: str | None) -> None:
+    if name:
+        apply_settings(preset_settings(name))
+    st.session_state["preset_choice"] = None
+
+
+def apply_url_preset() -> None:
+    """``?preset=name`` in a link applies that preset once, then leaves the full settings in the URL."""
+    name = st.query_params.get("preset")
+    if name is None:
+        return
+    del st.query_params["preset"]
+    if name in PRESETS:
+        apply_settings(preset_settings(name))
+    else:
+        st.session_state["url_error"] = f"Unknown preset {name!r} in the link: showing the defaults instead."
+
+
+def lr_from_slider() -> None:
+    st.session_state["learning_rate"] = st.session_state["lr_slider"]
+
+
+def lr_to_slider() -> None:
+    st.session_state["lr_slider"] = nearest_lr(st.session_state["learning_rate"])
+
+
+def new_sample() -> None:
+    st.session_state["random_state"] = int(st.session_state.get("random_state", 0)) + 1
+
+
+def optimizer_changed() -> None:
+    """A new optimizer starts from its own defaults (Adagrad's eps is not Adam's)."""
+    for key in HYPERPARAMETER_NAMES:
+        st.session_state.pop(key, None)
+
+
+def seed(key: str, value=None) -> None:
+    """Give a widget its starting value through its state (never also as ``value=``)."""
+    if key not in st.session_state:
+        start = default(key, st.session_state.get("optimizer", "gd")) if value is None else value
+        st.session_state[key] = list(start) if isinstance(start, tuple) else start
+
+
+def current_settings() -> Settings:
+    """Settings from the widgets' state (the sidebar in app.py has run before any page)."""
+    values = {k: st.session_state[k] for k in SETTINGS_KEYS if st.session_state.get(k) is not None}
+    values["features"] = tuple(values.get("features") or ())
+    if values.get("dataset") not in TABULAR:
+        values["features"], values["target"] = (), ""
+    if values.get("dataset") == "upload":
+        values["upload_id"] = st.session_state.get("upload_id", "")
+    return Settings(**values)
+
+
+def current_view() -> ViewOptions:
+    return ViewOptions(**{k: st.session_state.get(k, getattr(ViewOptions, k)) for k in VIEW_KEYS})

@@ -1,0 +1,151 @@
+"""The address bar: a link's values are read once per session, cleaned against each control's range,
+and the controls' values are written back after every run.  Keys, not labels, travel in the URL.
+
+Widgets are not bound to the URL by Streamlit itself: a bound widget takes a link's value before any
+code sees it (``?epochs=inf`` raised inside the widget), writes display labels, and cannot be
+corrected through ``st.query_params``.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from .controls import RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default
+from .labels import LABEL_TO_KEY
+
+#: Names older links used for a key.
+ALIASES = {"seed": "random_state", "lr": "learning_rate"}
+NOTICES = "_url_notices"
+READ = "_url_read"
+TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def url_keys() -> list[str]:
+    """The keys the address bar carries right now (race rates only for the optimizers racing)."""
+    racing = st.session_state.get("race_optimizers") or ()
+    return [*SETTINGS_KEYS, *VIEW_KEYS, "race_optimizers", "race_mode", *(RACE_RATE + k for k in racing)]
+
+
+def parse(key: str, values: list[str]):
+    """A link's text for ``key`` as the control's value, or a ValueError that says what is allowed."""
+    c = control(key)
+    if c.kind == "multi":
+        return tuple(_choice(key, v, c.options) if c.options else v for v in values if v != "")
+    text = values[-1].strip() if values else ""
+    if c.kind == "text":
+        return text
+    if c.kind == "choice":
+        return _choice(key, text, c.options)
+    if c.kind == "bool":
+        if text.lower() not in TRUE + FALSE:
+            raise ValueError("must be true or false")
+        return text.lower() in TRUE
+    return _number(text, c)
+
+
+def _choice(key: str, text: str, options: tuple) -> str:
+    by_label = {k.lower(): v for k, v in LABEL_TO_KEY.get(key, {}).items()}
+    found = text if text in options else by_label.get(text.lower(), text.lower())
+    if found not in options:
+        raise ValueError(f"must be one of {', '.join(options)}")
+    return found
+
+
+def _number(text: str, c) -> float | int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    if c.options:
+        near = [o for o in c.options if math.isclose(o, value, rel_tol=1e-6, abs_tol=1e-300)]
+        if not near:
+            raise ValueError(f"must be one of {', '.join(f'{o:g}' for o in c.options)}")
+        return near[0]
+    if not c.lo <= value <= c.hi:
+        raise ValueError(f"must be between {c.lo:g} and {c.hi:g}")
+    if c.kind == "int":
+        if value != int(value):
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+def read_link() -> None:
+    """Once per session, before any widget: the link's values into the widgets' state; what cannot be
+    used is left at its default and named in a notice (``link_notices``)."""
+    if st.session_state.get(READ):
+        return
+    st.session_state[READ] = True
+    notices = []
+    params = {ALIASES.get(k, k): st.query_params.get_all(k) for k in st.query_params}
+    params.pop("preset", None)
+    optimizer = _optimizer_of(params, notices)
+    for key, values in params.items():
+        if key not in url_keys() and not key.startswith(RACE_RATE):
+            notices.append(f"`{key}` is not a setting of this app: ignored.")
+            continue
+        try:
+            st.session_state[key] = parse(key, values)
+        except ValueError as exc:
+            shown = ", ".join(values)[:40]
+            notices.append(f"`{key}={shown}` {exc}: using {_show(default(key, optimizer))} instead.")
+    st.session_state[NOTICES] = notices
+
+
+def _optimizer_of(params: dict, notices: list) -> str:
+    try:
+        return parse("optimizer", params["optimizer"]) if "optimizer" in params else SETTINGS.optimizer
+    except ValueError:
+        return SETTINGS.optimizer
+
+
+def link_notices() -> list[str]:
+    """What the link asked for and could not get (shown once, then forgotten)."""
+    return st.session_state.pop(NOTICES, None) or []
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    if isinstance(value, (tuple, list)):
+        return [_show(v) for v in value]
+    return str(value)
+
+
+def link_params() -> dict[str, str | list[str]]:
+    """The controls' values that differ from their defaults, as the URL carries them."""
+    state = st.session_state
+    optimizer = state.get("optimizer", SETTINGS.optimizer)
+    params = {}
+    for key in url_keys():
+        if key in state and state[key] is not None and _differs(state[key], default(key, optimizer)):
+            params[key] = _show(state[key])
+    return params
+
+
+def _differs(value, reference) -> bool:
+    if isinstance(value, (list, tuple)) or isinstance(reference, (list, tuple)):
+        return tuple(value or ()) != tuple(reference or ())
+    return value != reference
+
+
+def write_link() -> None:
+    """After the run: the address bar shows the controls' values (a copied link reproduces the view)."""
+    params = link_params()
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)
+
+
+def share_link(base: str) -> str:
+    """base?key=value&... with every value URL-encoded and every value of a repeated key kept."""
+    query = urlencode(link_params(), doseq=True)
+    return f"{base}?{query}" if query else base

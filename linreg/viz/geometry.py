@@ -1,0 +1,183 @@
+"""Where things sit on the loss surface: the view box, exact level sets as filled ellipses, the
+optimum, the eigen-axes, the point where a diverging path leaves the frame.
+
+Level sets are nested filled scatter traces, not a contour trace: Streamlit's Plotly drops contour
+and heatmap traces as soon as an animation starts, and scatter traces survive it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..analysis import Analysis
+from ..model import Quadratic
+from ..surface import level_ellipse, loss_surface
+from ..training import Trajectory
+from .style import FONT_SIZE, LEVEL_FILLS, PALETTE, curve_points
+
+
+def view_box(traj: Trajectory, params: tuple[int, int], pad: float = 0.25) -> tuple[tuple, tuple]:
+    """Axis ranges around the start, the optimum and the part of the path that stays near them.
+
+    A diverging path is not followed out to 1e30: only points whose loss stays within 4x the
+    start's are framed, so the contour stays readable and the path visibly leaves the frame.
+    """
+    i, j = params
+    theta = traj.theta[:, [i, j]]
+    star = traj.quadratic.theta_ref[[i, j]]
+    with np.errstate(all="ignore"):
+        near = traj.loss <= 4.0 * max(traj.loss[0], traj.quadratic.loss_ref)
+    pts = np.vstack([theta[near], star[None], theta[:1]])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.maximum(hi - lo, 1e-3 * np.maximum(np.abs(hi), 1.0))
+    span = np.maximum(span, 0.2 * span.max())  # avoid a degenerate, paper-thin box
+    mid = (lo + hi) / 2
+    half = span * (0.5 + pad)
+    return (mid[0] - half[0], mid[0] + half[0]), (mid[1] - half[1], mid[1] + half[1])
+
+
+def level_values(q: Quadratic, x_range, y_range, params, count: int = len(LEVEL_FILLS)) -> np.ndarray:
+    """Loss levels from the box's highest corner down, geometrically closer to the minimum."""
+    corners = np.array([[x, y] for x in x_range for y in y_range])
+    theta = np.broadcast_to(q.theta_ref, (4, len(q.theta_ref))).copy()
+    theta[:, list(params)] = corners
+    top = float(np.max(q.loss_at(theta))) - q.loss_ref
+    return q.loss_ref + top * 2.5 ** -np.arange(count, dtype=float)
+
+
+def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter]:
+    """Nested filled ellipses J = c (largest first), labelled with their loss in the hover."""
+    params = params or (0, len(q.theta_ref) - 1)
+    traces = []
+    for c, fill in zip(level_values(q, x_range, y_range, params), LEVEL_FILLS, strict=False):
+        pts = level_ellipse(q, c, params)
+        if pts is None:
+            continue
+        traces.append(level_trace(pts[:, 0], pts[:, 1], fill, f"loss {c:.4g}"))
+    return traces
+
+
+def level_trace(x, y, fill: str, text: str) -> go.Scatter:
+    """One filled level set (a closed curve), its level in the hover."""
+    return go.Scatter(
+        x=x,
+        y=y,
+        fill="toself",
+        fillcolor=fill,
+        mode="lines",
+        line={"color": "rgba(8,48,107,0.35)", "width": 1},
+        hoverinfo="text",
+        text=text,
+        showlegend=False,
+    )
+
+
+def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)) -> go.Scatter:
+    """The closed-form optimum in the plane of ``params`` as a green star."""
+    return go.Scatter(
+        x=[analysis.theta_star[params[0]]],
+        y=[analysis.theta_star[params[1]]],
+        mode="markers",
+        marker={"symbol": "star", "size": size, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
+        name="optimum",
+        hovertemplate="optimum<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+    )
+
+
+def eigen_axis_traces(a: Analysis, x_range, y_range, params) -> list[go.Scatter]:
+    """Lines through the optimum along the Hessian's eigenvectors (the valley's axes)."""
+    i, j = params
+    H2 = a.hessian[np.ix_([i, j], [i, j])]
+    lam, vec = np.linalg.eigh(H2)
+    star = a.theta_star[[i, j]]
+    reach = np.hypot(x_range[1] - x_range[0], y_range[1] - y_range[0])
+    out = []
+    for k, name in ((1, "steep axis (λ max)"), (0, "shallow axis (λ min)")):
+        d = vec[:, k] / np.hypot(*vec[:, k])
+        ends = np.array([star - reach * d, star + reach * d])
+        out.append(
+            go.Scatter(
+                x=ends[:, 0],
+                y=ends[:, 1],
+                mode="lines",
+                line={"color": PALETTE["reference"], "width": 1.5, "dash": "dash" if k else "dot"},
+                name=name,
+                hovertemplate=f"{name}<br>λ = {lam[k]:.4g}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    return out
+
+
+def _exit_point(path: np.ndarray, xr, yr) -> np.ndarray | None:
+    inside = (path[:, 0] >= xr[0]) & (path[:, 0] <= xr[1]) & (path[:, 1] >= yr[0]) & (path[:, 1] <= yr[1])
+    if inside.all() or not inside[0]:
+        return None
+    return path[int(np.argmin(inside)) - 1]
+
+
+def data_y_range(y: np.ndarray, x_grid: np.ndarray, thetas: np.ndarray) -> list[float]:
+    """The data's range, widened to follow the fitted line on its way in (an untrained line at
+    y = 0 should be seen climbing to the data), but never by more than 3 x max(spread, |mean y|)."""
+    y_lo, y_hi = float(y.min()), float(y.max())
+    reach = 3.0 * max(y_hi - y_lo, abs(float(y.mean())), 1e-12)
+    with np.errstate(all="ignore"):
+        line = thetas[:, :1] * x_grid + thetas[:, -1:]
+    line = line[np.isfinite(line)]
+    lo = max(min(y_lo, line.min(initial=y_lo)), y_lo - reach)
+    hi = min(max(y_hi, line.max(initial=y_hi)), y_hi + reach)
+    pad = 0.08 * (hi - lo or 1.0)
+    return [lo - pad, hi + pad]
+
+
+def fit_line(x_grid: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    return theta[0] * x_grid + theta[-1]
+
+
+def residual_sticks(x: np.ndarray, y: np.ndarray, y_hat: np.ndarray) -> tuple[list, list]:
+    xs = np.column_stack([x, x, np.full_like(x, np.nan)]).ravel()
+    ys = np.column_stack([y, y_hat, np.full_like(y, np.nan)]).ravel()
+    return xs.tolist(), ys.tolist()
+
+
+def surface3d_figure(traj: Trajectory, analysis: Analysis, labels=("w", "b"), height: int = 600) -> go.Figure:
+    """The loss surface J(w, b) in 3-D with the whole path on it (static; rotate with the mouse)."""
+    params = (0, traj.theta.shape[1] - 1)
+    xr, yr = view_box(traj, params)
+    s = loss_surface(traj.quadratic, xr, yr, resolution=60, params=params, fixed=analysis.theta_star)
+    pts = curve_points(traj.n_steps, 1500)
+    fig = go.Figure(
+        [
+            go.Surface(x=s.x, y=s.y, z=s.z, colorscale="Blues", reversescale=True, opacity=0.85, showscale=False),
+            go.Scatter3d(
+                x=traj.theta[pts, 0],
+                y=traj.theta[pts, -1],
+                z=traj.loss[pts],
+                mode="lines+markers",
+                line={"color": PALETTE["path"], "width": 6},
+                marker={"size": 2, "color": PALETTE["path"]},
+                name="path",
+            ),
+            go.Scatter3d(
+                x=[analysis.theta_star[0]],
+                y=[analysis.theta_star[-1]],
+                z=[analysis.loss_star],
+                mode="markers",
+                marker={"size": 6, "color": PALETTE["optimum"], "symbol": "diamond"},
+                name="optimum",
+            ),
+        ]
+    )
+    zmax = float(np.nanmax(s.z))
+    fig.update_layout(
+        height=height,
+        font={"size": FONT_SIZE},
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        scene={
+            "xaxis": {"title": labels[0], "range": list(xr)},
+            "yaxis": {"title": labels[1], "range": list(yr)},
+            "zaxis": {"title": "loss", "range": [analysis.loss_star, zmax]},
+        },
+    )
+    return fig

@@ -1,0 +1,121 @@
+"""The Learn page's figures: one update up close, and the untrained vs the trained model."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..analysis import Analysis
+from ..training import Trajectory
+from .geometry import level_traces, residual_sticks, view_box
+from .playground import MAX_RESIDUALS
+from .style import FONT_SIZE, PALETTE, display_sample
+
+
+def inspector_figure(
+    traj: Trajectory,
+    analysis: Analysis,
+    x: np.ndarray,
+    y: np.ndarray,
+    k: int,
+    gradient: np.ndarray,
+    step: np.ndarray,
+    velocity: np.ndarray | None,
+    height: int = 460,
+) -> go.Figure:
+    """Step k up close: residual sticks coloured by their pull on w; gradient, step and velocity arrows."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Residuals and their pull on w", f"Update {k} → {k + 1}"))
+    theta = traj.theta[k]
+    pred = theta[0] * x + theta[-1]
+    pull = (pred - y) * x  # sign of each point's term in dJ/dw
+    shown = display_sample(len(x), MAX_RESIDUALS)
+    for sign, color, name in (
+        (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
+        (-1, PALETTE["data"], "pushes w up (r·x < 0)"),
+    ):
+        rows = shown[np.sign(pull[shown]) == sign]
+        if len(rows):
+            xs, ys = residual_sticks(x[rows], y[rows], pred[rows])
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2}, name=name), 1, 1)
+    fig.add_trace(
+        go.Scatter(x=x[shown], y=y[shown], mode="markers", marker={"color": "#444", "size": 5}, name="data"), 1, 1
+    )
+    grid = np.array([x.min(), x.max()])
+    fig.add_trace(
+        go.Scatter(
+            x=grid,
+            y=theta[0] * grid + theta[-1],
+            mode="lines",
+            line={"color": PALETTE["fit"], "width": 3},
+            name=f"line at step {k}",
+        ),
+        1,
+        1,
+    )
+    params = (0, len(theta) - 1)
+    xr, yr = view_box(traj, params)
+    for t in level_traces(traj.quadratic, xr, yr, params):
+        fig.add_trace(t, 1, 2)
+    scale = 0.25 * (xr[1] - xr[0]) / max(float(np.linalg.norm(gradient[[0, -1]])), 1e-300)
+    arrows = [("−gradient (direction)", -gradient * scale, PALETTE["purple"]), ("step taken", -step, PALETTE["fit"])]
+    if velocity is not None:
+        arrows.append(("velocity (scaled like the gradient)", -velocity * scale, PALETTE["optimum"]))
+    for name, vec, color in arrows:
+        end = theta[[0, -1]] + vec[[0, -1]]
+        fig.add_trace(
+            go.Scatter(
+                x=[theta[0], end[0]],
+                y=[theta[-1], end[1]],
+                mode="lines+markers",
+                name=name,
+                line={"color": color, "width": 4},
+                marker={"symbol": "arrow", "size": 14, "angleref": "previous"},
+            ),
+            1,
+            2,
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[analysis.theta_star[0]],
+            y=[analysis.theta_star[-1]],
+            mode="markers",
+            name="optimum",
+            marker={"symbol": "star", "size": 16, "color": PALETTE["optimum"]},
+        ),
+        1,
+        2,
+    )
+    fig.update_xaxes(range=list(xr), title_text="w", row=1, col=2)
+    fig.update_yaxes(range=list(yr), title_text="b", row=1, col=2)
+    fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def before_after_figure(x: np.ndarray, y: np.ndarray, theta_start, theta_end, height: int = 380) -> go.Figure:
+    """The LinearModel lesson's picture: predictions of the untrained and the trained model."""
+    grid = np.array([x.min(), x.max()])
+    shown = display_sample(len(x))
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=x[shown], y=y[shown], mode="markers", marker={"color": PALETTE["data"], "size": 6}, name="data"
+            ),
+            go.Scatter(
+                x=grid,
+                y=theta_start[0] * grid + theta_start[-1],
+                mode="lines",
+                name="untrained (start)",
+                line={"color": PALETTE["reference"], "width": 3, "dash": "dash"},
+            ),
+            go.Scatter(
+                x=grid,
+                y=theta_end[0] * grid + theta_end[-1],
+                mode="lines",
+                name="trained (last step)",
+                line={"color": PALETTE["fit"], "width": 4},
+            ),
+        ]
+    )
+    fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
+    return fig

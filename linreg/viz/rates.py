@@ -1,0 +1,181 @@
+"""Learning rates against the theory: the stability gauge, the sweep, the heavy-ball rate map."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..analysis import ZONES, Analysis
+from ..sweep import Sweep
+from .style import FONT_SIZE, PALETTE, ZONE_COLORS
+
+
+def stability_gauge(learning_rate: float, limit: float, height: int = 120) -> go.Figure:
+    """A log-scale bar of learning rates coloured by zone, with the current rate and 2/L marked."""
+    edges = list(Analysis.zone_edges(limit))
+    lo = min(learning_rate, edges[1]) / 10
+    hi = max(learning_rate, edges[3]) * 10
+    edges[0], edges[-1] = lo, hi
+    fig = go.Figure()
+    for name, a, b in zip(ZONES, edges[:-1], edges[1:], strict=True):
+        fig.add_trace(
+            go.Scatter(
+                x=[a, b, b, a, a],
+                y=[0, 0, 1, 1, 0],
+                fill="toself",
+                fillcolor=ZONE_COLORS[name],
+                line={"width": 0},
+                mode="lines",
+                name=name,
+                hovertemplate=f"{name}: {a:.3g} – {b:.3g}<extra></extra>",
+                opacity=0.75,
+            )
+        )
+        if np.log10(b / a) >= 0.45:  # label only the zones wide enough to hold it
+            fig.add_annotation(
+                x=np.log10(np.sqrt(a * b)), y=0.5, text=name, showarrow=False, font={"size": 12, "color": "black"}
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=[learning_rate, learning_rate],
+            y=[-0.25, 1.25],
+            mode="lines",
+            line={"color": "black", "width": 4},
+            name="your learning rate",
+            hovertemplate=f"learning rate {learning_rate:.4g}<extra></extra>",
+        )
+    )
+    fig.add_annotation(
+        x=np.log10(limit), y=1.25, text=f"limit {limit:.3g}", showarrow=False, yanchor="bottom", font={"size": 12}
+    )
+    fig.update_layout(
+        height=height,
+        showlegend=False,
+        margin={"l": 10, "r": 10, "t": 22, "b": 30},
+        xaxis={"type": "log", "range": [np.log10(lo), np.log10(hi)], "title": None, "tickfont": {"size": 12}},
+        yaxis={"visible": False, "range": [-0.3, 1.6]},
+        font={"size": 13},
+    )
+    return fig
+
+
+def sweep_figure(sweep: Sweep, limit: float | None, limit_text: str, best_lr: float, height: int = 460) -> go.Figure:
+    """Final loss and steps to tolerance against the learning rate (log axes), zones shaded, 2/L marked.
+
+    ``limit`` is the optimizer's stability limit (named ``limit_text``; None: no zones are drawn) and
+    ``best_lr`` the theory's best rate.
+    """
+    lrs = sweep.learning_rates
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("Final loss", f"Steps to ‖∇J‖ < {sweep.tol:g}"), horizontal_spacing=0.1
+    )
+    ok = ~sweep.diverging
+    fig.add_trace(
+        go.Scatter(
+            x=lrs[ok], y=sweep.final_loss[ok], mode="lines+markers", name="final loss", line={"color": PALETTE["data"]}
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=lrs[~ok],
+            y=np.full((~ok).sum(), sweep.start_loss),
+            mode="markers",
+            marker={"symbol": "x", "size": 10, "color": PALETTE["fit"]},
+            name="diverged",
+        ),
+        row=1,
+        col=1,
+    )
+    reached = np.isfinite(sweep.steps_to_tol)
+    fig.add_trace(
+        go.Scatter(
+            x=lrs[reached],
+            y=sweep.steps_to_tol[reached],
+            mode="lines+markers",
+            name="steps to tolerance",
+            line={"color": PALETTE["optimum"]},
+        ),
+        row=1,
+        col=2,
+    )
+    for col in (1, 2):
+        fig.add_vline(x=best_lr, line={"color": PALETTE["optimum"], "dash": "dot", "width": 2}, row=1, col=col)
+    if limit is not None:
+        _sweep_zones(fig, limit, limit_text, lrs)
+    fig.add_annotation(
+        x=np.log10(best_lr), y=0.92, yref="paper", xref="x", text=f"theory's best {best_lr:.3g}",
+        showarrow=False, xanchor="right", font={"color": PALETTE["optimum"]},
+    )  # fmt: skip
+    fig.update_xaxes(type="log", title_text="learning rate")
+    fig.update_yaxes(type="log", row=1, col=1, title_text="loss")
+    fig.update_yaxes(type="log", row=1, col=2, title_text="steps")
+    fig.update_layout(
+        height=height, font={"size": FONT_SIZE}, margin={"t": 70}, legend={"orientation": "h", "y": -0.25}
+    )
+    return fig
+
+
+def _sweep_zones(fig: go.Figure, limit: float, limit_text: str, lrs: np.ndarray) -> None:
+    edges = list(Analysis.zone_edges(limit))
+    edges[0], edges[-1] = lrs.min(), lrs.max()
+    for col in (1, 2):
+        for name, a, b in zip(ZONES, edges[:-1], edges[1:], strict=True):
+            if b > a:
+                fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, row=1, col=col)
+        fig.add_vline(x=limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, row=1, col=col)
+    fig.add_annotation(
+        x=np.log10(limit), y=1.0, yref="paper", xref="x", text=f"{limit_text} = {limit:.3g}", showarrow=False,
+        yanchor="bottom", font={"color": PALETTE["fit"]},
+    )  # fmt: skip
+
+
+def momentum_rate_map(analysis: Analysis, resolution: int = 80, height: int = 480) -> go.Figure:
+    """Convergence rate per step of heavy ball over (learning rate, momentum), optimal pair marked."""
+    best_lr, best_mu = analysis.optimal_momentum
+    lrs = np.geomspace(analysis.gd_limit / 1000, analysis.momentum_limit(0.99), resolution)
+    mus = np.linspace(0.0, 0.99, resolution)
+    rate = analysis.momentum_rate(lrs[None, :], mus[:, None])
+    z = np.where(rate < 1, rate, np.nan)
+    fig = go.Figure(
+        go.Heatmap(
+            x=lrs,
+            y=mus,
+            z=z,
+            colorscale="Viridis",
+            reversescale=True,
+            zmin=max(float(np.nanmin(z)), 0.0),
+            zmax=1.0,
+            colorbar={"title": "rate"},
+            hovertemplate="lr %{x:.3g}<br>momentum %{y:.2f}<br>rate %{z:.4f}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[best_lr],
+            y=[best_mu],
+            mode="markers+text",
+            marker={"symbol": "star", "size": 18, "color": "white", "line": {"color": "black", "width": 1}},
+            text=[f"optimal: lr {best_lr:.3g}, momentum {best_mu:.3f}"],
+            textposition="bottom center",
+            textfont={"color": "black", "size": 14},
+            name="optimal pair",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=analysis.momentum_limit(mus), y=mus, mode="lines", line={"color": PALETTE["fit"], "dash": "dash"},
+            name="stability limit (2+2μ)/L",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        height=height,
+        font={"size": FONT_SIZE},
+        xaxis={"type": "log", "title": "learning rate", "range": [np.log10(lrs[0]), np.log10(lrs[-1])]},
+        yaxis={"title": "momentum", "range": [0, 0.99]},
+        legend={"orientation": "h", "y": -0.2},
+        title="Heavy-ball convergence rate per step (lower is faster; blank = diverges)",
+    )
+    return fig

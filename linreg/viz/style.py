@@ -1,0 +1,56 @@
+"""Colours, type sizes and sampling shared by every figure (what a projector needs to read)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = {
+    "data": "#0072B2",
+    "fit": "#D55E00",
+    "optimum": "#009E73",
+    "path": "#D55E00",
+    "start": "#000000",
+    "reference": "#7F7F7F",
+    "accent": "#E69F00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+}
+
+RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+ZONE_COLORS = {"slow": "#56B4E9", "good": "#009E73", "oscillating": "#E69F00", "diverging": "#D55E00"}
+
+# Level-set fills, outer (high loss) to inner (low loss): a light sequential blue ramp.
+LEVEL_FILLS = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
+
+FONT_SIZE = 16
+
+MAX_CURVE_POINTS = 4000
+
+MAX_POINTS_SHOWN = 2000
+
+
+def display_sample(n: int, limit: int = MAX_POINTS_SHOWN) -> np.ndarray:
+    """Indices of the points drawn: all of them, or an even, fixed subsample of ``limit``."""
+    return np.arange(n) if n <= limit else np.linspace(0, n - 1, limit).round().astype(int)
+
+
+def curve_points(n_steps: int, max_points: int = MAX_CURVE_POINTS) -> np.ndarray:
+    """Steps at which static curves are drawn: all of them when they fit, else a dense start and an even rest."""
+    if n_steps + 1 <= max_points:
+        return np.arange(n_steps + 1)
+    head = np.arange(max_points // 4)
+    rest = np.linspace(head[-1] + 1, n_steps, max_points - len(head)).round().astype(int)
+    return np.unique(np.concatenate([head, rest]))
+
+
+def compact(values, digits: int = 7) -> np.ndarray:
+    """Values rounded to ``digits`` significant digits: what a chart can show, at half the JSON size
+    (the figure is sent on every rerun)."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        magnitude = np.floor(np.log10(np.abs(v)))
+        scale = 10.0 ** (digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0))
+        rounded = np.round(v * scale) / scale
+    return np.where(np.isfinite(rounded), rounded, v)
