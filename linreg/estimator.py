@@ -16,7 +16,8 @@ from .training import train
 class LinearRegressionGD(RegressorMixin, BaseEstimator):
     """Linear regression fitted by gradient descent, starting at w = b = 0 like the lessons.
 
-    Parameters mirror ``linreg.train``; ``batch_size=None`` is full batch.  With ``standardize``
+    Parameters mirror ``linreg.train``; ``batch_size=None`` is full batch; a hyperparameter left at
+    None is the optimizer's own default (torch.optim's, from ``linreg.optimizers.REGISTRY``).  With ``standardize``
     the features are standardised for training and ``coef_``/``intercept_`` are mapped back to
     the original units.  A run that diverges sets ``diverged_`` and keeps the last finite weights.
 
@@ -30,16 +31,16 @@ class LinearRegressionGD(RegressorMixin, BaseEstimator):
         learning_rate: float = 0.01,
         epochs: int = 1000,
         batch_size: int | None = None,
-        momentum: float = 0.9,
+        momentum: float | None = None,
         alpha: float = 0.0,
         loss: str = "mse",
         standardize: bool = False,
         tol: float | None = None,
         shuffle: bool = True,
         random_state: int | None = None,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        rho: float = 0.99,
+        beta1: float | None = None,
+        beta2: float | None = None,
+        rho: float | None = None,
         eps: float | None = None,
     ):
         self.optimizer = optimizer
@@ -60,14 +61,14 @@ class LinearRegressionGD(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, y_numeric=True, ensure_min_samples=2)
-        X = X.astype(float)
+        X = np.asarray(X, dtype=float)  # no copy when it already is
         scaler = Standardizer.fit(X) if self.standardize else None
         Xt = scaler.transform(X) if scaler else X
         seed = self.random_state if not isinstance(self.random_state, np.random.RandomState) else None
         batch = None if self.batch_size is None else min(self.batch_size, len(y))
         traj = train(
             Xt,
-            y.astype(float),
+            np.asarray(y, dtype=float),
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
             epochs=self.epochs,

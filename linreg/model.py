@@ -175,6 +175,8 @@ def centered_stats(X: np.ndarray, y: np.ndarray) -> CenteredStats:
     S = sum z z^T - n z_mean z_mean^T with z_mean small compared with the spread.
     """
     n, d = X.shape
+    if d == 1:
+        return _centered_stats_one_feature(X[:, 0], y)
     shift = np.append(X[0], y[0])
     Z = np.empty((d + 2, n))  # one contiguous row per variable: fast to fill and to multiply
     with np.errstate(all="ignore"):  # NaN/inf in the data: caught by the caller's check
@@ -186,6 +188,16 @@ def centered_stats(X: np.ndarray, y: np.ndarray) -> CenteredStats:
         S = G[: d + 1, : d + 1] - n * np.outer(z_mean, z_mean)
     mean = shift + z_mean
     return CenteredStats(n, mean[:d], float(mean[d]), S[:d, :d], S[:d, d], float(S[d, d]))
+
+
+def _centered_stats_one_feature(x: np.ndarray, y: np.ndarray) -> CenteredStats:
+    """centered_stats for one feature with dot products of vectors (about 3x faster than the Gram matrix)."""
+    n = len(x)
+    with np.errstate(all="ignore"):
+        xs, ys = x - x[0], y - y[0]
+        mx, my = xs.sum() / n, ys.sum() / n
+        Sxx, Sxy, Syy = xs @ xs - n * mx * mx, xs @ ys - n * mx * my, ys @ ys - n * my * my
+    return CenteredStats(n, np.array([x[0] + mx]), float(y[0] + my), np.array([[Sxx]]), np.array([Sxy]), float(Syy))
 
 
 def centered_loss_and_gradient(

@@ -98,7 +98,7 @@ def predict_then_reveal(r: Run) -> None:
     s, a = r.settings, r.analysis
     spec = REGISTRY[s.optimizer]
     limit = a.limit(s.optimizer, **s.hyperparameters)
-    lr = float(f"{0.9 * limit:.2g}") if limit is not None else float(f"{1.2 * a.gd_limit:.2g}")
+    lr = float(f"{0.9 * limit:.3g}") if limit is not None else float(f"{1.2 * a.gd_limit:.3g}")
     st.markdown(f"**Will a learning rate of {lr:g} converge on this data** ({labels.OPTIMIZERS[s.optimizer]})?")
     guess = st.radio("Your prediction", ["converge", "diverge"], horizontal=True, index=None, key="reveal_guess")
     if st.button("Run it and reveal", key="reveal", disabled=guess is None):

@@ -29,7 +29,7 @@ def app(page: str | None = None, **query) -> AppTest:
     st_config.set_option("client.showErrorDetails", "full")  # config.toml hides them in production
     at = AppTest.from_file(APP, default_timeout=120)
     for k, v in query.items():
-        at.query_params[k] = str(v)
+        at.query_params[k] = [str(x) for x in v] if isinstance(v, (list, tuple)) else str(v)
     at.run()
     if page:
         at.switch_page(page).run()

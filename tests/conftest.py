@@ -4,7 +4,7 @@ import pytest
 
 @pytest.fixture
 def line_data():
-    """DESIGN.md section 3's example: x ~ U(0, 10), n = 100, y = 3x + 2 + noise."""
+    """The worked example of the README's conventions: x ~ U(0, 10), n = 100, y = 3x + 2 + noise."""
     rng = np.random.default_rng(7)
     x = rng.uniform(0, 10, 100)
     return x[:, None], 3 * x + 2 + rng.normal(0, 1, 100)

@@ -1,9 +1,9 @@
 """Production settings and safety rules, checked on the files that ship."""
 
 import ast
+import tomllib
 from pathlib import Path
 
-import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -95,8 +95,8 @@ def _optimizer_controls(sb):
     c = CONTROLS["learning_rate"]
     seed("learning_rate")
     lr = sb.number_input(
-        f"Learning rate (type an exact value, {c.lo:g} to {c.hi:g})",
-        min_value=c.lo, max_value=c.hi, format="%g", step=None, key="learning_rate", on_change=lr_to_slider,
+        "Learning rate (type an exact value)", min_value=c.lo, max_value=c.hi, format="%g", step=None,
+        key="learning_rate", on_change=lr_to_slider, help=f"Any value from {c.lo:g} to {c.hi:g}.",
     )  # fmt: skip
     seed("lr_slider", nearest_lr(lr))
     slider_slot.select_slider(

@@ -90,7 +90,8 @@ def read_link() -> None:
             notices.append(f"`{key}` is not a setting of this app: ignored.")
             continue
         try:
-            st.session_state[key] = parse(key, values)
+            value = parse(key, values)
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
         except ValueError as exc:
             shown = ", ".join(values)[:40]
             notices.append(f"`{key}={shown}` {exc}: using {_show(default(key, optimizer))} instead.")

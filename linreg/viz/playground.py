@@ -372,7 +372,6 @@ def _surface_panel(fig, traj: Trajectory, analysis: Analysis, steps, now: int, l
 
 
 SLICE_LEVELS = 5
-
 SLICE_POINTS = 36  # per ellipse and frame: the moving level sets dominate the frames' size
 
 

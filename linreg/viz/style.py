@@ -16,14 +16,12 @@ PALETTE = {
     "sky": "#56B4E9",
     "purple": "#CC79A7",
 }
-
 RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
 ZONE_COLORS = {"slow": "#56B4E9", "good": "#009E73", "oscillating": "#E69F00", "diverging": "#D55E00"}
 
 # Level-set fills, outer (high loss) to inner (low loss): a light sequential blue ramp.
 LEVEL_FILLS = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
-
 FONT_SIZE = 16
 
 MAX_CURVE_POINTS = 4000

@@ -1,0 +1,84 @@
+"""The app reads every optimizer fact from the registry: defaults trained, limits quoted, rules shown."""
+
+import numpy as np
+import pytest
+from apptest_util import app, assert_ok
+from test_registry import TORCH_DEFAULTS
+
+from linreg.datasets import cortical_thickness
+from linreg.optimizers import REGISTRY
+
+SYMBOLS = {"momentum": "μ", "beta1": "β₁", "beta2": "β₂", "rho": "ρ", "eps": "ε"}
+
+
+def trained_hyperparameters(at) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Loss:"))
+
+
+def steepest_eigenvalue() -> float:
+    """L of the default data, by hand: the largest eigenvalue of (2/n) A^T A."""
+    d = cortical_thickness()
+    A = np.column_stack([d.X[:, 0], np.ones(len(d.y))])
+    return float(np.linalg.eigvalsh(2 / len(d.y) * A.T @ A)[-1])
+
+
+@pytest.mark.parametrize("optimizer", list(REGISTRY))
+def test_app_trains_every_optimizer_with_torchs_defaults(optimizer):
+    at = app(epochs=20)
+    at.sidebar.selectbox(key="optimizer").set_value(optimizer).run()
+    assert_ok(at)
+    shown = trained_hyperparameters(at)
+    for name, value in TORCH_DEFAULTS[optimizer].items():
+        assert f"{SYMBOLS[name]} {value:g}" in shown, shown
+
+
+def test_switching_optimizer_takes_the_new_ones_defaults():
+    at = app(optimizer="adam", eps=1e-6, epochs=20)
+    assert "ε 1e-06" in trained_hyperparameters(at)
+    at.sidebar.selectbox(key="optimizer").set_value("adagrad").run()
+    assert "ε 1e-10" in trained_hyperparameters(at)
+
+
+@pytest.mark.parametrize("optimizer", list(REGISTRY))
+def test_learn_page_shows_the_registrys_rule(optimizer):
+    at = app("pages/learn.py", optimizer=optimizer, epochs=5)
+    assert_ok(at)
+    assert any(REGISTRY[optimizer].latex in latex.value for latex in at.latex)
+
+
+@pytest.mark.parametrize(("optimizer", "factor"), [("gd", 2.0), ("momentum", 3.8), ("nesterov", 3.8 / 2.8)])
+def test_reveal_asks_about_the_running_optimizers_limit_and_is_right(optimizer, factor):
+    limit = factor / steepest_eigenvalue()
+    at = app("pages/learn.py", optimizer=optimizer)
+    question = next(m.value for m in at.markdown if "Will a learning rate" in m.value)
+    asked = float(question.split("of ")[1].split(" ")[0])
+    assert asked == pytest.approx(0.9 * limit, rel=0.03)
+    at.radio(key="reveal_guess").set_value("converge").run()
+    at.button(key="reveal").click().run()
+    assert_ok(at)
+    answer = at.success[0].value
+    assert "converges" in answer and REGISTRY[optimizer].limit_text in answer and f"{limit:.3g}" in answer
+
+
+def test_reveal_for_adaptive_optimizers_says_there_is_no_fixed_limit():
+    at = app("pages/learn.py", optimizer="adam")
+    at.radio(key="reveal_guess").set_value("converge").run()
+    at.button(key="reveal").click().run()
+    assert_ok(at)
+    assert "no fixed learning-rate limit" in (at.success or at.warning)[0].value
+
+
+@pytest.mark.parametrize(("optimizer", "momentum", "factor"), [("nesterov", 0.99, 3.98 / 2.98), ("momentum", 0.5, 3.0)])
+def test_divergence_banner_quotes_the_running_optimizers_limit(optimizer, momentum, factor):
+    limit = factor / steepest_eigenvalue()
+    at = app(optimizer=optimizer, momentum=momentum, learning_rate=f"{1.1 * limit:.4g}", epochs=3000)
+    assert_ok(at)
+    banner = at.error[0].value
+    assert REGISTRY[optimizer].limit_text in banner and f"{limit:.4g}" in banner and "1.10 ×" in banner
+
+
+def test_gauge_caption_for_every_optimizer():
+    for optimizer, spec in REGISTRY.items():
+        at = app(optimizer=optimizer, epochs=10)
+        caption = " ".join(c.value for c in at.sidebar.caption)
+        assert (spec.limit_text in caption) if spec.limit_text else ("no fixed learning-rate limit" in caption)
