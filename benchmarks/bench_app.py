@@ -30,7 +30,9 @@ def server_side() -> None:
             times.append(time.perf_counter() - t0)
         cached = sorted(times)[2]
         t0 = time.perf_counter()
-        at.sidebar.number_input(key="seed").set_value(at.sidebar.number_input(key="seed").value + 7).run()
+        at.sidebar.number_input(key="random_state").set_value(
+            at.sidebar.number_input(key="random_state").value + 7
+        ).run()
         fresh = time.perf_counter() - t0
         size = max(len(c.proto.spec) for c in at.get("plotly_chart"))
         print(

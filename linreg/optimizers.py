@@ -218,6 +218,11 @@ class OptimizerSpec:
     def adaptive(self) -> bool:
         return self.family == "adaptive"
 
+    @property
+    def has_velocity(self) -> bool:
+        """Heavy ball and Nesterov keep a velocity v (the Learn page draws it)."""
+        return self.family in ("heavy_ball", "nesterov")
+
     def own(self, hyperparameters: dict) -> dict:
         """The hyperparameters this optimizer takes, defaults filled in (unknown names and None ignored)."""
         return {**self.defaults, **{k: v for k, v in hyperparameters.items() if k in self.defaults and v is not None}}

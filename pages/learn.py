@@ -140,8 +140,7 @@ k = step_to_explain(run)
 details = step_details(run.traj, run.x_train, run.data.y, k)
 equations(run, details)
 if run.data.n_features == 1:
-    momentum = REGISTRY[run.traj.optimizer].family in ("heavy_ball", "nesterov")
-    velocity = details.state_after.v if momentum else None
+    velocity = details.state_after.v if REGISTRY[run.traj.optimizer].has_velocity else None
     fig = lessons.inspector_figure(
         run.traj, run.analysis, run.x_train[:, 0], run.data.y, k, details.gradient, details.step, velocity
     )

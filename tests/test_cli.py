@@ -61,3 +61,26 @@ def test_bad_arguments_one_line_exit_2(args, match):
 def test_divergence_is_reported_not_raised():
     out = run("fit", "--learning-rate", "5", "--log-every", "0")
     assert out.returncode == 0 and "Diverged at step" in out.stdout
+
+
+@pytest.mark.parametrize("dataset", ["cortical", "synthetic", "tips", "iris", "gapminder"])
+def test_every_dataset_the_app_offers(dataset):
+    out = run("fit", "--dataset", dataset, "--standardize", "--learning-rate", "0.5", "--epochs", "300", "--json")
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    assert res["w"] == pytest.approx(res["closed_form"][:-1], rel=1e-4) and res["diverged_at_step"] is None
+
+
+def test_flags_are_the_settings_names_and_defaults():
+    """One name per idea: every Settings field is a flag of the same name (URL key = flag) and default."""
+    import dataclasses
+
+    from linreg.cli import NOT_FLAGS, build_parser
+    from linreg.experiment import Settings
+
+    args = build_parser().parse_args(["fit"])
+    for field in dataclasses.fields(Settings):
+        if field.name not in NOT_FLAGS:
+            assert getattr(args, field.name) == getattr(Settings(), field.name), field.name
+    out = run("fit", "--optimizer", "adagrad", "--epochs", "5", "--json")
+    assert json.loads(out.stdout)["hyperparameters"] == {"eps": 1e-10}
