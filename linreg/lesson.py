@@ -99,7 +99,8 @@ def _quote(cell: str) -> str:
 
 
 def settings_json(settings) -> str:
-    return json.dumps(asdict(settings), indent=2, default=list)
+    """The settings by their keys (the URL's and the CLI's), hyperparameters resolved to the values trained."""
+    return json.dumps({**asdict(settings), **settings.hyperparameters}, indent=2, default=list)
 
 
 SCRIPT_MAX_ROWS = 20_000
