@@ -57,7 +57,7 @@ def browser_side() -> None:
             page.goto(url + "/" + query)
             wait_ready(page)
             page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg')
-            box = page.locator('input[aria-label="Learning rate (type an exact value)"]')
+            box = page.locator('input[aria-label^="Learning rate (type"]')
             times = []
             for lr in ("0.02", "0.03", "0.04"):
                 title = f"learning rate {lr}"

@@ -97,23 +97,27 @@ class Analysis:
         radius = np.maximum(np.abs(trace + root), np.abs(trace - root)) / 2.0
         return np.max(radius, axis=-1)
 
-    def zone(self, learning_rate: float, limit: float) -> str:
-        """Where a rate sits against the optimizer's ``limit``, judged on the steepest axis.
+    def zone_edges(self, optimizer: str, **hyperparameters: float | None) -> tuple[float, ...] | None:
+        """Boundaries (0, slow|good, good|oscillating, oscillating|diverging, inf) of ``zone`` for an
+        optimizer; None for the adaptive ones (no fixed limit).
 
-        slow: lr < limit / 8 (0.25/L for GD);  good: up to limit / 2 (1/L for GD: no overshoot along
-        the steepest axis);  oscillating: beyond that, each step overshoots the valley floor and the
-        sign flips;  diverging: lr >= limit.
+        slow: below limit / 8 (0.25/L for GD);  good: up to the best constant step 2/(lambda_min + L)
+        for GD (limit / 2 for momentum);  oscillating: beyond it, the steep axis's overshoot is what
+        limits the speed;  diverging: from the limit on.
         """
-        edges = self.zone_edges(limit)
-        for name, upper in zip(ZONES, edges[1:], strict=False):
-            if learning_rate < upper * (1 + 1e-9):  # a rate exactly at 1/L is "good"
-                return name
-        return ZONES[-1]
+        limit = self.limit(optimizer, **hyperparameters)
+        if limit is None:
+            return None
+        middle = self.best_lr if spec(optimizer).family == "gd" else limit / 2
+        return (0.0, limit / 8, middle, limit, float("inf"))
 
     @staticmethod
-    def zone_edges(limit: float) -> tuple[float, ...]:
-        """Boundaries (0, slow|good, good|oscillating, oscillating|diverging, inf) of ``zone``."""
-        return (0.0, limit / 8, limit / 2, limit, float("inf"))
+    def zone(learning_rate: float, edges: tuple[float, ...]) -> str:
+        """The zone of ``learning_rate`` between ``edges`` (a rate at an edge counts as the lower zone)."""
+        for name, upper in zip(ZONES, edges[1:], strict=False):
+            if learning_rate < upper * (1 + 1e-9):
+                return name
+        return ZONES[-1]
 
 
 def analyse(q: Quadratic) -> Analysis:

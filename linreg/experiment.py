@@ -214,7 +214,7 @@ def divergence_message(run_: Run) -> str | None:
         )
     return (
         f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "
-        f"{s.learning_rate / limit:.2f} × the stability limit {opt.limit_text} = {limit:.4g} for this data."
+        f"{s.learning_rate / limit:.2f} × the stability limit {opt.limit_text} = {limit:.4g} here."
     )
 
 

@@ -4,23 +4,40 @@ import numpy as np
 import streamlit as st
 
 from linreg.app import cache, labels, router
-from linreg.app.display import chart, current_run
+from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, on_phone, page_style
+from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
-from linreg.app.state import current_view
+from linreg.app.state import current_view, seed
 from linreg.experiment import Run, divergence_message, r2_rmse
 from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
 
 router.disable_legacy_pages_folder()
+KEYS_HELP = "Keys: space plays or pauses, ← → step one frame."
 
 
 def header(r: Run) -> None:
+    """One line that names the run and, for a preset, the lesson it shows (the presentation toggle beside
+    it); a divergence, explained, with one-click fixes."""
     s = r.settings
-    st.markdown(f"### {r.data.title}: {labels.OPTIMIZERS[s.optimizer]}, learning rate {s.learning_rate:g}")
+    name = matching_preset(s)
+    lesson = f" — **{PRESETS[name].label}:** {PRESETS[name].claim}" if name else ""
+    text, toggle = st.columns([6, 1.3], vertical_alignment="top")
+    text.markdown(f"**{r.data.title} · {labels.OPTIMIZERS[s.optimizer]} · learning rate {s.learning_rate:g}**{lesson}")
+    seed("present")
+    toggle.toggle("Present", key="present", help="Presentation mode: only the views, the player and the presets. "
+                  + KEYS_HELP)  # fmt: skip
     if msg := divergence_message(r):
-        st.error(
-            f"**{msg}** The steps up to divergence are drawn; the loss axis is logarithmic.", icon=":material/error:"
-        )
+        banner, halve, scale = st.columns([5, 1.4, 1.4], vertical_alignment="center")
+        banner.error(msg, icon=":material/error:")
+        halve.button("Halve lr", on_click=_halve_rate, icon=":material/trending_down:", width="stretch")
+        if not s.standardize:
+            scale.button("Standardize", on_click=lambda: st.session_state.update(standardize=True), width="stretch")
+
+
+def details(r: Run) -> None:
+    """Everything else about the run, under the chart."""
+    s = r.settings
     for note in r.notes:
         st.info(note)
     batch = {"full": "full batch", "mini": f"mini-batches of {r.traj.batch_size}", "sgd": "stochastic (batch 1)"}
@@ -31,19 +48,27 @@ def header(r: Run) -> None:
         + (" · features standardized (contour in standardized units)" if r.scaler else "")
         + f" · n = {r.data.n_samples} · {batch[s.batch]} · {r.traj.n_steps:,} updates"
         + (f" · {labels.OPTIMIZERS[s.optimizer]}: {hp}" if hp else "")
+        + f" · {KEYS_HELP}"
     )
 
 
-def step_inspector(r: Run) -> int | None:
-    """A step number whose ± buttons step back and forward (server side); None means the start."""
+def _halve_rate() -> None:
+    lr = st.session_state.get("learning_rate", 0.01) / 2
+    st.session_state["learning_rate"] = max(lr, 1e-6)
+
+
+def step_inspector(r: Run) -> None:
+    """A step number whose ± buttons step back and forward (server side); the chart opens on it."""
     with st.expander("Inspect one step", expanded=False):
-        k = st.number_input("Step", 0, r.traj.n_steps, 0, 1, key="inspect_step", help="± step back / forward")
         t = r.traj
+        seed("inspect_step", t.n_steps)
+        st.session_state["inspect_step"] = min(st.session_state["inspect_step"], t.n_steps)
+        k = st.number_input("Step", 0, t.n_steps, step=1, key="inspect_step", help="± step back / forward")
         st.caption(
-            f"Step {k} (epoch {int(t.epoch[k])}): w = {r.theta_original[k, 0]:.5g}, b = {r.theta_original[k, -1]:.5g}, "
-            f"loss = {t.loss[k]:.5g}, ‖∇J‖ = {float(np.linalg.norm(t.grad[k])):.4g}"
+            f"Step {k} (epoch {int(t.epoch[k])}): w = {labels.number(r.theta_original[k, 0])}, "
+            f"b = {labels.number(r.theta_original[k, -1])}, loss = {labels.number(t.loss[k])}, "
+            f"‖∇J‖ = {labels.number(float(np.linalg.norm(t.grad[k])))}"
         )
-        return int(k) if k else None
 
 
 def metrics_row(r: Run) -> None:
@@ -52,35 +77,54 @@ def metrics_row(r: Run) -> None:
     dist = float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star))
     cols = st.columns(5)
     minimum = f"{LOSSES[t.loss_name].symbol}; the minimum possible is {r.analysis.loss_star:.4g}"
-    cols[0].metric("Final loss", f"{t.final_loss:.4g}", help=minimum)
+    cols[0].metric("Final loss", labels.number(t.final_loss), help=minimum)
     if r.test is not None:
         r2_test, rmse_test = r2_rmse(r, on_test=True)
-        cols[1].metric("R² train / test", f"{r2:.3f} / {r2_test:.3f}" if np.isfinite(r2 + r2_test) else "—")
-        cols[2].metric("RMSE train / test", f"{rmse:.3g} / {rmse_test:.3g}" if np.isfinite(rmse + rmse_test) else "—")
+        cols[1].metric("R² train / test", f"{labels.number(r2, 3)} / {labels.number(r2_test, 3)}")
+        cols[2].metric("RMSE train / test", f"{labels.number(rmse, 3)} / {labels.number(rmse_test, 3)}")
     else:
-        cols[1].metric("R²", f"{r2:.4f}" if np.isfinite(r2) else "—")
-        cols[2].metric("RMSE", f"{rmse:.4g}" if np.isfinite(rmse) else "—")
-    cols[3].metric(
-        "Steps to tolerance",
-        f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not reached",
-        help=f"first step with ‖∇J‖ < {r.settings.tol:g}",
-    )
-    cols[4].metric("Distance to optimum", f"{dist:.3g}", help="‖θ − θ*‖ in the trained parameters")
+        cols[1].metric("R²", labels.number(r2))
+        cols[2].metric("RMSE", labels.number(rmse))
+    reached = f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not yet"
+    cols[3].metric("Steps to tolerance", reached, help=f"first step with ‖∇J‖ < {r.settings.tol:g}")
+    cols[4].metric("Distance to optimum", labels.number(dist), help="‖θ − θ*‖ in the trained parameters")
 
 
-def partial_plots(r: Run) -> None:
-    """Several features: what each explains once the others are accounted for."""
-    if r.data.n_features > 1:
-        chart(partial_plots_figure(r.data.X, r.data.y, r.theta_original[-1], r.data.feature_names), "partials")
+def start_from_click(r: Run, event) -> None:
+    """A click on the contour's invisible grid moves the start there (in the data's units)."""
+    points = [p for p in (event or {}).get("selection", {}).get("points", []) if "x" in p and "y" in p]
+    if not points or (picked := (points[-1]["x"], points[-1]["y"])) == st.session_state.get("_start_click"):
+        return
+    st.session_state["_start_click"] = picked
+    theta = np.array(picked, dtype=float)
+    if r.scaler:
+        theta = r.scaler.params_to_original(theta)
+    st.session_state["w0"], st.session_state["b0"] = (float(f"{v:.3g}") for v in np.clip(theta, -100, 100))
+    st.rerun()
 
 
+view = current_view()
+page_style(view.present)
 preset_bar()
 run = current_run()
-settings, view = run.settings, current_view()  # the settings of the run shown (the last good one)
+settings = run.settings  # the settings of the run shown (the last good one)
 header(run)
-current = step_inspector(run)
-if view.surface == "3-D":
+stacked = view.layout == "stacked" or (view.layout == "auto" and on_phone())
+if view.surface == "3-D" and not view.present:
     chart(cache.cached_surface3d(settings), "surface3d")
-chart(cache.cached_playground_figure(settings, view, current), "playground")
-metrics_row(run)
-partial_plots(run)
+inspected = st.session_state.get("inspect_step")
+current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
+event = st.plotly_chart(
+    cache.cached_playground_figure(settings, view, current, stacked), key="playground",
+    config={**CHART_CONFIG, "displayModeBar": not stacked},
+    on_select="rerun" if run.data.n_features == 1 else "ignore", selection_mode="points",
+)  # fmt: skip
+keyboard_player()
+if run.data.n_features == 1:
+    start_from_click(run, event)
+if not view.present:
+    details(run)
+    step_inspector(run)
+    metrics_row(run)
+    if run.data.n_features > 1:
+        chart(partial_plots_figure(run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names), "partials")

@@ -63,14 +63,16 @@ def test_momentum_rate_and_optimum(line_data):
 def test_zones(line_data):
     info = analyse_data(*line_data)
     L = float(np.linalg.eigvalsh(info.hessian).max())
-    gd = info.limit("gd")
-    assert gd == pytest.approx(2 / L)
+    gd = info.zone_edges("gd")
+    assert gd[3] == pytest.approx(2 / L) and gd[2] == pytest.approx(2 / (info.lambda_min + L))
     assert info.zone(0.1 / L, gd) == "slow"
     assert info.zone(0.9 / L, gd) == "good"
-    assert info.zone(1.5 / L, gd) == "oscillating"
+    assert info.zone(info.best_lr, gd) == "good"  # the best constant step is not called oscillating
+    assert info.zone(1.01 * info.best_lr, gd) == "oscillating"
     assert info.zone(1.99 / L, gd) == "oscillating"
     assert info.zone(2.01 / L, gd) == "diverging"
-    heavy = info.limit("momentum", momentum=0.9)
-    assert heavy == pytest.approx(3.8 / L)
+    heavy = info.zone_edges("momentum", momentum=0.9)
+    assert heavy[3] == pytest.approx(3.8 / L)
     assert info.zone(3.7 / L, heavy) == "oscillating"
     assert info.zone(3.81 / L, heavy) == "diverging"
+    assert info.zone_edges("adam") is None

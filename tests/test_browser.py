@@ -19,6 +19,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 SHOTS = ROOT / "artifacts"
 CHART = '[data-testid="stPlotlyChart"]'
+LR_BOX = '[data-testid="stSidebar"] input[aria-label^="Learning rate (type"]'
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def current_step(chart) -> int:
 def test_loads_and_renders(browser, server):
     page = open_page(browser, server)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text("Cortical thickness: GD, learning rate 0.01").count() == 1
+    assert page.get_by_text("Age vs cortical thickness · GD · learning rate 0.01").count() == 1
     chart = playground(page)
     assert fill_count(chart) >= 5  # the level sets
     shot(page, "playground_default")
@@ -91,7 +92,7 @@ def test_play_advances_and_contour_stays(browser, server):
 
 def test_control_change_rerenders(browser, server):
     page = open_page(browser, server)
-    box = page.locator('[data-testid="stSidebar"] input[aria-label="Learning rate (type an exact value)"]')
+    box = page.locator(LR_BOX)
     box.fill("0.9")
     box.press("Enter")
     page.get_by_text("Diverged at step").first.wait_for(timeout=30_000)
@@ -106,8 +107,8 @@ def test_link_survives_page_switch_on_fresh_server(browser):
     with streamlit_server() as url:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(f"{url}/?learning_rate=0.3&optimizer=Adam&epochs=150")
-        wait_ready(page, "Cortical thickness: Adam, learning rate 0.3")
-        lr_box = page.locator('[data-testid="stSidebar"] input[aria-label="Learning rate (type an exact value)"]')
+        wait_ready(page, "Age vs cortical thickness · Adam · learning rate 0.3")
+        lr_box = page.locator(LR_BOX)
         # Streamlit's number_input shows its default for a moment before the URL value (a frontend race
         # within ~1 s of loading; see the closing note): switch once the inputs show the link's values.
         page.wait_for_function(
@@ -137,10 +138,7 @@ def test_direct_link_to_a_page_on_fresh_server(browser):
         wait_ready(page, "Learning-rate sweep")
         page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
         # the router ran: shared sidebar controls and the real page titles, not the legacy pages/ list
-        assert (
-            page.locator('[data-testid="stSidebar"] input[aria-label="Learning rate (type an exact value)"]').count()
-            == 1
-        )
+        assert page.locator(LR_BOX).count() == 1
         assert page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Playground").count() == 1
         assert page.locator('[data-testid="stException"]').count() == 0
         page.close()

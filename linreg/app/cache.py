@@ -88,13 +88,21 @@ def use_log(view: ViewOptions, r: Run) -> bool:
     return len(loss) > 1 and loss.max() / loss.min() > 100
 
 
+#: Below this condition number in the contour's plane the axes share one scale: a round bowl looks round.
+ROUND_KAPPA = 2.0
+
+
+def plane_kappa(r: Run, params: tuple[int, int]) -> float:
+    lam = np.linalg.eigvalsh(r.analysis.hessian[np.ix_(params, params)])
+    return float(lam[-1] / lam[0]) if lam[0] > 0 else float("inf")
+
+
 @st.cache_resource(**CACHE)
-def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None) -> go.Figure:
+def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None, stacked: bool) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
     axis = parameter_labels(names)
-    params = contour_params(view, axis)
-    i, j = params or (0, len(names))
+    i, j = params = contour_params(view, axis) or (0, len(names))
     suffix = " (standardized x)" if r.scaler else ""
     labels = (
         names[0],
@@ -103,10 +111,12 @@ def cached_playground_figure(settings: Settings, view: ViewOptions, current: int
         axis[j] + (suffix if j < len(names) else ""),
     )
     options = playground.PlotOptions(
-        log_loss=use_log(view, r), residuals=view.residuals, equal_axes=view.equal_axes, params=params
-    )
+        log_loss=use_log(view, r), residuals=view.residuals, params=params, stacked=stacked,
+        equal_axes=view.equal_axes or plane_kappa(r, params) < ROUND_KAPPA, scale=1.25 if view.present else 1.0,
+        click_grid=len(names) == 1,
+    )  # fmt: skip
     return playground.playground_figure(
-        r.traj, r.data.X, r.data.y, r.analysis, r.theta_original, r.optimum_original,
+        r.traj, r.data.X, r.data.y, r.analysis, r.theta_original, r.optimum_original, x_pull=r.x_train[:, 0],
         test_loss=r.test_loss, labels=labels, options=options, current=current,
     )  # fmt: skip
 
@@ -118,8 +128,8 @@ def cached_surface3d(settings: Settings) -> go.Figure:
 
 
 @st.cache_resource(**CACHE)
-def cached_gauge(learning_rate: float, limit: float) -> go.Figure:
-    return rates.stability_gauge(learning_rate, limit, height=110)
+def cached_gauge(learning_rate: float, edges: tuple[float, ...]) -> go.Figure:
+    return rates.stability_gauge(learning_rate, edges, height=110)
 
 
 # ---------------------------------------------------------------- sweep and race

@@ -29,6 +29,8 @@ class ViewOptions:
     surface: str = "contour"
     contour_x: str = ""  # parameter names on the contour with several features ("" = first weight, b)
     contour_y: str = ""
+    layout: str = "auto"  # the three views side by side or stacked; auto: stacked on a phone
+    present: bool = False  # presentation mode: only the views, the player and the presets, larger
 
 
 SETTINGS = Settings()
@@ -76,6 +78,8 @@ CONTROLS: dict[str, Control] = {
     "equal_axes": Control("bool"),
     "contour_x": Control("text"),
     "contour_y": Control("text"),
+    "layout": Control("choice", options=("auto", "side by side", "stacked")),
+    "present": Control("bool"),
     # race page
     "race_optimizers": Control("multi", options=tuple(REGISTRY)),
     "race_mode": Control("choice", options=tuple(RACE_MODES)),

@@ -44,3 +44,67 @@ def current_run() -> Run:
     if r is None:
         st.stop()
     return r
+
+
+#: Less empty space above the page: on a projector's 720 px the player must fit under the charts.
+PAGE_CSS = (
+    '[data-testid="stMainBlockContainer"] {padding-top: 3.8rem; padding-bottom: 1rem;}'
+    '[data-testid="stButtonGroup"] button {padding: 0.1rem 0.6rem; min-height: 2rem;}'  # presets on one row
+)
+#: Presentation mode: no sidebar, only what the class needs, larger.
+PRESENT_CSS = (
+    '[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}'
+    '[data-testid="stMainBlockContainer"] {max-width: 100%; padding-left: 1.5rem; padding-right: 1.5rem;}'
+)
+#: Space plays or pauses the main chart, the arrow keys step it (our own constant script, no user input).
+KEYS_JS = """<script>
+(() => {
+  if (window.__gdKeys) return;
+  window.__gdKeys = true;
+  const still = {mode: 'immediate', frame: {duration: 0, redraw: false}, transition: {duration: 0}};
+  const chart = () => document.querySelector('.st-key-playground .js-plotly-plot, .st-key-race .js-plotly-plot');
+  const names = gd => ((gd._transitionData || {})._frames || []).map(f => f.name);
+  const at = gd => ((gd.layout.sliders || [])[0] || {}).active || 0;
+  const watch = gd => {
+    if (gd.__watched) return;
+    gd.__watched = true;
+    gd.on('plotly_animating', () => { gd.__playing = true; });
+    gd.on('plotly_animated', () => { gd.__playing = false; });
+    gd.on('plotly_animationinterrupted', () => { gd.__playing = false; });
+  };
+  document.addEventListener('keydown', e => {
+    const typing = e.target.closest && e.target.closest(
+      'input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"], [role="listbox"]');
+    const gd = chart();
+    if (typing || !gd || !window.Plotly || e.ctrlKey || e.metaKey || e.altKey) return;
+    watch(gd);
+    const all = names(gd), i = at(gd);
+    if (e.code === 'Space') {
+      e.preventDefault();
+      if (gd.__playing) { window.Plotly.animate(gd, [null], still); return; }
+      const rest = i >= all.length - 1 ? all : all.slice(i + 1);
+      window.Plotly.animate(gd, rest, {...still, frame: {duration: 80, redraw: false}});
+    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      e.preventDefault();
+      const j = Math.max(0, Math.min(all.length - 1, i + (e.key === 'ArrowRight' ? 1 : -1)));
+      window.Plotly.animate(gd, [all[j]], still);
+    }
+  });
+})();
+</script>"""
+
+
+def page_style(present: bool) -> None:
+    """The page's spacing (and, presenting, no sidebar); style only, so it takes no room."""
+    st.html(f"<style>{PAGE_CSS}{PRESENT_CSS if present else ''}</style>")
+
+
+def keyboard_player() -> None:
+    """Space plays and pauses the main chart, ← and → step it (once per page load)."""
+    st.html(KEYS_JS, unsafe_allow_javascript=True)
+
+
+def on_phone() -> bool:
+    """A phone or a small tablet, by its browser's own word (the server cannot see the screen's width)."""
+    agent = (st.context.headers or {}).get("User-Agent", "")
+    return "Mobi" in agent or "Android" in agent

@@ -4,6 +4,7 @@ labels are only ever shown (old links that carried labels are read back through 
 from __future__ import annotations
 
 from ..model import LOSSES
+from ..viz.style import short_number
 
 OPTIMIZERS = {
     "gd": "GD",
@@ -51,3 +52,6 @@ def parameter_labels(features) -> list[str]:
 def hyperparameter_text(hyperparameters: dict) -> str:
     """'μ 0.9' or 'β₁ 0.9, β₂ 0.999, ε 1e-08': the values a run used."""
     return ", ".join(f"{SYMBOLS[k]} {v:g}" for k, v in hyperparameters.items())
+
+
+number = short_number  # one way to write a number on screen, charts and page alike

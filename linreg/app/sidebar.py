@@ -21,12 +21,12 @@ from .state import (
     apply_preset,
     current_settings,
     lr_from_slider,
-    lr_to_slider,
-    nearest_lr,
     new_sample,
     optimizer_changed,
     seed,
 )
+
+LR_BOX = f"Learning rate (type a value from {CONTROLS['learning_rate'].lo:g} to {CONTROLS['learning_rate'].hi:g})"
 
 
 def _number(where, key: str, label: str, **kwargs):
@@ -80,7 +80,7 @@ def preset_bar() -> None:
     st.pills(
         "Classroom presets",
         list(PRESETS),
-        format_func=lambda k: PRESETS[k][0],
+        format_func=lambda k: PRESETS[k].label,
         key="preset_choice",
         on_change=lambda: apply_preset(st.session_state.get("preset_choice")),
         help="One click sets every control; the link in the address bar then reproduces the view.",
@@ -95,12 +95,13 @@ def _optimizer_controls(sb):
     c = CONTROLS["learning_rate"]
     seed("learning_rate")
     lr = sb.number_input(
-        "Learning rate (type an exact value)", min_value=c.lo, max_value=c.hi, format="%g", step=None,
-        key="learning_rate", on_change=lr_to_slider, help=f"Any value from {c.lo:g} to {c.hi:g}.",
+        LR_BOX, min_value=c.lo, max_value=c.hi, format="%g", step=None, key="learning_rate",
+        help="A value outside this range is not taken: the box keeps the last one.",
     )  # fmt: skip
-    seed("lr_slider", nearest_lr(lr))
+    st.session_state["lr_slider"] = lr  # the slider always shows the box's number, typed or from a preset
+    options = sorted({*LR_OPTIONS, lr})
     slider_slot.select_slider(
-        "Learning rate (log scale)", options=LR_OPTIONS, format_func=lambda v: f"{v:g}", key="lr_slider",
+        "Learning rate (log scale)", options=options, format_func=lambda v: f"{v:g}", key="lr_slider",
         on_change=lr_from_slider,
     )  # fmt: skip
     gauge_slot = sb.container()
@@ -200,14 +201,15 @@ def stability_gauge(settings: Settings) -> None:
     except ValueError:
         return
     a, spec = r.analysis, REGISTRY[settings.optimizer]
-    limit = a.limit(settings.optimizer, **settings.hyperparameters)
+    hp = settings.hyperparameters
+    edges = a.zone_edges(settings.optimizer, **hp)
     kappa = "∞" if not np.isfinite(a.kappa) else f"{a.kappa:.3g}"
-    if limit is None:
+    if edges is None:
         st.caption(f"{spec.stability} κ = {kappa}")
         return
-    st.plotly_chart(cached_gauge(settings.learning_rate, limit), key="gauge", config={"displayModeBar": False})
-    best = a.best_rate(settings.optimizer, **settings.hyperparameters)
+    st.plotly_chart(cached_gauge(settings.learning_rate, edges), key="gauge", config={"displayModeBar": False})
+    best = a.best_rate(settings.optimizer, **hp)
     st.caption(
-        f"**{a.zone(settings.learning_rate, limit)}** · limit {spec.limit_text} = {limit:.3g} · "
+        f"**{a.zone(settings.learning_rate, edges)}** · limit {spec.limit_text} = {edges[3]:.3g} · "
         f"best step {best:.3g} · κ = {kappa}"
     )

@@ -14,11 +14,6 @@ from .presets import PRESETS, preset_settings
 LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
 
 
-def nearest_lr(lr: float) -> float:
-    """The log slider's notch nearest to ``lr``."""
-    return min(LR_OPTIONS, key=lambda v: abs(np.log(v) - np.log(max(lr, 1e-12))))
-
-
 def apply_settings(s: Settings) -> None:
     """Write settings into the widgets' state (from a callback, or before the widgets exist)."""
     for key in SETTINGS_KEYS:
@@ -27,7 +22,6 @@ def apply_settings(s: Settings) -> None:
             st.session_state.pop(key, None)
         else:
             st.session_state[key] = list(value) if isinstance(value, tuple) else value
-    st.session_state["lr_slider"] = nearest_lr(s.learning_rate)
 
 
 def apply_preset(name: str | None) -> None:
@@ -50,10 +44,6 @@ def apply_url_preset() -> None:
 
 def lr_from_slider() -> None:
     st.session_state["learning_rate"] = st.session_state["lr_slider"]
-
-
-def lr_to_slider() -> None:
-    st.session_state["lr_slider"] = nearest_lr(st.session_state["learning_rate"])
 
 
 def new_sample() -> None:

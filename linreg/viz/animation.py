@@ -66,59 +66,49 @@ def _typed(values) -> dict | list:
     return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
-def _xy(x, y) -> dict:
+def _xy(x, y, text=None) -> dict:
     """A frame's new data for one moving scatter trace (float32: 7 digits, all a chart can show)."""
-    return {"type": "scatter", "x": _typed(x), "y": _typed(y)}
+    data = {"type": "scatter", "x": _typed(x), "y": _typed(y)}
+    return data if text is None else {**data, "text": list(text)}
 
 
-def player_layout(steps: np.ndarray, start: int = 0, y: float = -0.16, slider_x: float = 0.40) -> dict:
-    """Play / pause / replay / speed buttons and a step slider, all client-side (no server round trip).
+PLAY_MS = {"▶ Play": 80, "Slow": 300, "Fast": 15}
 
-    Returned as plain layout entries (added unvalidated by FramedFigure: 200 slider steps cost
-    Plotly's validator ~20 ms).
+
+def player_layout(steps: np.ndarray, start: int, below_px: float, plot_px: float, font_size: int = FONT_SIZE) -> dict:
+    """Play / Pause / Resume / speed buttons on one row and the step slider on the next, under the plots
+    (``below_px`` pixels below the plot area of ``plot_px`` pixels), all client-side: no server round trip.
+
+    Play, Slow and Fast start from the first step (the figure opens on the last one); Resume goes on
+    from where Pause stopped.  Returned as plain layout entries (added unvalidated by FramedFigure:
+    200 slider steps cost Plotly's validator ~20 ms).
     """
-
-    def play(ms: int, from_start: bool = False) -> list:
-        frames = [str(int(s)) for s in steps] if from_start else None
-        opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
-        return [frames, {**opts, "fromcurrent": not from_start}]
-
+    names = [str(int(s)) for s in steps]
     jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
-    buttons = [
-        {"label": "▶ Play", "method": "animate", "args": play(80)},
-        {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]},
-        {"label": "⟲ Replay", "method": "animate", "args": play(80, from_start=True)},
-        {"label": "Slow", "method": "animate", "args": play(300)},
-        {"label": "Fast", "method": "animate", "args": play(15)},
-    ]
+
+    def play(ms: int, frames) -> list:
+        opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
+        return [frames, {**opts, "fromcurrent": frames is None}]
+
+    buttons = [{"label": label, "method": "animate", "args": play(ms, names)} for label, ms in PLAY_MS.items()]
+    buttons.insert(1, {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]})
+    buttons.insert(2, {"label": "Resume", "method": "animate", "args": play(80, None)})
+    row = -below_px / plot_px
     return {
         "updatemenus": [
             {
-                "type": "buttons",
-                "direction": "right",
-                "x": 0.0,
-                "y": y,
-                "xanchor": "left",
-                "yanchor": "top",
-                "pad": {"t": 0, "r": 10},
-                "showactive": False,
-                "font": {"size": FONT_SIZE},
-                "buttons": buttons,
+                "type": "buttons", "direction": "right", "x": 0.0, "y": row, "xanchor": "left", "yanchor": "top",
+                "pad": {"t": 0, "r": 0}, "showactive": False, "font": {"size": font_size}, "buttons": buttons,
             }
         ],
         "sliders": [
             {
-                "active": start,
-                "x": slider_x,
-                "len": 1 - slider_x,
-                "y": y + 0.04,
-                "yanchor": "top",
-                "pad": {"t": 0, "b": 0},
-                "currentvalue": {"prefix": "Step ", "font": {"size": FONT_SIZE, "color": "#888"}, "xanchor": "left"},
-                "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 200 tick labels are clutter
-                "ticklen": 0,
-                "minorticklen": 0,
-                "steps": [{"label": str(int(s)), "method": "animate", "args": [[str(int(s))], jump]} for s in steps],
+                "active": start, "x": 0.0, "len": 1.0, "y": row - 40 / plot_px, "yanchor": "top",
+                "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
+                "currentvalue": {"prefix": "Step ", "font": {"size": font_size, "color": "#444"}, "xanchor": "left"},
+                "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 100 tick labels are clutter
+                "ticklen": 0, "minorticklen": 0,
+                "steps": [{"label": name, "method": "animate", "args": [[name], jump]} for name in names],
             }
         ],
-    }
+    }  # fmt: skip

@@ -85,36 +85,41 @@ def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] =
     )
 
 
-def eigen_axis_traces(a: Analysis, x_range, y_range, params) -> list[go.Scatter]:
-    """Lines through the optimum along the Hessian's eigenvectors (the valley's axes)."""
+def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = False) -> list[go.Scatter]:
+    """Lines through the optimum along the Hessian's eigenvectors (the valley's axes); ``labelled``
+    writes "steep, λ = ..." and "shallow, λ = ..." inside the frame near each axis's end."""
     i, j = params
     H2 = a.hessian[np.ix_([i, j], [i, j])]
     lam, vec = np.linalg.eigh(H2)
     star = a.theta_star[[i, j]]
     reach = np.hypot(x_range[1] - x_range[0], y_range[1] - y_range[0])
     out = []
-    for k, name in ((1, "steep axis (λ max)"), (0, "shallow axis (λ min)")):
+    for k, name in ((1, "steep"), (0, "shallow")):
         d = vec[:, k] / np.hypot(*vec[:, k])
+        d = d if d[0] > 0 or (d[0] == 0 and d[1] > 0) else -d  # label towards the right
         ends = np.array([star - reach * d, star + reach * d])
-        out.append(
-            go.Scatter(
-                x=ends[:, 0],
-                y=ends[:, 1],
-                mode="lines",
-                line={"color": PALETTE["reference"], "width": 1.5, "dash": "dash" if k else "dot"},
-                name=name,
-                hovertemplate=f"{name}<br>λ = {lam[k]:.4g}<extra></extra>",
-                showlegend=False,
-            )
-        )
+        line = {"color": "#555555", "width": 2, "dash": "dash" if k else "dot"}
+        hover = f"{name} axis<br>λ = {lam[k]:.4g}<extra></extra>"
+        out.append(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="lines", line=line, name=f"{name} axis",
+                              hovertemplate=hover, showlegend=False))  # fmt: skip
+        at = _inside_along(star, d, x_range, y_range)
+        if labelled and at is not None:
+            out.append(go.Scatter(
+                x=[at[0]], y=[at[1]], mode="text", text=[f"{name}, λ = {lam[k]:.3g}"], showlegend=False,
+                textposition="top center" if k else "bottom center", textfont={"size": 14, "color": "#333333"},
+                hoverinfo="skip",
+            ))  # fmt: skip
     return out
 
 
-def _exit_point(path: np.ndarray, xr, yr) -> np.ndarray | None:
-    inside = (path[:, 0] >= xr[0]) & (path[:, 0] <= xr[1]) & (path[:, 1] >= yr[0]) & (path[:, 1] <= yr[1])
-    if inside.all() or not inside[0]:
+def _inside_along(start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.7) -> np.ndarray | None:
+    """The point ``share`` of the way from ``start`` to the frame's edge along ``d`` (None: start outside)."""
+    lo, hi = np.array([x_range[0], y_range[0]]), np.array([x_range[1], y_range[1]])
+    if np.any(start < lo) or np.any(start > hi):
         return None
-    return path[int(np.argmin(inside)) - 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(d > 0, (hi - start) / d, np.where(d < 0, (lo - start) / d, np.inf))
+    return start + share * float(np.min(t)) * d
 
 
 def data_y_range(y: np.ndarray, x_grid: np.ndarray, thetas: np.ndarray) -> list[float]:

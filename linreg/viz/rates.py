@@ -11,9 +11,10 @@ from ..sweep import Sweep
 from .style import FONT_SIZE, PALETTE, ZONE_COLORS
 
 
-def stability_gauge(learning_rate: float, limit: float, height: int = 120) -> go.Figure:
+def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int = 120) -> go.Figure:
     """A log-scale bar of learning rates coloured by zone, with the current rate and 2/L marked."""
-    edges = list(Analysis.zone_edges(limit))
+    limit = edges[3]
+    edges = list(edges)
     lo = min(learning_rate, edges[1]) / 10
     hi = max(learning_rate, edges[3]) * 10
     edges[0], edges[-1] = lo, hi
@@ -60,10 +61,12 @@ def stability_gauge(learning_rate: float, limit: float, height: int = 120) -> go
     return fig
 
 
-def sweep_figure(sweep: Sweep, limit: float | None, limit_text: str, best_lr: float, height: int = 460) -> go.Figure:
+def sweep_figure(
+    sweep: Sweep, edges: tuple[float, ...] | None, limit_text: str, best_lr: float, height: int = 460
+) -> go.Figure:
     """Final loss and steps to tolerance against the learning rate (log axes), zones shaded, 2/L marked.
 
-    ``limit`` is the optimizer's stability limit (named ``limit_text``; None: no zones are drawn) and
+    ``edges`` are the optimizer's zones (its limit named ``limit_text``; None: no zones are drawn) and
     ``best_lr`` the theory's best rate.
     """
     lrs = sweep.learning_rates
@@ -103,8 +106,8 @@ def sweep_figure(sweep: Sweep, limit: float | None, limit_text: str, best_lr: fl
     )
     for col in (1, 2):
         fig.add_vline(x=best_lr, line={"color": PALETTE["optimum"], "dash": "dot", "width": 2}, row=1, col=col)
-    if limit is not None:
-        _sweep_zones(fig, limit, limit_text, lrs)
+    if edges is not None:
+        _sweep_zones(fig, edges, limit_text, lrs)
     fig.add_annotation(
         x=np.log10(best_lr), y=0.92, yref="paper", xref="x", text=f"theory's best {best_lr:.3g}",
         showarrow=False, xanchor="right", font={"color": PALETTE["optimum"]},
@@ -118,9 +121,9 @@ def sweep_figure(sweep: Sweep, limit: float | None, limit_text: str, best_lr: fl
     return fig
 
 
-def _sweep_zones(fig: go.Figure, limit: float, limit_text: str, lrs: np.ndarray) -> None:
-    edges = list(Analysis.zone_edges(limit))
-    edges[0], edges[-1] = lrs.min(), lrs.max()
+def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs: np.ndarray) -> None:
+    limit = edges[3]
+    edges = [lrs.min(), *edges[1:4], lrs.max()]
     for col in (1, 2):
         for name, a, b in zip(ZONES, edges[:-1], edges[1:], strict=True):
             if b > a:

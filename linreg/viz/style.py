@@ -17,6 +17,9 @@ PALETTE = {
     "purple": "#CC79A7",
 }
 RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+#: Each run of a race or a ghost set also differs by dash and marker, not by colour alone.
+RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
+RUN_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
 
 ZONE_COLORS = {"slow": "#56B4E9", "good": "#009E73", "oscillating": "#E69F00", "diverging": "#D55E00"}
 
@@ -52,3 +55,35 @@ def compact(values, digits: int = 7) -> np.ndarray:
         scale = 10.0 ** (digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0))
         rounded = np.round(v * scale) / scale
     return np.where(np.isfinite(rounded), rounded, v)
+
+
+#: Smallest type on any chart at a projector's 1280 x 720 (tick labels, legend, hover).
+TICK_SIZE = 15
+
+
+def legible(fig, scale: float = 1.0):
+    """Type big enough for the back row: ticks and legend TICK_SIZE, titles larger, all times ``scale``.
+
+    Set on every axis explicitly: Streamlit's chart theme sets smaller tick fonts that override
+    the layout's base font.
+    """
+    tick, title = round(TICK_SIZE * scale), round((FONT_SIZE + 1) * scale)
+    fig.update_xaxes(tickfont_size=tick, title_font_size=title, title_standoff=6)
+    fig.update_yaxes(tickfont_size=tick, title_font_size=title, title_standoff=6)
+    fig.update_layout(
+        font={"size": round(FONT_SIZE * scale)},
+        legend={"font": {"size": tick}},
+        hoverlabel={"font": {"size": tick}},
+    )
+    return fig
+
+
+def short_number(value: float, digits: int = 4) -> str:
+    """A number that fits a metric box or a label: 4 significant digits, powers of ten beyond 1e5 or
+    below 1e-3 ("-3.58e9"), a dash for NaN and infinity."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return "—"
+    if value != 0 and not 1e-3 <= abs(value) < 1e5:
+        mantissa, exponent = f"{value:.{digits - 2}e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+    return f"{value:.0f}" if abs(value) >= 10**digits else f"{value:.{digits}g}"

@@ -1,0 +1,289 @@
+"""The Playground's three views, one function each: data and fit, loss per step, loss surface and path.
+
+Each panel adds its static traces once and returns its movers: (trace index, function of (frame,
+step) -> (x, y[, text])) for the traces the animation moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..analysis import Analysis
+from ..model import LOSSES
+from ..surface import slice_ellipse
+from ..training import Trajectory
+from .geometry import (
+    data_y_range,
+    eigen_axis_traces,
+    fit_line,
+    level_trace,
+    level_traces,
+    level_values,
+    optimum_marker,
+    residual_sticks,
+)
+from .style import LEVEL_FILLS, PALETTE, compact, curve_points, display_sample, short_number
+
+TAIL = 12
+MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
+MAX_PARITY_POINTS = 120  # predictions move in every frame too
+SLICE_LEVELS = 5
+SLICE_POINTS = 36  # per ellipse and frame: the moving level sets dominate the frames' size
+CLICK_GRID = 24  # invisible points on the contour: a click on one sets the start there
+Mover = Callable[[int, int], tuple]
+
+
+class Grid:
+    """Where each view sits: side by side (a projector) or stacked (a phone)."""
+
+    def __init__(self, fig: go.Figure, stacked: bool):
+        self.fig, self.stacked = fig, stacked
+
+    def cell(self, panel: int) -> dict:
+        return {"row": panel, "col": 1} if self.stacked else {"row": 1, "col": panel}
+
+    def add(self, trace, panel: int, secondary_y: bool = False) -> int:
+        self.fig.add_trace(trace, secondary_y=secondary_y if panel == 2 else None, **self.cell(panel))
+        return len(self.fig.data) - 1
+
+    def x(self, panel: int, **kwargs) -> None:
+        self.fig.update_xaxes(**kwargs, **self.cell(panel))
+
+    def y(self, panel: int, **kwargs) -> None:
+        self.fig.update_yaxes(**kwargs, **self.cell(panel))
+
+
+def _edge(value: float, lo: float, hi: float) -> float:
+    return min(max(value, lo), hi)
+
+
+def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options) -> list:
+    """Data, the closed-form line, the fitted line, residual sticks coloured by their pull on w (moving),
+    and an edge marker that says where the line went once it leaves the frame."""
+    x = X[:, 0]
+    x_grid = np.array([x.min(), x.max()])
+    shown = display_sample(len(x))
+    name = "data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)"
+    marker = {"color": PALETTE["data"], "size": 8 if len(x) <= 500 else 4, "opacity": 0.8}
+    grid.add(go.Scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name=name), 1)
+    if options.show_closed_form:
+        line = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
+        trace = go.Scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=line, name="best fit")
+        grid.add(trace, 1)
+    width = 4 * options.scale
+
+    def fitted(k, s):
+        return x_grid, fit_line(x_grid, theta_original[s])
+
+    movers = [(grid.add(_moving(fitted(0, now), "lines", {"line": {"color": PALETTE["fit"], "width": width}},
+                                "gradient-descent fit"), 1), fitted)]  # fmt: skip
+    if options.residuals and len(x) <= MAX_RESIDUALS:
+        movers += _pull_sticks(grid, x, y, x_pull, theta_original, now)
+    y_range = data_y_range(y, x_grid, theta_original[steps])
+    mid = float(x_grid.mean())
+
+    def edge(k, s):
+        ends = fit_line(x_grid, theta_original[s])
+        if np.all(np.isfinite(ends)) and (y_range[0] <= ends.mean() <= y_range[1]):
+            return [], [], []
+        level = float(np.nan_to_num(ends.mean(), posinf=1e300, neginf=-1e300))
+        arrow = "↑" if level > y_range[1] else "↓"
+        return [mid], [_edge(level, *y_range)], [f"{arrow} line at y ≈ {short_number(level, 2)}"]
+
+    if np.any(~np.isfinite(theta_original)) or _leaves(fit_line(x_grid[:, None], theta_original[steps].T), y_range):
+        movers.append((grid.add(_edge_marker(edge(0, now)), 1), edge))
+    grid.y(1, range=y_range, title_text=labels[1])
+    grid.x(1, title_text=labels[0])
+    return movers
+
+
+def _leaves(values: np.ndarray, bounds) -> bool:
+    with np.errstate(all="ignore"):
+        return bool(np.any(~np.isfinite(values)) or np.any((values < bounds[0]) | (values > bounds[1])))
+
+
+def _moving(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> go.Scatter:
+    return go.Scatter(x=np.asarray(xy[0], float), y=np.asarray(xy[1], float), mode=mode, name=name, **style, **kwargs)
+
+
+def _edge_marker(xyt: tuple, side: str = "right") -> go.Scatter:
+    """A marker on the frame's edge where a line or the path left it, and how far it went."""
+    return go.Scatter(
+        x=xyt[0], y=xyt[1], text=xyt[2], mode="markers+text", textposition=f"bottom {side}",
+        marker={"symbol": "diamond", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}},
+        textfont={"color": PALETTE["fit"], "size": 15}, showlegend=False, hoverinfo="skip", cliponaxis=False,
+    )  # fmt: skip
+
+
+def _pull_sticks(grid: Grid, x, y, x_pull, theta_original, now) -> list:
+    """Residual sticks in two moving traces by the sign of r_i x_i: its term of dJ/dw pushes w down or up."""
+    movers = []
+    for sign, color, name in ((1, PALETTE["fit"], "pushes w down (r·x > 0)"), (-1, PALETTE["data"], "pushes w up")):
+
+        def sticks(k, s, sign=sign):
+            theta = theta_original[s]
+            pred = theta[0] * x + theta[-1]
+            rows = np.sign((pred - y) * x_pull) == sign
+            return residual_sticks(x[rows], y[rows], pred[rows])
+
+        style = {"line": {"color": color, "width": 2.5}, "opacity": 0.8}
+        movers.append((grid.add(_moving(sticks(0, now), "lines", style, name), 1), sticks))
+    return movers
+
+
+def parity_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options) -> list:
+    """Several features: each point's prediction against its actual value (on the diagonal = perfect)."""
+    shown = display_sample(len(y), MAX_PARITY_POINTS)
+    Xs, ys = X[shown], y[shown]
+    lo, hi = float(y.min()), float(y.max())
+    pad = 0.1 * (hi - lo or 1.0)
+    diagonal = [lo - pad, hi + pad]
+    line = {"color": PALETTE["optimum"], "dash": "dash", "width": 3}
+    grid.add(go.Scatter(x=diagonal, y=diagonal, mode="lines", line=line, name="perfect prediction"), 1)
+
+    def predict(k, s):
+        return ys, Xs @ theta_original[s, :-1] + theta_original[s, -1]
+
+    name = "predictions" if len(shown) == len(y) else f"predictions ({len(shown)} of {len(y)} shown)"
+    style = {"marker": {"color": PALETTE["fit"], "size": 8, "opacity": 0.8}}
+    index = grid.add(_moving(predict(0, now), "markers", style, name), 1)
+    grid.x(1, range=diagonal, title_text=f"actual {labels[1]}")
+    grid.y(1, range=[lo - 3 * pad, hi + 3 * pad], title_text=f"predicted {labels[1]}")
+    return [(index, predict)]
+
+
+def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, now: int, options) -> list:
+    """The loss at every step (test loss dashed), the learning-rate schedule under it when it changes,
+    and a marker at the current step (moving)."""
+    pts = curve_points(traj.n_steps)
+    loss = np.asarray(traj.loss, dtype=float)
+    width = 3 * options.scale
+    curves = [("training loss", loss, PALETTE["data"], "solid")]
+    if test_loss is not None:
+        curves.append(("test loss", test_loss, PALETTE["accent"], "dash"))
+    for name, values, color, dash in curves:
+        hover = f"step %{{x}}<br>{name} %{{y:.5g}}<extra></extra>"
+        line = {"color": color, "width": width, "dash": dash}
+        trace = go.Scatter(x=pts, y=compact(values[pts]), mode="lines", line=line, name=name, hovertemplate=hover)
+        grid.add(trace.update(showlegend=test_loss is not None), 2)
+    minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
+    hover = "minimum %{y:.5g}<extra></extra>"
+    trace = go.Scatter(x=[0, traj.n_steps], y=[analysis.loss_star] * 2, mode="lines", line=minimum, hovertemplate=hover)
+    grid.add(trace.update(name="minimum loss", showlegend=False), 2)
+    if len(traj.learning_rate) and np.ptp(traj.learning_rate) > 0:
+        _schedule(grid, traj)
+
+    def marker(k, s):
+        return [s], [loss[s]]
+
+    style = {"marker": {"color": PALETTE["fit"], "size": 15, "line": {"color": "white", "width": 2}}}
+    index = grid.add(_moving(marker(0, now), "markers", style, "current step", showlegend=False,
+                             hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>"), 2)  # fmt: skip
+    grid.x(2, title_text="step")
+    grid.y(2, title_text=f"loss ({LOSSES[traj.loss_name].symbol})", secondary_y=False)
+    if options.log_loss:
+        positive = loss[np.isfinite(loss) & (loss > 0)]
+        if len(positive):
+            lo = np.log10(max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300))
+            grid.y(2, type="log", range=[lo - 0.2, np.log10(positive.max()) + 0.2], secondary_y=False)
+    return [(index, marker)]
+
+
+def _schedule(grid: Grid, traj: Trajectory) -> None:
+    """The learning rate of every update, on its own axis under the loss curve."""
+    steps = np.arange(1, traj.n_steps + 1)
+    pts = curve_points(traj.n_steps - 1) + 1 if traj.n_steps > 1 else steps
+    line = {"color": PALETTE["purple"], "width": 2.5, "dash": "dot", "shape": "hv"}
+    grid.add(go.Scatter(x=pts, y=compact(traj.learning_rate[pts - 1]), mode="lines", line=line,
+                        name="learning rate (schedule)", hovertemplate="step %{x}<br>lr %{y:.4g}<extra></extra>"),
+             2, secondary_y=True)  # fmt: skip
+    top = float(traj.learning_rate.max())
+    grid.y(2, secondary_y=True, range=[0, 3 * top], showgrid=False, title_text="lr", tickformat=".2g")
+
+
+def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options) -> list:
+    """Level sets, labelled eigen-axes, the whole path, start and optimum (static); tail, marker and an
+    edge marker once the path leaves the frame (moving).  With more than two parameters the level sets
+    are slices through the current step (the others held at their current values)."""
+    i, j = params = options.params or (0, traj.theta.shape[1] - 1)
+    xr, yr = options.box
+    movers = []
+    if traj.theta.shape[1] == 2:
+        for t in level_traces(traj.quadratic, xr, yr, params):
+            grid.add(t, 3)
+    else:
+        movers += _moving_slices(grid, traj, xr, yr, params, now)
+    for t in eigen_axis_traces(analysis, xr, yr, params, labelled=True):
+        grid.add(t, 3)
+    if options.click_grid:
+        grid.add(_click_grid(xr, yr), 3)
+    path = traj.theta[:, [i, j]]
+    pts = curve_points(traj.n_steps)
+    path_line = {"color": PALETTE["path"], "width": 3 * options.scale}
+    grid.add(go.Scatter(x=compact(path[pts, 0]), y=compact(path[pts, 1]), mode="lines", line=path_line, opacity=0.9,
+                        name="path", showlegend=False, hoverinfo="skip"), 3)  # fmt: skip
+    start = {"symbol": "circle-open", "size": 16, "color": PALETTE["start"], "line": {"width": 3}}
+    grid.add(go.Scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", marker=start, name="start",
+                        hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), 3)  # fmt: skip
+    grid.add(optimum_marker(analysis, params=params), 3)
+    at_frames = path[steps]
+
+    def tail(k, s):
+        return at_frames[max(0, k - TAIL) : k + 1, 0], at_frames[max(0, k - TAIL) : k + 1, 1]
+
+    def head(k, s):
+        return [path[s, 0]], [path[s, 1]]
+
+    def edge(k, s):
+        px, py = path[s]
+        if xr[0] <= px <= xr[1] and yr[0] <= py <= yr[1]:
+            return [], [], []
+        far = max(abs(px - np.mean(xr)) / np.ptp(xr), abs(py - np.mean(yr)) / np.ptp(yr))
+        return [_edge(px, *xr)], [_edge(py, *yr)], [f"path {short_number(far, 2)} frames away"]
+
+    k_now = int(np.searchsorted(steps, now))
+    tail_style = {"line": {"color": PALETTE["path"], "width": 4 * options.scale}, "marker": {"size": 7}}
+    movers.append((grid.add(_moving(tail(k_now, now), "lines+markers", tail_style, "tail", showlegend=False,
+                                    hoverinfo="skip", marker_color=PALETTE["path"]), 3), tail))  # fmt: skip
+    head_style = {"marker": {"color": PALETTE["fit"], "size": 16, "line": {"color": "white", "width": 2}}}
+    movers.append((grid.add(_moving(head(k_now, now), "markers", head_style, "current step", showlegend=False,
+                                    hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>"), 3), head))  # fmt: skip
+    if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
+        movers.append((grid.add(_edge_marker(edge(k_now, now), side="left"), 3), edge))
+    grid.x(3, range=list(xr), title_text=labels[2])
+    grid.y(3, range=list(yr), title_text=labels[3])
+    if options.equal_axes:
+        grid.y(3, scaleanchor="x3", scaleratio=1)
+    return movers
+
+
+def _click_grid(xr, yr) -> go.Scatter:
+    """Invisible points over the contour: hovering says 'start here', a click selects one."""
+    gx, gy = np.meshgrid(np.linspace(*xr, CLICK_GRID), np.linspace(*yr, CLICK_GRID))
+    return go.Scatter(
+        x=gx.ravel(), y=gy.ravel(), mode="markers", marker={"size": 14, "opacity": 0}, name="start here",
+        showlegend=False, hovertemplate="click: start at (%{x:.3g}, %{y:.3g})<extra></extra>",
+    )  # fmt: skip
+
+
+def _moving_slices(grid: Grid, traj: Trajectory, xr, yr, params, now: int) -> list:
+    """Filled level sets of the slice through the current step, one moving trace per level.
+
+    Each is drawn at a fixed height above the slice's own minimum, so the valley's shape stays in
+    view wherever the other parameters are; the heights are those of the optimum's level sets.
+    """
+    q = traj.quadratic
+    levels = level_values(q, xr, yr, params, SLICE_LEVELS) - q.loss_ref
+    fills = LEVEL_FILLS[:: len(LEVEL_FILLS) // SLICE_LEVELS][:SLICE_LEVELS]
+    movers = []
+    for level, fill in zip(levels, fills, strict=True):
+
+        def ellipse(k, s, level=level):
+            pts = slice_ellipse(q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True)
+            return ([], []) if pts is None else (pts[:, 0], pts[:, 1])
+
+        movers.append((grid.add(level_trace(*ellipse(0, now), fill, f"slice minimum + {level:.3g}"), 3), ellipse))
+    return movers
