@@ -68,7 +68,7 @@ def test_zones(line_data):
     assert info.zone(0.1 / L, gd) == "slow"
     assert info.zone(0.9 / L, gd) == "good"
     assert info.zone(info.best_lr, gd) == "good"  # the best constant step is not called oscillating
-    assert info.zone(1.01 * info.best_lr, gd) == "oscillating"
+    assert info.zone(1.005 * info.best_lr, gd) == "oscillating"  # kappa 174: best is 0.989 x 2/L
     assert info.zone(1.99 / L, gd) == "oscillating"
     assert info.zone(2.01 / L, gd) == "diverging"
     heavy = info.zone_edges("momentum", momentum=0.9)

@@ -43,7 +43,7 @@ def test_race_mini_batch_shows_batch_gradients():
     assert_ok(at)
     fig = max(chart_specs(at), key=lambda f: len(f.get("frames", [])))
     names = [t.get("name") for t in fig["data"]]
-    assert "batch gradients" in names
+    assert "mini-batch gradients" in names
     assert all(len(f["data"]) == 7 for f in fig["frames"])
 
 

@@ -184,19 +184,16 @@ def cached_ghost_figure(settings: Settings) -> go.Figure:
 @st.cache_resource(**CACHE)
 def cached_sweep_figure(settings: Settings) -> go.Figure:
     a: Analysis = cached_run(settings).analysis
-    hp = settings.hyperparameters
-    spec = REGISTRY[settings.optimizer]
-    return rates.sweep_figure(
-        cached_sweep(settings),
-        a.limit(settings.optimizer, **hp),
-        spec.limit_text,
-        a.best_rate(settings.optimizer, **hp),
-    )
+    name, hp = settings.optimizer, settings.hyperparameters
+    edges, best = a.zone_edges(name, **hp), a.best_rate(name, **hp)
+    return rates.sweep_figure(cached_sweep(settings), edges, REGISTRY[name].limit_text, best)
 
 
 @st.cache_resource(**CACHE)
 def cached_momentum_map(settings: Settings) -> go.Figure:
-    return rates.momentum_rate_map(cached_run(settings).analysis)
+    """The heavy-ball rate map, with the current (learning rate, momentum) marked when it is heavy ball."""
+    here = (settings.learning_rate, settings.hyperparameters["momentum"]) if settings.optimizer == "momentum" else None
+    return rates.momentum_rate_map(cached_run(settings).analysis, current=here)
 
 
 @st.cache_resource(**CACHE)

@@ -11,7 +11,7 @@ from ..model import gradient
 from ..training import Trajectory
 from .animation import FramedFigure, _xy, frame, frame_steps, player_layout
 from .geometry import eigen_axis_traces, level_traces, optimum_marker, view_box
-from .style import FONT_SIZE, PALETTE, RUN_COLORS
+from .style import PALETTE, RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, legible
 
 MAX_ARROWS = 40
 
@@ -43,9 +43,9 @@ def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int
     return xs, ys
 
 
-def _add_marker(fig: go.Figure, x: float, y: float, color: str, size: int, group: str, col: int) -> int:
+def _add_marker(fig: go.Figure, x: float, y: float, color: str, symbol: str, size: int, group: str, col: int) -> int:
     """A run's current-step marker (moved by the frames); returns its trace index."""
-    marker = {"color": color, "size": size, "line": {"color": "white", "width": 2}}
+    marker = {"color": color, "symbol": symbol, "size": size, "line": {"color": "white", "width": 2}}
     fig.add_trace(
         go.Scatter(x=[x], y=[y], mode="markers", marker=marker, showlegend=False, legendgroup=group, hoverinfo="skip"),
         row=1,
@@ -59,9 +59,11 @@ def race_figure(
     analysis: Analysis,
     *,
     arrows: tuple[np.ndarray, np.ndarray] | None = None,
-    height: int = 560,
+    plot_px: int = 330,
+    open_at_end: bool = True,
 ) -> go.Figure:
-    """Every run's path on one contour and its loss on one log chart, played together.
+    """Every run's path on one contour and its loss on one log chart, played together; each run has its
+    own colour, dash and marker (distinct without colour).
 
     ``arrows`` = (A, y) draws, for the first mini-batch run, each batch's gradient direction at the
     current step (faint) beside the full-batch gradient (bold).
@@ -82,57 +84,27 @@ def race_figure(
     steps = frame_steps(longest, 150)
     markers, loss_markers = [], []
     for i, (label, t) in enumerate(runs):
-        color = RUN_COLORS[i % len(RUN_COLORS)]
+        line = {"color": RUN_COLORS[i % len(RUN_COLORS)], "width": 3, "dash": RUN_DASHES[i % len(RUN_DASHES)]}
         stride = max(1, t.n_steps // 3000)
-        fig.add_trace(
-            go.Scatter(
-                x=t.theta[::stride, 0],
-                y=t.theta[::stride, -1],
-                mode="lines",
-                line={"color": color, "width": 2},
-                opacity=0.6,
-                name=label,
-                legendgroup=label,
-            ),
-            row=1,
-            col=1,
-        )
+        path = go.Scatter(x=t.theta[::stride, 0], y=t.theta[::stride, -1], mode="lines", line=line, opacity=0.9)
+        fig.add_trace(path.update(name=label, legendgroup=label), row=1, col=1)
         loss = np.where(t.loss > 0, t.loss, np.nan)
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(0, t.n_steps + 1, stride),
-                y=loss[::stride],
-                mode="lines",
-                line={"color": color, "width": 2.5},
-                name=label,
-                legendgroup=label,
-                showlegend=False,
-            ),
-            row=1,
-            col=2,
-        )
+        curve = go.Scatter(x=np.arange(0, t.n_steps + 1, stride), y=loss[::stride], mode="lines", line=line)
+        fig.add_trace(curve.update(name=label, legendgroup=label, showlegend=False), row=1, col=2)
+    end = longest if open_at_end else 0
     for i, (label, t) in enumerate(runs):
-        color = RUN_COLORS[i % len(RUN_COLORS)]
-        markers.append(_add_marker(fig, t.theta[0, 0], t.theta[0, -1], color, 14, label, col=1))
+        color, symbol = RUN_COLORS[i % len(RUN_COLORS)], RUN_SYMBOLS[i % len(RUN_SYMBOLS)]
+        k = min(end, t.n_steps)
+        markers.append(_add_marker(fig, t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label, col=1))
         # a marker on each loss curve too: a subplot with no moving trace is blanked by Plotly on Play
-        loss_markers.append(_add_marker(fig, 0, t.loss[0], color, 11, label, col=2))
+        loss_markers.append(_add_marker(fig, k, t.loss[k], color, symbol, 13, label, col=2))
     arrow_run = next((t for t in trajs if t.row_order is not None), None) if arrows is not None else None
     arrow_idx = None
     if arrow_run is not None:
         length = 0.12 * (xr[1] - xr[0])
-        ax, ay = batch_gradient_arrows(arrow_run, *arrows, 0, length)
-        fig.add_trace(
-            go.Scatter(
-                x=ax,
-                y=ay,
-                mode="lines",
-                line={"color": PALETTE["purple"], "width": 1},
-                opacity=0.5,
-                name="batch gradients",
-            ),
-            row=1,
-            col=1,
-        )
+        ax, ay = batch_gradient_arrows(arrow_run, *arrows, min(end, arrow_run.n_steps), length)
+        line = {"color": PALETTE["purple"], "width": 2.5}
+        fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"), row=1, col=1)
         arrow_idx = len(fig.data) - 1
     frames = []
     for s in steps:
@@ -150,10 +122,12 @@ def race_figure(
     fig.update_yaxes(range=list(yr), title_text="b", row=1, col=1)
     fig.update_xaxes(title_text="step", row=1, col=2)
     fig.update_yaxes(type="log", title_text="loss", row=1, col=2)
+    top, bottom = 84, 70 + 90
     fig.update_layout(
-        height=height,
-        font={"size": FONT_SIZE},
-        margin={"l": 60, "r": 20, "t": 60, "b": 150},
-        legend={"orientation": "h", "y": -0.38, "x": 0},
+        height=top + plot_px + bottom,
+        margin={"l": 64, "r": 24, "t": top, "b": bottom},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 34 / plot_px, "x": 0},
     )
-    return FramedFigure(fig, frames, player_layout(steps, y=-0.2, slider_x=0.42))
+    legible(fig)
+    start = int(np.searchsorted(steps, end)) if open_at_end else 0
+    return FramedFigure(fig, frames, player_layout(steps, min(start, len(steps) - 1), 70, plot_px))

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from ..analysis import Analysis
 from ..training import Trajectory
 from .geometry import level_traces, residual_sticks, view_box
-from .playground import MAX_RESIDUALS
+from .panels import MAX_RESIDUALS
 from .style import FONT_SIZE, PALETTE, display_sample
 
 

@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis import ZONES, Analysis
 from ..sweep import Sweep
-from .style import FONT_SIZE, PALETTE, ZONE_COLORS
+from .style import FONT_SIZE, PALETTE, ZONE_COLORS, legible
 
 
 def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int = 120) -> go.Figure:
@@ -135,50 +135,37 @@ def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs:
     )  # fmt: skip
 
 
-def momentum_rate_map(analysis: Analysis, resolution: int = 80, height: int = 480) -> go.Figure:
-    """Convergence rate per step of heavy ball over (learning rate, momentum), optimal pair marked."""
+def momentum_rate_map(
+    analysis: Analysis, current: tuple[float, float] | None = None, resolution: int = 80, height: int = 500
+) -> go.Figure:
+    """Convergence rate per step of heavy ball over (learning rate, momentum): the optimal pair and the
+    ``current`` one marked, named in the legend (labels on the chart were clipped at its edges)."""
     best_lr, best_mu = analysis.optimal_momentum
     lrs = np.geomspace(analysis.gd_limit / 1000, analysis.momentum_limit(0.99), resolution)
     mus = np.linspace(0.0, 0.99, resolution)
     rate = analysis.momentum_rate(lrs[None, :], mus[:, None])
     z = np.where(rate < 1, rate, np.nan)
-    fig = go.Figure(
-        go.Heatmap(
-            x=lrs,
-            y=mus,
-            z=z,
-            colorscale="Viridis",
-            reversescale=True,
-            zmin=max(float(np.nanmin(z)), 0.0),
-            zmax=1.0,
-            colorbar={"title": "rate"},
-            hovertemplate="lr %{x:.3g}<br>momentum %{y:.2f}<br>rate %{z:.4f}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[best_lr],
-            y=[best_mu],
-            mode="markers+text",
-            marker={"symbol": "star", "size": 18, "color": "white", "line": {"color": "black", "width": 1}},
-            text=[f"optimal: lr {best_lr:.3g}, momentum {best_mu:.3f}"],
-            textposition="bottom center",
-            textfont={"color": "black", "size": 14},
-            name="optimal pair",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=analysis.momentum_limit(mus), y=mus, mode="lines", line={"color": PALETTE["fit"], "dash": "dash"},
-            name="stability limit (2+2μ)/L",
-        )
-    )  # fmt: skip
+    hover = "lr %{x:.3g}<br>momentum %{y:.2f}<br>rate %{z:.4f}<extra></extra>"
+    low = max(float(np.nanmin(z)), 0.0)
+    heat = go.Heatmap(x=lrs, y=mus, z=z, colorscale="Viridis", reversescale=True, zmin=low, zmax=1.0)
+    fig = go.Figure(heat.update(colorbar={"title": "rate"}, hovertemplate=hover))
+    star = {"symbol": "star", "size": 20, "color": "white", "line": {"color": "black", "width": 1.5}}
+    fig.add_trace(go.Scatter(x=[best_lr], y=[best_mu], mode="markers", marker=star,
+                             name=f"optimal: lr {best_lr:.3g}, momentum {best_mu:.3f}"))  # fmt: skip
+    if current is not None:
+        here = analysis.momentum_rate(current[0], current[1])
+        you = {"symbol": "x", "size": 18, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}}
+        name = f"yours: lr {current[0]:.3g}, momentum {current[1]:.2f} (rate {float(here):.3f})"
+        fig.add_trace(go.Scatter(x=[current[0]], y=[current[1]], mode="markers", marker=you, name=name))
+    limit = {"color": PALETTE["fit"], "dash": "dash", "width": 3}
+    fig.add_trace(go.Scatter(x=analysis.momentum_limit(mus), y=mus, mode="lines", line=limit,
+                             name="stability limit (2+2μ)/L"))  # fmt: skip
     fig.update_layout(
         height=height,
-        font={"size": FONT_SIZE},
+        margin={"t": 60, "b": 40},
         xaxis={"type": "log", "title": "learning rate", "range": [np.log10(lrs[0]), np.log10(lrs[-1])]},
         yaxis={"title": "momentum", "range": [0, 0.99]},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18},
         title="Heavy-ball convergence rate per step (lower is faster; blank = diverges)",
     )
-    return fig
+    return legible(fig)
