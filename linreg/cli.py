@@ -18,6 +18,7 @@ from .csvdata import Table, parse_csv
 from .experiment import BATCH_MODES, DATASETS, Settings, run
 from .model import LOSSES
 from .optimizers import REGISTRY
+from .schedules import SCHEDULES
 from .training import Trajectory
 from .validation import check_batch_size
 
@@ -26,6 +27,7 @@ CHOICES = {
     "optimizer": list(REGISTRY),
     "loss": list(LOSSES),
     "batch": list(BATCH_MODES),
+    "schedule": list(SCHEDULES),
 }
 HELP = {
     "features": "feature column(s) of the CSV, comma separated",

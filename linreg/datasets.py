@@ -58,7 +58,8 @@ def synthetic_linear(
 ) -> Dataset:
     """x ~ U(x_range), y = slope x + intercept + N(0, noise).
 
-    A fraction ``outlier_fraction`` of y is shifted by +-outlier_scale * noise (or * 1 without noise).
+    A fraction ``outlier_fraction`` of y is shifted by +-outlier_scale * max(noise, 10% of the line's
+    rise over the x range): visible even at a small noise (1 when both are 0).
     """
     _check_n_noise(n, noise)
     lo, hi = float(x_range[0]), float(x_range[1])
@@ -72,7 +73,8 @@ def synthetic_linear(
     n_out = round(outlier_fraction * n)
     if n_out:
         rows = rng.choice(n, n_out, replace=False)
-        y[rows] += rng.choice([-1.0, 1.0], n_out) * outlier_scale * (noise if noise > 0 else 1.0)
+        unit = max(noise, 0.1 * abs(slope) * (hi - lo)) or 1.0
+        y[rows] += rng.choice([-1.0, 1.0], n_out) * outlier_scale * unit
     return Dataset(
         X=x[:, None],
         y=y,

@@ -55,6 +55,10 @@ class Settings:
     rho: float | None = None
     eps: float | None = None
     tol: float = 1e-6
+    schedule: str = "constant"  # how the learning rate changes by epoch (schedules.py)
+    gamma: float = 0.5  # step and exponential schedules: the factor
+    step_size: int = 100  # step schedule: epochs between two cuts
+    decay: float = 0.01  # inverse-time schedule: lr / (1 + decay * epoch)
     features: tuple[str, ...] = ()  # tabular data: feature columns (empty: the dataset's default)
     target: str = ""  # tabular data: target column (empty: the dataset's default)
     test_fraction: float = 0.0
@@ -161,6 +165,8 @@ def run(s: Settings, table: Table | None = None) -> Run:
         alpha=s.alpha,
         theta0=theta0,
         tol=s.tol,
+        schedule=s.schedule,
+        schedule_params={"gamma": s.gamma, "step_size": s.step_size, "decay": s.decay},
         random_state=s.random_state,
         **s.hyperparameters,
     )

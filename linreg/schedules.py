@@ -23,6 +23,8 @@ def epoch_learning_rates(
     inverse_time:  lr_e = lr / (1 + decay * e)
     """
     e = np.arange(epochs, dtype=float)
+    if schedule not in SCHEDULES:
+        raise ValueError(f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")
     if schedule in ("step", "exponential") and not 0 < gamma <= 1:
         raise ValueError(f"gamma must be in (0, 1], got {gamma!r}")
     if schedule == "constant":

@@ -31,6 +31,7 @@ def on_upload() -> None:
     st.session_state["dataset"] = "upload"
     st.session_state["features"] = list(dataset.feature_names)
     st.session_state["target"] = dataset.target_name
+    st.session_state["standardize"] = True  # a real table: see state.dataset_changed
 
 
 def upload_widget() -> None:

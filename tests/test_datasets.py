@@ -48,3 +48,11 @@ def test_standardizer_maps_parameters_back(multi_data):
 def test_standardizer_constant_column():
     sc = Standardizer.fit(np.column_stack([np.ones(5), np.arange(5.0)]))
     assert np.all(np.isfinite(sc.transform(np.ones((2, 2)))))
+
+
+def test_outliers_stand_out_at_a_small_noise():
+    """At the app's default noise (0.05) an outlier still moves by scale x 10% of the line's rise (3 x 10 = 30)."""
+    clean = synthetic_linear(n=200, noise=0.05, seed=3)
+    dirty = synthetic_linear(n=200, noise=0.05, outlier_fraction=0.05, outlier_scale=10, seed=3)
+    moved = np.abs(dirty.y - clean.y)
+    assert (moved > 1).sum() == 10 and np.allclose(moved[moved > 1], 10 * 0.1 * 3 * 10)

@@ -20,7 +20,7 @@ from ..experiment import Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import Sweep, log_grid, sweep_full_batch, sweep_runs, swept_epochs
-from ..viz import compare, gif, playground, rates
+from ..viz import compare, geometry, gif, playground, rates
 from .controls import ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
@@ -124,7 +124,7 @@ def cached_playground_figure(settings: Settings, view: ViewOptions, current: int
 @st.cache_resource(**CACHE)
 def cached_surface3d(settings: Settings) -> go.Figure:
     r = cached_run(settings)
-    return playground.surface3d_figure(r.traj, r.analysis)
+    return geometry.surface3d_figure(r.traj, r.analysis)
 
 
 @st.cache_resource(**CACHE)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from ..experiment import BATCH_MODES, DATASETS, Settings
 from ..model import LOSSES
 from ..optimizers import REGISTRY
+from ..schedules import SCHEDULES
 from .labels import RACE_MODES
 
 
@@ -71,6 +72,10 @@ CONTROLS: dict[str, Control] = {
     "w0": Control("float", -100.0, 100.0, 0.5),
     "b0": Control("float", -100.0, 100.0, 0.5),
     "tol": Control("float", options=(1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)),
+    "schedule": Control("choice", options=SCHEDULES),
+    "gamma": Control("float", 0.01, 1.0, 0.01),
+    "step_size": Control("int", 1, 10_000, 10),
+    "decay": Control("float", 0.0, 1.0, 0.001),
     # view
     "log_loss": Control("choice", options=("auto", "log", "linear")),
     "surface": Control("choice", options=("contour", "3-D")),

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ..experiment import Run, Settings
+from . import labels
 from .cache import cached_run
 from .state import current_settings
 from .url import link_notices
@@ -28,7 +29,8 @@ def safe_run(settings: Settings) -> Run | None:
     try:
         result = cached_run(settings)
     except ValueError as exc:
-        st.error(f"These settings cannot run: {exc}. Change that setting in the sidebar; the last good run is shown.")
+        where = labels.control_of_error(str(exc))
+        st.error(f"These settings cannot run: {exc}. Change {where}; the last good run is shown.")
         return st.session_state.get("last_good_run")
     st.session_state["last_good_run"] = result
     return result

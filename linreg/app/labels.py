@@ -24,6 +24,7 @@ DATASETS_SHOWN = {
 }
 BATCH = {"full": "Full", "mini": "Mini-batch", "sgd": "Stochastic"}
 LOSS = {k: f"{c.symbol} = {c.formula}" for k, c in LOSSES.items()}
+SCHEDULES = {"constant": "Constant", "step": "Step", "exponential": "Exponential", "inverse_time": "Inverse time"}
 RACE_MODES = {"shared": "One shared rate", "own": "Own rate each", "tuned": "Tune each (sweep)"}
 HYPERPARAMETERS = {
     "momentum": "Momentum μ",
@@ -55,3 +56,26 @@ def hyperparameter_text(hyperparameters: dict) -> str:
 
 
 number = short_number  # one way to write a number on screen, charts and page alike
+
+
+#: Which control a core error message is about (the message names the value; this names the control).
+CONTROL_OF_ERROR = {
+    "x_range": "“x from” and “x to” (Data)",
+    "feature": "Features (Data)",
+    "target": "Target (Data)",
+    "column": "Features and Target (Data)",
+    "uploaded file": "Dataset (Data)",
+    "batch_size": "Batch size",
+    "learning_rate": "Learning rate",
+    "n must": "Samples n (Data)",
+    "noise": "Noise σ (Data)",
+    "gamma": "γ (schedule)",
+    "step_size": "Epochs between cuts (schedule)",
+    "rescale": "the data: standardize the features (Data)",
+    "varies by": "the data: standardize the features (Data)",
+}
+
+
+def control_of_error(message: str) -> str:
+    """The control to change for an error message ("the settings" when none is named)."""
+    return next((label for word, label in CONTROL_OF_ERROR.items() if word in message), "the settings")

@@ -20,6 +20,7 @@ from .state import (
     LR_OPTIONS,
     apply_preset,
     current_settings,
+    dataset_changed,
     lr_from_slider,
     new_sample,
     optimizer_changed,
@@ -106,6 +107,13 @@ def _optimizer_controls(sb):
     )  # fmt: skip
     gauge_slot = sb.container()
     _number(sb, "epochs", "Epochs")
+    schedule = _choice(sb, "schedule", "Learning-rate schedule", labels.SCHEDULES)
+    if schedule in ("step", "exponential"):
+        _slider(sb, "gamma", "γ: the rate's factor" + (" at each cut" if schedule == "step" else " per epoch"))
+    if schedule == "step":
+        _number(sb, "step_size", "Epochs between cuts")
+    if schedule == "inverse_time":
+        _slider(sb, "decay", "Decay: lr / (1 + decay · epoch)", format="%.3f")
     for key in REGISTRY[opt].defaults:
         if CONTROLS[key].options:
             _options(sb, key, labels.HYPERPARAMETERS[key])
@@ -118,7 +126,9 @@ def _optimizer_controls(sb):
 
 
 def _data_controls() -> None:
-    ds = _choice(st, "dataset", "Dataset", labels.DATASETS_SHOWN)
+    ds = _choice(st, "dataset", "Dataset", labels.DATASETS_SHOWN, on_change=dataset_changed)
+    if ds in TABULAR and st.session_state.get("standardize"):
+        st.caption("Real tables open standardized: their columns' units are far apart.")
     if ds in TABULAR:
         _column_controls(ds)
     else:
@@ -130,7 +140,7 @@ def _data_controls() -> None:
         _slider(st, "x_min", "x from")
         _slider(st, "x_max", "x to")
         _slider(st, "outlier_fraction", "Outlier fraction")
-        _slider(st, "outlier_scale", "Outlier size (× noise σ)")
+        _slider(st, "outlier_scale", "Outlier size (× max(σ, 10% of the line's rise))")
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     _number(c1, "random_state", "Random seed")
     c2.button("New sample", on_click=new_sample, help="New noise and a new train/test split (seed + 1)")

@@ -50,6 +50,13 @@ def new_sample() -> None:
     st.session_state["random_state"] = int(st.session_state.get("random_state", 0)) + 1
 
 
+def dataset_changed() -> None:
+    """Real tables open standardized: their columns come in units far apart (dollars, years, cm), and
+    unscaled they diverge at the default learning rate."""
+    if st.session_state.get("dataset") in TABULAR:
+        st.session_state["standardize"] = True
+
+
 def optimizer_changed() -> None:
     """A new optimizer starts from its own defaults (Adagrad's eps is not Adam's)."""
     for key in HYPERPARAMETER_NAMES:
