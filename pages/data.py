@@ -5,7 +5,7 @@ import streamlit as st
 
 from linreg.app import router
 from linreg.app.cache import UPLOADS, table_for
-from linreg.app.display import chart, current_run, plain
+from linreg.app.display import chart, current_run, page_style, plain
 from linreg.csvdata import load_upload
 from linreg.experiment import TABULAR, Run
 from linreg.viz.data import data_figure
@@ -73,6 +73,7 @@ def overview(r: Run) -> None:
     chart(data_figure(d.X, d.y, d.feature_names, d.target_name), "data_scatter")
 
 
+page_style(present=False)
 st.markdown("### Data")
 st.caption("Pick a dataset, features and target in the sidebar (**Data**), or upload your own CSV here.")
 upload_widget()

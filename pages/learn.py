@@ -5,7 +5,7 @@ import streamlit as st
 
 from linreg import lesson, model, reference
 from linreg.app import cache, labels, router
-from linreg.app.display import chart, current_run
+from linreg.app.display import chart, current_run, page_style
 from linreg.app.url import share_link
 from linreg.experiment import Run
 from linreg.lesson import StepDetails, step_details
@@ -131,6 +131,7 @@ def exports(r: Run) -> None:
     st.caption("Pictures for slides: every chart's camera button saves a PNG (2× resolution).")
 
 
+page_style(present=False)
 st.markdown("### The maths beside the code")
 run = current_run()
 if run.traj.n_steps < 1:

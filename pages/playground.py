@@ -90,17 +90,17 @@ def metrics_row(r: Run) -> None:
     cols[4].metric("Distance to optimum", labels.number(dist), help="‖θ − θ*‖ in the trained parameters")
 
 
-def start_from_click(r: Run, event) -> None:
-    """A click on the contour's invisible grid moves the start there (in the data's units)."""
-    points = [p for p in (event or {}).get("selection", {}).get("points", []) if "x" in p and "y" in p]
-    if not points or (picked := (points[-1]["x"], points[-1]["y"])) == st.session_state.get("_start_click"):
+def start_from_click() -> None:
+    """on_select callback: a click on the contour's invisible grid moves the start there (in the data's
+    units; the contour is in the trained ones).  A callback, since the start's boxes exist by now."""
+    r = st.session_state.get("last_good_run")
+    points = [p for p in st.session_state["playground"].selection.points if "x" in p and "y" in p]
+    if r is None or not points:
         return
-    st.session_state["_start_click"] = picked
-    theta = np.array(picked, dtype=float)
+    theta = np.array([points[-1]["x"], points[-1]["y"]], dtype=float)
     if r.scaler:
         theta = r.scaler.params_to_original(theta)
     st.session_state["w0"], st.session_state["b0"] = (float(f"{v:.3g}") for v in np.clip(theta, -100, 100))
-    st.rerun()
 
 
 view = current_view()
@@ -114,14 +114,12 @@ if view.surface == "3-D" and not view.present:
     chart(cache.cached_surface3d(settings), "surface3d")
 inspected = st.session_state.get("inspect_step")
 current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
-event = st.plotly_chart(
+st.plotly_chart(
     cache.cached_playground_figure(settings, view, current, stacked), key="playground",
     config={**CHART_CONFIG, "displayModeBar": not stacked},
-    on_select="rerun" if run.data.n_features == 1 else "ignore", selection_mode="points",
+    on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
 )  # fmt: skip
 keyboard_player()
-if run.data.n_features == 1:
-    start_from_click(run, event)
 if not view.present:
     details(run)
     step_inspector(run)

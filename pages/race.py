@@ -5,7 +5,7 @@ import streamlit as st
 
 from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE
-from linreg.app.display import chart, current_run
+from linreg.app.display import chart, current_run, keyboard_player, on_phone, page_style
 from linreg.app.state import seed
 from linreg.experiment import Run, Settings
 
@@ -54,6 +54,7 @@ def race_table(runs: list[Run]) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+page_style(present=False)
 st.markdown("### Optimizer race")
 run = current_run()
 settings = run.settings
@@ -74,10 +75,11 @@ st.caption(
     "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
 arrows = settings.batch != "full"
-chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows), "race")
+chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, on_phone()), "race")
 if arrows:
     st.caption(
         "Faint purple: each mini-batch's gradient direction at the current step (first run), "
         "scaled like the full gradient."
     )
 race_table(runs)
+keyboard_player()

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from linreg.app import cache, labels, router
-from linreg.app.display import chart, current_run
+from linreg.app.display import chart, current_run, on_phone, page_style
 
 router.disable_legacy_pages_folder()
 
+page_style(present=False)
 st.markdown("### Learning-rate sweep")
 run = current_run()
 settings = run.settings
@@ -18,7 +19,7 @@ st.caption(
 )
 chart(cache.cached_sweep_figure(settings), "sweep")
 st.markdown("#### Four rates on one surface: too small, best, oscillating, diverging")
-chart(cache.cached_ghost_figure(settings), "ghost")
+chart(cache.cached_ghost_figure(settings, on_phone()), "ghost")
 with st.expander(
     "Momentum: convergence rate over (learning rate, momentum)", expanded=settings.optimizer == "momentum"
 ):

@@ -77,11 +77,11 @@ def test_play_advances_and_contour_stays(browser, server):
     page = open_page(browser, server)
     chart = playground(page)
     before = fill_count(chart)
-    assert current_step(chart) == 0
+    assert current_step(chart) == 2000  # it opens on the lesson's end; Play replays it from the start
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
     page.wait_for_timeout(1500)
     mid_step = current_step(chart)
-    assert mid_step > 0
+    assert 0 < mid_step < 2000
     assert fill_count(chart) == before  # the loss surface is still drawn while playing
     shot(page, "playground_playing")
     page.wait_for_timeout(16_000)
@@ -200,4 +200,39 @@ def test_race_plays_all_runs_together(browser, server):
     loss_lines = chart.locator(".subplot.x2y2 .scatterlayer .js-line")
     assert loss_lines.count() >= 3 and all(len(loss_lines.nth(i).get_attribute("d") or "") > 50 for i in range(3))
     shot(page, "race_playing")
+    page.close()
+
+
+def test_keyboard_plays_pauses_and_steps(browser, server):
+    page = open_page(browser, server + "/?epochs=300")
+    chart = playground(page)
+    page.mouse.click(700, 5)  # focus the page, not a control
+    page.keyboard.press("Space")
+    page.wait_for_timeout(1200)
+    playing = current_step(chart)
+    assert 0 < playing < 300
+    page.keyboard.press("Space")  # pause
+    page.wait_for_timeout(400)
+    paused = current_step(chart)
+    page.wait_for_timeout(800)
+    assert current_step(chart) == paused
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert current_step(chart) > paused
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    assert current_step(chart) < paused
+    page.close()
+
+
+def test_click_on_the_contour_sets_the_start(browser, server):
+    page = open_page(browser, server + "/?epochs=50")
+    chart = playground(page)
+    plot = chart.locator(".draglayer .x3y4 .nsewdrag").first
+    box = plot.bounding_box()
+    page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.2 * box["height"])
+    page.wait_for_function("() => location.search.includes('w0=') && location.search.includes('b0=')", timeout=30_000)
+    wait_ready(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

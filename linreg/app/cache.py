@@ -163,22 +163,24 @@ def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]
 
 
 @st.cache_resource(**CACHE)
-def cached_race_figure(settings: Settings, learning_rates: tuple[tuple[str, float], ...], arrows: bool) -> go.Figure:
+def cached_race_figure(
+    settings: Settings, learning_rates: tuple[tuple[str, float], ...], arrows: bool, stacked: bool = False
+) -> go.Figure:
     runs = race_runs(settings, dict(learning_rates))
     labelled = [(f"{OPTIMIZERS[k]} (lr {lr:.3g})", r.traj) for (k, lr), r in zip(learning_rates, runs, strict=True)]
     data = (design_matrix(runs[0].x_train), runs[0].data.y) if arrows else None
-    return compare.race_figure(labelled, runs[0].analysis, arrows=data)
+    return compare.race_figure(labelled, runs[0].analysis, arrows=data, stacked=stacked)
 
 
 @st.cache_resource(**CACHE)
-def cached_ghost_figure(settings: Settings) -> go.Figure:
+def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     r = cached_run(settings)
     ghosts = r.analysis.ghost_rates(settings.optimizer, **settings.hyperparameters)
     runs = [
         (f"{name} (lr {lr:.3g})", cached_run(settings.replace(learning_rate=float(lr))).traj)
         for name, lr in ghosts.items()
     ]
-    return compare.race_figure(runs, r.analysis)
+    return compare.race_figure(runs, r.analysis, stacked=stacked)
 
 
 @st.cache_resource(**CACHE)

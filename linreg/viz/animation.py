@@ -75,12 +75,14 @@ def _xy(x, y, text=None) -> dict:
 PLAY_MS = {"▶ Play": 80, "Slow": 300, "Fast": 15}
 
 
-def player_layout(steps: np.ndarray, start: int, below_px: float, plot_px: float, font_size: int = FONT_SIZE) -> dict:
+def player_layout(
+    steps: np.ndarray, start: int, below_px: float, plot_px: float, font_size: int = FONT_SIZE, compact: bool = False
+) -> dict:
     """Play / Pause / Resume / speed buttons on one row and the step slider on the next, under the plots
     (``below_px`` pixels below the plot area of ``plot_px`` pixels), all client-side: no server round trip.
 
     Play, Slow and Fast start from the first step (the figure opens on the last one); Resume goes on
-    from where Pause stopped.  Returned as plain layout entries (added unvalidated by FramedFigure:
+    from where Pause stopped; ``compact`` (a phone) keeps only those three.  Returned as plain layout entries (added unvalidated by FramedFigure:
     200 slider steps cost Plotly's validator ~20 ms).
     """
     names = [str(int(s)) for s in steps]
@@ -90,7 +92,8 @@ def player_layout(steps: np.ndarray, start: int, below_px: float, plot_px: float
         opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
         return [frames, {**opts, "fromcurrent": frames is None}]
 
-    buttons = [{"label": label, "method": "animate", "args": play(ms, names)} for label, ms in PLAY_MS.items()]
+    speeds = list(PLAY_MS.items())[:1] if compact else PLAY_MS.items()
+    buttons = [{"label": label, "method": "animate", "args": play(ms, names)} for label, ms in speeds]
     buttons.insert(1, {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]})
     buttons.insert(2, {"label": "Resume", "method": "animate", "args": play(80, None)})
     row = -below_px / plot_px

@@ -43,13 +43,12 @@ def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int
     return xs, ys
 
 
-def _add_marker(fig: go.Figure, x: float, y: float, color: str, symbol: str, size: int, group: str, col: int) -> int:
+def _add_marker(fig: go.Figure, x: float, y: float, color: str, symbol: str, size: int, group: str, cell: dict) -> int:
     """A run's current-step marker (moved by the frames); returns its trace index."""
     marker = {"color": color, "symbol": symbol, "size": size, "line": {"color": "white", "width": 2}}
     fig.add_trace(
         go.Scatter(x=[x], y=[y], mode="markers", marker=marker, showlegend=False, legendgroup=group, hoverinfo="skip"),
-        row=1,
-        col=col,
+        **cell,
     )
     return len(fig.data) - 1
 
@@ -61,9 +60,10 @@ def race_figure(
     arrows: tuple[np.ndarray, np.ndarray] | None = None,
     plot_px: int = 330,
     open_at_end: bool = True,
+    stacked: bool = False,
 ) -> go.Figure:
     """Every run's path on one contour and its loss on one log chart, played together; each run has its
-    own colour, dash and marker (distinct without colour).
+    own colour, dash and marker (distinct without colour); ``stacked`` puts the loss under the paths (a phone).
 
     ``arrows`` = (A, y) draws, for the first mini-batch run, each batch's gradient direction at the
     current step (faint) beside the full-batch gradient (bold).
@@ -72,14 +72,18 @@ def race_figure(
     q = trajs[0].quadratic
     params = (0, trajs[0].theta.shape[1] - 1)
     xr, yr = _union_box(trajs)
-    fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.55, 0.45], subplot_titles=("Paths on the loss surface", "Loss per step (log)")
-    )
+    titles = ("Paths on the loss surface", "Loss per step (log)")
+    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, subplot_titles=titles,
+                        column_widths=None if stacked else [0.55, 0.45], vertical_spacing=0.12)  # fmt: skip
+
+    def cell(k: int) -> dict:
+        return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
+
     for t in level_traces(q, xr, yr, params):
-        fig.add_trace(t, row=1, col=1)
+        fig.add_trace(t, **cell(1))
     for t in eigen_axis_traces(analysis, xr, yr, params):
-        fig.add_trace(t, row=1, col=1)
-    fig.add_trace(optimum_marker(analysis), row=1, col=1)
+        fig.add_trace(t, **cell(1))
+    fig.add_trace(optimum_marker(analysis), **cell(1))
     longest = max(t.n_steps for t in trajs)
     steps = frame_steps(longest, 150)
     markers, loss_markers = [], []
@@ -87,24 +91,24 @@ def race_figure(
         line = {"color": RUN_COLORS[i % len(RUN_COLORS)], "width": 3, "dash": RUN_DASHES[i % len(RUN_DASHES)]}
         stride = max(1, t.n_steps // 3000)
         path = go.Scatter(x=t.theta[::stride, 0], y=t.theta[::stride, -1], mode="lines", line=line, opacity=0.9)
-        fig.add_trace(path.update(name=label, legendgroup=label), row=1, col=1)
+        fig.add_trace(path.update(name=label, legendgroup=label), **cell(1))
         loss = np.where(t.loss > 0, t.loss, np.nan)
         curve = go.Scatter(x=np.arange(0, t.n_steps + 1, stride), y=loss[::stride], mode="lines", line=line)
-        fig.add_trace(curve.update(name=label, legendgroup=label, showlegend=False), row=1, col=2)
+        fig.add_trace(curve.update(name=label, legendgroup=label, showlegend=False), **cell(2))
     end = longest if open_at_end else 0
     for i, (label, t) in enumerate(runs):
         color, symbol = RUN_COLORS[i % len(RUN_COLORS)], RUN_SYMBOLS[i % len(RUN_SYMBOLS)]
         k = min(end, t.n_steps)
-        markers.append(_add_marker(fig, t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label, col=1))
+        markers.append(_add_marker(fig, t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label, cell(1)))
         # a marker on each loss curve too: a subplot with no moving trace is blanked by Plotly on Play
-        loss_markers.append(_add_marker(fig, k, t.loss[k], color, symbol, 13, label, col=2))
+        loss_markers.append(_add_marker(fig, k, t.loss[k], color, symbol, 13, label, cell(2)))
     arrow_run = next((t for t in trajs if t.row_order is not None), None) if arrows is not None else None
     arrow_idx = None
     if arrow_run is not None:
         length = 0.12 * (xr[1] - xr[0])
         ax, ay = batch_gradient_arrows(arrow_run, *arrows, min(end, arrow_run.n_steps), length)
         line = {"color": PALETTE["purple"], "width": 2.5}
-        fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"), row=1, col=1)
+        fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"), **cell(1))
         arrow_idx = len(fig.data) - 1
     frames = []
     for s in steps:
@@ -118,11 +122,12 @@ def race_figure(
             data.append({"type": "scatter", "x": ax, "y": ay})
             idx.append(arrow_idx)
         frames.append(frame(data, idx, int(s)))
-    fig.update_xaxes(range=list(xr), title_text="w", row=1, col=1)
-    fig.update_yaxes(range=list(yr), title_text="b", row=1, col=1)
-    fig.update_xaxes(title_text="step", row=1, col=2)
-    fig.update_yaxes(type="log", title_text="loss", row=1, col=2)
-    top, bottom = 84, 70 + 90
+    fig.update_xaxes(range=list(xr), title_text="w", **cell(1))
+    fig.update_yaxes(range=list(yr), title_text="b", **cell(1))
+    fig.update_xaxes(title_text="step", **cell(2))
+    fig.update_yaxes(type="log", title_text="loss", **cell(2))
+    plot_px = 2 * plot_px + 80 if stacked else plot_px
+    top, bottom = (120 if stacked else 84), 70 + 90
     fig.update_layout(
         height=top + plot_px + bottom,
         margin={"l": 64, "r": 24, "t": top, "b": bottom},
@@ -130,4 +135,5 @@ def race_figure(
     )
     legible(fig)
     start = int(np.searchsorted(steps, end)) if open_at_end else 0
-    return FramedFigure(fig, frames, player_layout(steps, min(start, len(steps) - 1), 70, plot_px))
+    player = player_layout(steps, min(start, len(steps) - 1), 70, plot_px, compact=stacked)
+    return FramedFigure(fig, frames, player)

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import FONT_SIZE, PALETTE, display_sample
+from .style import FONT_SIZE, PALETTE, display_sample, legible
 
 
 def data_figure(X: np.ndarray, y: np.ndarray, feature_names, target_name: str, height: int = 420) -> go.Figure:
@@ -31,7 +31,7 @@ def data_figure(X: np.ndarray, y: np.ndarray, feature_names, target_name: str, h
         fig.update_xaxes(title_text=str(feature_names[j]), row=1, col=j + 1)
     fig.update_yaxes(title_text=str(target_name), row=1, col=1)
     fig.update_layout(height=height, font={"size": FONT_SIZE}, margin={"t": 30})
-    return fig
+    return legible(fig)
 
 
 def partial_plots_figure(X: np.ndarray, y: np.ndarray, theta: np.ndarray, names, height: int = 360) -> go.Figure:
@@ -71,4 +71,4 @@ def partial_plots_figure(X: np.ndarray, y: np.ndarray, theta: np.ndarray, names,
         margin={"t": 30},
         title={"text": "Partial plots (last step)", "font": {"size": FONT_SIZE}},
     )
-    return fig
+    return legible(fig)

@@ -59,13 +59,15 @@ def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter
 
 
 def level_trace(x, y, fill: str, text: str) -> go.Scatter:
-    """One filled level set (a closed curve), its level in the hover."""
+    """One filled level set (a closed curve), its level in the hover on its outline (the area itself
+    takes no hover: a click inside reaches the points under it)."""
     return go.Scatter(
         x=x,
         y=y,
         fill="toself",
         fillcolor=fill,
         mode="lines",
+        hoveron="points",
         line={"color": "rgba(8,48,107,0.35)", "width": 1},
         hoverinfo="text",
         text=text,

@@ -10,7 +10,7 @@ from ..analysis import Analysis
 from ..training import Trajectory
 from .geometry import level_traces, residual_sticks, view_box
 from .panels import MAX_RESIDUALS
-from .style import FONT_SIZE, PALETTE, display_sample
+from .style import FONT_SIZE, PALETTE, display_sample, legible
 
 
 def inspector_figure(
@@ -89,7 +89,7 @@ def inspector_figure(
     fig.update_xaxes(range=list(xr), title_text="w", row=1, col=2)
     fig.update_yaxes(range=list(yr), title_text="b", row=1, col=2)
     fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
-    return fig
+    return legible(fig)
 
 
 def before_after_figure(x: np.ndarray, y: np.ndarray, theta_start, theta_end, height: int = 380) -> go.Figure:
@@ -118,4 +118,4 @@ def before_after_figure(x: np.ndarray, y: np.ndarray, theta_start, theta_end, he
         ]
     )
     fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
-    return fig
+    return legible(fig)

@@ -84,7 +84,8 @@ def playground_figure(
         frame([_xy(*move(k, int(s))) for _, move in movers], [index for index, _ in movers], int(s))
         for k, s in enumerate(steps)
     ]
-    player = player_layout(steps, start, AXIS_PX * options.scale, plot_px, round(TICK_SIZE * options.scale + 1))
+    font = round(TICK_SIZE * options.scale + 1)
+    player = player_layout(steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked)
     return FramedFigure(fig, frames, player)
 
 

@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis import ZONES, Analysis
 from ..sweep import Sweep
-from .style import FONT_SIZE, PALETTE, ZONE_COLORS, legible
+from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
 
 def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int = 120) -> go.Figure:
@@ -35,7 +35,11 @@ def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int 
         )
         if np.log10(b / a) >= 0.45:  # label only the zones wide enough to hold it
             fig.add_annotation(
-                x=np.log10(np.sqrt(a * b)), y=0.5, text=name, showarrow=False, font={"size": 12, "color": "black"}
+                x=np.log10(np.sqrt(a * b)),
+                y=0.5,
+                text=name,
+                showarrow=False,
+                font={"size": TICK_SIZE, "color": "black"},
             )
     fig.add_trace(
         go.Scatter(
@@ -48,15 +52,26 @@ def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int 
         )
     )
     fig.add_annotation(
-        x=np.log10(limit), y=1.25, text=f"limit {limit:.3g}", showarrow=False, yanchor="bottom", font={"size": 12}
+        x=np.log10(limit),
+        y=1.25,
+        text=f"limit {limit:.3g}",
+        showarrow=False,
+        yanchor="bottom",
+        font={"size": TICK_SIZE},
     )
     fig.update_layout(
         height=height,
         showlegend=False,
         margin={"l": 10, "r": 10, "t": 22, "b": 30},
-        xaxis={"type": "log", "range": [np.log10(lo), np.log10(hi)], "title": None, "tickfont": {"size": 12}},
+        xaxis={
+            "type": "log",
+            "range": [np.log10(lo), np.log10(hi)],
+            "title": None,
+            "dtick": 1,
+            "tickfont": {"size": TICK_SIZE},
+        },
         yaxis={"visible": False, "range": [-0.3, 1.6]},
-        font={"size": 13},
+        font={"size": TICK_SIZE},
     )
     return fig
 
@@ -112,13 +127,13 @@ def sweep_figure(
         x=np.log10(best_lr), y=0.92, yref="paper", xref="x", text=f"theory's best {best_lr:.3g}",
         showarrow=False, xanchor="right", font={"color": PALETTE["optimum"]},
     )  # fmt: skip
-    fig.update_xaxes(type="log", title_text="learning rate")
-    fig.update_yaxes(type="log", row=1, col=1, title_text="loss")
-    fig.update_yaxes(type="log", row=1, col=2, title_text="steps")
+    fig.update_xaxes(type="log", title_text="learning rate", dtick=1)  # powers of ten only: no tiny minor labels
+    fig.update_yaxes(type="log", row=1, col=1, title_text="loss", dtick=1)
+    fig.update_yaxes(row=1, col=2, title_text="steps", rangemode="tozero")
     fig.update_layout(
         height=height, font={"size": FONT_SIZE}, margin={"t": 70}, legend={"orientation": "h", "y": -0.25}
     )
-    return fig
+    return legible(fig)
 
 
 def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs: np.ndarray) -> None:
@@ -163,7 +178,7 @@ def momentum_rate_map(
     fig.update_layout(
         height=height,
         margin={"t": 60, "b": 40},
-        xaxis={"type": "log", "title": "learning rate", "range": [np.log10(lrs[0]), np.log10(lrs[-1])]},
+        xaxis={"type": "log", "title": "learning rate", "range": [np.log10(lrs[0]), np.log10(lrs[-1])], "dtick": 1},
         yaxis={"title": "momentum", "range": [0, 0.99]},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18},
         title="Heavy-ball convergence rate per step (lower is faster; blank = diverges)",
