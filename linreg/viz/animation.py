@@ -82,8 +82,8 @@ def player_layout(
     (``below_px`` pixels below the plot area of ``plot_px`` pixels), all client-side: no server round trip.
 
     Play, Slow and Fast start from the first step (the figure opens on the last one); Resume goes on
-    from where Pause stopped; ``compact`` (a phone) keeps only those three.  Returned as plain layout entries (added unvalidated by FramedFigure:
-    200 slider steps cost Plotly's validator ~20 ms).
+    from where Pause stopped; ``compact`` (a phone) keeps Play, Pause and Resume.  Returned as plain
+    layout entries (added unvalidated by FramedFigure: 200 slider steps cost Plotly's validator ~20 ms).
     """
     names = [str(int(s)) for s in steps]
     jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
