@@ -72,10 +72,11 @@ class Analysis:
         return self.optimal_momentum[0] if spec(optimizer).family == "heavy_ball" else self.best_lr
 
     def ghost_rates(self, optimizer: str, **hyperparameters: float | None) -> dict[str, float]:
-        """Four representative rates: too small, best, oscillating, diverging (adaptive: around GD's limit)."""
+        """Four representative rates: too small, best, oscillating (halfway from the best step to the
+        limit: more zig-zag than the best, still converging), diverging (adaptive: around GD's limit)."""
         best = self.best_rate(optimizer, **hyperparameters)
         limit = self.limit(optimizer, **hyperparameters) or self.gd_limit
-        return {"too small": 0.02 * best, "best": best, "oscillating": 0.9 * limit, "diverging": 1.1 * limit}
+        return {"too small": 0.02 * best, "best": best, "oscillating": (best + limit) / 2, "diverging": 1.1 * limit}
 
     @property
     def optimal_momentum(self) -> tuple[float, float]:

@@ -62,7 +62,7 @@ def test_oscillating_flips_the_steep_error_each_step_and_shrinks_slowly():
     assert factor > 0.9 and abs(e[40] / e[39]) == pytest.approx(factor, rel=1e-6)
     best = run(preset_settings("best"))
     assert abs(1 - best.settings.learning_rate * lam[-1]) < factor  # zig-zags more than the best step
-    assert r.traj.steps_to_tol > best.traj.steps_to_tol
+    assert r.traj.steps_to_tol is None or r.traj.steps_to_tol > best.traj.steps_to_tol
 
 
 def test_diverging_diverges_just_over_the_limit():

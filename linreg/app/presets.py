@@ -21,11 +21,12 @@ class Preset(NamedTuple):
 
 
 def _with_rate(of: str, factor: float = 1.0, **changes) -> dict:
-    """Changes plus a learning rate ``factor`` x the theory's ``of`` rate for that data, to 3 digits."""
+    """Changes plus a learning rate ``factor`` x the theory's ``of`` rate for that data ("best",
+    "oscillating" or "limit"), to 3 digits."""
     s = Settings(**changes)
     a = analysis_of(s)
-    rate = a.best_rate(s.optimizer, **s.hyperparameters) if of == "best" else a.limit(s.optimizer, **s.hyperparameters)
-    return {**changes, "learning_rate": float(f"{factor * rate:.3g}")}
+    rates = {**a.ghost_rates(s.optimizer, **s.hyperparameters), "limit": a.limit(s.optimizer, **s.hyperparameters)}
+    return {**changes, "learning_rate": float(f"{factor * rates[of]:.3g}")}
 
 
 PRESETS: dict[str, Preset] = {
@@ -42,8 +43,8 @@ PRESETS: dict[str, Preset] = {
         "step, the fastest guaranteed rate.", _with_rate("best", epochs=300),
     ),
     "oscillating": Preset(
-        "Oscillating", "Just under 2/L: every step overshoots the valley floor, so the error along the steep axis "
-        "flips sign each step and shrinks only slowly.", _with_rate("limit", 0.97, epochs=300),
+        "Oscillating", "Between the best step and 2/L: every step overshoots the valley floor, so the error along "
+        "the steep axis flips sign each step and shrinks only slowly.", _with_rate("oscillating", epochs=300),
     ),
     "diverging": Preset(
         "Diverging", "Just over 2/L: each overshoot is larger than the last, and the loss explodes.",
