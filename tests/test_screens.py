@@ -2,7 +2,7 @@
 
 Screenshots go to artifacts/screens/ (look at them); the test measures what can be measured: no error,
 type of at least 14 px on the charts, Play on screen without scrolling on the projector, the player
-covering no text, the three views stacked on the phone with titles that do not overlap.
+covering no text and its buttons at least 24 px high, the three views stacked on the phone with titles that do not overlap.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def test_every_page_and_preset_on_a_projector_and_a_phone(server, screen):
             assert m["tick_px"] and min(m["tick_px"]) >= 14, (target, min(m["tick_px"]))
             for button in m["buttons"]:
                 assert not any(overlap(button, text) for text in m["texts"]), (target, "the player covers text")
+                assert button[3] - button[1] >= 24, (target, "a player button is under 24 px")
             if screen == "projector" and m["play"] and "/race" not in target:
                 assert m["play"][3] <= viewport["height"], (target, "Play is below the fold")
             if screen == "phone":

@@ -11,7 +11,7 @@ from ..model import gradient
 from ..training import Trajectory
 from .animation import FramedFigure, _xy, frame, frame_steps, player_layout
 from .geometry import eigen_axis_traces, level_traces, optimum_marker, view_box
-from .style import PALETTE, RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, legible
+from .style import HALO, PALETTE, RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, legible
 
 MAX_ARROWS = 40
 
@@ -90,8 +90,10 @@ def race_figure(
     for i, (label, t) in enumerate(runs):
         line = {"color": RUN_COLORS[i % len(RUN_COLORS)], "width": 3, "dash": RUN_DASHES[i % len(RUN_DASHES)]}
         stride = max(1, t.n_steps // 3000)
-        path = go.Scatter(x=t.theta[::stride, 0], y=t.theta[::stride, -1], mode="lines", line=line, opacity=0.9)
-        fig.add_trace(path.update(name=label, legendgroup=label), **cell(1))
+        halo = {"color": HALO["color"], "width": line["width"] + HALO["width_extra"]}
+        x, y = t.theta[::stride, 0], t.theta[::stride, -1]
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=halo, hoverinfo="skip", showlegend=False), **cell(1))
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=line, name=label, legendgroup=label), **cell(1))
         loss = np.where(t.loss > 0, t.loss, np.nan)
         curve = go.Scatter(x=np.arange(0, t.n_steps + 1, stride), y=loss[::stride], mode="lines", line=line)
         fig.add_trace(curve.update(name=label, legendgroup=label, showlegend=False), **cell(2))

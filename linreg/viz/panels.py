@@ -25,7 +25,7 @@ from .geometry import (
     optimum_marker,
     residual_sticks,
 )
-from .style import LEVEL_FILLS, PALETTE, compact, curve_points, display_sample, short_number
+from .style import HALO, LEVEL_FILLS, PALETTE, compact, curve_points, display_sample, short_number
 
 TAIL = 12
 MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
@@ -163,7 +163,7 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, now:
     width = 3 * options.scale
     curves = [("training loss", loss, PALETTE["data"], "solid")]
     if test_loss is not None:
-        curves.append(("test loss", test_loss, PALETTE["accent"], "dash"))
+        curves.append(("test loss", test_loss, PALETTE["test"], "dash"))
     for name, values, color, dash in curves:
         hover = f"step %{{x}}<br>{name} %{{y:.5g}}<extra></extra>"
         line = {"color": color, "width": width, "dash": dash}
@@ -222,9 +222,11 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
         grid.add(_click_grid(xr, yr), 3)
     path = traj.theta[:, [i, j]]
     pts = curve_points(traj.n_steps)
-    path_line = {"color": PALETTE["path"], "width": 3 * options.scale}
-    grid.add(go.Scatter(x=compact(path[pts, 0]), y=compact(path[pts, 1]), mode="lines", line=path_line, opacity=0.9,
-                        name="path", showlegend=False, hoverinfo="skip"), 3)  # fmt: skip
+    for color, width, name in ((HALO["color"], 3 * options.scale + HALO["width_extra"], "path halo"),
+                               (PALETTE["path"], 3 * options.scale, "path")):  # fmt: skip
+        line = {"color": color, "width": width}
+        grid.add(go.Scatter(x=compact(path[pts, 0]), y=compact(path[pts, 1]), mode="lines", line=line,
+                            name=name, showlegend=False, hoverinfo="skip"), 3)  # fmt: skip
     start = {"symbol": "circle-open", "size": 16, "color": PALETTE["start"], "line": {"width": 3}}
     grid.add(go.Scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", marker=start, name="start",
                         hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), 3)  # fmt: skip

@@ -12,11 +12,13 @@ PALETTE = {
     "path": "#D55E00",
     "start": "#000000",
     "reference": "#7F7F7F",
-    "accent": "#E69F00",
-    "sky": "#56B4E9",
+    "test": "#000000",
     "purple": "#CC79A7",
 }
-RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# Okabe-Ito's colours with at least 3:1 contrast on white (its orange-yellow and sky blue have 2.3:1).
+RUN_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#000000", "#7F7F7F", "#D55E00")
+#: Under a line drawn across the level sets: a white halo keeps 3:1 contrast on any shade of blue.
+HALO = {"color": "#FFFFFF", "width_extra": 3}
 #: Each run of a race or a ghost set also differs by dash and marker, not by colour alone.
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
 RUN_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
