@@ -80,3 +80,19 @@ def test_share_link_round_trips_several_features_and_race_optimizers():
     assert again.sidebar.multiselect(key="features").value == features
     assert again.multiselect(key="race_optimizers").value == ["gd", "nesterov", "adam"]
     assert again.sidebar.number_input(key="learning_rate").value == 0.1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"dataset": "upload", "features": "x", "target": "y"},  # an uploaded file is not on a fresh server
+        {"dataset": "iris", "features": "petal_width", "target": "petal_width"},  # feature = target
+        {"dataset": "synthetic", "x_min": 5, "x_max": -5},  # inverted x range
+    ],
+)
+@pytest.mark.parametrize("page", [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"])
+def test_a_link_that_cannot_be_rebuilt_opens_the_default_run_with_a_notice(query, page):
+    at = app(page, **query)
+    assert_ok(at)
+    assert at.error and "default run is shown" in at.error[0].value
+    assert at.get("plotly_chart")

@@ -24,28 +24,29 @@ def plain(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
 
 
-def safe_run(settings: Settings) -> Run | None:
-    """Run, or show one clear message and keep the last good run on screen (never a traceback)."""
+def safe_run(settings: Settings) -> Run:
+    """Run, or show one clear message and keep the last good run on screen (never a traceback); with no
+    good run yet (a link that cannot be rebuilt on a fresh session), the default run."""
     try:
         result = cached_run(settings)
     except ValueError as exc:
         where = labels.control_of_error(str(exc))
-        st.error(f"These settings cannot run: {exc}. Change {where}; the last good run is shown.")
-        return st.session_state.get("last_good_run")
+        previous = st.session_state.get("last_good_run")
+        shown = "the last good run is shown" if previous else "the default run is shown"
+        st.error(f"These settings cannot run: {exc}. Change {where}; {shown}.")
+        return previous or cached_run(Settings())
     st.session_state["last_good_run"] = result
     return result
 
 
 def current_run() -> Run:
-    """The run for the current controls (or the last good one); stops the page if there is none."""
+    """The run for the current controls (or the last good one, or the default one), and what the link
+    asked for that could not be had."""
     for notice in link_notices():
         st.warning(f"From the link: {notice}", icon=":material/link_off:")
     if err := st.session_state.pop("url_error", None):
         st.warning(err)
-    r = safe_run(current_settings())
-    if r is None:
-        st.stop()
-    return r
+    return safe_run(current_settings())
 
 
 #: Less empty space above the page: on a projector's 720 px the player must fit under the charts.
