@@ -16,8 +16,11 @@ from .model import Quadratic
 from .optimizers import make_optimizer
 from .training import divergence_threshold, train
 
-#: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates.
+#: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates (whole epochs),
+#: all of them together at most MAX_SWEEP_UPDATES (a few seconds), over at least MIN_SWEPT_RATES rates.
 MAX_UPDATES_PER_SWEPT_RUN = 20_000
+MAX_SWEEP_UPDATES = 600_000
+MIN_SWEPT_RATES = 12
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Sweep:
     epochs: int
     tol: float
     start_loss: float
+    note: str | None = None  # what was cut to keep the sweep's work bounded
 
     @property
     def diverging(self) -> np.ndarray:
@@ -100,6 +104,14 @@ def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwa
 def swept_epochs(epochs: int, steps_per_epoch: int) -> int:
     """Epochs per mini-batch sweep run: the requested ones, cut to MAX_UPDATES_PER_SWEPT_RUN updates."""
     return min(epochs, max(1, MAX_UPDATES_PER_SWEPT_RUN // steps_per_epoch))
+
+
+def mini_batch_plan(epochs: int, steps_per_epoch: int, count: int = 60) -> tuple[int, int] | None:
+    """(epochs per run, number of rates) for a mini-batch sweep within MAX_SWEEP_UPDATES, or None when
+    even MIN_SWEPT_RATES runs of one epoch are more work than that."""
+    per_run = swept_epochs(epochs, steps_per_epoch)
+    rates = min(count, MAX_SWEEP_UPDATES // (per_run * steps_per_epoch))
+    return None if rates < MIN_SWEPT_RATES else (per_run, rates)
 
 
 def log_grid(low: float = 1e-4, high: float = 10.0, count: int = 60) -> np.ndarray:

@@ -11,7 +11,10 @@ page_style(present=False)
 st.markdown("### Learning-rate sweep")
 run = current_run()
 settings = run.settings
-sweep = cache.cached_sweep(settings)
+with st.spinner(f"Sweeping learning rates from 1e-4 to 10 with {labels.OPTIMIZERS[settings.optimizer]}…"):
+    sweep = cache.cached_sweep(settings)
+if sweep.note:
+    st.info(sweep.note)
 st.caption(
     f"{labels.OPTIMIZERS[settings.optimizer]}: {len(sweep.learning_rates)} learning rates from 1e-4 to 10, "
     f"{sweep.epochs:,} epochs each, same data and start. Best here: {sweep.best_learning_rate:.3g}; "

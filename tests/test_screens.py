@@ -2,7 +2,8 @@
 
 Screenshots go to artifacts/screens/ (look at them); the test measures what can be measured: no error,
 type of at least 14 px on the charts, Play on screen without scrolling on the projector, the player
-covering no text and its buttons at least 24 px high, the three views stacked on the phone with titles that do not overlap.
+covering no text and its buttons at least 24 px high, the three views stacked on the phone with titles
+that do not overlap.
 """
 
 from __future__ import annotations

@@ -51,3 +51,16 @@ def test_mini_batch_sweep_and_best(line_data):
 def test_grid():
     g = log_grid()
     assert len(g) >= 60 and g[0] == pytest.approx(1e-4) and g[-1] == pytest.approx(10)
+
+
+def test_mini_batch_sweeps_stay_within_their_work_budget():
+    from linreg.sweep import MAX_SWEEP_UPDATES, MIN_SWEPT_RATES, mini_batch_plan
+
+    for epochs, per_epoch in [(2000, 7), (10_000, 100), (50, 5000), (10_000, 100_000), (3, 20)]:
+        plan = mini_batch_plan(epochs, per_epoch)
+        if plan is None:
+            assert MIN_SWEPT_RATES * per_epoch > MAX_SWEEP_UPDATES
+        else:
+            runs_epochs, rates = plan
+            assert 1 <= runs_epochs <= epochs and MIN_SWEPT_RATES <= rates <= 60
+            assert runs_epochs * per_epoch * rates <= MAX_SWEEP_UPDATES

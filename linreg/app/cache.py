@@ -6,6 +6,7 @@ the caches are bounded (entries and time to live).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import OrderedDict
 
@@ -19,7 +20,7 @@ from ..csvdata import default_columns as csv_default_columns
 from ..experiment import Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
-from ..sweep import Sweep, log_grid, sweep_full_batch, sweep_runs, swept_epochs
+from ..sweep import MAX_SWEEP_UPDATES, Sweep, log_grid, mini_batch_plan, sweep_full_batch, sweep_runs
 from ..viz import compare, geometry, gif, playground, rates
 from .controls import ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
@@ -135,19 +136,31 @@ def cached_gauge(learning_rate: float, edges: tuple[float, ...]) -> go.Figure:
 # ---------------------------------------------------------------- sweep and race
 @st.cache_resource(**CACHE)
 def cached_sweep(settings: Settings) -> Sweep:
-    """60 learning rates from 1e-4 to 10 for the settings' optimizer, on the settings' data."""
+    """Learning rates from 1e-4 to 10 for the settings' optimizer, on the settings' data: 60 stacked
+    full-batch runs, or as many mini-batch runs as the sweep's work budget allows (core: sweep.py)."""
     r = cached_run(settings)
-    grid = log_grid()
-    hp = settings.hyperparameters
-    theta0 = r.traj.theta[0]
-    if settings.batch == "full":
-        return sweep_full_batch(r.traj.quadratic, grid, r.traj.epochs_requested, settings.optimizer, theta0,
-                                settings.tol, **hp)  # fmt: skip
-    return sweep_runs(
-        r.x_train, r.data.y, grid, swept_epochs(r.traj.epochs_requested, r.traj.steps_per_epoch), settings.tol,
-        optimizer=settings.optimizer, batch_size=r.traj.batch_size, loss=settings.loss, alpha=settings.alpha,
-        theta0=theta0, random_state=settings.random_state, **hp,
+    hp, theta0, t = settings.hyperparameters, r.traj.theta[0], r.traj
+    plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch)
+    if plan is None:
+        sweep = sweep_full_batch(t.quadratic, log_grid(), t.epochs_requested, settings.optimizer, theta0,
+                                 settings.tol, **hp)  # fmt: skip
+        if settings.batch == "full":
+            return sweep
+        note = (
+            f"A mini-batch sweep here would take {t.steps_per_epoch:,} updates per epoch for each rate, more than "
+            f"the sweep's budget of {MAX_SWEEP_UPDATES:,}: these are full-batch runs. Larger batches or fewer rows "
+            "sweep in mini-batches."
+        )
+        return dataclasses.replace(sweep, note=note)
+    epochs, count = plan
+    sweep = sweep_runs(
+        r.x_train, r.data.y, log_grid(count=count), epochs, settings.tol, optimizer=settings.optimizer,
+        batch_size=t.batch_size, loss=settings.loss, alpha=settings.alpha, theta0=theta0,
+        random_state=settings.random_state, **hp,
     )  # fmt: skip
+    cut = epochs < t.epochs_requested or count < 60
+    note = f"To stay within {MAX_SWEEP_UPDATES:,} updates: {count} rates, {epochs:,} epochs each." if cut else None
+    return dataclasses.replace(sweep, note=note)
 
 
 def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> dict[str, float]:
