@@ -25,9 +25,11 @@ app_test.PagesManager = _RouterPagesManager
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def app(page: str | None = None, **query) -> AppTest:
+def app(page: str | None = None, timeout: float = 120, **query) -> AppTest:
+    """The real app.py run with ``query`` as the link's parameters (then switched to ``page``); each
+    run must finish within ``timeout`` seconds."""
     st_config.set_option("client.showErrorDetails", "full")  # config.toml hides them in production
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=timeout)
     for k, v in query.items():
         at.query_params[k] = [str(x) for x in v] if isinstance(v, (list, tuple)) else str(v)
     at.run()

@@ -1,0 +1,26 @@
+"""The heaviest combinations the controls allow, each page within a time limit per case (a budget check,
+not a timing measurement: the limit is generous for a shared CI machine; normal runs take milliseconds)."""
+
+import pytest
+from apptest_util import app, assert_ok
+
+HEAVY = {
+    "mini-batch 2, Adam": {"n": 200_000, "epochs": 10_000, "batch": "mini", "batch_size": 2, "optimizer": "adam"},
+    "stochastic": {"n": 200_000, "epochs": 10_000, "batch": "sgd"},
+    "full batch": {"n": 200_000, "epochs": 10_000, "optimizer": "nesterov"},
+}
+PAGES = [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"]
+LIMIT_S = 60
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("case", list(HEAVY))
+def test_heaviest_settings_finish_within_the_budget(case, page):
+    at = app(page, timeout=LIMIT_S, dataset="synthetic", **HEAVY[case])
+    assert_ok(at)
+    assert at.get("plotly_chart")
+
+
+def test_the_sweep_says_what_it_cut():
+    at = app("pages/sweep.py", timeout=LIMIT_S, dataset="synthetic", **HEAVY["mini-batch 2, Adam"])
+    assert any("budget" in i.value for i in at.info)
