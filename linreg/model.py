@@ -238,7 +238,9 @@ def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.
     check_loss(loss)
     X, y = check_shapes(X, y)
     st = centered_stats(X, y)
-    if not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy)) or max(np.abs(st.Sxx).max(), st.Syy) > MAX_SUM:
+    spread_too_big = max(np.abs(st.Sxx).max(), st.Syy) > MAX_SUM
+    offset_too_big = max(np.abs(st.x_mean).max(), abs(st.y_mean)) > MAX_ABS_VALUE  # J(0) ~ mean y^2 overflows
+    if not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy)) or spread_too_big or offset_too_big:
         check_values(X, y)  # the detailed check only when the statistics are off: it says what is wrong
         raise ValueError("the data are too large to fit in double precision: rescale them")
     spread = np.diag(st.Sxx)

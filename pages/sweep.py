@@ -20,7 +20,7 @@ st.caption(
     f"{sweep.epochs:,} epochs each, same data and start. Best here: {sweep.best_learning_rate:.3g}; "
     f"{int(sweep.diverging.sum())} of {len(sweep.learning_rates)} diverge."
 )
-chart(cache.cached_sweep_figure(settings), "sweep")
+chart(cache.cached_sweep_figure(settings, on_phone()), "sweep")
 st.markdown("#### Four rates on one surface: too small, best, oscillating, diverging")
 chart(cache.cached_ghost_figure(settings, on_phone()), "ghost")
 with st.expander(

@@ -120,3 +120,13 @@ def test_random_control_combinations_through_the_app(seed):
         at.run()
         assert_ok(at)
         assert at.get("plotly_chart") or at.error
+
+
+@pytest.mark.parametrize(
+    "y", [[8.988465674311579e307, 8.98846567431158e307], [1e154, 1e154 + 1e140]], ids=["overflowing sum", "offset"]
+)
+def test_huge_targets_are_refused_by_name(y):
+    """Found by the fuzz test on a laptop: a sum that overflows, and values whose spread is fine but whose
+    square at the start (w = b = 0) is infinite."""
+    with pytest.raises(ValueError, match="overflow when squared"):
+        train(np.array([[0.0], [1.0]]), np.array(y), learning_rate=1.0, epochs=1)

@@ -40,7 +40,8 @@ MEASURE = """() => {
     buttons: main ? [...main.querySelectorAll('.updatemenu-button')].map(rect) : [],
     texts: main ? [...main.querySelectorAll('.slider-group text.slider-label, .g-xtitle text, .g-x2title text,'
                                             + ' .g-x3title text, .gtitle, .annotation-text')].map(rect) : [],
-    titles: main ? [...main.querySelectorAll('.annotation-text')].map(rect) : [],
+    titles: [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')].map(
+      chart => [...chart.querySelectorAll('.annotation-text')].map(rect)),
     page_width: document.documentElement.scrollWidth,
   };
 }"""
@@ -79,8 +80,8 @@ def test_every_page_and_preset_on_a_projector_and_a_phone(server, screen):
                 assert button[3] - button[1] >= 24, (target, "a player button is under 24 px")
             if screen == "projector" and m["play"] and "/race" not in target:
                 assert m["play"][3] <= viewport["height"], (target, "Play is below the fold")
+            for titles in m["titles"]:  # subplot titles and notes on every chart
+                assert not any(overlap(a, b) for i, a in enumerate(titles) for b in titles[i + 1 :]), target
             if screen == "phone":
                 assert m["page_width"] <= viewport["width"] + 1, (target, "wider than the phone")
-                titles = m["titles"]
-                assert not any(overlap(a, b) for i, a in enumerate(titles) for b in titles[i + 1 :]), target
         browser.close()

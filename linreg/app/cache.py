@@ -197,11 +197,11 @@ def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
 
 
 @st.cache_resource(**CACHE)
-def cached_sweep_figure(settings: Settings) -> go.Figure:
+def cached_sweep_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     a: Analysis = cached_run(settings).analysis
     name, hp = settings.optimizer, settings.hyperparameters
     edges, best = a.zone_edges(name, **hp), a.best_rate(name, **hp)
-    return rates.sweep_figure(cached_sweep(settings), edges, REGISTRY[name].limit_text, best)
+    return rates.sweep_figure(cached_sweep(settings), edges, REGISTRY[name].limit_text, best, stacked)
 
 
 @st.cache_resource(**CACHE)

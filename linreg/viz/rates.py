@@ -77,7 +77,7 @@ def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int 
 
 
 def sweep_figure(
-    sweep: Sweep, edges: tuple[float, ...] | None, limit_text: str, best_lr: float, height: int = 460
+    sweep: Sweep, edges: tuple[float, ...] | None, limit_text: str, best_lr: float, stacked: bool = False
 ) -> go.Figure:
     """Final loss and steps to tolerance against the learning rate (log axes), zones shaded, 2/L marked.
 
@@ -85,9 +85,9 @@ def sweep_figure(
     ``best_lr`` the theory's best rate.
     """
     lrs = sweep.learning_rates
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("Final loss", f"Steps to ‖∇J‖ < {sweep.tol:g}"), horizontal_spacing=0.1
-    )
+    titles = ("Final loss", f"Steps to ‖∇J‖ < {sweep.tol:g}")
+    grid = {"rows": 2, "cols": 1, "vertical_spacing": 0.16} if stacked else {"rows": 1, "cols": 2}
+    fig = make_subplots(**grid, subplot_titles=titles, horizontal_spacing=0.1)
     ok = ~sweep.diverging
     fig.add_trace(
         go.Scatter(
@@ -124,14 +124,17 @@ def sweep_figure(
     if edges is not None:
         _sweep_zones(fig, edges, limit_text, lrs)
     fig.add_annotation(
-        x=np.log10(best_lr), y=0.92, yref="paper", xref="x", text=f"theory's best {best_lr:.3g}",
-        showarrow=False, xanchor="right", font={"color": PALETTE["optimum"]},
+        x=np.log10(best_lr), y=0.86, yref="y domain", xref="x", text=f"theory's best {best_lr:.3g}",
+        showarrow=False, xanchor="right", yanchor="top", font={"color": PALETTE["optimum"]},
     )  # fmt: skip
     fig.update_xaxes(type="log", title_text="learning rate", dtick=1)  # powers of ten only: no tiny minor labels
     fig.update_yaxes(type="log", row=1, col=1, title_text="loss", dtick=1)
     fig.update_yaxes(row=1, col=2, title_text="steps", rangemode="tozero")
     fig.update_layout(
-        height=height, font={"size": FONT_SIZE}, margin={"t": 70}, legend={"orientation": "h", "y": -0.25}
+        height=760 if stacked else 460,
+        font={"size": FONT_SIZE},
+        margin={"t": 70},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12 if stacked else -0.25},
     )
     return legible(fig)
 
@@ -145,8 +148,8 @@ def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs:
                 fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, row=1, col=col)
         fig.add_vline(x=limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, row=1, col=col)
     fig.add_annotation(
-        x=np.log10(limit), y=1.0, yref="paper", xref="x", text=f"{limit_text} = {limit:.3g}", showarrow=False,
-        yanchor="bottom", font={"color": PALETTE["fit"]},
+        x=np.log10(limit), y=0.98, yref="y domain", xref="x", text=f"{limit_text} = {limit:.3g}", showarrow=False,
+        xanchor="right", yanchor="top", font={"color": PALETTE["fit"]},
     )  # fmt: skip
 
 
