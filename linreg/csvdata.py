@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cells import column_numbers
 from .datasets import Dataset, as_dataset
 
 MAX_ROWS = 1_000_000
@@ -37,16 +38,35 @@ class Table:
         return len(next(iter(self.values.values()))) if self.values else 0
 
 
+#: The first bytes of files that are often renamed .csv, and what they really are.
+SIGNATURES = {
+    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip archive",
+    b"\x89PNG": "a PNG picture",
+    b"\x1f\x8b": "a gzip archive",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+}
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM; anything else is refused with a message that says how to fix it."""
+    """UTF-8 with or without BOM; anything else is refused with a message that says what it is and how to fix it."""
+    for magic, what in SIGNATURES.items():
+        if data.startswith(magic):
+            raise ValueError(f"this file is {what}, not CSV text (it is binary): export the sheet as 'CSV UTF-8'")
     if b"\x00" in data[:4096]:
         raise ValueError("this file is binary, not a CSV text file (is it an Excel .xlsx?): export it as CSV UTF-8")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(
             f"this file is not UTF-8 text (byte {exc.start} is invalid): save it as 'CSV UTF-8' and upload again"
         ) from None
+    head = text.lstrip()[:1]
+    if head in ("{", "["):
+        raise ValueError("this file is JSON, not CSV: export the data as a table with one row per line")
+    if head == "<" and re.match(r"\s*<(!doctype\s+html|html|head|body)\b", text[:1024], re.IGNORECASE):
+        raise ValueError("this file is a web page (HTML), not CSV: download the data itself as CSV")
+    return text
 
 
 def _parse_number(cell: str, decimal_comma: bool) -> float:
@@ -113,32 +133,31 @@ def _read_frame(text: str, delimiter: str, width: int, skip: int, max_rows: int,
     raise ValueError("the file's rows have too many different lengths to read as a table")
 
 
-def _to_numbers(column, decimal_comma: bool) -> tuple[np.ndarray, int]:
-    """A column as floats (NaN where a cell is not a number) and how many of its cells are filled.
+def _to_numbers(column, delimiter: str, name: str) -> tuple[np.ndarray, int, list[str]]:
+    """A column as floats (NaN where a cell is not a number), how many of its cells are filled, and notes.
 
-    pandas has already parsed the columns that hold only numbers; the others go through
-    pandas.to_numeric cell by cell.
+    pandas has already parsed the columns that hold only plain numbers; the others are read cell by
+    cell with what the whole column says about its separators (cells.py).
     """
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(column.dtype):
         values = column.to_numpy(dtype=float)
-        return values, int(np.sum(~np.isnan(values)))
-    text = column.astype(str).str.strip().where(column.notna(), "")
-    filled = int((text != "").sum())
-    if decimal_comma:
-        text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float), filled
+        notes = [f"column {name}: true/false read as 1/0"] if pd.api.types.is_bool_dtype(column.dtype) else []
+        return values, int(np.sum(~np.isnan(values))), notes
+    cells = column.astype(str).where(column.notna(), "").tolist()
+    values, filled, notes = column_numbers(cells, delimiter, name)
+    return np.array(values, dtype=float), filled, notes
 
 
 def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     """Parse CSV bytes: detect delimiter (, ; tab |) and header; cap rows at ``max_rows``."""
     text = decode(data) if isinstance(data, (bytes, bytearray)) else data
-    text = text.lstrip("\r\n")
+    text, notes, delimiter = _preamble(text.lstrip("\r\n"))
     if not text.strip():
         raise ValueError("the file is empty: it needs a header line and at least 3 rows of numbers")
     sample = text[:SNIFF_CHARS]
-    delimiter = _sniff_delimiter(sample)
+    delimiter = delimiter or _sniff_delimiter(sample)
     decimal_comma = delimiter == ";"
     rows = _sample_rows(sample, delimiter)
     first = rows[0] if rows else [""]
@@ -147,17 +166,52 @@ def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     frame = _read_frame(text, delimiter, width, 1 if has_header else 0, max_rows, decimal_comma)
     width = frame.shape[1]
     frame = frame.dropna(how="all")  # rows of empty cells
-    notes = []
+    if has_header:
+        frame, dropped = _without_repeated_header(frame, first)
+        notes += [f"dropped {dropped} repeated header rows"] if dropped else []
     if len(frame) > max_rows:
         notes.append(f"only the first {max_rows:,} rows were read")
         frame = frame.iloc[:max_rows]
     names, name_notes = _unique_names(first + [""] * (width - len(first)) if has_header else [""] * width)
     values, numeric = {}, []
     for k, name in enumerate(names):
-        values[name], filled = _to_numbers(frame[k], decimal_comma)
+        values[name], filled, column_notes = _to_numbers(frame[k], delimiter, name)
+        notes += column_notes
         if _mostly_numeric(values[name], filled):
             numeric.append(name)
+    if has_header and _is_units_row(frame, values, numeric):
+        values = {name: v[1:] for name, v in values.items()}
+        notes.append(f"the row under the header ({', '.join(map(str, frame.iloc[0].tolist()))}) names units: dropped")
     return Table(tuple(names), values, tuple(numeric), delimiter, has_header, tuple(notes + name_notes))
+
+
+def _preamble(text: str) -> tuple[str, list[str], str | None]:
+    """Excel's ``sep=;`` first line gives the delimiter; lines starting with # are comments."""
+    notes, delimiter = [], None
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        delimiter, text = first.strip()[4], rest
+    lines = text.splitlines(keepends=True)
+    comments = sum(1 for line in lines if line.lstrip().startswith("#"))
+    if comments:
+        text = "".join(line for line in lines if not line.lstrip().startswith("#"))
+        notes.append(f"skipped {comments} comment lines (starting with #)")
+    return text, notes, delimiter
+
+
+def _without_repeated_header(frame, header: list[str]):
+    """Rows that repeat the header (files pasted together) are dropped and counted."""
+    names = [h.strip() for h in header] + [""] * (frame.shape[1] - len(header))
+    repeated = frame.astype(str).apply(lambda col: col.str.strip()).eq(names[: frame.shape[1]]).all(axis=1)
+    return frame[~repeated], int(repeated.sum())
+
+
+def _is_units_row(frame, values: dict, numeric: list[str]) -> bool:
+    """The first row is text in every numeric column while the rows under it are numbers (mm, kg, $)."""
+    if len(frame) < 3 or not numeric:
+        return False
+    first = frame.iloc[0]
+    return all(np.isnan(values[n][0]) for n in numeric) and first.notna().all()
 
 
 def _mostly_numeric(parsed: np.ndarray, filled: int) -> bool:
@@ -216,9 +270,12 @@ def bundled_table(name: str) -> Table:
 
 
 def default_columns(table: Table) -> tuple[tuple[str, ...], str]:
-    """First numeric column as the feature, last numeric column as the target."""
+    """The last numeric column that varies as the target (a constant or empty one cannot serve), and the
+    first other numeric column as the feature."""
     cols = table.numeric_columns
-    return (cols[0],), cols[-1]
+    varies = [c for c in cols if np.unique(table.values[c][np.isfinite(table.values[c])]).size > 1]
+    target = (varies or list(cols))[-1]
+    return (next(c for c in cols if c != target),), target
 
 
 def load_upload(data: bytes, max_bytes: int = 20 * 1024 * 1024) -> tuple[Table, Dataset, str | None]:
@@ -228,8 +285,9 @@ def load_upload(data: bytes, max_bytes: int = 20 * 1024 * 1024) -> tuple[Table, 
         raise ValueError(f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
     table = parse_csv(data)
     if len(table.numeric_columns) < 2:
+        why = "".join(f"; {note}" for note in table.notes if note.startswith("column "))
         raise ValueError(
-            f"it needs at least two numeric columns (a feature and a target); found {len(table.numeric_columns)}"
+            f"it needs at least two numeric columns (a feature and a target); found {len(table.numeric_columns)}{why}"
         )
     x_cols, y_col = default_columns(table)
     data_set, note = table_to_dataset(table, list(x_cols), y_col)
