@@ -11,8 +11,7 @@ page_style(present=False)
 st.markdown("### Learning-rate sweep")
 run = current_run()
 settings = run.settings
-with st.spinner(f"Sweeping learning rates from 1e-4 to 10 with {labels.OPTIMIZERS[settings.optimizer]}…"):
-    sweep = cache.cached_sweep(settings)
+sweep = cache.cached_sweep(settings)  # says what it computes when it takes over half a second
 if sweep.note:
     st.info(sweep.note)
 st.caption(

@@ -25,7 +25,10 @@ from ..viz import compare, geometry, gif, playground, rates
 from .controls import ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
-CACHE = {"max_entries": 128, "ttl": 3600, "show_spinner": False}  # ~2.5 MB per run + figure
+CACHE = {"max_entries": 128, "ttl": 3600}  # ~2.5 MB per run + figure
+#: What the page says while a cache fills (Streamlit shows it only after half a second).
+TRAINING = "Training: running the optimizer over the data…"
+DRAWING = "Drawing the figure…"
 
 
 class UploadStore:
@@ -65,7 +68,7 @@ def default_columns(dataset: str, table: Table) -> tuple[tuple[str, ...], str]:
     return (BUNDLED[dataset][1], BUNDLED[dataset][2]) if dataset in BUNDLED else csv_default_columns(table)
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=TRAINING)
 def cached_run(settings: Settings) -> Run:
     return run(settings, UPLOADS.get(settings.upload_id) if settings.upload_id else None)
 
@@ -98,7 +101,7 @@ def plane_kappa(r: Run, params: tuple[int, int]) -> float:
     return float(lam[-1] / lam[0]) if lam[0] > 0 else float("inf")
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None, stacked: bool) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
@@ -122,19 +125,19 @@ def cached_playground_figure(settings: Settings, view: ViewOptions, current: int
     )  # fmt: skip
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_surface3d(settings: Settings) -> go.Figure:
     r = cached_run(settings)
     return geometry.surface3d_figure(r.traj, r.analysis)
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_gauge(learning_rate: float, edges: tuple[float, ...]) -> go.Figure:
     return rates.stability_gauge(learning_rate, edges, height=110)
 
 
 # ---------------------------------------------------------------- sweep and race
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner="Sweeping the learning rates…")
 def cached_sweep(settings: Settings) -> Sweep:
     """Learning rates from 1e-4 to 10 for the settings' optimizer, on the settings' data: 60 stacked
     full-batch runs, or as many mini-batch runs as the sweep's work budget allows (core: sweep.py)."""
@@ -175,7 +178,7 @@ def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]
     return [cached_run(with_optimizer(settings, k, lr)) for k, lr in learning_rates.items()]
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_race_figure(
     settings: Settings, learning_rates: tuple[tuple[str, float], ...], arrows: bool, stacked: bool = False
 ) -> go.Figure:
@@ -185,7 +188,7 @@ def cached_race_figure(
     return compare.race_figure(labelled, runs[0].analysis, arrows=data, stacked=stacked)
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     r = cached_run(settings)
     ghosts = r.analysis.ghost_rates(settings.optimizer, **settings.hyperparameters)
@@ -196,7 +199,7 @@ def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     return compare.race_figure(runs, r.analysis, stacked=stacked)
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_sweep_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     a: Analysis = cached_run(settings).analysis
     name, hp = settings.optimizer, settings.hyperparameters
@@ -204,14 +207,14 @@ def cached_sweep_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     return rates.sweep_figure(cached_sweep(settings), edges, REGISTRY[name].limit_text, best, stacked)
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_momentum_map(settings: Settings) -> go.Figure:
     """The heavy-ball rate map, with the current (learning rate, momentum) marked when it is heavy ball."""
     here = (settings.learning_rate, settings.hyperparameters["momentum"]) if settings.optimizer == "momentum" else None
     return rates.momentum_rate_map(cached_run(settings).analysis, current=here)
 
 
-@st.cache_resource(**CACHE)
+@st.cache_resource(**CACHE, show_spinner="Drawing the GIF for slides…")
 def cached_gif(settings: Settings) -> bytes:
     r = cached_run(settings)
     return gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)
