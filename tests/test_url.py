@@ -96,3 +96,22 @@ def test_a_link_that_cannot_be_rebuilt_opens_the_default_run_with_a_notice(query
     assert_ok(at)
     assert at.error and "default run is shown" in at.error[0].value
     assert at.get("plotly_chart")
+
+
+GARBAGE = ["inf", "-inf", "nan", "1e999", "", "-1", "0", "1e-320", "abc", "%00", "1,5", "true", "[]", "💥", "9" * 40]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_links_never_break_a_page(seed):
+    """A fuzz over links: random keys of the app's controls, each with 1-2 garbage or extreme values."""
+    import random
+
+    from linreg.app.url import url_keys
+
+    rnd = random.Random(seed)
+    keys = [k for k in url_keys() if k not in ("race_optimizers",)] + ["race_optimizers", "unknown_key", "preset"]
+    query = {k: [rnd.choice(GARBAGE) for _ in range(rnd.randint(1, 2))] for k in rnd.sample(keys, 8)}
+    page = rnd.choice([None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"])
+    at = app(page, **query)
+    assert_ok(at)
+    assert at.get("plotly_chart"), query
