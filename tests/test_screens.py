@@ -68,7 +68,11 @@ def test_every_page_and_preset_on_a_projector_and_a_phone(server, screen):
         for target in TARGETS:
             page.goto(server + target)
             wait_ready(page, settle_ms=800)
-            page.wait_for_selector('[data-testid="stMain"] [data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+            try:
+                page.wait_for_selector('[data-testid="stMain"] [data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
+            except Exception as exc:
+                page.screenshot(path=str(SHOTS / f"{screen}_failed.png"))
+                raise AssertionError(f"{target}: no chart drawn on the {screen}") from exc
             page.wait_for_timeout(500)
             name = target.strip("/").replace("?", "").replace("&", "_").replace("=", "-") or "home"
             page.screenshot(path=str(SHOTS / f"{screen}_{name}.png"))

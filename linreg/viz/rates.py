@@ -88,13 +88,16 @@ def sweep_figure(
     titles = ("Final loss", f"Steps to ‖∇J‖ < {sweep.tol:g}")
     grid = {"rows": 2, "cols": 1, "vertical_spacing": 0.16} if stacked else {"rows": 1, "cols": 2}
     fig = make_subplots(**grid, subplot_titles=titles, horizontal_spacing=0.1)
+
+    def cell(k: int) -> dict:
+        return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
+
     ok = ~sweep.diverging
     fig.add_trace(
         go.Scatter(
             x=lrs[ok], y=sweep.final_loss[ok], mode="lines+markers", name="final loss", line={"color": PALETTE["data"]}
         ),
-        row=1,
-        col=1,
+        **cell(1),
     )
     fig.add_trace(
         go.Scatter(
@@ -104,8 +107,7 @@ def sweep_figure(
             marker={"symbol": "x", "size": 10, "color": PALETTE["fit"]},
             name="diverged",
         ),
-        row=1,
-        col=1,
+        **cell(1),
     )
     reached = np.isfinite(sweep.steps_to_tol)
     fig.add_trace(
@@ -116,20 +118,19 @@ def sweep_figure(
             name="steps to tolerance",
             line={"color": PALETTE["optimum"]},
         ),
-        row=1,
-        col=2,
+        **cell(2),
     )
     for col in (1, 2):
-        fig.add_vline(x=best_lr, line={"color": PALETTE["optimum"], "dash": "dot", "width": 2}, row=1, col=col)
+        fig.add_vline(x=best_lr, line={"color": PALETTE["optimum"], "dash": "dot", "width": 2}, **cell(col))
     if edges is not None:
-        _sweep_zones(fig, edges, limit_text, lrs)
+        _sweep_zones(fig, edges, limit_text, lrs, cell)
     fig.add_annotation(
         x=np.log10(best_lr), y=0.86, yref="y domain", xref="x", text=f"theory's best {best_lr:.3g}",
         showarrow=False, xanchor="right", yanchor="top", font={"color": PALETTE["optimum"]},
     )  # fmt: skip
     fig.update_xaxes(type="log", title_text="learning rate", dtick=1)  # powers of ten only: no tiny minor labels
-    fig.update_yaxes(type="log", row=1, col=1, title_text="loss", dtick=1)
-    fig.update_yaxes(row=1, col=2, title_text="steps", rangemode="tozero")
+    fig.update_yaxes(type="log", title_text="loss", dtick=1, **cell(1))
+    fig.update_yaxes(title_text="steps", rangemode="tozero", **cell(2))
     fig.update_layout(
         height=760 if stacked else 460,
         font={"size": FONT_SIZE},
@@ -139,14 +140,14 @@ def sweep_figure(
     return legible(fig)
 
 
-def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs: np.ndarray) -> None:
+def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs: np.ndarray, cell) -> None:
     limit = edges[3]
     edges = [lrs.min(), *edges[1:4], lrs.max()]
     for col in (1, 2):
         for name, a, b in zip(ZONES, edges[:-1], edges[1:], strict=True):
             if b > a:
-                fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, row=1, col=col)
-        fig.add_vline(x=limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, row=1, col=col)
+                fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, **cell(col))
+        fig.add_vline(x=limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, **cell(col))
     fig.add_annotation(
         x=np.log10(limit), y=0.98, yref="y domain", xref="x", text=f"{limit_text} = {limit:.3g}", showarrow=False,
         xanchor="right", yanchor="top", font={"color": PALETTE["fit"]},
