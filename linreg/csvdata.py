@@ -185,22 +185,28 @@ def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     return Table(tuple(names), values, tuple(numeric), delimiter, has_header, tuple(notes + name_notes))
 
 
+COMMENT_LINE = re.compile(r"^[ \t]*#[^\r\n]*(?:\r\n|\n|\r)?", re.MULTILINE)
+
+
 def _preamble(text: str) -> tuple[str, list[str], str | None]:
     """Excel's ``sep=;`` first line gives the delimiter; lines starting with # are comments."""
     notes, delimiter = [], None
     first, _, rest = text.partition("\n")
     if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
         delimiter, text = first.strip()[4], rest
-    lines = text.splitlines(keepends=True)
-    comments = sum(1 for line in lines if line.lstrip().startswith("#"))
-    if comments:
-        text = "".join(line for line in lines if not line.lstrip().startswith("#"))
-        notes.append(f"skipped {comments} comment lines (starting with #)")
+    if "#" in text:  # the usual file has none: no pass over its lines
+        text, comments = COMMENT_LINE.subn("", text)
+        if comments:
+            notes.append(f"skipped {comments} comment lines (starting with #)")
     return text, notes, delimiter
 
 
 def _without_repeated_header(frame, header: list[str]):
     """Rows that repeat the header (files pasted together) are dropped and counted."""
+    import pandas as pd
+
+    if any(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):  # a column of numbers holds no header
+        return frame, 0
     names = [h.strip() for h in header] + [""] * (frame.shape[1] - len(header))
     repeated = frame.astype(str).apply(lambda col: col.str.strip()).eq(names[: frame.shape[1]]).all(axis=1)
     return frame[~repeated], int(repeated.sum())
