@@ -4,6 +4,7 @@ import ast
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +131,19 @@ def test_server_refuses_an_upload_over_max_upload_size():
         finally:
             loop.run_until_complete(ws.close())
             loop.close()
+
+
+def test_kubernetes_manifests_match_the_kubernetes_schemas():
+    """Every resource in deploy/k8s against the published schemas (kubernetes-validate ships them; no
+    cluster needed), strict: an unknown field is an error, not a silently ignored typo."""
+    import kubernetes_validate
+
+    docs = [d for d in yaml.safe_load_all((ROOT / "deploy" / "k8s" / "visualizer.yaml").read_text()) if d]
+    assert {d["kind"] for d in docs} >= {"Deployment", "Service", "Ingress", "Secret"}
+    version = kubernetes_validate.latest_version()
+    for doc in docs:
+        kubernetes_validate.validate(doc, version, strict=True)  # raises ValidationError on a bad field
+    bad = next(d for d in docs if d["kind"] == "Deployment")
+    broken = {**bad, "spec": {**bad["spec"], "replicas": "two"}}
+    with pytest.raises(kubernetes_validate.ValidationError):  # the check can fail
+        kubernetes_validate.validate(broken, version, strict=True)
