@@ -92,7 +92,13 @@ def next_rate(mode: str) -> float:
     return random.choice(SLIDER_RATES) if mode == "slider" else round(random.uniform(0.001, 0.7), 9)
 
 
-async def student(url: str, until: float, interval: float, stats: dict, mode: str) -> None:
+async def until_next_tick(interval: float, sync: bool) -> None:
+    """Spread: wait one interval.  Synchronized (a class on the teacher's word): wait for the next
+    shared tick of the clock, so every session changes its control at the same moment."""
+    await asyncio.sleep(interval - time.time() % interval if sync else interval)
+
+
+async def student(url: str, until: float, interval: float, stats: dict, mode: str, sync: bool = False) -> None:
     ws_url = url.replace("http", "ws", 1) + "/_stcore/stream"
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
@@ -100,23 +106,23 @@ async def student(url: str, until: float, interval: float, stats: dict, mode: st
             latency, error = await run_script(ws, None, None, ids)
             stats["first"].append(latency)
             stats["errors"] += error
-            await asyncio.sleep(random.uniform(0, interval))
+            await (until_next_tick(interval, sync) if sync else asyncio.sleep(random.uniform(0, interval)))
             while time.perf_counter() < until:
                 latency, error = await run_script(ws, ids.get("learning_rate"), next_rate(mode), ids)
                 stats["change"].append(latency)
                 stats["errors"] += error
-                await asyncio.sleep(interval)
+                await until_next_tick(interval, sync)
     except Exception as exc:  # a dropped or refused session is an error of the run, counted and shown
         stats["errors"] += 1
         stats["failures"].append(repr(exc)[:120])
 
 
 async def load(
-    url: str, sessions: int, seconds: float, interval: float, pids: list[int], soak: bool, mode: str
+    url: str, sessions: int, seconds: float, interval: float, pids: list[int], soak: bool, mode: str, sync: bool
 ) -> dict:
     stats: dict = {"first": [], "change": [], "errors": 0, "failures": [], "memory": []}
     until = time.perf_counter() + seconds
-    tasks = [asyncio.create_task(student(url, until, interval, stats, mode)) for _ in range(sessions)]
+    tasks = [asyncio.create_task(student(url, until, interval, stats, mode, sync)) for _ in range(sessions)]
     start = time.perf_counter()
     while not all(t.done() for t in tasks):
         await asyncio.sleep(30 if soak else 5)
@@ -152,6 +158,7 @@ def main() -> None:
     ap.add_argument("--pids", default="", help="server process ids to measure memory of, with --url")
     ap.add_argument("--soak", action="store_true", help="memory every 30 s instead of every 5 s")
     ap.add_argument("--mode", choices=["slider", "distinct"], default="slider", help="how students pick rates")
+    ap.add_argument("--sync", action="store_true", help="every session changes at the same moment (a class)")
     args = ap.parse_args()
     if args.url and not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         sys.exit("load.py only targets this machine (loopback)")
@@ -164,7 +171,9 @@ def main() -> None:
     try:
         before = rss_mb(pids)
         t0 = time.perf_counter()
-        stats = asyncio.run(load(url, args.sessions, args.seconds, args.interval, pids, args.soak, args.mode))
+        stats = asyncio.run(
+            load(url, args.sessions, args.seconds, args.interval, pids, args.soak, args.mode, args.sync)
+        )
         wall = time.perf_counter() - t0
     finally:
         if proc:
@@ -172,7 +181,8 @@ def main() -> None:
     runs = len(stats["first"]) + len(stats["change"])
     print(
         f"{args.sessions} sessions, {args.seconds:.0f} s, a learning-rate change every {args.interval:g} s "
-        f"per session ({args.mode} values), {len(pids)} server process(es)"
+        f"per session ({args.mode} values, {'all at the same moment' if args.sync else 'spread over time'}), "
+        f"{len(pids)} server process(es)"
     )
     print(f"  runs: {runs} ({runs / wall:.1f}/s), errors: {stats['errors']}")
     if stats["change"]:
