@@ -6,12 +6,11 @@ after the page, so a copied link always reproduces what is on screen.
 
 import streamlit as st
 
-from linreg.app import router, sidebar, state, url
+from linreg.app import router, sidebar, url
 
 st.set_page_config(page_title="Gradient descent, step by step", page_icon="📉", layout="wide")
 router.disable_legacy_pages_folder()
-url.read_link()
-state.apply_url_preset()
+url.read_link()  # the link's values, then its ?preset=, once per session
 sidebar.sidebar()
 PAGES = [
     st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:", default=True),

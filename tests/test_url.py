@@ -115,3 +115,9 @@ def test_random_links_never_break_a_page(seed):
     at = app(page, **query)
     assert_ok(at)
     assert at.get("plotly_chart"), query
+
+
+def test_an_unknown_preset_is_named_and_the_defaults_shown():
+    at = app(preset="nope")
+    assert_ok(at)
+    assert "`preset=nope` is not a preset" in link_warnings(at) and "preset" not in at.query_params

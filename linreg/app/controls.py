@@ -109,3 +109,8 @@ def default(key: str, optimizer: str = SETTINGS.optimizer):
     if key.startswith(RACE_RATE):
         return SETTINGS.learning_rate
     return RACE_DEFAULTS.get(key)
+
+
+def widget_value(value):
+    """A value as a widget's state holds it: several choices as a list (Settings keeps tuples)."""
+    return list(value) if isinstance(value, tuple) else value

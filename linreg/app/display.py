@@ -44,8 +44,6 @@ def current_run() -> Run:
     asked for that could not be had."""
     for notice in link_notices():
         st.warning(f"From the link: {notice}", icon=":material/link_off:")
-    if err := st.session_state.pop("url_error", None):
-        st.warning(err)
     return safe_run(current_settings())
 
 

@@ -8,8 +8,8 @@ import streamlit as st
 
 from ..experiment import TABULAR, Settings
 from ..optimizers import HYPERPARAMETER_NAMES
-from .controls import SETTINGS_KEYS, VIEW_KEYS, ViewOptions, default
-from .presets import PRESETS, preset_settings
+from .controls import SETTINGS_KEYS, VIEW_KEYS, ViewOptions, default, widget_value
+from .presets import preset_settings
 
 LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
 
@@ -21,25 +21,13 @@ def apply_settings(s: Settings) -> None:
         if value is None:  # a hyperparameter left to the optimizer's default
             st.session_state.pop(key, None)
         else:
-            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+            st.session_state[key] = widget_value(value)
 
 
 def apply_preset(name: str | None) -> None:
     if name:
         apply_settings(preset_settings(name))
     st.session_state["preset_choice"] = None
-
-
-def apply_url_preset() -> None:
-    """``?preset=name`` in a link applies that preset once, then leaves the full settings in the URL."""
-    name = st.query_params.get("preset")
-    if name is None:
-        return
-    del st.query_params["preset"]
-    if name in PRESETS:
-        apply_settings(preset_settings(name))
-    else:
-        st.session_state["url_error"] = f"Unknown preset {name!r} in the link: showing the defaults instead."
 
 
 def lr_from_slider() -> None:
@@ -67,7 +55,7 @@ def seed(key: str, value=None) -> None:
     """Give a widget its starting value through its state (never also as ``value=``)."""
     if key not in st.session_state:
         start = default(key, st.session_state.get("optimizer", "gd")) if value is None else value
-        st.session_state[key] = list(start) if isinstance(start, tuple) else start
+        st.session_state[key] = widget_value(start)
 
 
 def current_settings() -> Settings:

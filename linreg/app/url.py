@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from .controls import RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default
+from .controls import RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default, widget_value
 from .labels import LABEL_TO_KEY
+from .presets import PRESETS, preset_settings
+from .state import apply_settings
 
 #: Names older links used for a key.
 ALIASES = {"seed": "random_state", "lr": "learning_rate"}
@@ -76,29 +78,33 @@ def _number(text: str, c) -> float | int:
 
 
 def read_link() -> None:
-    """Once per session, before any widget: the link's values into the widgets' state; what cannot be
-    used is left at its default and named in a notice (``link_notices``)."""
+    """Once per session, before any widget: the link's values into the widgets' state, then its
+    ``?preset=name`` (which sets every control); what cannot be used is left at its default and named
+    in a notice (``link_notices``)."""
     if st.session_state.get(READ):
         return
     st.session_state[READ] = True
     notices = []
     params = {ALIASES.get(k, k): st.query_params.get_all(k) for k in st.query_params}
-    params.pop("preset", None)
-    optimizer = _optimizer_of(params, notices)
+    preset = params.pop("preset", [None])[-1]
+    optimizer = _optimizer_of(params)
     for key, values in params.items():
         if key not in url_keys() and not key.startswith(RACE_RATE):
             notices.append(f"`{key}` is not a setting of this app: ignored.")
             continue
         try:
-            value = parse(key, values)
-            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+            st.session_state[key] = widget_value(parse(key, values))
         except ValueError as exc:
             shown = ", ".join(values)[:40]
             notices.append(f"`{key}={shown}` {exc}: using {_show(default(key, optimizer))} instead.")
+    if preset in PRESETS:
+        apply_settings(preset_settings(preset))
+    elif preset is not None:
+        notices.append(f"`preset={preset}` is not a preset: showing the defaults instead.")
     st.session_state[NOTICES] = notices
 
 
-def _optimizer_of(params: dict, notices: list) -> str:
+def _optimizer_of(params: dict) -> str:
     try:
         return parse("optimizer", params["optimizer"]) if "optimizer" in params else SETTINGS.optimizer
     except ValueError:
