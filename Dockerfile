@@ -1,12 +1,16 @@
 # The visualizer as a container: non-root, health-checked, one Streamlit process per container.
 # Scale with replicas behind a proxy with sticky sessions (deploy/k8s, deploy/nginx.conf).
-FROM python:3.11-slim
+# Any base with Python >= 3.11 and its venv module: the official image from a registry by default, or a
+# local Debian base built by deploy/verify_image.sh where no registry is reachable.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PATH=/opt/venv/bin:$PATH
 RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+# A virtual environment: Debian's own Python refuses system-wide pip installs (PEP 668).
+RUN python3 -m venv /opt/venv && pip install -r requirements.txt
 COPY --chown=app:app app.py ./
 COPY --chown=app:app linreg ./linreg
 COPY --chown=app:app pages ./pages

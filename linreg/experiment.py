@@ -16,7 +16,7 @@ from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
 from .optimizers import spec
-from .training import Trajectory, train
+from .training import Checkpoint, Trajectory, no_checkpoint, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
@@ -135,8 +135,9 @@ def split(data: Dataset, test_fraction: float, seed: int | None) -> tuple[Datase
     return pick(train_rows), pick(test)
 
 
-def run(s: Settings, table: Table | None = None) -> Run:
-    """Train with the settings on the training rows (``table``: an uploaded file's parsed table)."""
+def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_checkpoint) -> Run:
+    """Train with the settings on the training rows (``table``: an uploaded file's parsed table);
+    ``checkpoint`` as in ``train``."""
     full, note = make_dataset(s, table)
     data, test = split(full, s.test_fraction, s.random_state)
     scaler = Standardizer.fit(data.X) if s.standardize else None
@@ -168,6 +169,7 @@ def run(s: Settings, table: Table | None = None) -> Run:
         schedule=s.schedule,
         schedule_params={"gamma": s.gamma, "step_size": s.step_size, "decay": s.decay},
         random_state=s.random_state,
+        checkpoint=checkpoint,
         **s.hyperparameters,
     )
     info = analyse(traj.quadratic)

@@ -8,13 +8,14 @@ Mini-batch runs go through ``train`` one by one (same seed, so the same batches)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from .model import Quadratic
 from .optimizers import make_optimizer
-from .training import divergence_threshold, train
+from .training import Checkpoint, divergence_threshold, no_checkpoint, train
 
 #: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates (whole epochs),
 #: all of them together at most MAX_SWEEP_UPDATES (a few seconds), over at least MIN_SWEPT_RATES rates.
@@ -51,6 +52,35 @@ class Sweep:
         return float(self.learning_rates[self.best_index])
 
 
+#: Stacked runs call the checkpoint every this many steps.
+CHECKPOINT_STEPS = 256
+
+
+def stacked_steps(
+    q: Quadratic,
+    learning_rates: np.ndarray,
+    epochs: int,
+    optimizer: str = "gd",
+    theta0=None,
+    checkpoint: Checkpoint = no_checkpoint,
+    **hyperparameters: float,
+) -> Iterator[np.ndarray]:
+    """Full-batch runs for every learning rate at once: yields theta (L, p) after each of ``epochs`` steps."""
+    lrs = np.asarray(learning_rates, dtype=float)
+    opt = make_optimizer(optimizer, **hyperparameters)
+    theta = np.tile(np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float), (len(lrs), 1))
+    H, c = q.hessian, q.linear_term
+    state = opt.init(theta)
+    lr = lrs[:, None]
+    with np.errstate(all="ignore"):
+        for k in range(1, epochs + 1):
+            if k % CHECKPOINT_STEPS == 0:
+                checkpoint()
+            step, state = opt.update(theta @ H.T - c, state, lr)
+            theta = theta - step
+            yield theta
+
+
 def sweep_full_batch(
     q: Quadratic,
     learning_rates,
@@ -58,24 +88,21 @@ def sweep_full_batch(
     optimizer: str = "gd",
     theta0=None,
     tol: float = 1e-6,
+    checkpoint: Checkpoint = no_checkpoint,
     **hyperparameters: float,
 ) -> Sweep:
     """Full-batch runs for every learning rate at once, stacked along axis 0."""
     lrs = np.asarray(learning_rates, dtype=float)
-    p = len(q.theta_ref)
-    opt = make_optimizer(optimizer, **hyperparameters)
-    theta = np.tile(np.zeros(p) if theta0 is None else np.asarray(theta0, dtype=float), (len(lrs), 1))
+    start = np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float)
     H, c = q.hessian, q.linear_term
-    loss0 = q.loss_at(theta[0])
-    limit = divergence_threshold(q, theta[0])
-    state = opt.init(theta)
-    lr = lrs[:, None]
+    loss0 = q.loss_at(start)
+    limit = divergence_threshold(q, start)
     diverged = np.full(len(lrs), np.nan)
     reached = np.full(len(lrs), np.nan)
+    theta = np.tile(start, (len(lrs), 1))
     with np.errstate(all="ignore"):
-        for k in range(1, epochs + 1):
-            step, state = opt.update(theta @ H.T - c, state, lr)
-            theta = theta - step
+        steps = stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters)
+        for k, theta in enumerate(steps, start=1):
             grad_norm = np.linalg.norm(theta @ H.T - c, axis=1)
             loss = q.loss_at(theta)
             bad = ~np.isfinite(loss) | (loss > limit)
@@ -86,7 +113,8 @@ def sweep_full_batch(
 
 
 def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwargs) -> Sweep:
-    """One ``train`` per learning rate (for mini-batches, where runs cannot be stacked)."""
+    """One ``train`` per learning rate (for mini-batches, where runs cannot be stacked); ``train_kwargs``
+    may hold the ``checkpoint``."""
     lrs = np.asarray(learning_rates, dtype=float)
     final, reached, diverged = [], [], []
     start = None
@@ -106,11 +134,13 @@ def swept_epochs(epochs: int, steps_per_epoch: int) -> int:
     return min(epochs, max(1, MAX_UPDATES_PER_SWEPT_RUN // steps_per_epoch))
 
 
-def mini_batch_plan(epochs: int, steps_per_epoch: int, count: int = 60) -> tuple[int, int] | None:
-    """(epochs per run, number of rates) for a mini-batch sweep within MAX_SWEEP_UPDATES, or None when
-    even MIN_SWEPT_RATES runs of one epoch are more work than that."""
+def mini_batch_plan(
+    epochs: int, steps_per_epoch: int, count: int = 60, budget: int = MAX_SWEEP_UPDATES
+) -> tuple[int, int] | None:
+    """(epochs per run, number of rates) for a mini-batch sweep within ``budget`` updates, or None when
+    even MIN_SWEPT_RATES runs are more work than that."""
     per_run = swept_epochs(epochs, steps_per_epoch)
-    rates = min(count, MAX_SWEEP_UPDATES // (per_run * steps_per_epoch))
+    rates = min(count, budget // (per_run * steps_per_epoch))
     return None if rates < MIN_SWEPT_RATES else (per_run, rates)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +32,13 @@ SCALAR_LOOP_MAX_PARAMS = 4
 CHUNK_STEPS = 2048
 CHUNK_ROWS = 2_000_000
 TOL_CRITERIA = ("grad_norm", "loss_change")
+#: Called between chunks of a long computation.  It may raise to abandon the work: the app's raises
+#: when the user has switched page or changed a control, so the new request takes effect at once.
+Checkpoint = Callable[[], None]
+
+
+def no_checkpoint() -> None:
+    """The checkpoint of a run that nothing interrupts."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,7 @@ def train(
     stop_at_tol: bool = False,
     shuffle: bool = True,
     random_state: int | None = 0,
+    checkpoint: Checkpoint = no_checkpoint,
     **hyperparameters: float,
 ) -> Trajectory:
     """Fit y ~ X w + b by the named optimizer and return the whole trajectory.
@@ -206,7 +214,7 @@ def train(
     (loss non-finite, or above DIVERGENCE_FACTOR x its start) stops the run and is recorded,
     keeping the steps up to the last finite loss.  ``tol`` records the first step where the
     criterion ``tol_on`` holds (grad_norm: ||grad J|| < tol; loss_change: |J_k - J_(k-1)| < tol)
-    and, with ``stop_at_tol``, stops there.
+    and, with ``stop_at_tol``, stops there.  ``checkpoint`` is called after every chunk of steps.
     """
     X, y = check_shapes(X, y)
     check_loss(loss)
@@ -248,6 +256,7 @@ def train(
     prev_loss = loss0
     done = 0
     for chunk in chunks:
+        checkpoint()
         chunk_loss = q.loss_at(chunk)
         bad = _first(~np.isfinite(chunk_loss) | (chunk_loss > limit))
         if bad is not None:
@@ -338,11 +347,15 @@ def _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha) -> It
 
 
 def _loop_chunks(runner: _Runner, terms, epoch_lrs: np.ndarray, steps_per_epoch: int) -> Iterator[np.ndarray]:
+    """The runner's steps in pieces of at most CHUNK_STEPS x 8 (an epoch of 200,000 rows is 25 pieces):
+    the checkpoint and the divergence check run between pieces."""
     e0 = 0
+    piece = CHUNK_STEPS * 8
     for H, c, n_epochs in terms:
         lrs = np.repeat(epoch_lrs[e0 : e0 + n_epochs], steps_per_epoch).tolist()
         e0 += n_epochs
-        yield runner.run(H, c, lrs)
+        for i in range(0, len(lrs), piece):
+            yield runner.run(H[i : i + piece], c[i : i + piece], lrs[i : i + piece])
 
 
 def _tol_hits(q: Quadratic, chunk, chunk_loss, prev_loss, tol, tol_on) -> int | None:

@@ -7,7 +7,7 @@ from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE
 from linreg.app.display import chart, current_run, keyboard_player, on_phone, page_style
 from linreg.app.state import seed
-from linreg.experiment import Run, Settings
+from linreg.experiment import MAX_UPDATES, Run, Settings
 
 router.disable_legacy_pages_folder()
 
@@ -62,7 +62,9 @@ chosen, mode, own = race_controls(settings)
 if not chosen:
     st.info("Pick at least one optimizer to race.")
     st.stop()
-rates = cache.race_learning_rates(settings, chosen, mode, own)
+rates, tuning_note = cache.race_learning_rates(settings, chosen, mode, own)
+if tuning_note:
+    st.info(tuning_note)
 runs = cache.race_runs(settings, rates)
 how = {
     "shared": f"one shared learning rate, {settings.learning_rate:g} (sidebar)",
@@ -71,9 +73,14 @@ how = {
 }[mode]
 st.caption(
     f"Fair race: same data (n = {run.data.n_samples}, seed {settings.random_state}), same start "
-    f"(w = {settings.w0:g}, b = {settings.b0:g}), same budget of {run.traj.epochs_requested:,} epochs; {how}. "
+    f"(w = {settings.w0:g}, b = {settings.b0:g}), same budget of {runs[0].traj.epochs_requested:,} epochs; {how}. "
     "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
+if runs[0].traj.epochs_requested < settings.epochs:
+    st.info(
+        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: {runs[0].traj.epochs_requested:,} "
+        f"epochs each instead of {settings.epochs:,}. Race fewer optimizers, or use larger batches."
+    )
 arrows = settings.batch != "full"
 chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, on_phone()), "race")
 if arrows:

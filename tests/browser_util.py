@@ -34,6 +34,19 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit_server(port: int | None = None, *extra: str):
     """A fresh `streamlit run app.py` on loopback (``extra``: more CLI options); yields its base URL."""
+    with streamlit_process(port, *extra) as (url, _):
+        yield url
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def streamlit_process(port: int | None = None, *extra: str):
+    """streamlit_server, yielding (base URL, the server's Popen)."""
     port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -50,7 +63,7 @@ def streamlit_server(port: int | None = None, *extra: str):
             time.sleep(0.1)
         else:
             raise RuntimeError("streamlit server did not become healthy")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):

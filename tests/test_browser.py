@@ -236,3 +236,34 @@ def test_click_on_the_contour_sets_the_start(browser, server):
     wait_ready(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+MINI_BATCH_SWEEP = "sweep?dataset=synthetic&n=2000&epochs=10000&batch=mini&batch_size=2&optimizer=adam"
+
+
+def test_switching_page_during_a_long_sweep_takes_effect_at_once(browser):
+    """Streamlit starts the new page's run at once (runner.fastReruns) but leaves the old one computing in
+    the background, with the GIL, until it reaches a yield point.  The core calls the app's checkpoint
+    between chunks of work, so the sweep left behind (600,000 mini-batch updates, seconds) stops there:
+    once the Data page is up, the server is idle."""
+    import time
+
+    from browser_util import cpu_seconds, streamlit_process
+
+    with streamlit_process() as (url, server):
+        page = open_page(browser, url)  # imports done: what is left is the sweep's own work
+        page.goto(f"{url}/{MINI_BATCH_SWEEP}")
+        page.get_by_text("Sweeping the learning rates").first.wait_for(timeout=60_000)
+        clicked = time.perf_counter()
+        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Data").click()
+        page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+        switched = time.perf_counter() - clicked
+        wait_ready(page)
+        assert "/data" in page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
+        before = cpu_seconds(server.pid)
+        page.wait_for_timeout(1500)
+        busy = cpu_seconds(server.pid) - before
+        assert busy < 0.3, f"the server used {busy:.2f} s of CPU in 1.5 s after the switch: the sweep went on"
+        assert switched < 2.5, f"the Data page came {switched:.1f} s after the click"
+        page.close()

@@ -54,13 +54,37 @@ def test_grid():
 
 
 def test_mini_batch_sweeps_stay_within_their_work_budget():
-    from linreg.sweep import MAX_SWEEP_UPDATES, MIN_SWEPT_RATES, mini_batch_plan
+    from linreg.sweep import MAX_SWEEP_UPDATES, MIN_SWEPT_RATES, mini_batch_plan, swept_epochs
 
-    for epochs, per_epoch in [(2000, 7), (10_000, 100), (50, 5000), (10_000, 100_000), (3, 20)]:
-        plan = mini_batch_plan(epochs, per_epoch)
-        if plan is None:
-            assert MIN_SWEPT_RATES * per_epoch > MAX_SWEEP_UPDATES
-        else:
-            runs_epochs, rates = plan
-            assert 1 <= runs_epochs <= epochs and MIN_SWEPT_RATES <= rates <= 60
-            assert runs_epochs * per_epoch * rates <= MAX_SWEEP_UPDATES
+    cases = [(2000, 7), (10_000, 100), (50, 5000), (10_000, 100_000), (3, 20), (10_000, 1000)]
+    for budget in (MAX_SWEEP_UPDATES, MAX_SWEEP_UPDATES // 6):  # one sweep; one of six racers tuned
+        for epochs, per_epoch in cases:
+            plan = mini_batch_plan(epochs, per_epoch, budget=budget)
+            if plan is None:
+                assert MIN_SWEPT_RATES * swept_epochs(epochs, per_epoch) * per_epoch > budget
+            else:
+                runs_epochs, rates = plan
+                assert 1 <= runs_epochs <= epochs and MIN_SWEPT_RATES <= rates <= 60
+                assert runs_epochs * per_epoch * rates <= budget
+
+
+def test_sweeps_call_the_checkpoint_and_stop_when_it_raises():
+    from linreg.sweep import CHECKPOINT_STEPS
+
+    class AbandonedError(Exception):
+        pass
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 1))
+    y = 2 * X[:, 0] + 1 + rng.normal(size=50)
+    calls = []
+    sweep_full_batch(quadratic(X, y), log_grid(count=5), 3 * CHECKPOINT_STEPS, checkpoint=lambda: calls.append(1))
+    assert len(calls) == 3
+
+    def stop():
+        raise AbandonedError
+
+    with pytest.raises(AbandonedError):
+        sweep_full_batch(quadratic(X, y), log_grid(count=5), 10 * CHECKPOINT_STEPS, checkpoint=stop)
+    with pytest.raises(AbandonedError):
+        sweep_runs(X, y, log_grid(count=5), 10, batch_size=2, checkpoint=stop)

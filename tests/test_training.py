@@ -218,3 +218,38 @@ def test_feature_too_small_to_square_is_a_clear_error():
     with pytest.raises(ValueError, match="underflow"):
         train(np.array([[0.0], [5.91324035e-160]]), np.array([0.0, 1.0]), epochs=1)
     train(np.array([[1.0], [1.0], [1.0]]), np.array([0.0, 1.0, 2.0]), epochs=2)  # a constant feature stays legal
+
+
+class AbandonedError(Exception):
+    pass
+
+
+def counting_checkpoint(stop_after: int | None = None):
+    calls = []
+
+    def checkpoint():
+        calls.append(1)
+        if stop_after is not None and len(calls) >= stop_after:
+            raise AbandonedError
+
+    return checkpoint, calls
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "adam"])
+def test_the_checkpoint_runs_after_every_chunk_of_steps(optimizer):
+    from linreg.training import CHUNK_STEPS
+
+    data = cortical_thickness()
+    checkpoint, calls = counting_checkpoint()
+    epochs = 2 * CHUNK_STEPS + 1  # three chunks: two full, one of a single step
+    t = train(data.X, data.y, optimizer=optimizer, learning_rate=1e-6, epochs=epochs, checkpoint=checkpoint)
+    assert t.n_steps == epochs
+    assert len(calls) == 3
+
+
+def test_a_raising_checkpoint_abandons_the_run_at_once():
+    data = cortical_thickness()
+    checkpoint, calls = counting_checkpoint(stop_after=1)
+    with pytest.raises(AbandonedError):
+        train(data.X, data.y, optimizer="adam", batch_size=1, learning_rate=1e-3, epochs=10_000, checkpoint=checkpoint)
+    assert len(calls) == 1  # not one call per chunk of the whole run: the work stopped there

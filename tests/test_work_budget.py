@@ -24,3 +24,14 @@ def test_heaviest_settings_finish_within_the_budget(case, page):
 def test_the_sweep_says_what_it_cut():
     at = app("pages/sweep.py", timeout=LIMIT_S, dataset="synthetic", **HEAVY["mini-batch 2, Adam"])
     assert any("budget" in i.value for i in at.info)
+
+
+def test_a_tuned_race_of_every_optimizer_shares_one_sweep_budget():
+    everyone = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    at = app("pages/race.py", timeout=LIMIT_S, dataset="synthetic", n=2000, epochs=10_000, batch="mini",
+             batch_size=2, race_mode="tuned", race_optimizers=everyone)  # fmt: skip
+    assert_ok(at)
+    assert at.get("plotly_chart")
+    notes = " ".join(i.value for i in at.info)
+    assert "shares one sweep's budget" in notes
+    assert "6 racers share one run's budget of 200,000 updates: 33 epochs each" in notes  # 1,000 batches an epoch

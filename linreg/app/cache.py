@@ -17,7 +17,7 @@ import streamlit as st
 from ..analysis import Analysis
 from ..csvdata import BUNDLED, Table, bundled_table
 from ..csvdata import default_columns as csv_default_columns
-from ..experiment import Run, Settings, run
+from ..experiment import MAX_UPDATES, Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import MAX_SWEEP_UPDATES, Sweep, log_grid, mini_batch_plan, sweep_full_batch, sweep_runs
@@ -68,9 +68,16 @@ def default_columns(dataset: str, table: Table) -> tuple[tuple[str, ...], str]:
     return (BUNDLED[dataset][1], BUNDLED[dataset][2]) if dataset in BUNDLED else csv_default_columns(table)
 
 
+def yield_to_browser() -> None:
+    """The core's checkpoint between chunks of work.  Reading session state is one of Streamlit's yield
+    points: when the user has switched page or changed a control meanwhile, Streamlit raises here and
+    starts the new run at once, instead of after this one's seconds of work."""
+    _ = "dataset" in st.session_state
+
+
 @st.cache_resource(**CACHE, show_spinner=TRAINING)
 def cached_run(settings: Settings) -> Run:
-    return run(settings, UPLOADS.get(settings.upload_id) if settings.upload_id else None)
+    return run(settings, UPLOADS.get(settings.upload_id) if settings.upload_id else None, yield_to_browser)
 
 
 def with_optimizer(s: Settings, optimizer: str, learning_rate: float) -> Settings:
@@ -138,20 +145,21 @@ def cached_gauge(learning_rate: float, edges: tuple[float, ...]) -> go.Figure:
 
 # ---------------------------------------------------------------- sweep and race
 @st.cache_resource(**CACHE, show_spinner="Sweeping the learning rates…")
-def cached_sweep(settings: Settings) -> Sweep:
-    """Learning rates from 1e-4 to 10 for the settings' optimizer, on the settings' data: 60 stacked
-    full-batch runs, or as many mini-batch runs as the sweep's work budget allows (core: sweep.py)."""
-    r = cached_run(settings)
+def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer: str | None = None) -> Sweep:
+    """Learning rates from 1e-4 to 10 for ``optimizer`` (default: the settings'), on the settings' data: 60
+    stacked full-batch runs, or as many mini-batch runs as ``budget`` updates allow (core: sweep.py)."""
+    r = cached_run(settings)  # the data and the start; the settings' own run is already cached by the page
+    settings = with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
     hp, theta0, t = settings.hyperparameters, r.traj.theta[0], r.traj
-    plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch)
+    plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=budget)
     if plan is None:
         sweep = sweep_full_batch(t.quadratic, log_grid(), t.epochs_requested, settings.optimizer, theta0,
-                                 settings.tol, **hp)  # fmt: skip
+                                 settings.tol, yield_to_browser, **hp)  # fmt: skip
         if settings.batch == "full":
             return sweep
         note = (
             f"A mini-batch sweep here would take {t.steps_per_epoch:,} updates per epoch for each rate, more than "
-            f"the sweep's budget of {MAX_SWEEP_UPDATES:,}: these are full-batch runs. Larger batches or fewer rows "
+            f"the sweep's budget of {budget:,}: these are full-batch runs. Larger batches or fewer rows "
             "sweep in mini-batches."
         )
         return dataclasses.replace(sweep, note=note)
@@ -159,23 +167,34 @@ def cached_sweep(settings: Settings) -> Sweep:
     sweep = sweep_runs(
         r.x_train, r.data.y, log_grid(count=count), epochs, settings.tol, optimizer=settings.optimizer,
         batch_size=t.batch_size, loss=settings.loss, alpha=settings.alpha, theta0=theta0,
-        random_state=settings.random_state, **hp,
+        random_state=settings.random_state, checkpoint=yield_to_browser, **hp,
     )  # fmt: skip
     cut = epochs < t.epochs_requested or count < 60
-    note = f"To stay within {MAX_SWEEP_UPDATES:,} updates: {count} rates, {epochs:,} epochs each." if cut else None
+    note = f"To stay within {budget:,} updates: {count} rates, {epochs:,} epochs each." if cut else None
     return dataclasses.replace(sweep, note=note)
 
 
-def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> dict[str, float]:
+def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tuple[dict[str, float], str | None]:
+    """Each racer's rate, and what the tuning sweeps cut (they share one sweep's budget)."""
     if mode == "shared":
-        return dict.fromkeys(chosen, settings.learning_rate)
+        return dict.fromkeys(chosen, settings.learning_rate), None
     if mode == "own":
-        return {k: float(own[k]) for k in chosen}
-    return {k: cached_sweep(with_optimizer(settings, k, settings.learning_rate)).best_learning_rate for k in chosen}
+        return {k: float(own[k]) for k in chosen}, None
+    sweeps = {k: cached_sweep(settings, MAX_SWEEP_UPDATES // len(chosen), k) for k in chosen}
+    notes = {s.note for s in sweeps.values() if s.note}
+    note = f"Tuning {len(chosen)} optimizers shares one sweep's budget. " + " ".join(sorted(notes)) if notes else None
+    return {k: s.best_learning_rate for k, s in sweeps.items()}, note
+
+
+def race_settings(settings: Settings, racers: int) -> Settings:
+    """The racers share one run's budget of MAX_UPDATES updates: fewer epochs each when many race."""
+    per_epoch = cached_run(settings).traj.steps_per_epoch
+    return settings.replace(epochs=min(settings.epochs, max(1, MAX_UPDATES // racers // per_epoch)))
 
 
 def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]:
-    return [cached_run(with_optimizer(settings, k, lr)) for k, lr in learning_rates.items()]
+    shared = race_settings(settings, len(learning_rates))
+    return [cached_run(with_optimizer(shared, k, lr)) for k, lr in learning_rates.items()]
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
