@@ -64,17 +64,18 @@ echo "user: $USER_NAME (uid $USER_ID in the image's /etc/passwd)  workdir: $WORK
 SERVER=""
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
-  umount "$ROOT/proc" "$ROOT/dev" 2>/dev/null || true
+  umount "$ROOT/proc" "$ROOT/dev" "$ROOT/tmp" 2>/dev/null || true
   podman image unmount "$IMAGE" >/dev/null || true
 }
 trap cleanup EXIT
 mount -t proc proc "$ROOT/proc"
 mount --bind /dev "$ROOT/dev"
+mount -t tmpfs tmpfs "$ROOT/tmp"  # the image mount is read-only; a container gets a writable /tmp
 as_image_user() {
-  chroot --userspec="$USER_ID:$USER_ID" "$ROOT" /usr/bin/env -i "${ENVS[@]}" HOME="/home/$USER_ID" \
+  exec chroot --userspec="$USER_ID:$USER_ID" "$ROOT" /usr/bin/env -i "${ENVS[@]}" HOME="/home/$USER_ID" \
     /bin/sh -c "cd '$WORKDIR' && $1"
 }
-as_image_user "exec $CMD --server.headless=true" > /tmp/verify_image.server.log 2>&1 &
+(as_image_user "exec $CMD --server.headless=true") > /tmp/verify_image.server.log 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$PORT/_stcore/health" >/dev/null 2>&1 && break
@@ -87,6 +88,12 @@ case "$PAGE" in *"<div id=\"root\">"*) echo "GET / -> the app's page (${#PAGE} b
 # chroot, env and sh exec in turn, so the server is the background job's own process
 echo "server process $SERVER ($(tr '\0' ' ' < "/proc/$SERVER/cmdline")) runs as uid $(stat -c %u "/proc/$SERVER")"
 [ "$(stat -c %u "/proc/$SERVER")" = 10001 ] || fail "the server does not run as uid 10001"
-as_image_user "$HEALTH" && echo "the image's HEALTHCHECK command: healthy" || fail "the image's HEALTHCHECK failed"
+(as_image_user "$HEALTH") && echo "the image's HEALTHCHECK command: healthy" || fail "the image's HEALTHCHECK failed"
+# The page itself: the app's script run in the image (Streamlit's AppTest), as a browser's first visit runs it
+(as_image_user "STREAMLIT_LOGGER_LEVEL=error python -c \"from streamlit.testing.v1 import AppTest
+at = AppTest.from_file('app.py', default_timeout=120).run()
+assert not at.exception, [e.value for e in at.exception]
+print('app.py in the image: no exception,', len(at.get('plotly_chart')), 'charts,', at.markdown[0].value[:60])\"") \
+  || fail "app.py does not run in the image"
 echo
 echo "OK: $IMAGE built from $BASE_IMAGE with podman build --isolation=chroot and served as uid 10001"
