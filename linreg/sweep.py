@@ -112,6 +112,63 @@ def sweep_full_batch(
     return Sweep(lrs, final, reached, diverged, epochs, tol, float(loss0))
 
 
+@dataclass(frozen=True)
+class RatePaths:
+    """Whole full-batch runs for many learning rates, kept at a few steps each (what the eye needs)."""
+
+    learning_rates: np.ndarray  # (L,)
+    steps: np.ndarray  # (K,) the kept steps, 0 and the last included
+    theta: np.ndarray  # (L, K, p), nan from divergence on
+    loss: np.ndarray  # (L, K), nan from divergence on
+    diverged_at: np.ndarray  # (L,) float, nan where it did not diverge
+    start_loss: float
+
+    @property
+    def diverging(self) -> np.ndarray:
+        """Stopped as diverged, or ended above the starting loss (as Sweep.diverging)."""
+        with np.errstate(invalid="ignore"):
+            return ~np.isnan(self.diverged_at) | ~(self.loss[:, -1] <= self.start_loss)
+
+
+def kept_steps(epochs: int, count: int = 120) -> np.ndarray:
+    """Every step early on (where paths turn), then geometrically sparser to the last."""
+    dense = np.arange(min(count // 4, epochs) + 1)
+    sparse = np.geomspace(max(dense[-1], 1), epochs, count - len(dense)).round().astype(int)
+    return np.unique(np.concatenate([dense, sparse, [epochs]]))
+
+
+def rate_paths(
+    q: Quadratic,
+    learning_rates,
+    epochs: int,
+    optimizer: str = "gd",
+    theta0=None,
+    checkpoint: Checkpoint = no_checkpoint,
+    **hyperparameters: float,
+) -> RatePaths:
+    """Full-batch runs for every learning rate at once (stacked_steps), kept at ``kept_steps(epochs)``.
+
+    A run stops as diverged where ``train`` would stop it (divergence_threshold); its later steps are nan.
+    """
+    lrs = np.asarray(learning_rates, dtype=float)
+    start = np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float)
+    steps = kept_steps(epochs)
+    theta = np.full((len(lrs), len(steps), len(start)), np.nan)
+    theta[:, 0] = start
+    limit = divergence_threshold(q, start)
+    diverged = np.full(len(lrs), np.nan)
+    slot = 1
+    with np.errstate(all="ignore"):
+        for k, now in enumerate(stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters), 1):
+            loss = q.loss_at(now)
+            diverged[np.isnan(diverged) & (~np.isfinite(loss) | (loss > limit))] = k
+            if k == steps[slot]:
+                theta[:, slot] = np.where(np.isnan(diverged)[:, None], now, np.nan)
+                slot += 1
+        loss = q.loss_at(theta.reshape(-1, len(start))).reshape(len(lrs), len(steps))
+    return RatePaths(lrs, steps, theta, loss, diverged, float(q.loss_at(start)))
+
+
 def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwargs) -> Sweep:
     """One ``train`` per learning rate (for mini-batches, where runs cannot be stacked); ``train_kwargs``
     may hold the ``checkpoint``."""

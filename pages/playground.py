@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from linreg.app import cache, labels, router
+from linreg.app import cache, labels, router, scrub
 from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, on_phone, page_style
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
@@ -27,6 +27,8 @@ def header(r: Run) -> None:
     seed("present")
     toggle.toggle("Present", key="present", help="Presentation mode: only the views, the player and the presets. "
                   + KEYS_HELP)  # fmt: skip
+    seed("scrub")
+    toggle.toggle("Scrub lr", key="scrub", help=scrub.HELP)
     if msg := divergence_message(r):
         banner, halve, scale = st.columns([5, 1.4, 1.4], vertical_alignment="center")
         banner.error(msg, icon=":material/error:")
@@ -112,17 +114,23 @@ header(run)
 stacked = view.layout == "stacked" or (view.layout == "auto" and on_phone())
 if view.surface == "3-D" and not view.present:
     chart(cache.cached_surface3d(settings), "surface3d")
-inspected = st.session_state.get("inspect_step")
-current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
-st.plotly_chart(
-    cache.cached_playground_figure(settings, view, current, stacked), key="playground",
-    config={**CHART_CONFIG, "displayModeBar": not stacked},
-    on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
-)  # fmt: skip
-keyboard_player()
-if not view.present:
-    details(run)
-    step_inspector(run)
-    metrics_row(run)
-    if run.data.n_features > 1:
-        chart(partial_plots_figure(run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names), "partials")
+if view.scrub:
+    scrub.section(run, stacked, view.present)
+    if not view.present:
+        st.caption("The run's step player, step inspector and metrics are set aside: turn off “Scrub lr” for them.")
+else:
+    inspected = st.session_state.get("inspect_step")
+    current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
+    st.plotly_chart(
+        cache.cached_playground_figure(settings, view, current, stacked), key="playground",
+        config={**CHART_CONFIG, "displayModeBar": not stacked},
+        on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
+    )  # fmt: skip
+    keyboard_player()
+    if not view.present:
+        details(run)
+        step_inspector(run)
+        metrics_row(run)
+        if run.data.n_features > 1:
+            partials = partial_plots_figure(run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names)
+            chart(partials, "partials")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from linreg.app import cache, labels, router
+from linreg.app import cache, labels, router, scrub
 from linreg.app.display import chart, current_run, on_phone, page_style
 
 router.disable_legacy_pages_folder()
@@ -20,6 +20,8 @@ st.caption(
     f"{int(sweep.diverging.sum())} of {len(sweep.learning_rates)} diverge."
 )
 chart(cache.cached_sweep_figure(settings, on_phone()), "sweep")
+st.markdown("#### Scrub the learning rate: every view redraws as you drag")
+scrub.section(run, on_phone())
 st.markdown("#### Four rates on one surface: too small, best, oscillating, diverging")
 chart(cache.cached_ghost_figure(settings, on_phone()), "ghost")
 with st.expander(

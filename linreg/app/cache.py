@@ -20,8 +20,17 @@ from ..csvdata import default_columns as csv_default_columns
 from ..experiment import MAX_UPDATES, Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
-from ..sweep import MAX_SWEEP_UPDATES, Sweep, log_grid, mini_batch_plan, sweep_full_batch, sweep_runs
-from ..viz import compare, geometry, gif, playground, rates
+from ..sweep import (
+    MAX_SWEEP_UPDATES,
+    RatePaths,
+    Sweep,
+    log_grid,
+    mini_batch_plan,
+    rate_paths,
+    sweep_full_batch,
+    sweep_runs,
+)
+from ..viz import compare, geometry, gif, playground, rates, scrubber
 from .controls import ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
@@ -237,3 +246,41 @@ def cached_momentum_map(settings: Settings) -> go.Figure:
 def cached_gif(settings: Settings) -> bytes:
     r = cached_run(settings)
     return gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)
+
+
+# ---------------------------------------------------------------- learning-rate scrubber
+SCRUB_RATES = 60
+
+
+def scrub_rates(a: Analysis, settings: Settings) -> tuple[np.ndarray, int]:
+    """60 log-spaced rates from 1/1000 of the stability limit to 1.6 times it (adaptive optimizers, which
+    have none: the sweep's 1e-4 to 10), the settings' rate among them; and that rate's index."""
+    limit = a.limit(settings.optimizer, **settings.hyperparameters)
+    grid = log_grid(count=SCRUB_RATES) if limit is None else np.geomspace(limit / 1000, limit * 1.6, SCRUB_RATES)
+    rates = np.unique(np.append(grid, settings.learning_rate))
+    return rates, int(np.searchsorted(rates, settings.learning_rate))
+
+
+@st.cache_resource(**CACHE, show_spinner="Running every learning rate at once…")
+def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
+    r = cached_run(settings)
+    rates, current = scrub_rates(r.analysis, settings)
+    paths = rate_paths(r.traj.quadratic, rates, settings.epochs, settings.optimizer, r.traj.theta[0],
+                       yield_to_browser, **settings.hyperparameters)  # fmt: skip
+    return paths, current
+
+
+@st.cache_resource(**CACHE, show_spinner=DRAWING)
+def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0) -> go.Figure:
+    r = cached_run(settings)
+    paths, current = cached_rate_paths(settings)
+    theta = r.scaler.params_to_original(paths.theta) if r.scaler else paths.theta
+    axis = parameter_labels(r.data.feature_names)
+    suffix = " (standardized x)" if r.scaler else ""
+    labels = scrubber.ScrubLabels(r.data.feature_names[0], r.data.target_name, axis[0] + suffix, axis[-1])
+    name, hp = settings.optimizer, settings.hyperparameters
+    return scrubber.scrubber_figure(
+        paths, theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
+        edges=r.analysis.zone_edges(name, **hp), limit_text=REGISTRY[name].limit_text, labels=labels,
+        stacked=stacked, scale=scale,
+    )  # fmt: skip

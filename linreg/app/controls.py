@@ -32,6 +32,7 @@ class ViewOptions:
     contour_y: str = ""
     layout: str = "auto"  # the three views side by side or stacked; auto: stacked on a phone
     present: bool = False  # presentation mode: only the views, the player and the presets, larger
+    scrub: bool = False  # the learning-rate scrubber in place of the step player
 
 
 SETTINGS = Settings()
@@ -85,6 +86,7 @@ CONTROLS: dict[str, Control] = {
     "contour_y": Control("text"),
     "layout": Control("choice", options=("auto", "side by side", "stacked")),
     "present": Control("bool"),
+    "scrub": Control("bool"),
     # race page
     "race_optimizers": Control("multi", options=tuple(REGISTRY)),
     "race_mode": Control("choice", options=tuple(RACE_MODES)),

@@ -1,0 +1,135 @@
+"""The learning-rate scrubber: its runs against train(), its claims against the theory, its figure's frames."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from apptest_util import app, assert_ok, chart_specs
+
+from linreg import analyse, cortical_thickness, quadratic, train
+from linreg.optimizers import REGISTRY
+from linreg.sweep import kept_steps, rate_paths
+from linreg.viz import scrubber
+
+
+def decode(values) -> np.ndarray:
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
+    return np.asarray(values, dtype=float)
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    data = cortical_thickness()
+    return data, quadratic(data.X, data.y)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+def test_every_scrubbed_run_is_the_run_train_makes(lesson, optimizer):
+    """Stacked runs (one NumPy step for all rates) against train's own loop, one rate at a time."""
+    data, q = lesson
+    rates = np.geomspace(1e-3, 0.7, 7)
+    paths = rate_paths(q, rates, 300, optimizer)
+    for i, lr in enumerate(rates):
+        t = train(data.X, data.y, optimizer=optimizer, learning_rate=float(lr), epochs=300)
+        kept = paths.steps <= t.n_steps  # a diverged run stops (train) or turns nan (rate_paths) there
+        finite = np.all(np.isfinite(paths.theta[i]), axis=1)
+        assert np.array_equal(finite, kept) or (t.diverged and np.array_equal(finite[kept][:-1], kept[kept][:-1]))
+        both = kept & finite
+        np.testing.assert_allclose(paths.theta[i, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12)
+        assert np.isnan(paths.diverged_at[i]) == (not t.diverged)
+
+
+def test_kept_steps_start_dense_and_end_on_the_last():
+    steps = kept_steps(10_000)
+    assert steps[0] == 0 and steps[-1] == 10_000 and len(steps) <= 121
+    assert np.array_equal(steps[:31], np.arange(31))
+    assert np.all(np.diff(steps) > 0)
+
+
+def test_gd_runs_diverge_exactly_beyond_two_over_L(lesson):
+    """What the strip and the slider's labels claim, on the runs themselves: GD diverges iff lr > 2/L."""
+    data, q = lesson
+    a = analyse(q)
+    limit = 2 / a.L
+    rates = np.concatenate([np.geomspace(limit / 100, limit * 0.95, 20), np.geomspace(limit * 1.05, limit * 2, 10)])
+    paths = rate_paths(q, rates, 3000)
+    np.testing.assert_array_equal(paths.diverging, rates > limit)
+    edges = a.zone_edges("gd")
+    for i, lr in enumerate(rates):
+        label = scrubber.verdict(paths, i, edges)
+        assert ("diverges" in label) == (lr > limit)
+        assert label.startswith(a.zone(lr, edges))
+
+
+def scrub_figure(lesson, learning_rate=0.3, optimizer="gd"):
+    data, q = lesson
+    a = analyse(q)
+    rates = np.unique(np.append(np.geomspace(2 / a.L / 1000, 2 / a.L * 1.6, 60), learning_rate))
+    current = int(np.searchsorted(rates, learning_rate))
+    paths = rate_paths(q, rates, 2000, optimizer)
+    fig = scrubber.scrubber_figure(
+        paths, paths.theta, data.X, data.y, q, a, a.theta_star, current=current,
+        edges=a.zone_edges(optimizer), limit_text=REGISTRY[optimizer].limit_text,
+    )  # fmt: skip
+    return paths, current, json.loads(fig.to_json())
+
+
+def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider(lesson):
+    paths, current, spec = scrub_figure(lesson)
+    frames = spec["frames"]
+    assert len(frames) == len(paths.learning_rates) == 61
+    (slider,) = spec["layout"]["sliders"]
+    assert slider["currentvalue"]["prefix"].strip() == "learning rate"
+    assert slider["active"] == current
+    for step, frame in zip(slider["steps"], frames, strict=True):
+        assert step["method"] == "animate" and step["args"][0] == [frame["name"]]
+        assert step["args"][1]["frame"]["redraw"] is False  # the browser alone: no server, no full redraw
+    assert len(json.dumps(spec)) < 1_000_000
+
+
+def test_each_frame_draws_its_own_rate(lesson):
+    paths, current, spec = scrub_figure(lesson)
+    for i in (0, current, len(paths.learning_rates) - 1):
+        fit, loss, path, mark = spec["frames"][i]["data"]
+        np.testing.assert_allclose(decode(path["x"]), paths.theta[i, :, 0], rtol=1e-6, equal_nan=True)
+        np.testing.assert_allclose(decode(path["y"]), paths.theta[i, :, 1], rtol=1e-6, equal_nan=True)
+        np.testing.assert_allclose(decode(loss["y"]), paths.loss[i], rtol=1e-6, equal_nan=True)
+        assert decode(mark["x"])[0] == pytest.approx(paths.learning_rates[i], rel=1e-6)
+    # the figure opens on the current rate: its traces are that frame's
+    moving = spec["frames"][current]["traces"]
+    np.testing.assert_allclose(decode(spec["data"][moving[2]]["x"]), paths.theta[current, :, 0], rtol=1e-6)
+
+
+def test_the_slider_labels_say_what_each_rate_does(lesson):
+    paths, _, spec = scrub_figure(lesson)
+    labels = [s["label"] for s in spec["layout"]["sliders"][0]["steps"]]
+    limit = 2 / analyse(lesson[1]).L
+    assert all(("diverges" in label) == (lr > limit) for label, lr in zip(labels, paths.learning_rates, strict=True))
+    assert any(label.startswith("0.3 · good") for label in labels)
+
+
+def test_playground_scrub_mode_sets_the_player_and_metrics_aside():
+    at = app(scrub="true")
+    assert_ok(at)
+    specs = chart_specs(at)
+    sliders = [s["layout"]["sliders"][0] for s in specs if s["layout"].get("sliders")]
+    assert [s["currentvalue"]["prefix"].strip() for s in sliders] == ["learning rate"]  # no step player
+    assert not at.metric
+    assert any("set aside" in c.value for c in at.caption)
+
+
+def test_sweep_page_has_the_scrubber_and_a_mini_batch_run_says_it_is_full_batch():
+    at = app("pages/sweep.py", batch="mini", batch_size=8)
+    assert_ok(at)
+    prefixes = [s["layout"]["sliders"][0]["currentvalue"]["prefix"] for s in chart_specs(at) if s["layout"].get("sliders")]
+    assert "learning rate " in prefixes
+    assert any("full batch: the run itself uses mini-batches" in c.value for c in at.caption)
+
+
+def test_several_features_scrub_predicted_against_actual():
+    at = app(scrub="true", dataset="iris", features=["petal_length", "sepal_length"])
+    assert_ok(at)
+    (spec,) = [s for s in chart_specs(at) if s["layout"].get("sliders")]
+    assert "Predicted vs actual" in json.dumps(spec["layout"]["annotations"])
