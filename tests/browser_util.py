@@ -87,3 +87,43 @@ def wait_ready(page, text: str | None = None, timeout: float = 60_000, settle_ms
     if text:
         page.get_by_text(text).first.wait_for(timeout=timeout)
     page.wait_for_timeout(settle_ms)
+
+
+SCRUBBER_JS = """[...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => ((g.layout.sliders || [])[0]?.currentvalue?.prefix || '').startsWith('learning rate'))"""
+SCRUB_LISTEN_JS = (
+    """() => {
+    const gd = """
+    + SCRUBBER_JS
+    + """;
+    window.__scrub = {moves: [], labels: []};
+    gd.on('plotly_sliderchange', e => {
+        window.__scrub.t0 = performance.now();
+        window.__scrub.labels.push(e.step.label);
+    });
+    gd.on('plotly_animated', () => {
+        const t0 = window.__scrub.t0;
+        requestAnimationFrame(() => requestAnimationFrame(() => window.__scrub.moves.push(performance.now() - t0)));
+    });
+    gd.querySelector('.slider-rail-rect').scrollIntoView({block: 'center'});
+    const r = gd.querySelector('.slider-rail-rect').getBoundingClientRect();
+    const g = gd.querySelector('.slider-grip-rect').getBoundingClientRect();
+    return {left: r.left, right: r.right, y: g.top + g.height / 2, grip: g.left + g.width / 2};
+}"""
+)
+
+
+def drag_scrubber(page, positions: int = 30, pause_ms: int = 60) -> dict:
+    """Drag the learning-rate scrubber's grip across its rail in ``positions`` moves, as a hand would.
+
+    Returns the time from each slider change to the next painted frame (ms), and the labels passed."""
+    page.wait_for_function(f"() => !!({SCRUBBER_JS})?.querySelector('.slider-grip-rect')", timeout=60_000)
+    rail = page.evaluate(SCRUB_LISTEN_JS)
+    page.mouse.move(rail["grip"], rail["y"])
+    page.mouse.down()
+    for k in range(positions + 1):
+        page.mouse.move(rail["left"] + (rail["right"] - rail["left"]) * k / positions, rail["y"])
+        page.wait_for_timeout(pause_ms)
+    page.mouse.up()
+    page.wait_for_timeout(200)
+    return page.evaluate("() => window.__scrub")

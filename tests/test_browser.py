@@ -267,3 +267,20 @@ def test_switching_page_during_a_long_sweep_takes_effect_at_once(browser):
         assert busy < 0.3, f"the server used {busy:.2f} s of CPU in 1.5 s after the switch: the sweep went on"
         assert switched < 2.5, f"the Data page came {switched:.1f} s after the click"
         page.close()
+
+
+def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
+    from browser_util import drag_scrubber
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
+    page.goto(f"{server}/?scrub=true")
+    wait_ready(page)
+    before = len(sent)
+    drag = drag_scrubber(page, positions=20)
+    assert len(sent) == before, "the scrubber sent messages to the server"
+    assert len(drag["moves"]) >= 15  # each move redrew the figure
+    assert "slow: converges" in drag["labels"][0] and "diverging: diverges" in drag["labels"][-1]
+    shot(page, "scrubber_dragged")
+    page.close()

@@ -50,7 +50,7 @@ def test_kept_steps_start_dense_and_end_on_the_last():
 
 def test_gd_runs_diverge_exactly_beyond_two_over_L(lesson):
     """What the strip and the slider's labels claim, on the runs themselves: GD diverges iff lr > 2/L."""
-    data, q = lesson
+    q = lesson[1]
     a = analyse(q)
     limit = 2 / a.L
     rates = np.concatenate([np.geomspace(limit / 100, limit * 0.95, 20), np.geomspace(limit * 1.05, limit * 2, 10)])
@@ -92,7 +92,7 @@ def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider
 def test_each_frame_draws_its_own_rate(lesson):
     paths, current, spec = scrub_figure(lesson)
     for i in (0, current, len(paths.learning_rates) - 1):
-        fit, loss, path, mark = spec["frames"][i]["data"]
+        _, loss, path, mark = spec["frames"][i]["data"]
         np.testing.assert_allclose(decode(path["x"]), paths.theta[i, :, 0], rtol=1e-6, equal_nan=True)
         np.testing.assert_allclose(decode(path["y"]), paths.theta[i, :, 1], rtol=1e-6, equal_nan=True)
         np.testing.assert_allclose(decode(loss["y"]), paths.loss[i], rtol=1e-6, equal_nan=True)
@@ -123,7 +123,8 @@ def test_playground_scrub_mode_sets_the_player_and_metrics_aside():
 def test_sweep_page_has_the_scrubber_and_a_mini_batch_run_says_it_is_full_batch():
     at = app("pages/sweep.py", batch="mini", batch_size=8)
     assert_ok(at)
-    prefixes = [s["layout"]["sliders"][0]["currentvalue"]["prefix"] for s in chart_specs(at) if s["layout"].get("sliders")]
+    sliders = [s["layout"]["sliders"][0] for s in chart_specs(at) if s["layout"].get("sliders")]
+    prefixes = [s["currentvalue"]["prefix"] for s in sliders]
     assert "learning rate " in prefixes
     assert any("full batch: the run itself uses mini-batches" in c.value for c in at.caption)
 
