@@ -134,3 +134,12 @@ def test_several_features_scrub_predicted_against_actual():
     assert_ok(at)
     (spec,) = [s for s in chart_specs(at) if s["layout"].get("sliders")]
     assert "Predicted vs actual" in json.dumps(spec["layout"]["annotations"])
+
+
+def test_a_run_that_ends_above_its_start_without_diverging_says_so(lesson):
+    """One epoch at a rate just past the limit: the loss rose, but not past the divergence threshold."""
+    q = lesson[1]
+    a = analyse(q)
+    paths = rate_paths(q, [1.5 * 2 / a.L], 1)
+    assert np.isnan(paths.diverged_at[0]) and paths.diverging[0]
+    assert scrubber.verdict(paths, 0, a.zone_edges("gd")) == "diverging: ends above its start"

@@ -40,9 +40,12 @@ class ScrubLabels:
 
 def verdict(paths: RatePaths, i: int, edges: tuple[float, ...] | None) -> str:
     """What the run at rate i did (observed), after the zone theory predicts for it."""
-    did = f"diverges at step {int(paths.diverged_at[i])}" if paths.diverging[i] else "converges"
-    if np.isnan(paths.diverged_at[i]) and paths.diverging[i]:
+    if not paths.diverging[i]:
+        did = "converges"
+    elif np.isnan(paths.diverged_at[i]):
         did = "ends above its start"
+    else:
+        did = f"diverges at step {int(paths.diverged_at[i])}"
     return did if edges is None else f"{Analysis.zone(paths.learning_rates[i], edges)}: {did}"
 
 
