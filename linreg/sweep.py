@@ -15,13 +15,25 @@ import numpy as np
 
 from .model import Quadratic
 from .optimizers import make_optimizer
-from .training import Checkpoint, divergence_threshold, no_checkpoint, train
+from .training import Checkpoint, beyond_limit, divergence_threshold, no_checkpoint, train
 
 #: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates (whole epochs),
 #: all of them together at most MAX_SWEEP_UPDATES (a few seconds), over at least MIN_SWEPT_RATES rates.
 MAX_UPDATES_PER_SWEPT_RUN = 20_000
 MAX_SWEEP_UPDATES = 600_000
 MIN_SWEPT_RATES = 12
+
+
+def diverging(diverged_at: np.ndarray, final_loss: np.ndarray, start_loss: float) -> np.ndarray:
+    """Stopped as diverged, or ended above the starting loss (a slow blow-up near 2/L); a final loss that
+    is inf or nan (a diverged run's) counts as above."""
+    with np.errstate(invalid="ignore"):
+        return ~np.isnan(diverged_at) | ~(final_loss <= start_loss)
+
+
+def start_point(q: Quadratic, theta0=None) -> np.ndarray:
+    """The runs' start: ``theta0``, or zeros."""
+    return np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -37,8 +49,7 @@ class Sweep:
 
     @property
     def diverging(self) -> np.ndarray:
-        """Stopped as diverged, or ended above the starting loss (a slow blow-up near 2/L)."""
-        return ~np.isnan(self.diverged_at) | ~(self.final_loss <= self.start_loss)
+        return diverging(self.diverged_at, self.final_loss, self.start_loss)
 
     @property
     def best_index(self) -> int:
@@ -68,7 +79,7 @@ def stacked_steps(
     """Full-batch runs for every learning rate at once: yields theta (L, p) after each of ``epochs`` steps."""
     lrs = np.asarray(learning_rates, dtype=float)
     opt = make_optimizer(optimizer, **hyperparameters)
-    theta = np.tile(np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float), (len(lrs), 1))
+    theta = np.tile(start_point(q, theta0), (len(lrs), 1))
     H, c = q.hessian, q.linear_term
     state = opt.init(theta)
     lr = lrs[:, None]
@@ -93,7 +104,7 @@ def sweep_full_batch(
 ) -> Sweep:
     """Full-batch runs for every learning rate at once, stacked along axis 0."""
     lrs = np.asarray(learning_rates, dtype=float)
-    start = np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float)
+    start = start_point(q, theta0)
     H, c = q.hessian, q.linear_term
     loss0 = q.loss_at(start)
     limit = divergence_threshold(q, start)
@@ -105,7 +116,7 @@ def sweep_full_batch(
         for k, theta in enumerate(steps, start=1):
             grad_norm = np.linalg.norm(theta @ H.T - c, axis=1)
             loss = q.loss_at(theta)
-            bad = ~np.isfinite(loss) | (loss > limit)
+            bad = beyond_limit(loss, limit)
             diverged[np.isnan(diverged) & bad] = k
             reached[np.isnan(reached) & (grad_norm < tol) & ~bad] = k
         final = np.where(np.isnan(diverged), q.loss_at(theta), np.inf)
@@ -125,9 +136,7 @@ class RatePaths:
 
     @property
     def diverging(self) -> np.ndarray:
-        """Stopped as diverged, or ended above the starting loss (as Sweep.diverging)."""
-        with np.errstate(invalid="ignore"):
-            return ~np.isnan(self.diverged_at) | ~(self.loss[:, -1] <= self.start_loss)
+        return diverging(self.diverged_at, self.loss[:, -1], self.start_loss)
 
 
 def kept_steps(epochs: int, count: int = 120) -> np.ndarray:
@@ -151,7 +160,7 @@ def rate_paths(
     A run stops as diverged where ``train`` would stop it (divergence_threshold); its later steps are nan.
     """
     lrs = np.asarray(learning_rates, dtype=float)
-    start = np.zeros(len(q.theta_ref)) if theta0 is None else np.asarray(theta0, dtype=float)
+    start = start_point(q, theta0)
     steps = kept_steps(epochs)
     theta = np.full((len(lrs), len(steps), len(start)), np.nan)
     theta[:, 0] = start
@@ -161,7 +170,7 @@ def rate_paths(
     with np.errstate(all="ignore"):
         for k, now in enumerate(stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters), 1):
             loss = q.loss_at(now)
-            diverged[np.isnan(diverged) & (~np.isfinite(loss) | (loss > limit))] = k
+            diverged[np.isnan(diverged) & beyond_limit(loss, limit)] = k
             if k == steps[slot]:
                 theta[:, slot] = np.where(np.isnan(diverged)[:, None], now, np.nan)
                 slot += 1

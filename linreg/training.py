@@ -110,6 +110,11 @@ def divergence_threshold(q: Quadratic, theta0: np.ndarray) -> float:
     return DIVERGENCE_FACTOR * start
 
 
+def beyond_limit(loss: np.ndarray, limit: float) -> np.ndarray:
+    """The divergence rule, for every loss given: not finite, or above ``limit`` (divergence_threshold)."""
+    return ~np.isfinite(loss) | (loss > limit)
+
+
 def _dot(row, theta) -> float:
     return sum(map(operator.mul, row, theta))
 
@@ -258,7 +263,7 @@ def train(
     for chunk in chunks:
         checkpoint()
         chunk_loss = q.loss_at(chunk)
-        bad = _first(~np.isfinite(chunk_loss) | (chunk_loss > limit))
+        bad = _first(beyond_limit(chunk_loss, limit))
         if bad is not None:
             finite = bool(np.isfinite(chunk_loss[bad]))
             reason = f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
