@@ -18,17 +18,22 @@ from .style import FONT_SIZE, LEVEL_FILLS, PALETTE, curve_points
 
 
 def view_box(traj: Trajectory, params: tuple[int, int], pad: float = 0.25) -> tuple[tuple, tuple]:
-    """Axis ranges around the start, the optimum and the part of the path that stays near them.
+    """Axis ranges around the start, the optimum and the part of the path that stays near them (box_around)."""
+    i, j = params
+    q = traj.quadratic
+    return box_around(traj.theta[:, [i, j]], traj.loss, q.loss_ref, q.theta_ref[[i, j]], pad)
+
+
+def box_around(path: np.ndarray, loss: np.ndarray, loss_ref: float, star: np.ndarray, pad: float) -> tuple:
+    """Axis ranges around a path's start (its first point), the optimum ``star`` and the path's points
+    while they stay near them.
 
     A diverging path is not followed out to 1e30: only points whose loss stays within 4x the
     start's are framed, so the contour stays readable and the path visibly leaves the frame.
     """
-    i, j = params
-    theta = traj.theta[:, [i, j]]
-    star = traj.quadratic.theta_ref[[i, j]]
     with np.errstate(all="ignore"):
-        near = traj.loss <= 4.0 * max(traj.loss[0], traj.quadratic.loss_ref)
-    pts = np.vstack([theta[near], star[None], theta[:1]])
+        near = loss <= 4.0 * max(loss[0], loss_ref)
+    pts = np.vstack([path[near], star[None], path[:1]])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     span = np.maximum(hi - lo, 1e-3 * np.maximum(np.abs(hi), 1.0))
     span = np.maximum(span, 0.2 * span.max())  # avoid a degenerate, paper-thin box

@@ -18,7 +18,7 @@ from ..analysis import ZONES, Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
 from .animation import FramedFigure, _xy
-from .geometry import fit_line, level_traces, optimum_marker
+from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, display_sample, legible, short_number
 
@@ -193,7 +193,7 @@ def _loss_panel(grid: Grid, paths: RatePaths, analysis: Analysis) -> int:
 
 
 def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysis, current: int, labels) -> int:
-    xr, yr = _box(paths, q, current)
+    xr, yr = box_around(paths.theta[current][:, [0, -1]], paths.loss[current], q.loss_ref, q.theta_ref[[0, -1]], 0.3)
     for trace in level_traces(q, xr, yr):
         grid.add(trace, 3)
     grid.add(optimum_marker(analysis, params=(0, -1)), 3)
@@ -202,19 +202,6 @@ def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysi
     grid.x(3, range=list(xr), title_text=labels.w)
     grid.y(3, range=list(yr), title_text=labels.b)
     return index
-
-
-def _box(paths: RatePaths, q: Quadratic, current: int, pad: float = 0.3) -> tuple[tuple, tuple]:
-    """Around the start, the optimum and the current rate's path while it stays near them (as view_box)."""
-    theta = paths.theta[current][:, [0, -1]]
-    with np.errstate(invalid="ignore"):
-        near = paths.loss[current] <= 4.0 * max(paths.start_loss, q.loss_ref)
-    pts = np.vstack([theta[near], q.theta_ref[[0, -1]][None], paths.theta[0, :1][:, [0, -1]]])
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = np.maximum(hi - lo, 1e-3 * np.maximum(np.abs(hi), 1.0))
-    span = np.maximum(span, 0.2 * span.max())
-    mid, half = (lo + hi) / 2, span * (0.5 + pad)
-    return (mid[0] - half[0], mid[0] + half[0]), (mid[1] - half[1], mid[1] + half[1])
 
 
 def _strip(fig: go.Figure, stacked: bool, paths: RatePaths, edges, limit_text: str) -> int:
