@@ -73,6 +73,8 @@ def _xy(x, y, text=None) -> dict:
 
 
 PLAY_MS = {"▶ Play": 80, "Slow": 300, "Fast": 15}
+#: Animate to a frame at once: no transition, no full redraw (only the frame's traces change).
+JUMP = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
 
 
 def player_layout(
@@ -86,7 +88,6 @@ def player_layout(
     layout entries (added unvalidated by FramedFigure: 200 slider steps cost Plotly's validator ~20 ms).
     """
     names = [str(int(s)) for s in steps]
-    jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
 
     def play(ms: int, frames) -> list:
         opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
@@ -94,7 +95,7 @@ def player_layout(
 
     speeds = list(PLAY_MS.items())[:1] if compact else PLAY_MS.items()
     buttons = [{"label": label, "method": "animate", "args": play(ms, names)} for label, ms in speeds]
-    buttons.insert(1, {"label": "❚❚ Pause", "method": "animate", "args": [[None], jump]})
+    buttons.insert(1, {"label": "❚❚ Pause", "method": "animate", "args": [[None], JUMP]})
     buttons.insert(2, {"label": "Resume", "method": "animate", "args": play(80, None)})
     row = -below_px / plot_px
     return {
@@ -104,14 +105,20 @@ def player_layout(
                 "pad": {"t": 0, "r": 0}, "showactive": False, "font": {"size": font_size}, "buttons": buttons,
             }
         ],
-        "sliders": [
-            {
-                "active": start, "x": 0.0, "len": 1.0, "y": row - 40 / plot_px, "yanchor": "top",
-                "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {"prefix": "Step ", "font": {"size": font_size, "color": "#444"}, "xanchor": "left"},
-                "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 100 tick labels are clutter
-                "ticklen": 0, "minorticklen": 0,
-                "steps": [{"label": name, "method": "animate", "args": [[name], jump]} for name in names],
-            }
-        ],
+        "sliders": [frame_slider(names, names, start, row - 40 / plot_px, "Step ", font_size, "#444")],
+    }  # fmt: skip
+
+
+def frame_slider(
+    names: list[str], labels: list[str], active: int, y: float, prefix: str, font_size: int, color: str
+) -> dict:
+    """A layout slider whose steps jump to the frames ``names`` at once (no transition, no redraw), the
+    current step's label after ``prefix`` above it, at height ``y`` (plot fractions) under the plots."""
+    return {
+        "active": active, "x": 0.0, "len": 1.0, "y": y, "yanchor": "top", "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
+        "currentvalue": {"prefix": prefix, "font": {"size": font_size, "color": color}, "xanchor": "left"},
+        "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 100 tick labels are clutter
+        "ticklen": 0, "minorticklen": 0,
+        "steps": [{"label": label, "method": "animate", "args": [[name], JUMP]}
+                  for name, label in zip(names, labels, strict=True)],
     }  # fmt: skip

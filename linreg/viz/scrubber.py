@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from ..analysis import ZONES, Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
-from .animation import FramedFigure, _xy
+from .animation import FramedFigure, _xy, frame_slider
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, display_sample, legible, short_number
@@ -112,7 +112,10 @@ def scrubber_figure(
     names = [f"{FRAME_PREFIX}{i}" for i in range(len(paths.learning_rates))]
     frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
     labels_ = [f"{short_number(lr, 3)} · {verdict(paths, i, edges)}" for i, lr in enumerate(paths.learning_rates)]
-    return FramedFigure(fig, frames, _slider(names, labels_, current, plot_px, round(TICK_SIZE * scale + 1)))
+    slider = frame_slider(
+        names, labels_, current, -40 / plot_px, "learning rate ", round(TICK_SIZE * scale + 1), "#222"
+    )
+    return FramedFigure(fig, frames, {"sliders": [slider]})
 
 
 def _plain(values) -> list:
@@ -228,21 +231,3 @@ def _strip(fig: go.Figure, stacked: bool, paths: RatePaths, edges, limit_text: s
     fig.update_xaxes(type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power", **cell)
     fig.update_yaxes(range=[-0.35, 1.35], visible=False, fixedrange=True, **cell)
     return len(fig.data) - 1
-
-
-def _slider(names: list[str], labels: list[str], active: int, plot_px: float, font_size: int) -> dict:
-    """The rate slider under the strip: each step jumps to its frame at once (no transition, no redraw)."""
-    jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
-    return {
-        "sliders": [
-            {
-                "active": active, "x": 0.0, "len": 1.0, "y": -40 / plot_px, "yanchor": "top",
-                "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
-                "currentvalue": {"prefix": "learning rate ", "font": {"size": font_size, "color": "#222"},
-                                 "xanchor": "left"},
-                "font": {"size": 11, "color": "rgba(0,0,0,0)"}, "ticklen": 0, "minorticklen": 0,
-                "steps": [{"label": label, "method": "animate", "args": [[name], jump]}
-                          for name, label in zip(names, labels, strict=True)],
-            }
-        ]
-    }  # fmt: skip
