@@ -11,28 +11,30 @@ from ..sweep import Sweep
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
 
+def zone_spans(edges: tuple[float, ...], lo: float, hi: float) -> list[tuple[str, float, float]]:
+    """(zone, from, to) of the zones between ``edges`` (Analysis.zone_edges) that show between lo and hi."""
+    bounds = [lo, *edges[1:-1], hi]
+    spans = [(name, max(a, lo), min(b, hi)) for name, a, b in zip(ZONES, bounds[:-1], bounds[1:], strict=True)]
+    return [(name, a, b) for name, a, b in spans if b > a]
+
+
+def zone_band(name: str, a: float, b: float, opacity: float, hover: bool = True) -> go.Scatter:
+    """The learning rates from a to b as a band (y from 0 to 1) in their zone's colour."""
+    return go.Scatter(
+        x=[a, b, b, a, a], y=[0, 0, 1, 1, 0], fill="toself", fillcolor=ZONE_COLORS[name], line={"width": 0},
+        mode="lines", name=name, opacity=opacity,
+        **({"hovertemplate": f"{name}: {a:.3g} – {b:.3g}<extra></extra>"} if hover else {"hoverinfo": "skip"}),
+    )  # fmt: skip
+
+
 def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int = 120) -> go.Figure:
     """A log-scale bar of learning rates coloured by zone, with the current rate and 2/L marked."""
     limit = edges[3]
-    edges = list(edges)
     lo = min(learning_rate, edges[1]) / 10
     hi = max(learning_rate, edges[3]) * 10
-    edges[0], edges[-1] = lo, hi
     fig = go.Figure()
-    for name, a, b in zip(ZONES, edges[:-1], edges[1:], strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=[a, b, b, a, a],
-                y=[0, 0, 1, 1, 0],
-                fill="toself",
-                fillcolor=ZONE_COLORS[name],
-                line={"width": 0},
-                mode="lines",
-                name=name,
-                hovertemplate=f"{name}: {a:.3g} – {b:.3g}<extra></extra>",
-                opacity=0.75,
-            )
-        )
+    for name, a, b in zone_spans(edges, lo, hi):
+        fig.add_trace(zone_band(name, a, b, opacity=0.75))
         if np.log10(b / a) >= 0.45:  # label only the zones wide enough to hold it
             fig.add_annotation(
                 x=np.log10(np.sqrt(a * b)),

@@ -14,13 +14,14 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..analysis import ZONES, Analysis
+from ..analysis import Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
 from .animation import FramedFigure, _xy, frame_slider
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
-from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, display_sample, legible, short_number
+from .rates import zone_band, zone_spans
+from .style import FONT_SIZE, PALETTE, TICK_SIZE, display_sample, legible, short_number
 
 #: Pixels: each row of plots, the zone strip, and the slider under them.
 PLOT_PX = {False: 230, True: 200}
@@ -213,13 +214,8 @@ def _strip(fig: go.Figure, stacked: bool, paths: RatePaths, edges, limit_text: s
     lrs = paths.learning_rates
     lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
     if edges is not None:
-        bounds = [lo, *edges[1:-1], hi]
-        for name, a, b in zip(ZONES, bounds[:-1], bounds[1:], strict=True):
-            a, b = max(a, lo), min(b, hi)
-            if b > a:
-                fig.add_trace(go.Scatter(x=[a, b, b, a, a], y=[0, 0, 1, 1, 0], fill="toself", mode="lines",
-                                         fillcolor=ZONE_COLORS[name], line={"width": 0}, opacity=0.6, name=name,
-                                         hoverinfo="skip"), **cell)  # fmt: skip
+        for name, a, b in zone_spans(edges, lo, hi):
+            fig.add_trace(zone_band(name, a, b, opacity=0.6, hover=False), **cell)
         fig.add_annotation(x=np.log10(edges[3]), y=1.05, text=f"limit {limit_text} = {short_number(edges[3], 3)}",
                            showarrow=False, yanchor="bottom", font={"size": TICK_SIZE}, **cell)  # fmt: skip
     ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
