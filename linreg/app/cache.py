@@ -108,6 +108,13 @@ def use_log(view: ViewOptions, r: Run) -> bool:
     return len(loss) > 1 and loss.max() / loss.min() > 100
 
 
+def contour_axis_labels(r: Run) -> list[str]:
+    """Each trained parameter's axis title: the weights say when they are on standardized features."""
+    suffix = " (standardized x)" if r.scaler else ""
+    names = parameter_labels(r.data.feature_names)
+    return [name + suffix for name in names[:-1]] + names[-1:]
+
+
 #: Below this condition number in the contour's plane the axes share one scale: a round bowl looks round.
 ROUND_KAPPA = 2.0
 
@@ -121,15 +128,9 @@ def plane_kappa(r: Run, params: tuple[int, int]) -> float:
 def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None, stacked: bool) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
-    axis = parameter_labels(names)
-    i, j = params = contour_params(view, axis) or (0, len(names))
-    suffix = " (standardized x)" if r.scaler else ""
-    labels = (
-        names[0],
-        r.data.target_name,
-        axis[i] + (suffix if i < len(names) else ""),
-        axis[j] + (suffix if j < len(names) else ""),
-    )
+    i, j = params = contour_params(view, parameter_labels(names)) or (0, len(names))
+    axis = contour_axis_labels(r)
+    labels = (names[0], r.data.target_name, axis[i], axis[j])
     options = playground.PlotOptions(
         log_loss=use_log(view, r), residuals=view.residuals, params=params, stacked=stacked,
         equal_axes=view.equal_axes or plane_kappa(r, params) < ROUND_KAPPA, scale=1.25 if view.present else 1.0,
@@ -275,9 +276,8 @@ def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0
     r = cached_run(settings)
     paths, current = cached_rate_paths(settings)
     theta = r.scaler.params_to_original(paths.theta) if r.scaler else paths.theta
-    axis = parameter_labels(r.data.feature_names)
-    suffix = " (standardized x)" if r.scaler else ""
-    labels = scrubber.ScrubLabels(r.data.feature_names[0], r.data.target_name, axis[0] + suffix, axis[-1])
+    axis = contour_axis_labels(r)
+    labels = scrubber.ScrubLabels(r.data.feature_names[0], r.data.target_name, axis[0], axis[-1])
     name, hp = settings.optimizer, settings.hyperparameters
     return scrubber.scrubber_figure(
         paths, theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
