@@ -210,5 +210,17 @@ def mini_batch_plan(
     return None if rates < MIN_SWEPT_RATES else (per_run, rates)
 
 
+#: The scrubber's rates: this many around the stability limit, the current rate added among them.
+SCRUB_RATES = 60
+
+
+def scrub_grid(limit: float | None, current: float, count: int = SCRUB_RATES) -> tuple[np.ndarray, int]:
+    """``count`` log-spaced rates from limit / 1000 to 1.6 x limit (no limit, for the adaptive optimizers:
+    log_grid's 1e-4 to 10), with ``current`` among them; and the index of ``current``."""
+    grid = log_grid(count=count) if limit is None else np.geomspace(limit / 1000, limit * 1.6, count)
+    rates = np.unique(np.append(grid, current))
+    return rates, int(np.searchsorted(rates, current))
+
+
 def log_grid(low: float = 1e-4, high: float = 10.0, count: int = 60) -> np.ndarray:
     return np.geomspace(low, high, count)

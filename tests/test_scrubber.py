@@ -143,3 +143,14 @@ def test_a_run_that_ends_above_its_start_without_diverging_says_so(lesson):
     paths = rate_paths(q, [1.5 * 2 / a.L], 1)
     assert np.isnan(paths.diverged_at[0]) and paths.diverging[0]
     assert scrubber.verdict(paths, 0, a.zone_edges("gd")) == "diverging: ends above its start"
+
+
+def test_the_scrub_grid_spans_the_limit_and_holds_the_current_rate():
+    from linreg.sweep import scrub_grid
+
+    rates, i = scrub_grid(0.8, 0.0123)
+    assert len(rates) == 61 and rates[i] == 0.0123
+    assert rates[0] == pytest.approx(0.8 / 1000) and rates[-1] == pytest.approx(0.8 * 1.6)
+    assert np.all(np.diff(np.log(rates)) > 0)
+    rates, i = scrub_grid(None, 0.01)  # adaptive: no limit, the sweep's range
+    assert rates[0] == pytest.approx(1e-4) and rates[-1] == pytest.approx(10) and rates[i] == 0.01

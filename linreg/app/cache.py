@@ -27,6 +27,7 @@ from ..sweep import (
     log_grid,
     mini_batch_plan,
     rate_paths,
+    scrub_grid,
     sweep_full_batch,
     sweep_runs,
 )
@@ -250,22 +251,11 @@ def cached_gif(settings: Settings) -> bytes:
 
 
 # ---------------------------------------------------------------- learning-rate scrubber
-SCRUB_RATES = 60
-
-
-def scrub_rates(a: Analysis, settings: Settings) -> tuple[np.ndarray, int]:
-    """60 log-spaced rates from 1/1000 of the stability limit to 1.6 times it (adaptive optimizers, which
-    have none: the sweep's 1e-4 to 10), the settings' rate among them; and that rate's index."""
-    limit = a.limit(settings.optimizer, **settings.hyperparameters)
-    grid = log_grid(count=SCRUB_RATES) if limit is None else np.geomspace(limit / 1000, limit * 1.6, SCRUB_RATES)
-    rates = np.unique(np.append(grid, settings.learning_rate))
-    return rates, int(np.searchsorted(rates, settings.learning_rate))
-
-
 @st.cache_resource(**CACHE, show_spinner="Running every learning rate at once…")
 def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
     r = cached_run(settings)
-    rates, current = scrub_rates(r.analysis, settings)
+    limit = r.analysis.limit(settings.optimizer, **settings.hyperparameters)
+    rates, current = scrub_grid(limit, settings.learning_rate)
     paths = rate_paths(r.traj.quadratic, rates, settings.epochs, settings.optimizer, r.traj.theta[0],
                        yield_to_browser, **settings.hyperparameters)  # fmt: skip
     return paths, current

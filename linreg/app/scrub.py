@@ -3,13 +3,14 @@
 import streamlit as st
 
 from ..experiment import Run
+from ..sweep import SCRUB_RATES
 from . import cache
 from .display import CHART_CONFIG
 
 HELP = (
     "The learning-rate scrubber: drag the slider in the figure and every view redraws for that rate in the "
-    "browser (whole full-batch runs for 61 rates, computed at once). The step player and the metrics are set "
-    "aside meanwhile; click a rate on the strip to make it the run."
+    f"browser (whole full-batch runs for {SCRUB_RATES + 1} rates, yours among them, computed at once). The step "
+    "player and the metrics are set aside meanwhile; click a rate on the strip to make it the run."
 )
 
 
