@@ -32,9 +32,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(port: int | None = None, *extra: str):
+def streamlit_server(port: int | None = None, *extra: str, **kwargs):
     """A fresh `streamlit run app.py` on loopback (``extra``: more CLI options); yields its base URL."""
-    with streamlit_process(port, *extra) as (url, _):
+    with streamlit_process(port, *extra, **kwargs) as (url, _):
         yield url
 
 
@@ -45,12 +45,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def streamlit_process(port: int | None = None, *extra: str):
-    """streamlit_server, yielding (base URL, the server's Popen)."""
+def streamlit_process(port: int | None = None, *extra: str, script: str = "app.py", env: dict | None = None):
+    """streamlit_server, yielding (base URL, the server's Popen); ``script`` and more ``env`` for benchmarks."""
     port = port or free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), *extra],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

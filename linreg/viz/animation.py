@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
-from .style import FONT_SIZE, compact
+from .style import FONT_SIZE
 
 MAX_FRAMES = 100  # 8 s of playback at 80 ms a frame; each frame is sent (and parsed) on every rerun
 
@@ -38,20 +38,27 @@ class FramedFigure(go.Figure):
     """A go.Figure whose animation frames (and player controls) stay plain dicts of numbers we made.
 
     Plotly turns every frame's traces into validated objects: ~100 ms for 200 frames, most of a
-    rerun's time.  These parts are only ever serialised (Streamlit calls ``to_dict``), so they are
-    kept as given and added to the serialised form.
+    rerun's time.  These parts are only ever serialised (Streamlit calls ``to_dict`` on every rerun,
+    the figure itself is cached), so they are kept as given and added to the serialised form, which
+    is made once.  ``fig`` is a validated figure, or a spec of plain dicts (canvas.Canvas) taken as is.
     """
 
-    def __init__(self, fig: go.Figure, frames: list[dict], layout: dict):
-        super().__init__(fig.to_plotly_json(), _validate=False)  # already validated: copy as is
+    def __init__(self, fig: go.Figure | dict, frames: list[dict], layout: dict):
+        spec = fig if isinstance(fig, dict) else fig.to_plotly_json()
+        super().__init__(spec, _validate=False)
         self._raw_frames = frames
         self._raw_layout = layout
+        self._serialised: dict | None = None
 
     def _with_raw(self, spec: dict) -> dict:
         return {**spec, "layout": {**spec.get("layout", {}), **self._raw_layout}, "frames": self._raw_frames}
 
     def to_dict(self) -> dict:
-        return self._with_raw(super().to_dict())
+        """The figure as Plotly's dict (arrays base64-encoded), made on the first call: a cached figure
+        is shared read-only, and each rerun serialises it again."""
+        if self._serialised is None:
+            self._serialised = self._with_raw(super().to_dict())
+        return self._serialised
 
     def to_plotly_json(self) -> dict:
         return self._with_raw(super().to_plotly_json())
@@ -61,8 +68,8 @@ def _typed(values) -> dict | list:
     """Long arrays as float32 in Plotly's binary form (5.3 characters a number instead of ~10);
     short ones as plain lists, which are shorter than the binary wrapper."""
     data = np.asarray(values, dtype=np.float32)
-    if len(data) < 16:
-        return compact(data).tolist()
+    if len(data) < 16:  # style.compact's rounding, in plain Python: numpy's overhead dominates a few numbers
+        return [float(f"{v:.7g}") for v in data.tolist()]
     return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
 
 

@@ -14,6 +14,7 @@ from ..analysis import Analysis
 from ..model import Quadratic
 from ..surface import level_ellipse, loss_surface
 from ..training import Trajectory
+from .canvas import scatter
 from .style import FONT_SIZE, LEVEL_FILLS, PALETTE, curve_points
 
 
@@ -51,7 +52,7 @@ def level_values(q: Quadratic, x_range, y_range, params, count: int = len(LEVEL_
     return q.loss_ref + top * 2.5 ** -np.arange(count, dtype=float)
 
 
-def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter]:
+def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[dict]:
     """Nested filled ellipses J = c (largest first), labelled with their loss in the hover."""
     params = params or (0, len(q.theta_ref) - 1)
     traces = []
@@ -63,10 +64,10 @@ def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[go.Scatter
     return traces
 
 
-def level_trace(x, y, fill: str, text: str) -> go.Scatter:
+def level_trace(x, y, fill: str, text: str) -> dict:
     """One filled level set (a closed curve), its level in the hover on its outline (the area itself
     takes no hover: a click inside reaches the points under it)."""
-    return go.Scatter(
+    return scatter(
         x=x,
         y=y,
         fill="toself",
@@ -80,9 +81,9 @@ def level_trace(x, y, fill: str, text: str) -> go.Scatter:
     )
 
 
-def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)) -> go.Scatter:
+def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)) -> dict:
     """The closed-form optimum in the plane of ``params`` as a green star."""
-    return go.Scatter(
+    return scatter(
         x=[analysis.theta_star[params[0]]],
         y=[analysis.theta_star[params[1]]],
         mode="markers",
@@ -92,7 +93,7 @@ def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] =
     )
 
 
-def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = False) -> list[go.Scatter]:
+def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = False) -> list[dict]:
     """Lines through the optimum along the Hessian's eigenvectors (the valley's axes); ``labelled``
     writes "steep, λ = ..." and "shallow, λ = ..." inside the frame near each axis's end."""
     i, j = params
@@ -107,11 +108,11 @@ def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = Fa
         ends = np.array([star - reach * d, star + reach * d])
         line = {"color": "#555555", "width": 2, "dash": "dash" if k else "dot"}
         hover = f"{name} axis<br>λ = {lam[k]:.4g}<extra></extra>"
-        out.append(go.Scatter(x=ends[:, 0], y=ends[:, 1], mode="lines", line=line, name=f"{name} axis",
+        out.append(scatter(x=ends[:, 0], y=ends[:, 1], mode="lines", line=line, name=f"{name} axis",
                               hovertemplate=hover, showlegend=False))  # fmt: skip
         at = _inside_along(star, d, x_range, y_range)
         if labelled and at is not None:
-            out.append(go.Scatter(
+            out.append(scatter(
                 x=[at[0]], y=[at[1]], mode="text", text=[f"{name}, λ = {lam[k]:.3g}"], showlegend=False,
                 textposition="top center" if k else "bottom center", textfont={"size": 14, "color": "#333333"},
                 hoverinfo="skip",

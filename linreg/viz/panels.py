@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import plotly.graph_objects as go
 
 from ..analysis import Analysis
 from ..model import LOSSES
 from ..surface import slice_ellipse
 from ..training import Trajectory
+from .canvas import Canvas, scatter
 from .geometry import (
     data_y_range,
     eigen_axis_traces,
@@ -37,23 +37,25 @@ Mover = Callable[[int, int], tuple]
 
 
 class Grid:
-    """Where each view sits: side by side (a projector) or stacked (a phone)."""
+    """Where each view sits on the canvas: side by side (a projector) or stacked (a phone)."""
 
-    def __init__(self, fig: go.Figure, stacked: bool):
-        self.fig, self.stacked = fig, stacked
+    def __init__(self, canvas: Canvas, stacked: bool):
+        self.canvas, self.stacked = canvas, stacked
 
-    def cell(self, panel: int) -> dict:
-        return {"row": panel, "col": 1} if self.stacked else {"row": 1, "col": panel}
+    def cell(self, panel: int) -> tuple[int, int]:
+        return (panel, 1) if self.stacked else (1, panel)
 
-    def add(self, trace, panel: int, secondary_y: bool = False) -> int:
-        self.fig.add_trace(trace, secondary_y=secondary_y if panel == 2 else None, **self.cell(panel))
-        return len(self.fig.data) - 1
+    def add(self, trace: dict, panel: int, secondary_y: bool = False) -> int:
+        return self.canvas.add(trace, self.cell(panel), secondary_y)
 
-    def x(self, panel: int, **kwargs) -> None:
-        self.fig.update_xaxes(**kwargs, **self.cell(panel))
+    def x(self, panel: int, **props) -> None:
+        self.canvas.x(self.cell(panel), **props)
 
-    def y(self, panel: int, **kwargs) -> None:
-        self.fig.update_yaxes(**kwargs, **self.cell(panel))
+    def y(self, panel: int, secondary_y: bool = False, **props) -> None:
+        self.canvas.y(self.cell(panel), secondary_y, **props)
+
+    def ref(self, axis: str, panel: int) -> str:
+        return self.canvas.ref(axis, self.cell(panel))
 
 
 def _edge(value: float, lo: float, hi: float) -> float:
@@ -68,10 +70,10 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
     shown = display_sample(len(x))
     name = "data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)"
     marker = {"color": PALETTE["data"], "size": 8 if len(x) <= 500 else 4, "opacity": 0.8}
-    grid.add(go.Scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name=name), 1)
+    grid.add(scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name=name), 1)
     if options.show_closed_form:
         line = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
-        trace = go.Scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=line, name="best fit")
+        trace = scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=line, name="best fit")
         grid.add(trace, 1)
     width = 4 * options.scale
 
@@ -95,8 +97,8 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
 
     if np.any(~np.isfinite(theta_original)) or _leaves(fit_line(x_grid[:, None], theta_original[steps].T), y_range):
         movers.append((grid.add(_edge_marker(edge(0, now)), 1), edge))
-    grid.y(1, range=y_range, title_text=labels[1])
-    grid.x(1, title_text=labels[0])
+    grid.y(1, range=y_range, title={"text": labels[1]})
+    grid.x(1, title={"text": labels[0]})
     return movers
 
 
@@ -105,13 +107,13 @@ def _leaves(values: np.ndarray, bounds) -> bool:
         return bool(np.any(~np.isfinite(values)) or np.any((values < bounds[0]) | (values > bounds[1])))
 
 
-def _moving(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> go.Scatter:
-    return go.Scatter(x=np.asarray(xy[0], float), y=np.asarray(xy[1], float), mode=mode, name=name, **style, **kwargs)
+def _moving(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> dict:
+    return scatter(x=np.asarray(xy[0], float), y=np.asarray(xy[1], float), mode=mode, name=name, **style, **kwargs)
 
 
-def _edge_marker(xyt: tuple, side: str = "right") -> go.Scatter:
+def _edge_marker(xyt: tuple, side: str = "right") -> dict:
     """A marker on the frame's edge where a line or the path left it, and how far it went."""
-    return go.Scatter(
+    return scatter(
         x=xyt[0], y=xyt[1], text=xyt[2], mode="markers+text", textposition=f"bottom {side}",
         marker={"symbol": "diamond", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}},
         textfont={"color": PALETTE["fit"], "size": 15}, showlegend=False, hoverinfo="skip", cliponaxis=False,
@@ -142,7 +144,7 @@ def parity_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, ste
     pad = 0.1 * (hi - lo or 1.0)
     diagonal = [lo - pad, hi + pad]
     line = {"color": PALETTE["optimum"], "dash": "dash", "width": 3}
-    grid.add(go.Scatter(x=diagonal, y=diagonal, mode="lines", line=line, name="perfect prediction"), 1)
+    grid.add(scatter(x=diagonal, y=diagonal, mode="lines", line=line, name="perfect prediction"), 1)
 
     def predict(k, s):
         return ys, Xs @ theta_original[s, :-1] + theta_original[s, -1]
@@ -150,8 +152,8 @@ def parity_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, ste
     name = "predictions" if len(shown) == len(y) else f"predictions ({len(shown)} of {len(y)} shown)"
     style = {"marker": {"color": PALETTE["fit"], "size": 8, "opacity": 0.8}}
     index = grid.add(_moving(predict(0, now), "markers", style, name), 1)
-    grid.x(1, range=diagonal, title_text=f"actual {labels[1]}")
-    grid.y(1, range=[lo - 3 * pad, hi + 3 * pad], title_text=f"predicted {labels[1]}")
+    grid.x(1, range=diagonal, title={"text": f"actual {labels[1]}"})
+    grid.y(1, range=[lo - 3 * pad, hi + 3 * pad], title={"text": f"predicted {labels[1]}"})
     return [(index, predict)]
 
 
@@ -167,12 +169,12 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, now:
     for name, values, color, dash in curves:
         hover = f"step %{{x}}<br>{name} %{{y:.5g}}<extra></extra>"
         line = {"color": color, "width": width, "dash": dash}
-        trace = go.Scatter(x=pts, y=compact(values[pts]), mode="lines", line=line, name=name, hovertemplate=hover)
-        grid.add(trace.update(showlegend=test_loss is not None), 2)
+        grid.add(scatter(x=pts, y=compact(values[pts]), mode="lines", line=line, name=name, hovertemplate=hover,
+                         showlegend=test_loss is not None), 2)  # fmt: skip
     minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
     hover = "minimum %{y:.5g}<extra></extra>"
-    trace = go.Scatter(x=[0, traj.n_steps], y=[analysis.loss_star] * 2, mode="lines", line=minimum, hovertemplate=hover)
-    grid.add(trace.update(name="minimum loss", showlegend=False), 2)
+    grid.add(scatter(x=[0, traj.n_steps], y=[analysis.loss_star] * 2, mode="lines", line=minimum,
+                     hovertemplate=hover, name="minimum loss", showlegend=False), 2)  # fmt: skip
     if len(traj.learning_rate) and np.ptp(traj.learning_rate) > 0:
         _schedule(grid, traj)
 
@@ -182,13 +184,13 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, now:
     style = {"marker": {"color": PALETTE["fit"], "size": 15, "line": {"color": "white", "width": 2}}}
     index = grid.add(_moving(marker(0, now), "markers", style, "current step", showlegend=False,
                              hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>"), 2)  # fmt: skip
-    grid.x(2, title_text="step")
-    grid.y(2, title_text=f"loss ({LOSSES[traj.loss_name].symbol})", secondary_y=False)
+    grid.x(2, title={"text": "step"})
+    grid.y(2, title={"text": f"loss ({LOSSES[traj.loss_name].symbol})"})
     if options.log_loss:
         positive = loss[np.isfinite(loss) & (loss > 0)]
         if len(positive):
             lo = np.log10(max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300))
-            grid.y(2, type="log", range=[lo - 0.2, np.log10(positive.max()) + 0.2], secondary_y=False)
+            grid.y(2, type="log", range=[lo - 0.2, np.log10(positive.max()) + 0.2])
     return [(index, marker)]
 
 
@@ -197,11 +199,11 @@ def _schedule(grid: Grid, traj: Trajectory) -> None:
     steps = np.arange(1, traj.n_steps + 1)
     pts = curve_points(traj.n_steps - 1) + 1 if traj.n_steps > 1 else steps
     line = {"color": PALETTE["purple"], "width": 2.5, "dash": "dot", "shape": "hv"}
-    grid.add(go.Scatter(x=pts, y=compact(traj.learning_rate[pts - 1]), mode="lines", line=line,
+    grid.add(scatter(x=pts, y=compact(traj.learning_rate[pts - 1]), mode="lines", line=line,
                         name="learning rate (schedule)", hovertemplate="step %{x}<br>lr %{y:.4g}<extra></extra>"),
              2, secondary_y=True)  # fmt: skip
     top = float(traj.learning_rate.max())
-    grid.y(2, secondary_y=True, range=[0, 3 * top], showgrid=False, title_text="lr", tickformat=".2g")
+    grid.y(2, secondary_y=True, range=[0, 3 * top], showgrid=False, title={"text": "lr"}, tickformat=".2g")
 
 
 def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options) -> list:
@@ -225,10 +227,10 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
     for color, width, name in ((HALO["color"], 3 * options.scale + HALO["width_extra"], "path halo"),
                                (PALETTE["path"], 3 * options.scale, "path")):  # fmt: skip
         line = {"color": color, "width": width}
-        grid.add(go.Scatter(x=compact(path[pts, 0]), y=compact(path[pts, 1]), mode="lines", line=line,
+        grid.add(scatter(x=compact(path[pts, 0]), y=compact(path[pts, 1]), mode="lines", line=line,
                             name=name, showlegend=False, hoverinfo="skip"), 3)  # fmt: skip
     start = {"symbol": "circle-open", "size": 16, "color": PALETTE["start"], "line": {"width": 3}}
-    grid.add(go.Scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", marker=start, name="start",
+    grid.add(scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", marker=start, name="start",
                         hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), 3)  # fmt: skip
     grid.add(optimum_marker(analysis, params=params), 3)
     at_frames = path[steps]
@@ -247,25 +249,26 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
         return [_edge(px, *xr)], [_edge(py, *yr)], [f"path {short_number(far, 2)} frames away"]
 
     k_now = int(np.searchsorted(steps, now))
-    tail_style = {"line": {"color": PALETTE["path"], "width": 4 * options.scale}, "marker": {"size": 7}}
+    tail_style = {"line": {"color": PALETTE["path"], "width": 4 * options.scale},
+                  "marker": {"size": 7, "color": PALETTE["path"]}}  # fmt: skip
     movers.append((grid.add(_moving(tail(k_now, now), "lines+markers", tail_style, "tail", showlegend=False,
-                                    hoverinfo="skip", marker_color=PALETTE["path"]), 3), tail))  # fmt: skip
+                                    hoverinfo="skip"), 3), tail))  # fmt: skip
     head_style = {"marker": {"color": PALETTE["fit"], "size": 16, "line": {"color": "white", "width": 2}}}
     movers.append((grid.add(_moving(head(k_now, now), "markers", head_style, "current step", showlegend=False,
                                     hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>"), 3), head))  # fmt: skip
     if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
         movers.append((grid.add(_edge_marker(edge(k_now, now), side="left"), 3), edge))
-    grid.x(3, range=list(xr), title_text=labels[2])
-    grid.y(3, range=list(yr), title_text=labels[3])
+    grid.x(3, range=list(xr), title={"text": labels[2]})
+    grid.y(3, range=list(yr), title={"text": labels[3]})
     if options.equal_axes:
-        grid.y(3, scaleanchor="x3", scaleratio=1)
+        grid.y(3, scaleanchor=grid.ref("x", 3), scaleratio=1)
     return movers
 
 
-def _click_grid(xr, yr) -> go.Scatter:
+def _click_grid(xr, yr) -> dict:
     """Invisible points over the contour: hovering says 'start here', a click selects one."""
     gx, gy = np.meshgrid(np.linspace(*xr, CLICK_GRID), np.linspace(*yr, CLICK_GRID))
-    return go.Scatter(
+    return scatter(
         x=gx.ravel(), y=gy.ravel(), mode="markers", marker={"size": 14, "opacity": 0}, name="start here",
         showlegend=False, hovertemplate="click: start at (%{x:.3g}, %{y:.3g})<extra></extra>",
     )  # fmt: skip

@@ -6,14 +6,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..analysis import Analysis
 from ..training import Trajectory
-from .animation import FramedFigure, _xy, frame, frame_steps, player_layout
+from .animation import _xy, frame, frame_steps, player_layout
+from .canvas import Canvas, merge
 from .geometry import view_box
 from .panels import Grid, line_panel, loss_panel, parity_panel, surface_panel
-from .style import FONT_SIZE, TICK_SIZE, legible
+from .style import TICK_SIZE
 
 #: Pixels: the plots' height (each row's, stacked), above them the legend and titles, below them
 #: the x-axis titles, the player's buttons and its slider.
@@ -71,42 +71,41 @@ def playground_figure(
         "Loss per step",
         "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice through the current step",
     )
-    fig, plot_px = _subplots(titles, options)
-    grid = Grid(fig, options.stacked)
+    canvas, plot_px = _subplots(titles, options)
+    grid = Grid(canvas, options.stacked)
     panel = line_panel if one_feature else parity_panel
     x_pull = X[:, 0] if x_pull is None else x_pull
     movers = panel(grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options)
     movers += loss_panel(grid, traj, analysis, test_loss, now, options)
     movers += surface_panel(grid, traj, analysis, steps, now, labels, options)
-    legible(fig, options.scale)
-    fig.update_annotations(font_size=round((FONT_SIZE + 2) * options.scale))  # the subplot titles
+    canvas.legible(options.scale)
     frames = [
         frame([_xy(*move(k, int(s))) for _, move in movers], [index for index, _ in movers], int(s))
         for k, s in enumerate(steps)
     ]
     font = round(TICK_SIZE * options.scale + 1)
     player = player_layout(steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked)
-    return FramedFigure(fig, frames, player)
+    return canvas.figure(frames, player)
 
 
-def _subplots(titles: tuple[str, str, str], options: PlotOptions) -> tuple[go.Figure, float]:
+def _subplots(titles: tuple[str, str, str], options: PlotOptions) -> tuple[Canvas, float]:
     """The grid of three views and its layout: legend on top, player underneath, nothing overlapping."""
     stacked, scale = options.stacked, options.scale
     rows, cols = (3, 1) if stacked else (1, 3)
     specs = [[{}], [{"secondary_y": True}], [{}]] if stacked else [[{}, {"secondary_y": True}, {}]]
     gap = 120 / (3 * PLOT_PX[True] + 240)
-    fig = make_subplots(
+    canvas = Canvas(
         rows=rows, cols=cols, specs=specs, subplot_titles=titles,
         column_widths=None if stacked else [0.33, 0.30, 0.37],
         horizontal_spacing=0.08, vertical_spacing=gap if stacked else None,
     )  # fmt: skip
     plot_px = PLOT_PX[stacked] * (3 if stacked else 1) + (240 * scale if stacked else 0)  # type grows, not plots
     top, bottom = TOP_PX[stacked] * scale, (AXIS_PX + PLAYER_PX) * scale
-    fig.update_layout(
-        height=round(top + plot_px + bottom),
-        margin={"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 34 * scale / plot_px, "x": 0.0},
-        hovermode="closest",
-        uirevision="playground",
-    )
-    return fig, plot_px
+    merge(canvas.layout, {
+        "height": round(top + plot_px + bottom),
+        "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1 + 34 * scale / plot_px, "x": 0.0},
+        "hovermode": "closest",
+        "uirevision": "playground",
+    })  # fmt: skip
+    return canvas, plot_px

@@ -8,6 +8,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis import ZONES, Analysis
 from ..sweep import Sweep
+from .canvas import scatter
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
 
@@ -18,9 +19,9 @@ def zone_spans(edges: tuple[float, ...], lo: float, hi: float) -> list[tuple[str
     return [(name, a, b) for name, a, b in spans if b > a]
 
 
-def zone_band(name: str, a: float, b: float, opacity: float, hover: bool = True) -> go.Scatter:
+def zone_band(name: str, a: float, b: float, opacity: float, hover: bool = True) -> dict:
     """The learning rates from a to b as a band (y from 0 to 1) in their zone's colour."""
-    return go.Scatter(
+    return scatter(
         x=[a, b, b, a, a], y=[0, 0, 1, 1, 0], fill="toself", fillcolor=ZONE_COLORS[name], line={"width": 0},
         mode="lines", name=name, opacity=opacity,
         **({"hovertemplate": f"{name}: {a:.3g} – {b:.3g}<extra></extra>"} if hover else {"hoverinfo": "skip"}),

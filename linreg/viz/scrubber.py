@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..analysis import Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
-from .animation import FramedFigure, _xy, frame_slider
+from .animation import _xy, frame_slider
+from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
 from .rates import zone_band, zone_spans
-from .style import FONT_SIZE, PALETTE, TICK_SIZE, display_sample, legible, short_number
+from .style import PALETTE, TICK_SIZE, display_sample, short_number
 
 #: Pixels: each row of plots, the zone strip, and the slider under them.
 PLOT_PX = {False: 230, True: 200}
@@ -73,8 +73,8 @@ def scrubber_figure(
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     one_feature = X.shape[1] == 1
-    fig, plot_px = _layout(stacked, scale, one_feature)
-    grid = Grid(fig, stacked)
+    canvas, plot_px = _layout(stacked, scale, one_feature)
+    grid = Grid(canvas, stacked)
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     rows = display_sample(len(y), MAX_PREDICTIONS)
@@ -88,7 +88,7 @@ def scrubber_figure(
         data_panel,
         _loss_panel(grid, paths, analysis),
         _surface_panel(grid, paths, q, analysis, current, labels),
-        _strip(fig, stacked, paths, edges, limit_text),
+        _strip(canvas, stacked, paths, edges, limit_text),
     ]
 
     def fitted(i: int) -> dict:
@@ -107,16 +107,15 @@ def scrubber_figure(
         ]
 
     for index, data in zip(movers, frame_data(current), strict=True):
-        fig.data[index].update(x=_plain(data["x"]), y=_plain(data["y"]))
-    legible(fig, scale)
-    fig.update_annotations(font_size=round((FONT_SIZE + 2) * scale))
+        canvas.data[index].update(x=_plain(data["x"]), y=_plain(data["y"]))
+    canvas.legible(scale)
     names = [f"{FRAME_PREFIX}{i}" for i in range(len(paths.learning_rates))]
     frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
     labels_ = [f"{short_number(lr, 3)} · {verdict(paths, i, edges)}" for i, lr in enumerate(paths.learning_rates)]
     slider = frame_slider(
         names, labels_, current, -40 / plot_px, "learning rate ", round(TICK_SIZE * scale + 1), "#222"
     )
-    return FramedFigure(fig, frames, {"sliders": [slider]})
+    return canvas.figure(frames, {"sliders": [slider]})
 
 
 def _plain(values) -> list:
@@ -129,7 +128,7 @@ def _last_finite(paths: RatePaths) -> np.ndarray:
     return np.where(finite.any(axis=1), finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1), -1)
 
 
-def _layout(stacked: bool, scale: float, one_feature: bool) -> tuple[go.Figure, float]:
+def _layout(stacked: bool, scale: float, one_feature: bool) -> tuple[Canvas, float]:
     rows, cols = (4, 1) if stacked else (2, 3)
     plots = PLOT_PX[stacked] * (3 if stacked else 1)
     plot_px = plots + STRIP_PX
@@ -138,34 +137,34 @@ def _layout(stacked: bool, scale: float, one_feature: bool) -> tuple[go.Figure, 
     specs = [[{}], [{}], [{}], [{}]] if stacked else [[{}, {}, {}], [{"colspan": 3}, None, None]]
     heights = [PLOT_PX[stacked]] * 3 + [STRIP_PX] if stacked else [PLOT_PX[stacked], STRIP_PX]
     gap_px = (105 if stacked else 78) * scale
-    fig = make_subplots(
+    canvas = Canvas(
         rows=rows, cols=cols, specs=specs, subplot_titles=titles, row_heights=heights,
         column_widths=None if stacked else [0.33, 0.30, 0.37], horizontal_spacing=0.08,
         vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
     )  # fmt: skip
     top, bottom = 40 * scale, SLIDER_PX * scale
     total = plot_px + gap_px * (rows - 1)
-    fig.update_layout(
-        height=round(top + total + bottom),
-        margin={"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
-        showlegend=False,
-        hovermode="closest",
-        uirevision="scrubber",
-    )
-    return fig, total
+    merge(canvas.layout, {
+        "height": round(top + total + bottom),
+        "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
+        "showlegend": False,
+        "hovermode": "closest",
+        "uirevision": "scrubber",
+    })  # fmt: skip
+    return canvas, total
 
 
 def _data_panel(grid: Grid, x, y, x_grid, optimum_original, labels: ScrubLabels) -> int:
     shown = display_sample(len(x))
     marker = {"color": PALETTE["data"], "size": 8 if len(x) <= 500 else 4, "opacity": 0.8}
-    grid.add(go.Scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name="data"), 1)
+    grid.add(scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name="data"), 1)
     best = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
-    grid.add(go.Scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=best, name="best fit"), 1)
-    line = go.Scatter(x=x_grid, y=x_grid, mode="lines", line={"color": PALETTE["fit"], "width": 4}, name="fit")
+    grid.add(scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=best, name="best fit"), 1)
+    line = scatter(x=x_grid, y=x_grid, mode="lines", line={"color": PALETTE["fit"], "width": 4}, name="fit")
     index = grid.add(line, 1)
     pad = 0.15 * (y.max() - y.min() or 1.0)
-    grid.y(1, range=[float(y.min() - pad), float(y.max() + pad)], title_text=labels.y)
-    grid.x(1, title_text=labels.x)
+    grid.y(1, range=[float(y.min() - pad), float(y.max() + pad)], title={"text": labels.y})
+    grid.x(1, title={"text": labels.x})
     return index
 
 
@@ -173,11 +172,11 @@ def _parity_panel(grid: Grid, y_shown: np.ndarray, labels: ScrubLabels) -> int:
     lo, hi = float(y_shown.min()), float(y_shown.max())
     pad = 0.15 * (hi - lo or 1.0)
     diagonal = {"color": PALETTE["optimum"], "width": 2, "dash": "dash"}
-    grid.add(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=diagonal, name="perfect prediction"), 1)
+    grid.add(scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=diagonal, name="perfect prediction"), 1)
     dots = {"color": PALETTE["fit"], "size": 7, "opacity": 0.8}
-    index = grid.add(go.Scatter(x=y_shown, y=y_shown, mode="markers", marker=dots, name="predictions"), 1)
-    grid.x(1, range=[lo - pad, hi + pad], title_text=f"actual {labels.y}")
-    grid.y(1, range=[lo - pad, hi + pad], title_text=f"predicted {labels.y}")
+    index = grid.add(scatter(x=y_shown, y=y_shown, mode="markers", marker=dots, name="predictions"), 1)
+    grid.x(1, range=[lo - pad, hi + pad], title={"text": f"actual {labels.y}"})
+    grid.y(1, range=[lo - pad, hi + pad], title={"text": f"predicted {labels.y}"})
     return index
 
 
@@ -187,12 +186,12 @@ def _loss_panel(grid: Grid, paths: RatePaths, analysis: Analysis) -> int:
     high = paths.start_loss * 30
     star = {"color": PALETTE["optimum"], "width": 2, "dash": "dash"}
     ends = [0, int(paths.steps[-1])]
-    grid.add(go.Scatter(x=ends, y=[analysis.loss_star] * 2, mode="lines", line=star, name="minimum"), 2)
-    curve = go.Scatter(x=ends, y=ends, mode="lines+markers", line={"color": PALETTE["fit"], "width": 3},
+    grid.add(scatter(x=ends, y=[analysis.loss_star] * 2, mode="lines", line=star, name="minimum"), 2)
+    curve = scatter(x=ends, y=ends, mode="lines+markers", line={"color": PALETTE["fit"], "width": 3},
                        marker={"size": 4})  # fmt: skip
     index = grid.add(curve, 2)
-    grid.y(2, type="log", range=[np.log10(low) - 0.1, np.log10(high)], dtick=1, title_text="loss")
-    grid.x(2, range=ends, title_text="step")
+    grid.y(2, type="log", range=[np.log10(low) - 0.1, np.log10(high)], dtick=1, title={"text": "loss"})
+    grid.x(2, range=ends, title={"text": "step"})
     return index
 
 
@@ -202,28 +201,27 @@ def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysi
         grid.add(trace, 3)
     grid.add(optimum_marker(analysis, params=(0, -1)), 3)
     style = {"color": PALETTE["path"], "width": 3}
-    index = grid.add(go.Scatter(x=[0], y=[0], mode="lines+markers", line=style, marker={"size": 5}, name="path"), 3)
-    grid.x(3, range=list(xr), title_text=labels.w)
-    grid.y(3, range=list(yr), title_text=labels.b)
+    index = grid.add(scatter(x=[0], y=[0], mode="lines+markers", line=style, marker={"size": 5}, name="path"), 3)
+    grid.x(3, range=list(xr), title={"text": labels.w})
+    grid.y(3, range=list(yr), title={"text": labels.b})
     return index
 
 
-def _strip(fig: go.Figure, stacked: bool, paths: RatePaths, edges, limit_text: str) -> int:
+def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, edges, limit_text: str) -> int:
     """Every rate as a tick on a log axis over its zone (a click on one makes it the run); the scrubbed one black."""
-    cell = {"row": 4, "col": 1} if stacked else {"row": 2, "col": 1}
+    cell = (4, 1) if stacked else (2, 1)
     lrs = paths.learning_rates
     lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
     if edges is not None:
         for name, a, b in zone_spans(edges, lo, hi):
-            fig.add_trace(zone_band(name, a, b, opacity=0.6, hover=False), **cell)
-        fig.add_annotation(x=np.log10(edges[3]), y=1.05, text=f"limit {limit_text} = {short_number(edges[3], 3)}",
-                           showarrow=False, yanchor="bottom", font={"size": TICK_SIZE}, **cell)  # fmt: skip
+            canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
+        canvas.annotate(cell, x=np.log10(edges[3]), y=1.05, text=f"limit {limit_text} = {short_number(edges[3], 3)}",
+                        showarrow=False, yanchor="bottom", font={"size": TICK_SIZE})  # fmt: skip
     ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
-    fig.add_trace(go.Scatter(x=lrs, y=np.full(len(lrs), 0.5), mode="markers", marker=ticks, name="rates",
-                             hovertemplate="learning rate %{x:.3g}<br>click: make it the run<extra></extra>"),
-                  **cell)  # fmt: skip
-    mark = go.Scatter(x=[lrs[0]] * 2, y=[-0.3, 1.3], mode="lines", line={"color": "black", "width": 5}, name="scrubbed")
-    fig.add_trace(mark, **cell)
-    fig.update_xaxes(type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power", **cell)
-    fig.update_yaxes(range=[-0.35, 1.35], visible=False, fixedrange=True, **cell)
-    return len(fig.data) - 1
+    hover = "learning rate %{x:.3g}<br>click: make it the run<extra></extra>"
+    rates = scatter(x=lrs, y=np.full(len(lrs), 0.5), mode="markers", marker=ticks, name="rates", hovertemplate=hover)
+    canvas.add(rates, cell)
+    mark = scatter(x=[lrs[0]] * 2, y=[-0.3, 1.3], mode="lines", line={"color": "black", "width": 5}, name="scrubbed")
+    canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power")
+    canvas.y(cell, range=[-0.35, 1.35], visible=False, fixedrange=True)
+    return canvas.add(mark, cell)

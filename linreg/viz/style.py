@@ -63,20 +63,26 @@ def compact(values, digits: int = 7) -> np.ndarray:
 TICK_SIZE = 15
 
 
-def legible(fig, scale: float = 1.0):
-    """Type big enough for the back row: ticks and legend TICK_SIZE, titles larger, all times ``scale``.
+def legible_style(scale: float = 1.0) -> tuple[dict, dict]:
+    """Type big enough for the back row, as (every axis's settings, the layout's): ticks, legend and
+    hover TICK_SIZE, axis titles larger, all times ``scale``.
 
     Set on every axis explicitly: Streamlit's chart theme sets smaller tick fonts that override
     the layout's base font.
     """
     tick, title = round(TICK_SIZE * scale), round((FONT_SIZE + 1) * scale)
-    fig.update_xaxes(tickfont_size=tick, title_font_size=title, title_standoff=6)
-    fig.update_yaxes(tickfont_size=tick, title_font_size=title, title_standoff=6)
-    fig.update_layout(
-        font={"size": round(FONT_SIZE * scale)},
-        legend={"font": {"size": tick}},
-        hoverlabel={"font": {"size": tick}},
-    )
+    axis = {"tickfont": {"size": tick}, "title": {"font": {"size": title}, "standoff": 6}}
+    layout = {"font": {"size": round(FONT_SIZE * scale)}, "legend": {"font": {"size": tick}},
+              "hoverlabel": {"font": {"size": tick}}}  # fmt: skip
+    return axis, layout
+
+
+def legible(fig, scale: float = 1.0):
+    """A validated figure made legible (legible_style)."""
+    axis, layout = legible_style(scale)
+    fig.update_xaxes(axis)
+    fig.update_yaxes(axis)
+    fig.update_layout(layout)
     return fig
 
 
