@@ -43,6 +43,16 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the server processes have used so far (Linux /proc)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def find_widget_ids(msg: ForwardMsg, ids: dict[str, str]) -> None:
     if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
         return
@@ -169,12 +179,13 @@ def main() -> None:
     else:
         url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
     try:
-        before = rss_mb(pids)
+        before, cpu_before = rss_mb(pids), cpu_seconds(pids)
         t0 = time.perf_counter()
         stats = asyncio.run(
             load(url, args.sessions, args.seconds, args.interval, pids, args.soak, args.mode, args.sync)
         )
         wall = time.perf_counter() - t0
+        cpu = cpu_seconds(pids) - cpu_before
     finally:
         if proc:
             proc.terminate()
@@ -185,6 +196,8 @@ def main() -> None:
         f"{len(pids)} server process(es)"
     )
     print(f"  runs: {runs} ({runs / wall:.1f}/s), errors: {stats['errors']}")
+    if pids and runs:
+        print(f"  server CPU: {cpu * 1e3 / runs:.0f} ms per run, {cpu / wall:.0%} of one core")
     if stats["change"]:
         ch = stats["change"]
         print(

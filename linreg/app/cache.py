@@ -35,10 +35,15 @@ from ..viz import compare, geometry, gif, playground, rates, scrubber
 from .controls import ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
-CACHE = {"max_entries": 128, "ttl": 3600}  # ~2.5 MB per run + figure
+#: Bounded (~2.5 MB per run + figure).  Settings and ViewOptions are keyed by their repr (every field,
+#: floats exactly): Streamlit's generic hashing of a dataclass took ~0.6 ms a call, a few calls a rerun.
+CACHE = {"max_entries": 128, "ttl": 3600, "hash_funcs": {Settings: repr, ViewOptions: repr}}
 #: What the page says while a cache fills (Streamlit shows it only after half a second).
 TRAINING = "Training: running the optimizer over the data…"
 DRAWING = "Drawing the figure…"
+#: Figures drawn on every new learning rate take ~15 ms (dicts, viz/canvas.py): no spinner, whose start
+#: (a thread, on each miss) costs more than the figure when a class changes the rate at once.
+QUICK = {**CACHE, "show_spinner": False}
 
 
 class UploadStore:
@@ -125,7 +130,7 @@ def plane_kappa(r: Run, params: tuple[int, int]) -> float:
     return float(lam[-1] / lam[0]) if lam[0] > 0 else float("inf")
 
 
-@st.cache_resource(**CACHE, show_spinner=DRAWING)
+@st.cache_resource(**QUICK)
 def cached_playground_figure(settings: Settings, view: ViewOptions, current: int | None, stacked: bool) -> go.Figure:
     r = cached_run(settings)
     names = r.data.feature_names
@@ -149,7 +154,7 @@ def cached_surface3d(settings: Settings) -> go.Figure:
     return geometry.surface3d_figure(r.traj, r.analysis)
 
 
-@st.cache_resource(**CACHE, show_spinner=DRAWING)
+@st.cache_resource(**QUICK)
 def cached_gauge(learning_rate: float, edges: tuple[float, ...]) -> go.Figure:
     return rates.stability_gauge(learning_rate, edges, height=110)
 

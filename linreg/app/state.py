@@ -60,14 +60,16 @@ def seed(key: str, value=None) -> None:
 
 def current_settings() -> Settings:
     """Settings from the widgets' state (the sidebar in app.py has run before any page)."""
-    values = {k: st.session_state[k] for k in SETTINGS_KEYS if st.session_state.get(k) is not None}
+    state = st.session_state.to_dict()  # one copy: each access to session state is a checked call
+    values = {k: state[k] for k in SETTINGS_KEYS if state.get(k) is not None}
     values["features"] = tuple(values.get("features") or ())
     if values.get("dataset") not in TABULAR:
         values["features"], values["target"] = (), ""
     if values.get("dataset") == "upload":
-        values["upload_id"] = st.session_state.get("upload_id", "")
+        values["upload_id"] = state.get("upload_id", "")
     return Settings(**values)
 
 
 def current_view() -> ViewOptions:
-    return ViewOptions(**{k: st.session_state.get(k, getattr(ViewOptions, k)) for k in VIEW_KEYS})
+    state = st.session_state.to_dict()
+    return ViewOptions(**{k: state.get(k, getattr(ViewOptions, k)) for k in VIEW_KEYS})

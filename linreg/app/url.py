@@ -128,7 +128,7 @@ def _show(value) -> str:
 
 def link_params() -> dict[str, str | list[str]]:
     """The controls' values that differ from their defaults, as the URL carries them."""
-    state = st.session_state
+    state = st.session_state.to_dict()  # one copy: each access to session state is a checked call
     optimizer = state.get("optimizer", SETTINGS.optimizer)
     params = {}
     for key in url_keys():

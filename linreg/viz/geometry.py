@@ -15,7 +15,7 @@ from ..model import Quadratic
 from ..surface import level_ellipse, loss_surface
 from ..training import Trajectory
 from .canvas import scatter
-from .style import FONT_SIZE, LEVEL_FILLS, PALETTE, curve_points
+from .style import FONT_SIZE, LEVEL_FILLS, PALETTE, compact, curve_points
 
 
 def view_box(traj: Trajectory, params: tuple[int, int], pad: float = 0.25) -> tuple[tuple, tuple]:
@@ -68,8 +68,8 @@ def level_trace(x, y, fill: str, text: str) -> dict:
     """One filled level set (a closed curve), its level in the hover on its outline (the area itself
     takes no hover: a click inside reaches the points under it)."""
     return scatter(
-        x=x,
-        y=y,
+        x=compact(x),
+        y=compact(y),
         fill="toself",
         fillcolor=fill,
         mode="lines",

@@ -269,8 +269,8 @@ def _click_grid(xr, yr) -> dict:
     """Invisible points over the contour: hovering says 'start here', a click selects one."""
     gx, gy = np.meshgrid(np.linspace(*xr, CLICK_GRID), np.linspace(*yr, CLICK_GRID))
     return scatter(
-        x=gx.ravel(), y=gy.ravel(), mode="markers", marker={"size": 14, "opacity": 0}, name="start here",
-        showlegend=False, hovertemplate="click: start at (%{x:.3g}, %{y:.3g})<extra></extra>",
+        x=compact(gx.ravel()), y=compact(gy.ravel()), mode="markers", marker={"size": 14, "opacity": 0},
+        name="start here", showlegend=False, hovertemplate="click: start at (%{x:.3g}, %{y:.3g})<extra></extra>",
     )  # fmt: skip
 
 

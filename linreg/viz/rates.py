@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis import ZONES, Analysis
 from ..sweep import Sweep
-from .canvas import scatter
+from .canvas import Canvas, merge, scatter
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
 
@@ -29,54 +29,30 @@ def zone_band(name: str, a: float, b: float, opacity: float, hover: bool = True)
 
 
 def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int = 120) -> go.Figure:
-    """A log-scale bar of learning rates coloured by zone, with the current rate and 2/L marked."""
+    """A log-scale bar of learning rates coloured by zone, with the current rate and 2/L marked.
+
+    Drawn on every new learning rate in the sidebar: built as plain dicts (canvas.Canvas)."""
     limit = edges[3]
     lo = min(learning_rate, edges[1]) / 10
     hi = max(learning_rate, edges[3]) * 10
-    fig = go.Figure()
+    canvas, cell = Canvas(rows=1, cols=1), (1, 1)
     for name, a, b in zone_spans(edges, lo, hi):
-        fig.add_trace(zone_band(name, a, b, opacity=0.75))
+        canvas.add(zone_band(name, a, b, opacity=0.75), cell)
         if np.log10(b / a) >= 0.45:  # label only the zones wide enough to hold it
-            fig.add_annotation(
-                x=np.log10(np.sqrt(a * b)),
-                y=0.5,
-                text=name,
-                showarrow=False,
-                font={"size": TICK_SIZE, "color": "black"},
-            )
-    fig.add_trace(
-        go.Scatter(
-            x=[learning_rate, learning_rate],
-            y=[-0.25, 1.25],
-            mode="lines",
-            line={"color": "black", "width": 4},
-            name="your learning rate",
-            hovertemplate=f"learning rate {learning_rate:.4g}<extra></extra>",
-        )
-    )
-    fig.add_annotation(
-        x=np.log10(limit),
-        y=1.25,
-        text=f"limit {limit:.3g}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"size": TICK_SIZE},
-    )
-    fig.update_layout(
-        height=height,
-        showlegend=False,
-        margin={"l": 10, "r": 10, "t": 22, "b": 30},
-        xaxis={
-            "type": "log",
-            "range": [np.log10(lo), np.log10(hi)],
-            "title": None,
-            "dtick": 1,
-            "tickfont": {"size": TICK_SIZE},
-        },
-        yaxis={"visible": False, "range": [-0.3, 1.6]},
-        font={"size": TICK_SIZE},
-    )
-    return fig
+            canvas.annotate(cell, x=np.log10(np.sqrt(a * b)), y=0.5, text=name, showarrow=False,
+                            font={"size": TICK_SIZE, "color": "black"})  # fmt: skip
+    mark = scatter(
+        x=[learning_rate, learning_rate], y=[-0.25, 1.25], mode="lines", line={"color": "black", "width": 4},
+        name="your learning rate", hovertemplate=f"learning rate {learning_rate:.4g}<extra></extra>",
+    )  # fmt: skip
+    canvas.add(mark, cell)
+    canvas.annotate(cell, x=np.log10(limit), y=1.25, text=f"limit {limit:.3g}", showarrow=False, yanchor="bottom",
+                    font={"size": TICK_SIZE})  # fmt: skip
+    merge(canvas.layout, {"height": height, "showlegend": False, "margin": {"l": 10, "r": 10, "t": 22, "b": 30},
+                          "font": {"size": TICK_SIZE}})  # fmt: skip
+    canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], title=None, dtick=1, tickfont={"size": TICK_SIZE})
+    canvas.y(cell, visible=False, range=[-0.3, 1.6])
+    return canvas.figure()
 
 
 def sweep_figure(

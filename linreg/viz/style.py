@@ -48,15 +48,19 @@ def curve_points(n_steps: int, max_points: int = MAX_CURVE_POINTS) -> np.ndarray
     return np.unique(np.concatenate([head, rest]))
 
 
-def compact(values, digits: int = 7) -> np.ndarray:
-    """Values rounded to ``digits`` significant digits: what a chart can show, at half the JSON size
-    (the figure is sent on every rerun)."""
+#: Magnitudes float32 holds with its 7 significant digits (beyond them it would show 0 or infinity).
+FLOAT32_RANGE = (1e-37, 1e37)
+
+
+def compact(values) -> np.ndarray:
+    """Values as a chart needs them: float32 (7 significant digits, all a chart can show), which Plotly
+    sends as 4 bytes a number instead of 8, unless a finite value lies outside FLOAT32_RANGE (a
+    diverging run's 1e60): then float64.  The figure is sent on every rerun."""
     v = np.asarray(values, dtype=float)
     with np.errstate(all="ignore"):
-        magnitude = np.floor(np.log10(np.abs(v)))
-        scale = 10.0 ** (digits - 1 - np.where(np.isfinite(magnitude), magnitude, 0))
-        rounded = np.round(v * scale) / scale
-    return np.where(np.isfinite(rounded), rounded, v)
+        size = np.abs(v[np.isfinite(v) & (v != 0)])
+    fits = not len(size) or (size.min() >= FLOAT32_RANGE[0] and size.max() <= FLOAT32_RANGE[1])
+    return v.astype(np.float32) if fits else v
 
 
 #: Smallest type on any chart at a projector's 1280 x 720 (tick labels, legend, hover).
