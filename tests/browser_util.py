@@ -113,6 +113,29 @@ SCRUB_LISTEN_JS = (
 )
 
 
+RATE_TICK_JS = (
+    """(k) => {
+    const gd = """
+    + SCRUBBER_JS
+    + """;
+    const trace = gd.querySelectorAll('.scatterlayer .trace')[gd.data.findIndex(t => t.name === 'rates')];
+    const tick = trace.querySelectorAll('path.point')[k];
+    tick.scrollIntoView({block: 'center'});
+    const r = tick.getBoundingClientRect();
+    return {x: r.left + r.width / 2, y: r.top + r.height / 2, rate: gd._fullData.find(t => t.name === 'rates').x[k]};
+}"""
+)
+
+
+def click_rate(page, k: int) -> float:
+    """Point at the k-th rate's tick on the scrubber's strip (its hover comes up), click it; the rate."""
+    tick = page.evaluate(RATE_TICK_JS, k)
+    page.mouse.move(tick["x"], tick["y"])
+    page.wait_for_timeout(200)
+    page.mouse.click(tick["x"], tick["y"])
+    return tick["rate"]
+
+
 def drag_scrubber(page, positions: int = 30, pause_ms: int = 60) -> dict:
     """Drag the learning-rate scrubber's grip across its rail in ``positions`` moves, as a hand would.
 

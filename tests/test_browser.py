@@ -270,7 +270,7 @@ def test_switching_page_during_a_long_sweep_takes_effect_at_once(browser):
 
 
 def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
-    from browser_util import drag_scrubber
+    from browser_util import click_rate, drag_scrubber
 
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     sent = []
@@ -283,4 +283,12 @@ def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
     assert len(drag["moves"]) >= 15  # each move redrew the figure
     assert "slow: converges" in drag["labels"][0] and "diverging: diverges" in drag["labels"][-1]
     shot(page, "scrubber_dragged")
+    # after the drag (Plotly's own click-to-select fails once frames replaced traces), a click on a
+    # rate of the strip still makes it the run: the box, the link and the strip's run follow
+    page.mouse.move(10, 10)
+    rate = click_rate(page, 40)
+    page.wait_for_function("() => location.search.includes('learning_rate=')", timeout=30_000)
+    wait_ready(page)
+    chosen = float(page.locator('input[aria-label^="Learning rate (type"]').input_value())
+    assert chosen == pytest.approx(rate, rel=1e-3) and f"learning_rate={chosen:g}" in page.url
     page.close()

@@ -36,16 +36,17 @@ def test_no_user_text_rendered_as_html():
 
 
 def test_every_cache_is_bounded():
+    from linreg.app import cache
+
+    for opts in (cache.CACHE, cache.QUICK):  # every ** in a decorator below is one of these
+        assert opts["max_entries"] <= 256 and opts["ttl"] <= 24 * 3600
     tree = ast.parse((ROOT / "linreg" / "app" / "cache.py").read_text())
-    cache_opts = next(
-        n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "CACHE"
-    )
-    opts = ast.literal_eval(cache_opts)
-    assert opts["max_entries"] <= 256 and opts["ttl"] <= 24 * 3600
     for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
         for dec in fn.decorator_list:
             if isinstance(dec, ast.Call) and getattr(dec.func, "attr", "") in ("cache_resource", "cache_data"):
-                bounded = any(k.arg is None for k in dec.keywords) or {"max_entries"} <= {k.arg for k in dec.keywords}
+                spread = {getattr(k.value, "id", "?") for k in dec.keywords if k.arg is None}
+                assert spread <= {"CACHE", "QUICK"}, fn.name
+                bounded = bool(spread) or {"max_entries"} <= {k.arg for k in dec.keywords}
                 # the one unbounded cache holds the three bundled tables only
                 assert bounded or fn.name == "cached_bundled", fn.name
 
