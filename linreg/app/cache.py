@@ -154,11 +154,6 @@ def cached_surface3d(settings: Settings) -> go.Figure:
     return geometry.surface3d_figure(r.traj, r.analysis)
 
 
-@st.cache_resource(**QUICK)
-def cached_gauge(learning_rate: float, edges: tuple[float, ...]) -> go.Figure:
-    return rates.stability_gauge(learning_rate, edges, height=110)
-
-
 # ---------------------------------------------------------------- sweep and race
 @st.cache_resource(**CACHE, show_spinner="Sweeping the learning rates…")
 def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer: str | None = None) -> Sweep:

@@ -11,8 +11,9 @@ import streamlit as st
 
 from ..experiment import TABULAR, Settings
 from ..optimizers import REGISTRY
+from ..viz import rates
 from . import labels
-from .cache import cached_gauge, cached_run, default_columns, table_for
+from .cache import cached_run, default_columns, table_for
 from .controls import CONTROLS
 from .display import plain
 from .presets import PRESETS
@@ -217,7 +218,7 @@ def stability_gauge(settings: Settings) -> None:
     if edges is None:
         st.caption(f"{spec.stability} κ = {kappa}")
         return
-    st.plotly_chart(cached_gauge(settings.learning_rate, edges), key="gauge", config={"displayModeBar": False})
+    st.html(rates.stability_gauge(settings.learning_rate, edges))
     best = a.best_rate(settings.optimizer, **hp)
     st.caption(
         f"**{a.zone(settings.learning_rate, edges)}** · limit {spec.limit_text} = {edges[3]:.3g} · "

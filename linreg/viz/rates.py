@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from ..analysis import ZONES, Analysis
 from ..sweep import Sweep
-from .canvas import Canvas, merge, scatter
+from .canvas import scatter
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
 
@@ -28,31 +28,58 @@ def zone_band(name: str, a: float, b: float, opacity: float, hover: bool = True)
     )  # fmt: skip
 
 
-def stability_gauge(learning_rate: float, edges: tuple[float, ...], height: int = 120) -> go.Figure:
-    """A log-scale bar of learning rates coloured by zone, with the current rate and 2/L marked.
+#: The gauge's rate range: a decade beyond the "good" zone's start and beyond the limit.
+GAUGE_MARGIN = 10.0
 
-    Drawn on every new learning rate in the sidebar: built as plain dicts (canvas.Canvas)."""
-    limit = edges[3]
-    lo = min(learning_rate, edges[1]) / 10
-    hi = max(learning_rate, edges[3]) * 10
-    canvas, cell = Canvas(rows=1, cols=1), (1, 1)
+
+def gauge_scale(learning_rate: float, edges: tuple[float, ...]) -> tuple[float, float]:
+    """The rates the gauge spans (log scale): the current rate, the good zone and the limit, a decade each side."""
+    return min(learning_rate, edges[1]) / GAUGE_MARGIN, max(learning_rate, edges[3]) * GAUGE_MARGIN
+
+
+def gauge_position(rate: float, lo: float, hi: float) -> float:
+    """Where ``rate`` sits on the gauge, in percent of its width (log scale)."""
+    return 100.0 * float(np.log10(rate / lo) / np.log10(hi / lo))
+
+
+def stability_gauge(learning_rate: float, edges: tuple[float, ...]) -> str:
+    """A log-scale bar of learning rates coloured by zone, the current rate marked, the limit named above.
+
+    Plain HTML, not a Plotly chart: it changes with every learning rate, and a second Plotly chart
+    redrawing on each change cost ~100 ms in the browser (benchmarks/bench_app.py)."""
+    lo, hi = gauge_scale(learning_rate, edges)
+
+    def at(rate: float) -> str:
+        return f"{gauge_position(rate, lo, hi):.2f}%"
+
+    font = f"font-size:{TICK_SIZE}px;line-height:1"
+    parts = []
     for name, a, b in zone_spans(edges, lo, hi):
-        canvas.add(zone_band(name, a, b, opacity=0.75), cell)
-        if np.log10(b / a) >= 0.45:  # label only the zones wide enough to hold it
-            canvas.annotate(cell, x=np.log10(np.sqrt(a * b)), y=0.5, text=name, showarrow=False,
-                            font={"size": TICK_SIZE, "color": "black"})  # fmt: skip
-    mark = scatter(
-        x=[learning_rate, learning_rate], y=[-0.25, 1.25], mode="lines", line={"color": "black", "width": 4},
-        name="your learning rate", hovertemplate=f"learning rate {learning_rate:.4g}<extra></extra>",
-    )  # fmt: skip
-    canvas.add(mark, cell)
-    canvas.annotate(cell, x=np.log10(limit), y=1.25, text=f"limit {limit:.3g}", showarrow=False, yanchor="bottom",
-                    font={"size": TICK_SIZE})  # fmt: skip
-    merge(canvas.layout, {"height": height, "showlegend": False, "margin": {"l": 10, "r": 10, "t": 22, "b": 30},
-                          "font": {"size": TICK_SIZE}})  # fmt: skip
-    canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], title=None, dtick=1, tickfont={"size": TICK_SIZE})
-    canvas.y(cell, visible=False, range=[-0.3, 1.6])
-    return canvas.figure()
+        label = name if np.log10(b / a) >= 0.45 else ""  # only the zones wide enough to hold their name
+        parts.append(
+            f'<div title="{name}: {a:.3g} – {b:.3g}" style="position:absolute;left:{at(a)};'
+            f"width:calc({at(b)} - {at(a)});top:20px;height:36px;background:{ZONE_COLORS[name]};opacity:.75;"
+            f'display:flex;align-items:center;justify-content:center;color:#000;{font}">{label}</div>'
+        )
+    for k in range(int(np.ceil(np.log10(lo))), int(np.floor(np.log10(hi))) + 1):
+        parts.append(
+            f'<div style="position:absolute;left:{at(10.0**k)};top:64px;transform:translateX(-50%);'
+            f'color:#444;{font}">{10.0**k:g}</div>'
+        )
+    limit = edges[3]
+    parts.append(
+        f'<div style="position:absolute;left:{at(limit)};top:0;transform:translateX(-50%);white-space:nowrap;'
+        f'color:#444;{font}">limit {limit:.3g}</div>'
+    )
+    parts.append(
+        f'<div title="learning rate {learning_rate:.4g}" style="position:absolute;left:{at(learning_rate)};'
+        f'top:14px;width:4px;height:48px;margin-left:-2px;background:#000"></div>'
+    )
+    zone = Analysis.zone(learning_rate, edges)
+    return (
+        f'<div role="img" aria-label="learning rate {learning_rate:.4g}: {zone}; limit {limit:.3g}" '
+        f'style="position:relative;height:84px;margin:0 12px 4px">{"".join(parts)}</div>'
+    )
 
 
 def sweep_figure(
