@@ -72,12 +72,10 @@ class Canvas:
         key = self.axis_keys(cell, secondary_y)[0 if axis == "x" else 1]
         return key.replace("axis", "")
 
-    def add(self, trace: dict | go.Scatter, cell: Cell, secondary_y: bool = False) -> int:
-        """Add a trace (a dict; a Plotly object is taken as its dict) to the cell; its index."""
-        spec = trace.to_plotly_json() if hasattr(trace, "to_plotly_json") else dict(trace)
-        spec.setdefault("type", "scatter")
-        spec.update(xaxis=self.ref("x", cell, secondary_y), yaxis=self.ref("y", cell, secondary_y))
-        self.data.append(spec)
+    def add(self, trace: dict, cell: Cell, secondary_y: bool = False) -> int:
+        """Add a trace (a dict, as ``scatter`` makes) to the cell; its index."""
+        x, y = self.ref("x", cell, secondary_y), self.ref("y", cell, secondary_y)
+        self.data.append({**trace, "xaxis": x, "yaxis": y})
         return len(self.data) - 1
 
     def x(self, cell: Cell, **props) -> None:
