@@ -41,8 +41,9 @@ CACHE = {"max_entries": 128, "ttl": 3600, "hash_funcs": {Settings: repr, ViewOpt
 #: What the page says while a cache fills (Streamlit shows it only after half a second).
 TRAINING = "Training: running the optimizer over the data…"
 DRAWING = "Drawing the figure…"
-#: Figures drawn on every new learning rate take ~15 ms (dicts, viz/canvas.py): no spinner, whose start
-#: (a thread, on each miss) costs more than the figure when a class changes the rate at once.
+#: No spinner of their own: figures drawn on every new learning rate (~15 ms, dicts: viz/canvas.py), whose
+#: spinner's start (a thread, on each miss) costs more than the figure when a class changes the rate at
+#: once; and caches filled only inside another cache (Streamlit shows the outer one's spinner alone).
 QUICK = {**CACHE, "show_spinner": False}
 
 
@@ -251,7 +252,7 @@ def cached_gif(settings: Settings) -> bytes:
 
 
 # ---------------------------------------------------------------- learning-rate scrubber
-@st.cache_resource(**CACHE, show_spinner="Running every learning rate at once…")
+@st.cache_resource(**QUICK)  # only called inside cached_scrubber_figure, whose spinner covers it
 def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
     r = cached_run(settings)
     limit = r.analysis.limit(settings.optimizer, **settings.hyperparameters)
@@ -261,7 +262,7 @@ def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
     return paths, current
 
 
-@st.cache_resource(**CACHE, show_spinner=DRAWING)
+@st.cache_resource(**CACHE, show_spinner="Running every learning rate at once…")  # most of a miss's time
 def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0) -> go.Figure:
     r = cached_run(settings)
     paths, current = cached_rate_paths(settings)
