@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from browser_util import CHROMIUM, launch, streamlit_server, wait_ready  # noqa: E402
+from browser_util import CHROMIUM, launch, streamlit_server, time_rate_change, wait_ready  # noqa: E402
 
 
 def server_side() -> None:
@@ -53,41 +53,8 @@ def server_side() -> None:
         )
 
 
-#: Timed inside the page, from the Enter key to the main chart redrawn (Plotly's afterplot) with the new
-#: rate on the page, two animation frames later (painted).  Playwright's own round trips are not
-#: counted, nor the elements a page draws after its chart.
-TIME_CHANGE_JS = """(text) => {
-    window.__took = undefined;
-    let t0 = null, drawn = false;
-    const chart = () => document.querySelector('[data-testid="stMain"] .js-plotly-plot');
-    const old = chart();  // Streamlit gives a new spec a new element: either it is replaced or redrawn
-    old.on('plotly_afterplot', () => { if (t0 !== null) drawn = true; });
-    document.addEventListener('keydown', e => { if (e.key === 'Enter') t0 = performance.now(); },
-                              {capture: true, once: true});
-    const check = () => {
-        const now = chart();
-        drawn = drawn || (t0 !== null && now && now !== old && !!now._fullLayout && !!now.querySelector('.main-svg'));
-        if (!drawn || !document.querySelector('[data-testid="stMain"]').textContent.includes(text))
-            return requestAnimationFrame(check);
-        requestAnimationFrame(() => requestAnimationFrame(() => { window.__took = performance.now() - t0; }));
-    };
-    requestAnimationFrame(check);
-}"""
 CASES = (("Playground, step player", ""), ("Playground, learning-rate scrubber", "scrub=true"))
 RATES = tuple(f"{k / 100:g}" for k in range(2, 16))  # 14 changes each, interleaved
-
-
-def change_to_painted(page, lr: str) -> float:
-    """Milliseconds from a learning rate typed into the box (Enter) to the charts showing it, painted."""
-    page.bring_to_front()  # a page in the background gets no animation frames
-    box = page.locator('input[aria-label^="Learning rate (type"]')
-    box.fill(lr)
-    page.evaluate(TIME_CHANGE_JS, f"learning rate {lr}")
-    box.press("Enter")
-    page.wait_for_function("() => window.__took !== undefined", timeout=30_000)
-    took = page.evaluate("() => window.__took")
-    wait_ready(page, settle_ms=200)
-    return took
 
 
 def floor_figures(folder: Path) -> None:
@@ -134,7 +101,7 @@ def browser_side() -> None:
                 times = {"app": [], "floor": []}
                 for lr in RATES:  # interleaved: both see the same moment of a shared, noisy machine
                     for who, page in pages.items():
-                        times[who].append(change_to_painted(page, lr))
+                        times[who].append(time_rate_change(page, lr))
                 app, floor = (statistics.median(times[k]) for k in ("app", "floor"))
                 print(
                     f"  {label:36s}: app {app:5.0f} {json.dumps([round(t) for t in times['app']])}, "

@@ -27,6 +27,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser_util import cpu_seconds as process_cpu_seconds  # noqa: E402
+
 EXCEPTIONS: list[str] = []
 # "slider": values of the app's log slider (101 positions, as students pick them; cached runs are
 # shared by sessions).  "distinct": a new typed value every time (every change is a cache miss).
@@ -44,12 +48,11 @@ def rss_mb(pids: list[int]) -> float:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time the server processes have used so far (Linux /proc)."""
+    """User + system CPU time the server processes have used so far (a process gone counts nothing)."""
     total = 0.0
     for pid in pids:
         with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            total += process_cpu_seconds(pid)
     return total
 
 

@@ -150,3 +150,38 @@ def drag_scrubber(page, positions: int = 30, pause_ms: int = 60) -> dict:
     page.mouse.up()
     page.wait_for_timeout(200)
     return page.evaluate("() => window.__scrub")
+
+
+#: Timed inside the page, from the Enter key to the main chart redrawn (Plotly's afterplot) with the new
+#: rate on the page, two animation frames later (painted).  Playwright's own round trips are not
+#: counted, nor the elements a page draws after its chart.
+TIME_CHANGE_JS = """(text) => {
+    window.__took = undefined;
+    let t0 = null, drawn = false;
+    const chart = () => document.querySelector('[data-testid="stMain"] .js-plotly-plot');
+    const old = chart();  // Streamlit gives a new spec a new element: either it is replaced or redrawn
+    old.on('plotly_afterplot', () => { if (t0 !== null) drawn = true; });
+    document.addEventListener('keydown', e => { if (e.key === 'Enter') t0 = performance.now(); },
+                              {capture: true, once: true});
+    const check = () => {
+        const now = chart();
+        drawn = drawn || (t0 !== null && now && now !== old && !!now._fullLayout && !!now.querySelector('.main-svg'));
+        if (!drawn || !document.querySelector('[data-testid="stMain"]').textContent.includes(text))
+            return requestAnimationFrame(check);
+        requestAnimationFrame(() => requestAnimationFrame(() => { window.__took = performance.now() - t0; }));
+    };
+    requestAnimationFrame(check);
+}"""
+
+
+def time_rate_change(page, lr: str) -> float:
+    """Milliseconds from a learning rate typed into the box (Enter) to the charts showing it, painted."""
+    page.bring_to_front()  # a page in the background gets no animation frames
+    box = page.locator('input[aria-label^="Learning rate (type"]')
+    box.fill(lr)
+    page.evaluate(TIME_CHANGE_JS, f"learning rate {lr}")
+    box.press("Enter")
+    page.wait_for_function("() => window.__took !== undefined", timeout=30_000)
+    took = page.evaluate("() => window.__took")
+    wait_ready(page, settle_ms=200)
+    return took
