@@ -352,7 +352,7 @@ def _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha) -> It
 
 
 def _loop_chunks(runner: _Runner, terms, epoch_lrs: np.ndarray, steps_per_epoch: int) -> Iterator[np.ndarray]:
-    """The runner's steps in pieces of at most CHUNK_STEPS x 8 (an epoch of 200,000 rows is 25 pieces):
+    """The runner's steps in pieces of at most CHUNK_STEPS x 8 (an epoch of 200,000 rows is 13 pieces):
     the checkpoint and the divergence check run between pieces."""
     e0 = 0
     piece = CHUNK_STEPS * 8

@@ -68,7 +68,7 @@ def _typed(values) -> dict | list:
     """Long arrays as float32 in Plotly's binary form (5.3 characters a number instead of ~10);
     short ones (below about 8 numbers, the break-even) as plain lists of 7 significant digits."""
     data = np.asarray(values, dtype=np.float32)
-    if len(data) < 8:  # style.compact's rounding, in plain Python: numpy's overhead dominates a few numbers
+    if len(data) < 8:  # float32's 7 digits, written out in plain Python: numpy's overhead dominates a few numbers
         return [float(f"{v:.7g}") for v in data.tolist()]
     return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
 
