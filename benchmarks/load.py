@@ -16,10 +16,8 @@ import contextlib
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -30,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_util import cpu_seconds as process_cpu_seconds  # noqa: E402
+from browser_util import streamlit_process  # noqa: E402
 
 EXCEPTIONS: list[str] = []
 # "slider": values of the app's log slider (101 positions, as students pick them; cached runs are
@@ -143,21 +142,6 @@ async def load(
     return stats
 
 
-def start_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(300):
-        with contextlib.suppress(OSError):
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:
-                return proc
-        time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("server did not start")
-
-
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) >= 2 else (values[0] if values else float("nan"))
 
@@ -175,13 +159,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.url and not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         sys.exit("load.py only targets this machine (loopback)")
-    proc = None
-    if args.url is None:
-        proc = start_server(8765)
-        url, pids = "http://127.0.0.1:8765", [proc.pid]
-    else:
-        url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
-    try:
+    with contextlib.ExitStack() as own_server:  # stopped when the load is over
+        if args.url is None:
+            url, proc = own_server.enter_context(streamlit_process())
+            pids = [proc.pid]
+        else:
+            url, pids = args.url, [int(p) for p in args.pids.split(",") if p]
         before, cpu_before = rss_mb(pids), cpu_seconds(pids)
         t0 = time.perf_counter()
         stats = asyncio.run(
@@ -189,9 +172,6 @@ def main() -> None:
         )
         wall = time.perf_counter() - t0
         cpu = cpu_seconds(pids) - cpu_before
-    finally:
-        if proc:
-            proc.terminate()
     runs = len(stats["first"]) + len(stats["change"])
     print(
         f"{args.sessions} sessions, {args.seconds:.0f} s, a learning-rate change every {args.interval:g} s "
