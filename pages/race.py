@@ -5,7 +5,7 @@ import streamlit as st
 
 from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE
-from linreg.app.display import chart, current_run, keyboard_player, on_phone, page_style
+from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style
 from linreg.app.state import seed
 from linreg.experiment import MAX_UPDATES, Run, Settings
 
@@ -82,7 +82,7 @@ if runs[0].traj.epochs_requested < settings.epochs:
         f"epochs each instead of {settings.epochs:,}. Race fewer optimizers, or use larger batches."
     )
 arrows = settings.batch != "full"
-chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, on_phone()), "race")
+chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, narrow()), "race")
 if arrows:
     st.caption(
         "Faint purple: each mini-batch's gradient direction at the current step (first run), "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from linreg.app import cache, labels, router, scrub
-from linreg.app.display import chart, current_run, on_phone, page_style
+from linreg.app.display import chart, current_run, narrow, page_style
 
 router.disable_legacy_pages_folder()
 
@@ -19,11 +19,11 @@ st.caption(
     f"{sweep.epochs:,} epochs each, same data and start. Best here: {sweep.best_learning_rate:.3g}; "
     f"{int(sweep.diverging.sum())} of {len(sweep.learning_rates)} diverge."
 )
-chart(cache.cached_sweep_figure(settings, on_phone()), "sweep")
+chart(cache.cached_sweep_figure(settings, narrow()), "sweep")
 st.markdown("#### Scrub the learning rate: every view redraws as you drag")
-scrub.section(run, on_phone())
+scrub.section(run, narrow())
 st.markdown("#### Four rates on one surface: too small, best, oscillating, diverging")
-chart(cache.cached_ghost_figure(settings, on_phone()), "ghost")
+chart(cache.cached_ghost_figure(settings, narrow()), "ghost")
 with st.expander(
     "Momentum: convergence rate over (learning rate, momentum)", expanded=settings.optimizer == "momentum"
 ):

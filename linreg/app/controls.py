@@ -30,7 +30,7 @@ class ViewOptions:
     surface: str = "contour"
     contour_x: str = ""  # parameter names on the contour with several features ("" = first weight, b)
     contour_y: str = ""
-    layout: str = "auto"  # the three views side by side or stacked; auto: stacked on a phone
+    layout: str = "auto"  # the three views side by side or stacked; auto: stacked when the page is narrow
     present: bool = False  # presentation mode: only the views, the player and the presets, larger
     scrub: bool = False  # the learning-rate scrubber in place of the step player
 

@@ -51,11 +51,14 @@ def current_run() -> Run:
 PAGE_CSS = (
     '[data-testid="stMainBlockContainer"] {padding-top: 3.8rem; padding-bottom: 1rem;}'
     '[data-testid="stButtonGroup"] button {padding: 0.1rem 0.6rem; min-height: 2rem;}'  # presets on one row
+    ".st-key-screen_probe {display: none;}"  # measures, shows nothing: no gap in the page either
 )
-#: Presentation mode: no sidebar, only what the class needs, larger.
+#: Presentation mode: no sidebar and no toolbar, only what the class needs, larger; all of it within a
+#: projector's 1280 x 720 (and 1024 x 768), the divergence banner included.
 PRESENT_CSS = (
-    '[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}'
-    '[data-testid="stMainBlockContainer"] {max-width: 100%; padding-left: 1.5rem; padding-right: 1.5rem;}'
+    '[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] {display: none;}'
+    '[data-testid="stMainBlockContainer"] {max-width: 100%; padding: 0.8rem 1.5rem 0;}'
+    '[data-testid="stAlertContainer"] {padding: 0.45rem 1rem;}'
 )
 #: Space plays or pauses the main chart, the arrow keys step it (our own constant script, no user input).
 KEYS_JS = """<script>
@@ -96,8 +99,9 @@ KEYS_JS = """<script>
 
 
 def page_style(present: bool) -> None:
-    """The page's spacing (and, presenting, no sidebar); style only, so it takes no room."""
+    """The page's spacing (and, presenting, no sidebar), and the browser's widths measured for the server."""
     st.html(f"<style>{PAGE_CSS}{PRESENT_CSS if present else ''}</style>")
+    measure_screen()
 
 
 def keyboard_player() -> None:
@@ -105,7 +109,67 @@ def keyboard_player() -> None:
     st.html(KEYS_JS, unsafe_allow_javascript=True)
 
 
-def on_phone() -> bool:
-    """A phone or a small tablet, by its browser's own word (the server cannot see the screen's width)."""
-    agent = (st.context.headers or {}).get("User-Agent", "")
-    return "Mobi" in agent or "Android" in agent
+#: Widths (CSS px) that change what the server draws.  Side by side, each of the three views needs ~230 px
+#: besides its axis titles: below this width of the main area (the charts' own) they stack.
+STACK_BELOW_PX = 700
+#: Below this window width Streamlit's sidebar, when open, covers the page (it no longer sits beside it).
+SIDEBAR_COVERS_BELOW_PX = 768
+SCREEN = "_screen"  # session key: the widths last measured by the browser (the probe's state survives no page switch)
+#: The browser measures the main area and the window, once and again whenever a width crosses a threshold
+#: (``data.bands``, for each), and hands both to the server; ``data.known`` is what the server already has, so a page
+#: load that changes nothing reruns nothing.  One observer per mounted probe (the function runs on every
+#: rerun, its cleanup only when the probe goes).  Our own constant script: no user input in it.
+SCREEN_JS = """
+export default function({data, setStateValue, parentElement}) {
+  const probe = parentElement.__probe || (parentElement.__probe = {});
+  probe.data = data;
+  if (probe.observer) { probe.report(); return; }
+  const measure = () => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const style = main ? getComputedStyle(main) : null;
+    const inner = main ? main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) : 0;
+    return {main: Math.round(inner), window: window.innerWidth};
+  };
+  const band = (which, px) => probe.data.bands[which].filter(b => px >= b).length;
+  const same = (a, b) => !!b && ['main', 'window'].every(w => band(w, a[w]) === band(w, b[w]));
+  probe.report = () => {
+    const now = measure();
+    if (now.main > 0 && !same(now, probe.sent || probe.data.known)) {
+      probe.sent = now;
+      setStateValue('widths', now);
+    }
+  };
+  probe.observer = new ResizeObserver(probe.report);
+  probe.observer.observe(document.querySelector('[data-testid="stMain"]') || document.body);
+  window.addEventListener('resize', probe.report);
+  probe.report();
+  return () => { probe.observer.disconnect(); window.removeEventListener('resize', probe.report); };
+}
+"""
+_screen_probe = st.components.v2.component("gdv.screen_probe", js=SCREEN_JS)
+
+
+def _widths_measured() -> None:
+    widths = st.session_state["screen_probe"]["widths"]
+    st.session_state[SCREEN] = {"main": int(widths["main"]), "window": int(widths["window"])}
+
+
+def measure_screen() -> None:
+    """Mount the probe that tells the server the browser's widths (every page, before it draws)."""
+    bands = {"main": [STACK_BELOW_PX], "window": [SIDEBAR_COVERS_BELOW_PX]}
+    data = {"bands": bands, "known": st.session_state.get(SCREEN)}
+    _screen_probe(key="screen_probe", data=data, on_widths_change=_widths_measured, height=0)
+
+
+def narrow() -> bool:
+    """The main area is too narrow for three views side by side (as the browser measured it; until it
+    has, a desktop's width is assumed).  Never the browser's user agent: a phone held sideways or a
+    desktop window half a screen wide is whatever its width is."""
+    widths = st.session_state.get(SCREEN)
+    return widths is not None and widths["main"] < STACK_BELOW_PX
+
+
+def sidebar_covers_page() -> bool:
+    """The window is so narrow that the open sidebar covers the charts (a phone)."""
+    widths = st.session_state.get(SCREEN)
+    return widths is not None and widths["window"] < SIDEBAR_COVERS_BELOW_PX
