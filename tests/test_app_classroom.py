@@ -59,7 +59,14 @@ def test_divergence_has_edge_markers_and_one_click_fixes():
     edges = [
         t for t in fig["data"] if t.get("mode") == "markers+text" and t.get("marker", {}).get("symbol") == "diamond"
     ]
-    assert len(edges) == 2  # the fitted line and the path each say where they went
+    shown = {t.get("xaxis", "x"): t for t in edges if t.get("text")}  # the fitted line and the path, each once
+    assert sorted(shown) == ["x", "x3"]
+    assert shown["x"]["text"][0].startswith(("↑ line at y ≈", "↓ line at y ≈"))
+    assert shown["x3"]["text"][0] == "path leaves the view"
+    for axis, t in shown.items():  # the words read inwards from the edge: never over the ticks
+        y_range = fig["layout"]["yaxis" + t.get("yaxis", "y")[1:]]["range"]
+        at_top = t["y"][0] > sum(y_range) / 2
+        assert t["textposition"].startswith("bottom" if at_top else "top"), (axis, t["textposition"])
     lr = at.sidebar.number_input(key="learning_rate").value
     next(b for b in at.button if b.label == "Halve lr").click().run()
     assert at.sidebar.number_input(key="learning_rate").value == pytest.approx(lr / 2)

@@ -93,31 +93,52 @@ def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] =
     )
 
 
+#: Eigenvalues this close (relative) make a round bowl: its axes are any two directions.
+ROUND_RTOL = 0.02
+
+
 def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = False) -> list[dict]:
     """Lines through the optimum along the Hessian's eigenvectors (the valley's axes); ``labelled``
-    writes "steep, λ = ..." and "shallow, λ = ..." inside the frame near each axis's end."""
+    writes "steep, λ = ..." and "shallow, λ = ..." inside the frame, each along the half of its axis with
+    more room (so the two part ways), reading inwards from the frame's edge.  A round bowl (equal λ) has
+    no steep or shallow direction: one label says so."""
     i, j = params
     H2 = a.hessian[np.ix_([i, j], [i, j])]
     lam, vec = np.linalg.eigh(H2)
     star = a.theta_star[[i, j]]
     reach = np.hypot(x_range[1] - x_range[0], y_range[1] - y_range[0])
+    round_bowl = bool(np.isclose(lam[0], lam[1], rtol=ROUND_RTOL))
     out = []
     for k, name in ((1, "steep"), (0, "shallow")):
         d = vec[:, k] / np.hypot(*vec[:, k])
-        d = d if d[0] > 0 or (d[0] == 0 and d[1] > 0) else -d  # label towards the right
         ends = np.array([star - reach * d, star + reach * d])
         line = {"color": "#555555", "width": 2, "dash": "dash" if k else "dot"}
         hover = f"{name} axis<br>λ = {lam[k]:.4g}<extra></extra>"
         out.append(scatter(x=ends[:, 0], y=ends[:, 1], mode="lines", line=line, name=f"{name} axis",
                               hovertemplate=hover, showlegend=False))  # fmt: skip
-        at = _inside_along(star, d, x_range, y_range)
-        if labelled and at is not None:
-            out.append(scatter(
-                x=[at[0]], y=[at[1]], mode="text", text=[f"{name}, λ = {lam[k]:.3g}"], showlegend=False,
-                textposition="top center" if k else "bottom center", textfont={"size": 14, "color": "#333333"},
-                hoverinfo="skip",
-            ))  # fmt: skip
+        if not labelled or (round_bowl and k == 0):
+            continue
+        at = _roomier_side(star, d, x_range, y_range)
+        if at is None:
+            continue
+        text = f"round bowl: λ = {lam[k]:.3g} every way" if round_bowl else f"{name}, λ = {lam[k]:.3g}"
+        inward = "left" if at[0] > (x_range[0] + x_range[1]) / 2 else "right"
+        out.append(scatter(
+            x=[at[0]], y=[at[1]], mode="text", text=[text], showlegend=False,
+            textposition=f"{'top' if k else 'bottom'} {inward}", textfont={"size": 14, "color": "#333333"},
+            hoverinfo="skip",
+        ))  # fmt: skip
     return out
+
+
+def _roomier_side(start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.55) -> np.ndarray | None:
+    """The point ``share`` of the way from ``start`` to the frame's edge, along ``d`` or ``-d`` (whichever
+    reaches farther, in fractions of the frame); None when ``start`` is outside it."""
+    ahead, behind = (_inside_along(start, v, x_range, y_range, share) for v in (d, -d))
+    if ahead is None or behind is None:
+        return None
+    span = np.array([x_range[1] - x_range[0], y_range[1] - y_range[0]])
+    return ahead if np.hypot(*((ahead - start) / span)) >= np.hypot(*((behind - start) / span)) else behind
 
 
 def _inside_along(start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.7) -> np.ndarray | None:

@@ -90,13 +90,13 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
     def edge(k, s):
         ends = fit_line(x_grid, theta_original[s])
         if np.all(np.isfinite(ends)) and (y_range[0] <= ends.mean() <= y_range[1]):
-            return [], [], []
+            return None
         level = float(np.nan_to_num(ends.mean(), posinf=1e300, neginf=-1e300))
         arrow = "↑" if level > y_range[1] else "↓"
-        return [mid], [_edge(level, *y_range)], [f"{arrow} line at y ≈ {short_number(level, 2)}"]
+        return mid, _edge(level, *y_range), f"{arrow} line at y ≈ {short_number(level, 2)}"
 
     if np.any(~np.isfinite(theta_original)) or _leaves(fit_line(x_grid[:, None], theta_original[steps].T), y_range):
-        movers.append((grid.add(_edge_marker(edge(0, now)), 1), edge))
+        movers += _edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
     grid.y(1, range=y_range, title={"text": labels[1]})
     grid.x(1, title={"text": labels[0]})
     return movers
@@ -111,10 +111,36 @@ def _moving(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> dict:
     return scatter(x=np.asarray(xy[0], float), y=np.asarray(xy[1], float), mode=mode, name=name, **style, **kwargs)
 
 
-def _edge_marker(xyt: tuple, side: str = "right") -> dict:
-    """A marker on the frame's edge where a line or the path left it, and how far it went."""
+#: Where an edge marker's words go from the marker, by the frame's quarter it sits in (upper?, right?):
+#: always inwards, so they never cover the axes' ticks or leave the frame.
+INWARD = {(True, True): "bottom left", (True, False): "bottom right", (False, True): "top left",
+          (False, False): "top right"}  # fmt: skip
+
+
+def _edge_markers(grid: Grid, panel: int, where: Callable, box: tuple, opening: tuple[int, int]) -> list:
+    """A marker on the frame's edge where a line or the path left it, with what happened in words.
+
+    ``where(k, s)`` is (x, y, words) at the frame's edge, or None while it is inside.  One moving trace
+    per quarter of the frame, each writing inwards (INWARD): a frame fills the one the marker is in.
+    """
+    (x_lo, x_hi), (y_lo, y_hi) = (float(np.min(box[0])), float(np.max(box[0]))), box[1]
+    x_mid, y_mid = (x_lo + x_hi) / 2, (y_lo + y_hi) / 2
+    movers = []
+    for (upper, right), position in INWARD.items():
+
+        def marker(k, s, upper=upper, right=right):
+            at = where(k, s)
+            if at is None or (at[1] > y_mid) != upper or (at[0] > x_mid) != right:
+                return [], [], []
+            return [at[0]], [at[1]], [at[2]]
+
+        movers.append((grid.add(_edge_marker(marker(*opening), position), panel), marker))
+    return movers
+
+
+def _edge_marker(xyt: tuple, position: str) -> dict:
     return scatter(
-        x=xyt[0], y=xyt[1], text=xyt[2], mode="markers+text", textposition=f"bottom {side}",
+        x=xyt[0], y=xyt[1], text=xyt[2], mode="markers+text", textposition=position,
         marker={"symbol": "diamond", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}},
         textfont={"color": PALETTE["fit"], "size": 15}, showlegend=False, hoverinfo="skip", cliponaxis=False,
     )  # fmt: skip
@@ -244,9 +270,8 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
     def edge(k, s):
         px, py = path[s]
         if xr[0] <= px <= xr[1] and yr[0] <= py <= yr[1]:
-            return [], [], []
-        far = max(abs(px - np.mean(xr)) / np.ptp(xr), abs(py - np.mean(yr)) / np.ptp(yr))
-        return [_edge(px, *xr)], [_edge(py, *yr)], [f"path {short_number(far, 2)} frames away"]
+            return None
+        return _edge(px, *xr), _edge(py, *yr), "path leaves the view"
 
     k_now = int(np.searchsorted(steps, now))
     tail_style = {"line": {"color": PALETTE["path"], "width": 4 * options.scale},
@@ -257,7 +282,7 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
     movers.append((grid.add(_moving(head(k_now, now), "markers", head_style, "current step", showlegend=False,
                                     hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>"), 3), head))  # fmt: skip
     if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
-        movers.append((grid.add(_edge_marker(edge(k_now, now), side="left"), 3), edge))
+        movers += _edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
     grid.x(3, range=list(xr), title={"text": labels[2]})
     grid.y(3, range=list(yr), title={"text": labels[3]})
     if options.equal_axes:
