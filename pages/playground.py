@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from linreg.app import cache, labels, router, scrub
-from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, on_phone, page_style
+from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, narrow, page_style
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
 from linreg.app.state import current_view, seed
@@ -16,25 +16,38 @@ router.disable_legacy_pages_folder()
 KEYS_HELP = "Keys: space plays or pauses, ← → step one frame."
 
 
-def header(r: Run) -> None:
-    """One line that names the run and, for a preset, the lesson it shows (the presentation toggle beside
-    it); a divergence, explained, with one-click fixes."""
+def header(r: Run, present: bool, narrow_main: bool) -> None:
+    """One line that names the run and, for a preset, the lesson it shows (the presentation toggles beside
+    it, or under it when the page is narrow); a divergence, explained, with one-click fixes."""
     s = r.settings
     name = matching_preset(s)
     lesson = f" — **{PRESETS[name].label}:** {PRESETS[name].claim}" if name else ""
-    text, toggle = st.columns([6, 1.3], vertical_alignment="top")
+    if narrow_main:
+        text, toggles = st.container(), st.container(horizontal=True)
+    else:
+        text, side = st.columns([6, 2 if present else 1.3], vertical_alignment="top")
+        toggles = side.container(horizontal=True, gap="small") if present else side  # presenting: one row
     text.markdown(f"**{r.data.title} · {labels.OPTIMIZERS[s.optimizer]} · learning rate {s.learning_rate:g}**{lesson}")
     seed("present")
-    toggle.toggle("Present", key="present", help="Presentation mode: only the views, the player and the presets. "
-                  + KEYS_HELP)  # fmt: skip
+    toggles.toggle("Present", key="present", help="Presentation mode: only the views, the player and the presets. "
+                   + KEYS_HELP)  # fmt: skip
     seed("scrub")
-    toggle.toggle("Scrub lr", key="scrub", help=scrub.HELP)
+    toggles.toggle("Scrub lr", key="scrub", help=scrub.HELP)
     if msg := divergence_message(r):
-        banner, halve, scale = st.columns([5, 1.4, 1.4], vertical_alignment="center")
-        banner.error(msg, icon=":material/error:")
-        halve.button("Halve lr", on_click=_halve_rate, icon=":material/trending_down:", width="stretch")
-        if not s.standardize:
-            scale.button("Standardize", on_click=lambda: st.session_state.update(standardize=True), width="stretch")
+        divergence_banner(msg, s.standardize, narrow_main)
+
+
+def divergence_banner(msg: str, standardized: bool, narrow_main: bool) -> None:
+    """The divergence explained, and its one-click fixes beside it (under it when the page is narrow)."""
+    if narrow_main:
+        banner, fixes = st.container(), st.container(horizontal=True)
+    else:
+        banner, side = st.columns([5, 2], vertical_alignment="center")
+        fixes = side.container(horizontal=True, horizontal_alignment="right")
+    banner.error(msg, icon=":material/error:")
+    fixes.button("Halve lr", on_click=_halve_rate, icon=":material/trending_down:")
+    if not standardized:
+        fixes.button("Standardize", on_click=lambda: st.session_state.update(standardize=True))
 
 
 def details(r: Run) -> None:
@@ -110,8 +123,9 @@ page_style(view.present)
 preset_bar()
 run = current_run()
 settings = run.settings  # the settings of the run shown (the last good one)
-header(run)
-stacked = view.layout == "stacked" or (view.layout == "auto" and on_phone())
+narrow_main = narrow()
+header(run, view.present, narrow_main)
+stacked = view.layout == "stacked" or (view.layout == "auto" and narrow_main)
 if view.surface == "3-D" and not view.present:
     chart(cache.cached_surface3d(settings), "surface3d")
 if view.scrub:
