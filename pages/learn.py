@@ -1,11 +1,13 @@
 """Learn: each equation with the run's numbers, beside the code that computes it; exercises; exports."""
 
+import re
+
 import numpy as np
 import streamlit as st
 
 from linreg import lesson, model, reference
 from linreg.app import cache, labels, router
-from linreg.app.display import chart, current_run, page_style
+from linreg.app.display import CODE_BESIDE_MATHS_PX, chart, current_run, page_style, wider_than
 from linreg.app.url import share_link
 from linreg.experiment import Run
 from linreg.lesson import StepDetails, step_details
@@ -19,6 +21,38 @@ def _vec(v) -> str:
     return ", ".join(f"{x:.4g}" for x in np.atleast_1d(v))
 
 
+#: Numbers per line in a vector: more would not fit a phone's 356 px of maths.
+VECTOR_LINE = 3
+
+
+def _num(x: float, digits: int = 4) -> str:
+    """A number in LaTeX, 4 significant digits: 1.135 × 10^5 rather than 1.135e+05."""
+    text = f"{x:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}\\times 10^{{{int(exponent)}}}"
+
+
+def _vector(v) -> str:
+    """[a, b, c, d] as LaTeX, broken after every VECTOR_LINE numbers (inside an aligned block)."""
+    values = [_num(x) for x in np.atleast_1d(v)]
+    lines = [", ".join(values[i : i + VECTOR_LINE]) for i in range(0, len(values), VECTOR_LINE)]
+    return "[" + ",\\\\ &\\quad ".join(lines) + "]"
+
+
+def _aligned(lines: list[str]) -> str:
+    """Several short lines: an equation never wider than a phone or a projector's column.  A line with
+    its own ``&`` aligns there (at its "="), any other starts at the left."""
+    rows = (line if "&" in line.split("\\\\")[0] else f"&{line}" for line in lines)
+    return "\\begin{aligned}" + "\\\\".join(rows) + "\\end{aligned}"
+
+
+def _statements(latex: str) -> list[str]:
+    """A rule written as statements separated by ``,\\quad`` or ``,\\ `` (the registry's style), one each."""
+    return [part.strip() for part in re.split(r",\\(?:quad|\s)\s*", latex) if part.strip()]
+
+
 def step_to_explain(r: Run) -> int:
     last = r.traj.n_steps - 1
     if last < 1:
@@ -26,48 +60,63 @@ def step_to_explain(r: Run) -> int:
     return int(st.slider("Step to explain (update k → k + 1)", 0, last, 0, key="learn_step"))
 
 
-def equations(r: Run, d: StepDetails) -> None:
-    """Each equation with the run's numbers at step k, beside the source lines that compute it."""
+def shown_row(X: np.ndarray) -> int:
+    """The batch's row whose prediction says most: the largest features (a row of zeros shows 0 × 0 + 0)."""
+    return int(np.argmax(np.abs(X).sum(axis=1)))
+
+
+def model_latex(X: np.ndarray, d: StepDetails) -> list[str]:
+    w, b = d.theta[:-1], d.theta[-1]
+    i = shown_row(X)
+    row = int(d.rows[i]) + 1  # rows as a table numbers them, from 1
+    if X.shape[1] == 1:
+        x = _num(X[i, 0]) if X[i, 0] >= 0 else f"({_num(X[i, 0])})"
+        return [
+            "\\hat y_i &= w\\,x_i + b",
+            f"\\hat y_{{{row}}} &= {_num(w[0])}\\times{x} {'-' if b < 0 else '+'} {_num(abs(b))} = {_num(d.y_hat[i])}",
+        ]
+    return ["\\hat y &= X w + b", f"\\hat y_{{{row}}} &= {_num(d.y_hat[i])}"]
+
+
+def equations(r: Run, d: StepDetails, code_beside: bool) -> None:
+    """Each equation with the run's numbers at step k, beside the source lines that compute it (under
+    them when the page is too narrow for both)."""
     t = r.traj
     conv = model.LOSSES[t.loss_name]
-    w, b = d.theta[:-1], d.theta[-1]
-    X = r.x_train[d.rows]
     n = len(d.rows)
     l2 = f" + {t.alpha:g}\\,\\lVert w\\rVert^2" if t.alpha else ""
     batch = "all" if n == r.data.n_samples else f"a batch of {n}"
-    model_latex = (
-        f"\\hat y_i = w\\,x_i + b \\qquad \\hat y_1 = {w[0]:.4g}\\times{X[0, 0]:.4g} + {b:.4g} = {d.y_hat[0]:.4g}"
-        if X.shape[1] == 1
-        else f"\\hat y = X w + b \\qquad \\hat y_1 = {d.y_hat[0]:.4g}"
-    )
     g = conv.latex_gradient_scale
     rows = [
-        ("Model", model_latex, lesson.source_of(model.predict)),
+        ("Model", model_latex(r.x_train[d.rows], d), lesson.source_of(model.predict)),
         (
             f"Loss ({conv.symbol}, over {batch} rows)",
-            f"J = {conv.latex_scale}\\sum_i (\\hat y_i - y_i)^2{l2} = {d.batch_loss:.6g}",
+            [f"J &= {conv.latex_scale}\\sum_i (\\hat y_i - y_i)^2{l2}", f"&= {_num(d.batch_loss, 6)}"],
             lesson.source_of(model.loss_value),
         ),
         (
             "Gradient",
-            f"\\nabla_w J = {g}\\sum_i r_i x_i{' + 2α w' if t.alpha else ''} = [{_vec(d.gradient[:-1])}],\\quad "
-            f"\\frac{{\\partial J}}{{\\partial b}} = {g}\\sum_i r_i = {d.gradient[-1]:.4g}",
+            [
+                f"\\nabla_w J &= {g}\\sum_i r_i x_i{' + 2α w' if t.alpha else ''}",
+                f"&= {_vector(d.gradient[:-1])}",
+                f"\\frac{{\\partial J}}{{\\partial b}} &= {g}\\sum_i r_i = {_num(d.gradient[-1])}",
+            ],
             lesson.source_of(model.gradient),
         ),
-        (f"Update ({labels.OPTIMIZERS[t.optimizer]})", update_latex(t.optimizer, d), lesson.update_source(t)),
+        (f"Update ({labels.OPTIMIZERS[t.optimizer]})", update_lines(t.optimizer, d), lesson.update_source(t)),
     ]
-    for title, latex, source in rows:
+    for title, lines, source in rows:
         st.markdown(f"**{title}**")
-        c1, c2 = st.columns([3, 2])
-        c1.latex(latex)
-        c2.code(source, language="python")
+        maths, code = st.columns([3, 2]) if code_beside else (st.container(), st.container())
+        maths.latex(_aligned(lines))
+        code.code(source, language="python", wrap_lines=not code_beside)
 
 
-def update_latex(optimizer: str, d: StepDetails) -> str:
-    """The registry's rule, then the state after the update and the new theta, with the run's numbers."""
-    state = ",\\ ".join(f"{name} = [{_vec(value)}]" for name, value in d.state_after._asdict().items())
-    numbers = f"{state},\\quad " if state else ""
-    return f"{REGISTRY[optimizer].latex} \\qquad {numbers}\\theta = [{_vec(d.theta_next)}]"
+def update_lines(optimizer: str, d: StepDetails) -> list[str]:
+    """The registry's rule, one statement a line, then the state after the update and the new theta,
+    with the run's numbers."""
+    state = [f"{name} = {_vector(value)}" for name, value in d.state_after._asdict().items()]
+    return [*_statements(REGISTRY[optimizer].latex), *state, f"\\theta = {_vector(d.theta_next)}"]
 
 
 def worked_exercise() -> None:
@@ -139,7 +188,7 @@ if run.traj.n_steps < 1:
     st.stop()
 k = step_to_explain(run)
 details = step_details(run.traj, run.x_train, run.data.y, k)
-equations(run, details)
+equations(run, details, code_beside=wider_than(CODE_BESIDE_MATHS_PX))
 if run.data.n_features == 1:
     velocity = details.state_after.v if REGISTRY[run.traj.optimizer].has_velocity else None
     fig = lessons.inspector_figure(

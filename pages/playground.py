@@ -4,10 +4,18 @@ import numpy as np
 import streamlit as st
 
 from linreg.app import cache, labels, router, scrub
-from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, narrow, page_style
+from linreg.app.display import (
+    CHART_CONFIG,
+    chart,
+    current_run,
+    keyboard_player,
+    narrow,
+    page_style,
+    sidebar_covers_page,
+)
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
-from linreg.app.state import current_view, seed
+from linreg.app.state import LR_OPTIONS, current_view, seed
 from linreg.experiment import Run, divergence_message, r2_rmse
 from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
@@ -42,7 +50,7 @@ def divergence_banner(msg: str, standardized: bool, narrow_main: bool) -> None:
     if narrow_main:
         banner, fixes = st.container(), st.container(horizontal=True)
     else:
-        banner, side = st.columns([5, 2], vertical_alignment="center")
+        banner, side = st.columns([3, 2], vertical_alignment="center")
         fixes = side.container(horizontal=True, horizontal_alignment="right")
     banner.error(msg, icon=":material/error:")
     fixes.button("Halve lr", on_click=_halve_rate, icon=":material/trending_down:")
@@ -65,6 +73,17 @@ def details(r: Run) -> None:
         + (f" · {labels.OPTIMIZERS[s.optimizer]}: {hp}" if hp else "")
         + f" · {KEYS_HELP}"
     )
+
+
+def rate_over_chart() -> None:
+    """On a phone the open sidebar covers the charts: the learning rate, in step with the sidebar's, over
+    them (its own key: two widgets cannot share one; each writes the learning rate both show)."""
+    lr = st.session_state["learning_rate"]
+    st.session_state["lr_over_chart"] = lr
+    st.select_slider(
+        "Learning rate", options=sorted({*LR_OPTIONS, lr}), format_func=lambda v: f"{v:g}", key="lr_over_chart",
+        on_change=lambda: st.session_state.update(learning_rate=st.session_state["lr_over_chart"]),
+    )  # fmt: skip
 
 
 def _halve_rate() -> None:
@@ -126,6 +145,8 @@ settings = run.settings  # the settings of the run shown (the last good one)
 narrow_main = narrow()
 header(run, view.present, narrow_main)
 stacked = view.layout == "stacked" or (view.layout == "auto" and narrow_main)
+if sidebar_covers_page():
+    rate_over_chart()
 if view.surface == "3-D" and not view.present:
     chart(cache.cached_surface3d(settings), "surface3d")
 if view.scrub:
@@ -137,7 +158,7 @@ else:
     current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
     st.plotly_chart(
         cache.cached_playground_figure(settings, view, current, stacked), key="playground",
-        config={**CHART_CONFIG, "displayModeBar": not stacked},
+        config={**CHART_CONFIG, "displayModeBar": not (stacked or narrow_main)},
         on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
     )  # fmt: skip
     keyboard_player()

@@ -1,6 +1,7 @@
 """Optimizer race: several optimizers on the same data from the same start, played together."""
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from linreg.app import cache, labels, router
@@ -51,7 +52,11 @@ def race_table(runs: list[Run]) -> None:
                 "distance to optimum": f"{float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star)):.3g}",
             }
         )
-    st.dataframe(rows, hide_index=True, width="stretch")
+    if narrow():  # a phone: one column per optimizer, so that no column hides off the table's right edge
+        fields = [k for k in rows[0] if k != "optimizer"]
+        st.table(pd.DataFrame({row["optimizer"]: [row[k] for k in fields] for row in rows}, index=fields))
+    else:
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 page_style(present=False)

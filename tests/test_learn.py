@@ -102,3 +102,17 @@ def test_csv_export_is_safe_and_complete():
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("-2") == "'-2" and safe_cell("x") == "x"
     assert len(lines) == 7
     assert float(lines[-1].split(",")[-2]) == pytest.approx(r.traj.loss[-1])
+
+
+def test_equations_break_into_lines_and_show_a_row_that_says_something():
+    at = app("pages/learn.py", optimizer="adam")
+    assert_ok(at)
+    r = run(Settings(optimizer="adam"))
+    model_line, update = at.latex[0].value, at.latex[3].value
+    x = r.x_train[:, 0]
+    row = int(np.argmax(np.abs(x)))  # the lesson's first row has x = 0: 0 × 0 + 0 says nothing
+    assert x[row] != 0 and f"\\hat y_{{{row + 1}}}" in model_line and f"\\times{x[row]:.4g}" in model_line
+    assert update.startswith("\\begin{aligned}")
+    # Adam's three statements, then m, v, t and the new theta: one line each
+    assert update.count("\\\\") >= 3 + 3
+    assert "\\theta \\leftarrow" in update.split("\\\\")[2]

@@ -16,7 +16,12 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 
 
 def chart(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
+    st.plotly_chart(fig, key=key, config=chart_config())
+
+
+def chart_config() -> dict:
+    """CHART_CONFIG, without Plotly's toolbar on a narrow page: on a touch screen it stays up, over the legend."""
+    return {**CHART_CONFIG, "displayModeBar": False} if narrow() else CHART_CONFIG
 
 
 def plain(text: str) -> str:
@@ -52,6 +57,9 @@ PAGE_CSS = (
     '[data-testid="stMainBlockContainer"] {padding-top: 3.8rem; padding-bottom: 1rem;}'
     '[data-testid="stButtonGroup"] button {padding: 0.1rem 0.6rem; min-height: 2rem;}'  # presets on one row
     ".st-key-screen_probe {display: none;}"  # measures, shows nothing: no gap in the page either
+    # a row of metrics wraps rather than cutting its numbers to "0.…"
+    '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {flex-wrap: wrap;}'
+    '[data-testid="stColumn"]:has([data-testid="stMetric"]) {flex: 1 1 auto; width: auto; min-width: max-content;}'
 )
 #: Presentation mode: no sidebar and no toolbar, only what the class needs, larger; all of it within a
 #: projector's 1280 x 720 (and 1024 x 768), the divergence banner included.
@@ -112,6 +120,10 @@ def keyboard_player() -> None:
 #: Widths (CSS px) that change what the server draws.  Side by side, each of the three views needs ~230 px
 #: besides its axis titles: below this width of the main area (the charts' own) they stack.
 STACK_BELOW_PX = 700
+#: The Learn page sets an equation and its source side by side from this main-area width (code lines are ~80
+#: characters); narrower, the code goes under the maths.
+CODE_BESIDE_MATHS_PX = 1100
+MAIN_BANDS = (STACK_BELOW_PX, CODE_BESIDE_MATHS_PX)
 #: Below this window width Streamlit's sidebar, when open, covers the page (it no longer sits beside it).
 SIDEBAR_COVERS_BELOW_PX = 768
 SCREEN = "_screen"  # session key: the widths last measured by the browser (the probe's state survives no page switch)
@@ -156,7 +168,7 @@ def _widths_measured() -> None:
 
 def measure_screen() -> None:
     """Mount the probe that tells the server the browser's widths (every page, before it draws)."""
-    bands = {"main": [STACK_BELOW_PX], "window": [SIDEBAR_COVERS_BELOW_PX]}
+    bands = {"main": list(MAIN_BANDS), "window": [SIDEBAR_COVERS_BELOW_PX]}
     data = {"bands": bands, "known": st.session_state.get(SCREEN)}
     _screen_probe(key="screen_probe", data=data, on_widths_change=_widths_measured, height=0)
 
@@ -167,6 +179,13 @@ def narrow() -> bool:
     desktop window half a screen wide is whatever its width is."""
     widths = st.session_state.get(SCREEN)
     return widths is not None and widths["main"] < STACK_BELOW_PX
+
+
+def wider_than(px: int) -> bool:
+    """The main area is at least ``px`` wide (one of MAIN_BANDS: the browser reports only their crossings)."""
+    assert px in MAIN_BANDS, f"{px} px is not a width the browser reports"
+    widths = st.session_state.get(SCREEN)
+    return widths is not None and widths["main"] >= px
 
 
 def sidebar_covers_page() -> bool:

@@ -101,14 +101,14 @@ def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = Fa
     """Lines through the optimum along the Hessian's eigenvectors (the valley's axes); ``labelled``
     writes "steep, λ = ..." and "shallow, λ = ..." inside the frame, each along the half of its axis with
     more room (so the two part ways), reading inwards from the frame's edge.  A round bowl (equal λ) has
-    no steep or shallow direction: one label says so."""
+    no steep or shallow direction: one label says so.  The lines come first, the labels (mode text) last."""
     i, j = params
     H2 = a.hessian[np.ix_([i, j], [i, j])]
     lam, vec = np.linalg.eigh(H2)
     star = a.theta_star[[i, j]]
     reach = np.hypot(x_range[1] - x_range[0], y_range[1] - y_range[0])
     round_bowl = bool(np.isclose(lam[0], lam[1], rtol=ROUND_RTOL))
-    out = []
+    out, texts = [], []
     for k, name in ((1, "steep"), (0, "shallow")):
         d = vec[:, k] / np.hypot(*vec[:, k])
         ends = np.array([star - reach * d, star + reach * d])
@@ -121,14 +121,19 @@ def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = Fa
         at = _roomier_side(star, d, x_range, y_range)
         if at is None:
             continue
-        text = f"round bowl: λ = {lam[k]:.3g} every way" if round_bowl else f"{name}, λ = {lam[k]:.3g}"
-        inward = "left" if at[0] > (x_range[0] + x_range[1]) / 2 else "right"
-        out.append(scatter(
+        text = f"round bowl, λ = {lam[k]:.3g}" if round_bowl else f"{name}, λ = {lam[k]:.3g}"
+        texts.append(scatter(
             x=[at[0]], y=[at[1]], mode="text", text=[text], showlegend=False,
-            textposition=f"{'top' if k else 'bottom'} {inward}", textfont={"size": 14, "color": "#333333"},
-            hoverinfo="skip",
+            textposition=f"{'top' if k else 'bottom'} {_inward(at[0], x_range)}",
+            textfont={"size": 14, "color": "#333333"}, hoverinfo="skip",
         ))  # fmt: skip
-    return out
+    return out + texts
+
+
+def _inward(x: float, x_range) -> str:
+    """Which way a label at ``x`` reads to stay inside the frame: away from the nearer side, centred mid-frame."""
+    share = (x - x_range[0]) / (x_range[1] - x_range[0])
+    return "left" if share > 2 / 3 else "right" if share < 1 / 3 else "center"
 
 
 def _roomier_side(start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.55) -> np.ndarray | None:

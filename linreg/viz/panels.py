@@ -244,8 +244,10 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
             grid.add(t, 3)
     else:
         movers += _moving_slices(grid, traj, xr, yr, params, now)
-    for t in eigen_axis_traces(analysis, xr, yr, params, labelled=True):
-        grid.add(t, 3)
+    axes = eigen_axis_traces(analysis, xr, yr, params, labelled=True)
+    for t in axes:
+        if t["mode"] == "lines":
+            grid.add(t, 3)
     if options.click_grid:
         grid.add(_click_grid(xr, yr), 3)
     path = traj.theta[:, [i, j]]
@@ -259,6 +261,9 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
     grid.add(scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", marker=start, name="start",
                         hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), 3)  # fmt: skip
     grid.add(optimum_marker(analysis, params=params), 3)
+    for t in axes:  # the axes' names over the path, readable where it crosses them
+        if t["mode"] == "text":
+            grid.add(t, 3)
     at_frames = path[steps]
 
     def tail(k, s):
