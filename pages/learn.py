@@ -136,8 +136,13 @@ def worked_exercise() -> None:
     st.dataframe({"y": ya, "ŷ = Xw": y_hat.round(6), "r = ŷ − y": r.round(6), "r²": (r**2).round(6)}, hide_index=True)
     mse = float(np.mean(r**2))
     st.latex(
-        f"\\text{{MSE}} = \\frac{{1}}{{n}}\\sum r_i^2 = \\frac{{{np.sum(r**2):.4g}}}{{{len(r)}}} = {mse:.4f}"
-        f"\\qquad \\nabla_w = \\frac{{2}}{{n}} X^\\top r = [{_vec(2 / len(r) * Xa.T @ r)}]"
+        _aligned(
+            [
+                f"\\text{{MSE}} &= \\frac{{1}}{{n}}\\sum r_i^2 = \\frac{{{_num(np.sum(r**2))}}}{{{len(r)}}}",
+                f"&= {mse:.4f}",
+                f"\\nabla_w &= \\frac{{2}}{{n}} X^\\top r = {_vector(2 / len(r) * Xa.T @ r)}",
+            ]
+        )
     )
     st.caption("Derivation, one feature: J = (1/n) Σ (w xᵢ + b − yᵢ)²  ⇒  ∂J/∂w = (2/n) Σ rᵢ xᵢ,  ∂J/∂b = (2/n) Σ rᵢ.")
 
