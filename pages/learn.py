@@ -107,9 +107,9 @@ def equations(r: Run, d: StepDetails, code_beside: bool) -> None:
     ]
     for title, lines, source in rows:
         st.markdown(f"**{title}**")
-        maths, code = st.columns([3, 2]) if code_beside else (st.container(), st.container())
+        maths, code = st.columns(2) if code_beside else (st.container(), st.container())
         maths.latex(_aligned(lines))
-        code.code(source, language="python", wrap_lines=not code_beside)
+        code.code(source, language="python", wrap_lines=True)  # never cut, whatever the column's width
 
 
 def update_lines(optimizer: str, d: StepDetails) -> list[str]:

@@ -130,11 +130,13 @@ SCREEN = "_screen"  # session key: the widths last measured by the browser (the 
 #: The browser measures the main area and the window, once and again whenever a width crosses a threshold
 #: (``data.bands``, for each), and hands both to the server; ``data.known`` is what the server already has, so a page
 #: load that changes nothing reruns nothing.  One observer per mounted probe (the function runs on every
-#: rerun, its cleanup only when the probe goes).  Our own constant script: no user input in it.
+#: rerun, its cleanup only when the probe goes).  ``body[data-drawn-for]`` says which widths the page
+#: was drawn for (browser tests wait for it).  Our own constant script: no user input in it.
 SCREEN_JS = """
 export default function({data, setStateValue, parentElement}) {
   const probe = parentElement.__probe || (parentElement.__probe = {});
   probe.data = data;
+  if (data.known) document.body.dataset.drawnFor = `${data.known.main} ${data.known.window}`;  // for tests
   if (probe.observer) { probe.report(); return; }
   const measure = () => {
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');

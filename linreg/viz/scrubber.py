@@ -215,8 +215,10 @@ def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, edges, limit_text: s
     if edges is not None:
         for name, a, b in zone_spans(edges, lo, hi):
             canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
+        at = (np.log10(edges[3]) - np.log10(lo)) / (np.log10(hi) - np.log10(lo))  # share of the strip's width
+        anchor = "right" if at > 0.75 else "left" if at < 0.25 else "center"  # near an end: read inwards, never cut
         canvas.annotate(cell, x=np.log10(edges[3]), y=1.05, text=f"limit {limit_text} = {short_number(edges[3], 3)}",
-                        showarrow=False, yanchor="bottom", font={"size": TICK_SIZE})  # fmt: skip
+                        showarrow=False, xanchor=anchor, yanchor="bottom", font={"size": TICK_SIZE})  # fmt: skip
     ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
     hover = "learning rate %{x:.3g}<br>click: make it the run<extra></extra>"
     rates = scatter(x=lrs, y=np.full(len(lrs), 0.5), mode="markers", marker=ticks, name="rates", hovertemplate=hover)
