@@ -7,7 +7,7 @@ import streamlit as st
 
 from linreg import lesson, model, reference
 from linreg.app import cache, labels, router
-from linreg.app.display import CODE_BESIDE_MATHS_PX, chart, current_run, page_style, wider_than
+from linreg.app.display import CODE_BESIDE_MATHS_PX, chart, current_run, narrow, page_style, wider_than
 from linreg.app.url import share_link
 from linreg.experiment import Run
 from linreg.lesson import StepDetails, step_details
@@ -168,20 +168,22 @@ def predict_then_reveal(r: Run) -> None:
 
 def exports(r: Run) -> None:
     t = r.traj
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("Trajectory (CSV)", lesson.trajectory_csv(t, r.data.feature_names), "trajectory.csv", "text/csv")
-    c2.download_button("Settings (JSON)", lesson.settings_json(r.settings), "settings.json", "application/json")
+    row = st.container(horizontal=True)  # wraps on a narrow page rather than cutting the buttons' labels
+    row.download_button(
+        "Trajectory (CSV)", lesson.trajectory_csv(t, r.data.feature_names), "trajectory.csv", "text/csv"
+    )
+    row.download_button("Settings (JSON)", lesson.settings_json(r.settings), "settings.json", "application/json")
     try:
         script = lesson.export_script(t, r.x_train, r.data.y, r.data.title)
     except ValueError as exc:
-        c3.caption(f"No script: {exc}")
+        row.caption(f"No script: {exc}")
     else:
-        c3.download_button("Reproduce in NumPy (.py)", script, "reproduce_run.py", "text/x-python")
+        row.download_button("Reproduce in NumPy (.py)", script, "reproduce_run.py", "text/x-python")
     if r.data.n_features == 1:
         gif = cache.cached_gif(r.settings)
         st.download_button("Animated GIF of the three views (for slides)", gif, "gradient_descent.gif", "image/gif")
     st.markdown("**Share link** (the address bar carries every control; this is it):")
-    st.code(share_link(st.context.url or ""), language=None)
+    st.code(share_link(st.context.url or ""), language=None, wrap_lines=True)
     st.caption("Pictures for slides: every chart's camera button saves a PNG (2× resolution).")
 
 
@@ -197,8 +199,9 @@ equations(run, details, code_beside=wider_than(CODE_BESIDE_MATHS_PX))
 if run.data.n_features == 1:
     velocity = details.state_after.v if REGISTRY[run.traj.optimizer].has_velocity else None
     fig = lessons.inspector_figure(
-        run.traj, run.analysis, run.x_train[:, 0], run.data.y, k, details.gradient, details.step, velocity
-    )
+        run.traj, run.analysis, run.x_train[:, 0], run.data.y, k, details.gradient, details.step, velocity,
+        stacked=narrow(),
+    )  # fmt: skip
     chart(fig, "inspector")
     st.markdown("#### Untrained vs trained")
     chart(lessons.before_after_figure(run.data.X[:, 0], run.data.y, run.theta_original[0], run.theta_original[-1]),

@@ -14,8 +14,10 @@ router.disable_legacy_pages_folder()
 
 
 def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, float]]:
-    """Which optimizers race and how their learning rates are chosen (page controls, in the URL)."""
-    c1, c2 = st.columns([3, 2])
+    """Which optimizers race and how their learning rates are chosen (page controls, in the URL); one under
+    another on a narrow page, where side by side they cut the chosen optimizers off."""
+    stack = narrow()
+    c1, c2 = (st.container(), st.container()) if stack else st.columns([3, 2])
     seed("race_optimizers")
     seed("race_mode")
     chosen = c1.multiselect(
@@ -29,7 +31,8 @@ def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, f
     own = {}
     if mode == "own" and chosen:
         lr = CONTROLS["learning_rate"]
-        for col, name in zip(st.columns(len(chosen)), chosen, strict=True):
+        cols = [st.container() for _ in chosen] if stack else st.columns(len(chosen))
+        for col, name in zip(cols, chosen, strict=True):
             seed(RACE_RATE + name, settings.learning_rate)
             own[name] = col.number_input(
                 f"{labels.OPTIMIZERS[name]} rate", lr.lo, lr.hi, format="%g", key=RACE_RATE + name,

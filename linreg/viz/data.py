@@ -30,8 +30,16 @@ def data_figure(X: np.ndarray, y: np.ndarray, feature_names, target_name: str, h
         )
         fig.update_xaxes(title_text=str(feature_names[j]), row=1, col=j + 1)
     fig.update_yaxes(title_text=str(target_name), row=1, col=1)
-    fig.update_layout(height=height, font={"size": FONT_SIZE}, margin={"t": 30})
-    return legible(fig)
+    fig.update_layout(height=height, font={"size": FONT_SIZE}, margin={"t": 30, "l": 72})
+    return _titles_clear_of_ticks(legible(fig))
+
+
+def _titles_clear_of_ticks(fig: go.Figure) -> go.Figure:
+    """Room for each axis title beside its tick labels (Streamlit's theme leaves no left margin: the title sat on
+    the ticks), growing with them."""
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
 
 
 def partial_plots_figure(X: np.ndarray, y: np.ndarray, theta: np.ndarray, names, height: int = 360) -> go.Figure:
@@ -68,7 +76,7 @@ def partial_plots_figure(X: np.ndarray, y: np.ndarray, theta: np.ndarray, names,
     fig.update_layout(
         height=height,
         font={"size": FONT_SIZE},
-        margin={"t": 30},
+        margin={"t": 30, "l": 72},
         title={"text": "Partial plots (last step)", "font": {"size": FONT_SIZE}},
     )
-    return legible(fig)
+    return _titles_clear_of_ticks(legible(fig))

@@ -125,7 +125,7 @@ def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = Fa
         texts.append(scatter(
             x=[at[0]], y=[at[1]], mode="text", text=[text], showlegend=False,
             textposition=f"{'top' if k else 'bottom'} {_inward(at[0], x_range)}",
-            textfont={"size": 14, "color": "#333333"}, hoverinfo="skip",
+            textfont={"size": 14, "color": "#333333", "shadow": "auto"}, hoverinfo="skip",  # a halo over the path
         ))  # fmt: skip
     return out + texts
 

@@ -23,9 +23,14 @@ def inspector_figure(
     step: np.ndarray,
     velocity: np.ndarray | None,
     height: int = 460,
+    stacked: bool = False,
 ) -> go.Figure:
-    """Step k up close: residual sticks coloured by their pull on w; gradient, step and velocity arrows."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Residuals and their pull on w", f"Update {k} → {k + 1}"))
+    """Step k up close: residual sticks coloured by their pull on w; gradient, step and velocity arrows
+    (``stacked``: the update under the residuals, for a narrow page)."""
+    titles = ("Residuals and their pull on w", f"Update {k} → {k + 1}")
+    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, subplot_titles=titles,
+                        vertical_spacing=0.12)  # fmt: skip
+    left, right = ((1, 1), (2, 1)) if stacked else ((1, 1), (1, 2))
     theta = traj.theta[k]
     pred = theta[0] * x + theta[-1]
     pull = (pred - y) * x  # sign of each point's term in dJ/dw
@@ -37,9 +42,9 @@ def inspector_figure(
         rows = shown[np.sign(pull[shown]) == sign]
         if len(rows):
             xs, ys = residual_sticks(x[rows], y[rows], pred[rows])
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2}, name=name), 1, 1)
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2}, name=name), *left)
     fig.add_trace(
-        go.Scatter(x=x[shown], y=y[shown], mode="markers", marker={"color": "#444", "size": 5}, name="data"), 1, 1
+        go.Scatter(x=x[shown], y=y[shown], mode="markers", marker={"color": "#444", "size": 5}, name="data"), *left
     )
     grid = np.array([x.min(), x.max()])
     fig.add_trace(
@@ -50,13 +55,12 @@ def inspector_figure(
             line={"color": PALETTE["fit"], "width": 3},
             name=f"line at step {k}",
         ),
-        1,
-        1,
+        *left,
     )
     params = (0, len(theta) - 1)
     xr, yr = view_box(traj, params)
     for t in level_traces(traj.quadratic, xr, yr, params):
-        fig.add_trace(t, 1, 2)
+        fig.add_trace(t, *right)
     scale = 0.25 * (xr[1] - xr[0]) / max(float(np.linalg.norm(gradient[[0, -1]])), 1e-300)
     arrows = [("−gradient (direction)", -gradient * scale, PALETTE["purple"]), ("step taken", -step, PALETTE["fit"])]
     if velocity is not None:
@@ -72,8 +76,7 @@ def inspector_figure(
                 line={"color": color, "width": 4},
                 marker={"symbol": "arrow", "size": 14, "angleref": "previous"},
             ),
-            1,
-            2,
+            *right,
         )
     fig.add_trace(
         go.Scatter(
@@ -83,12 +86,12 @@ def inspector_figure(
             name="optimum",
             marker={"symbol": "star", "size": 16, "color": PALETTE["optimum"]},
         ),
-        1,
-        2,
+        *right,
     )
-    fig.update_xaxes(range=list(xr), title_text="w", row=1, col=2)
-    fig.update_yaxes(range=list(yr), title_text="b", row=1, col=2)
-    fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(range=list(xr), title_text="w", row=right[0], col=right[1])
+    fig.update_yaxes(range=list(yr), title_text="b", row=right[0], col=right[1])
+    fig.update_layout(height=2 * height if stacked else height, font={"size": FONT_SIZE},
+                      legend={"orientation": "h", "y": -0.1 if stacked else -0.2})  # fmt: skip
     return legible(fig)
 
 

@@ -85,7 +85,7 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
     if options.residuals and len(x) <= MAX_RESIDUALS:
         movers += _pull_sticks(grid, x, y, x_pull, theta_original, now)
     y_range = data_y_range(y, x_grid, theta_original[steps])
-    mid = float(x_grid.mean())
+    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))  # its words read rightwards, inside the panel
 
     def edge(k, s):
         ends = fit_line(x_grid, theta_original[s])
@@ -93,7 +93,7 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
             return None
         level = float(np.nan_to_num(ends.mean(), posinf=1e300, neginf=-1e300))
         arrow = "↑" if level > y_range[1] else "↓"
-        return mid, _edge(level, *y_range), f"{arrow} line at y ≈ {short_number(level, 2)}"
+        return near_left, _edge(level, *y_range), f"{arrow} line at y ≈ {short_number(level, 2)}"
 
     if np.any(~np.isfinite(theta_original)) or _leaves(fit_line(x_grid[:, None], theta_original[steps].T), y_range):
         movers += _edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
@@ -142,7 +142,8 @@ def _edge_marker(xyt: tuple, position: str) -> dict:
     return scatter(
         x=xyt[0], y=xyt[1], text=xyt[2], mode="markers+text", textposition=position,
         marker={"symbol": "diamond", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}},
-        textfont={"color": PALETTE["fit"], "size": 15}, showlegend=False, hoverinfo="skip", cliponaxis=False,
+        textfont={"color": PALETTE["fit"], "size": 15, "shadow": "auto"}, showlegend=False, hoverinfo="skip",
+        cliponaxis=False,
     )  # fmt: skip
 
 
@@ -216,7 +217,10 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, now:
         positive = loss[np.isfinite(loss) & (loss > 0)]
         if len(positive):
             lo = np.log10(max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300))
-            grid.y(2, type="log", range=[lo - 0.2, np.log10(positive.max()) + 0.2])
+            hi = np.log10(positive.max())
+            # over two decades, powers of ten only (2s and 5s collide), at most ~6 of them
+            decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
+            grid.y(2, type="log", range=[lo - 0.2, hi + 0.2], **decades)
     return [(index, marker)]
 
 
