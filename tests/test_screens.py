@@ -157,12 +157,21 @@ def tabs(browser):
         page.context.close()
 
 
-def show(page, browser, target: str, shot: str) -> dict:
-    """Load ``target``, wait until it is drawn for the measured widths, save a screenshot, measure it."""
-    page.goto(browser.base_url + target)
-    wait_ready(page, settle_ms=0)
+def visit(page, browser, target: str) -> None:
+    """Open ``target`` by the sidebar's link (the same session: no second measuring of the widths), or by
+    loading it where the sidebar is folded away (a phone); until the page is drawn for the measured widths."""
+    link = page.locator(f'[data-testid="stSidebarNavLink"][href$="{target}"]')
+    page.evaluate("() => { delete document.body.dataset.drawnFor; }")  # the new page's probe marks it again
+    box = link.first.bounding_box() if page.url.startswith(browser.base_url) and link.count() else None
+    if box and box["x"] >= 0:  # the sidebar is open (on a phone it waits folded, off the screen's left edge)
+        link.first.click()
+    else:
+        page.goto(browser.base_url + target)
     page.wait_for_function(DRAWN_JS, timeout=90_000)
     wait_ready(page, settle_ms=300)  # Plotly lays out text after the script's last message
+
+
+def measure(page, shot: str) -> dict:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{shot}.png"))
     return page.evaluate(MEASURE_JS)
@@ -198,12 +207,33 @@ def check_presentable(m: dict, where: str, screen: Screen, scrub: bool) -> None:
         assert box[1] >= 0 and box[3] <= screen.height, (where, f"{name} off screen", box, screen.height)
 
 
-@pytest.mark.parametrize("target", PAGES)
+#: Known problems in figures this branch may not touch: (page, chart) -> why.  Each must still show (the test
+#: fails once it is gone, so that the entry goes too).
+KNOWN_OVERLAPS = {
+    (
+        "/sweep",
+        "st-key-sweep",
+    ): "stacked, the sweep figure's 'steps' title sits on its tick labels (linreg/viz/rates.py)",
+}
+
+
 @pytest.mark.parametrize("name", list(SCREENS))
-def test_every_page_on_every_screen(browser, tabs, name, target):
-    screen = SCREENS[name]
-    shot = f"{name}_{target.strip('/') or 'playground'}"
-    check_readable(show(tabs(screen), browser, target, shot), shot, screen)
+def test_every_page_on_every_screen(browser, tabs, name):
+    screen, page, problems = SCREENS[name], tabs(SCREENS[name]), []
+    for target in PAGES:
+        shot = f"{name}_{target.strip('/') or 'playground'}"
+        visit(page, browser, target)
+        m = measure(page, shot)
+        for chart in m["charts"]:
+            known = KNOWN_OVERLAPS.get((target, chart["key"]))
+            if known and screen.stacked:
+                assert overlapping(chart["texts"]), f"fixed: {known}; remove it from KNOWN_OVERLAPS"
+                chart["texts"] = []
+        try:
+            check_readable(m, shot, screen)
+        except AssertionError as exc:
+            problems.append(exc.args)
+    assert not problems, problems
 
 
 def every_preset(page, browser, start: str, prefix: str, screen: Screen, scrub: bool | None = None) -> list:
@@ -218,8 +248,7 @@ def every_preset(page, browser, start: str, prefix: str, screen: Screen, scrub: 
         page.wait_for_function(DRAWN_JS, timeout=90_000)
         wait_ready(page, settle_ms=300)
         shot = f"{prefix}_{preset}"
-        page.screenshot(path=str(SHOTS / f"{shot}.png"))
-        m = page.evaluate(MEASURE_JS)
+        m = measure(page, shot)
         try:
             check_readable(m, shot, screen)
             if scrub is not None:
@@ -234,7 +263,6 @@ CLAIMED_JS = """(claim) => document.querySelector('[data-testid="stMain"]').text
 
 
 def test_every_preset_on_a_projector(browser, tabs):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     problems = every_preset(tabs(SCREENS["projector"]), browser, "/", "projector", SCREENS["projector"])
     assert not problems, problems
 
@@ -243,7 +271,6 @@ def test_every_preset_on_a_projector(browser, tabs):
 @pytest.mark.parametrize("name", list(PRESENTING))
 def test_every_preset_presented(browser, tabs, name, scrub):
     screen = PRESENTING[name]
-    SHOTS.mkdir(parents=True, exist_ok=True)
     start = "/?present=true" + ("&scrub=true" if scrub else "")
     problems = every_preset(tabs(screen), browser, start, f"{name}_present{'_scrub' if scrub else ''}", screen, scrub)
     assert not problems, problems
@@ -257,8 +284,12 @@ def test_every_preset_presented(browser, tabs, name, scrub):
 def test_the_layout_follows_the_width_not_the_user_agent(browser, tabs, agent, size, stacked):
     screen = Screen(*size, agent, stacked)
     page = tabs(screen)
-    m = show(page, browser, "/", f"agent_{'phone' if agent == PHONE_AGENT else 'desktop'}_{size[0]}")
-    check_readable(m, "playground", screen)
+    page.goto(browser.base_url + "/")
+    page.wait_for_function(DRAWN_JS, timeout=90_000)
+    wait_ready(page, settle_ms=300)
+    check_readable(
+        measure(page, f"agent_{'phone' if agent == PHONE_AGENT else 'desktop'}_{size[0]}"), "playground", screen
+    )
     # the same window, resized across the threshold: the views follow without a reload
     other = (800, 700) if size[0] > 800 else (1280, 720)
     page.set_viewport_size({"width": other[0], "height": other[1]})
