@@ -1,5 +1,7 @@
 """The app reads every optimizer fact from the registry: defaults trained, limits quoted, rules shown."""
 
+import re
+
 import numpy as np
 import pytest
 from apptest_util import app, assert_ok
@@ -43,7 +45,10 @@ def test_switching_optimizer_takes_the_new_ones_defaults():
 def test_learn_page_shows_the_registrys_rule(optimizer):
     at = app("pages/learn.py", optimizer=optimizer, epochs=5)
     assert_ok(at)
-    assert any(REGISTRY[optimizer].latex in latex.value for latex in at.latex)
+    # each statement of the rule on a line of its own (the page breaks the rule where it writes ",\\quad")
+    statements = re.split(r",\\(?:quad|\s)\s*", REGISTRY[optimizer].latex)
+    update = next(latex.value for latex in at.latex if statements[-1] in latex.value)
+    assert all(f"&{s.strip()}\\\\" in update for s in statements), (statements, update)
 
 
 @pytest.mark.parametrize(("optimizer", "factor"), [("gd", 2.0), ("momentum", 3.8), ("nesterov", 3.8 / 2.8)])
