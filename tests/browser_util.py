@@ -74,16 +74,19 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+#: The script has finished and, on a page that measures the browser's widths (display.SCREEN_JS), the page
+#: was drawn for them: a new session's first run is followed by the run the measurement asks for.
+READY_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const measuring = document.querySelector('.st-key-screen_probe') && !document.body.dataset.drawnFor;
+    return app && app.getAttribute('data-test-script-state') === 'notRunning' && !measuring;
+}"""
+
+
 def wait_ready(page, text: str | None = None, timeout: float = 60_000, settle_ms: int = 300) -> None:
-    """Until the script has finished running and (optionally) ``text`` is on the page."""
+    """Until the script has finished running (for the measured widths) and (optionally) ``text`` is on the page."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        """() => {
-            const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
-        }""",
-        timeout=timeout,
-    )
+    page.wait_for_function(READY_JS, timeout=timeout)
     if text:
         page.get_by_text(text).first.wait_for(timeout=timeout)
     page.wait_for_timeout(settle_ms)
