@@ -16,6 +16,7 @@ from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
 from .optimizers import spec
+from .theory import limit as rate_limit
 from .training import Checkpoint, Trajectory, no_checkpoint, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
@@ -214,11 +215,11 @@ def divergence_message(run_: Run) -> str | None:
     if not t.diverged:
         return None
     opt = spec(s.optimizer)
-    limit = a.limit(s.optimizer, **s.hyperparameters)
+    limit = rate_limit(a, s.optimizer, **s.hyperparameters)
     if limit is None:
         return (
-            f"Diverged at step {t.diverged_at} with learning rate {s.learning_rate:.4g}. {opt.stability} "
-            "Lower the learning rate."
+            f"Diverged at step {t.diverged_at} with learning rate {s.learning_rate:.4g}. "
+            f"{opt.steps_statement(**s.hyperparameters)} Lower the learning rate."
         )
     return (
         f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "

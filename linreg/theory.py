@@ -1,0 +1,187 @@
+"""What the app says about an optimizer's learning rates on this data: from its own dynamics where it
+is linear (GD, heavy ball, Nesterov: dynamics.py), from its runs where it is not (Adagrad, RMSprop,
+Adam: the stacked sweep, judged in the outcome vocabulary of outcomes.py).
+
+``RateMap`` is the one record every screen reads: the zones over learning rates, the limit, the best
+rate, and a sentence for the rate in hand.  All of it is full-batch: the theory of mini-batches is a
+band below the full-batch limit, not a line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .analysis import Analysis
+from .dynamics import LinearTheory, best_pair, steps_per_decade
+from .optimizers import spec
+from .outcomes import CONVERGED, DIVERGED
+from .sweep import Sweep
+
+#: The adaptive optimizers' rates are measured on full-batch runs of at most this many epochs.
+MAX_MEASURED_EPOCHS = 5000
+
+
+def linear_theory(a: Analysis, optimizer: str, **hyperparameters: float | None) -> LinearTheory | None:
+    """The dynamics of full-batch ``optimizer`` at these hyperparameters; None for the adaptive ones."""
+    s = spec(optimizer)
+    if s.adaptive:
+        return None
+    return LinearTheory(s.family, np.maximum(a.eigenvalues, 0.0), float(s.own(hyperparameters).get("momentum", 0.0)))
+
+
+def limit(a: Analysis, optimizer: str, **hyperparameters: float | None) -> float | None:
+    """The learning rate from which full-batch ``optimizer`` diverges on this data (None: no fixed limit)."""
+    theory = linear_theory(a, optimizer, **hyperparameters)
+    return None if theory is None else theory.limit
+
+
+@lru_cache(maxsize=64)
+def _best_pair(family: str, eigenvalues: tuple[float, ...]) -> tuple[float, float, float]:
+    return best_pair(family, np.array(eigenvalues))
+
+
+def fastest_pair(a: Analysis, optimizer: str) -> tuple[float, float, float] | None:
+    """(lr, momentum, contraction) of the fastest pair for a momentum optimizer on this data; else None."""
+    s = spec(optimizer)
+    if not s.has_velocity:
+        return None
+    return _best_pair(s.family, tuple(np.maximum(a.eigenvalues, 0.0)))
+
+
+def _x(rho: float) -> str:
+    return f"×{rho:.3g}"
+
+
+@dataclass(frozen=True)
+class RateMap:
+    """Zones over learning rates (name, from, to), the limit, the best rate, from theory or measured."""
+
+    optimizer: str
+    zones: tuple[tuple[str, float, float], ...]
+    limit: float | None
+    limit_text: str
+    best_lr: float
+    measured: bool
+    theory: LinearTheory | None = None  # the linear optimizers' dynamics
+    sweep: Sweep | None = None  # the adaptive optimizers' measured runs
+
+    def zone(self, learning_rate: float) -> str:
+        """The zone of ``learning_rate``; outside a measured range, "not measured"."""
+        if self.theory is not None:
+            return self.theory.zone(learning_rate)
+        for name, lo, hi in self.zones:
+            if lo <= learning_rate < hi:
+                return name
+        return "not measured"
+
+    def contraction(self, learning_rate: float) -> float | None:
+        return None if self.theory is None else float(self.theory.contraction(learning_rate))
+
+    @property
+    def best_text(self) -> str:
+        """ "best 0.749 (×0.9/step)", "best: any rate in [a, b] (×0.949/step)" or "best measured 0.05"."""
+        if self.theory is None:
+            return f"best measured {self.best_lr:.3g}"
+        best = self.theory.best
+        if best.interval:
+            lo, hi = best.interval
+            return f"best: any rate in [{lo:.3g}, {hi:.3g}] ({_x(best.contraction)}/step)"
+        return f"best {best.learning_rate:.3g} ({_x(best.contraction)}/step)"
+
+
+def rate_map(a: Analysis, optimizer: str, sweep: Sweep | None = None, **hyperparameters: float | None) -> RateMap:
+    """The linear optimizers' map from their dynamics; the adaptive ones' from ``sweep`` (full batch)."""
+    theory = linear_theory(a, optimizer, **hyperparameters)
+    text = spec(optimizer).limit_text
+    if theory is not None:
+        return RateMap(optimizer, theory.zones(), theory.limit, text, theory.best.learning_rate, False, theory)
+    if sweep is None:
+        raise ValueError(f"{optimizer} has no closed-form theory: its rate map is measured from a sweep")
+    return RateMap(optimizer, measured_zones(sweep), None, text, sweep.best_learning_rate, True, sweep=sweep)
+
+
+def measured_zones(sweep: Sweep) -> tuple[tuple[str, float, float], ...]:
+    """Consecutive rates with the same outcome, as bands meeting halfway (log scale) between rates."""
+    lrs, words = sweep.learning_rates, sweep.outcome
+    cuts = np.sqrt(lrs[1:] * lrs[:-1])
+    edges = [lrs[0] / math.sqrt(lrs[1] / lrs[0]), *cuts, lrs[-1] * math.sqrt(lrs[-1] / lrs[-2])]
+    zones, start = [], 0
+    for i in range(1, len(lrs) + 1):
+        if i == len(lrs) or words[i] != words[start]:
+            zones.append((str(words[start]), float(edges[start]), float(edges[i])))
+            start = i
+    return tuple(zones)
+
+
+def rate_sentence(m: RateMap, a: Analysis, learning_rate: float, **hyperparameters: float | None) -> str:
+    """What this learning rate does, and how it compares: the sidebar's caption (full batch)."""
+    kappa = "∞" if not np.isfinite(a.kappa) else f"{a.kappa:.3g}"
+    if m.theory is None:
+        return _measured_sentence(m, learning_rate, **hyperparameters) + f" κ = {kappa}."
+    rho = m.contraction(learning_rate)
+    zone = m.zone(learning_rate)
+    if zone == "diverging":
+        pace = f"error {_x(rho)} per step: it grows"
+    elif rho >= 1.0 - 1e-12:
+        pace = "a flat direction never shrinks (singular data)"
+    else:
+        pace = f"error {_x(rho)} per step ({steps_per_decade(rho):.3g} steps per 10× less)"
+    parts = [f"**{zone}** · {pace}", f"limit {m.limit_text} = {m.limit:.3g}", m.best_text]
+    if m.theory.family != "gd":
+        gd = LinearTheory("gd", m.theory.eigenvalues).best
+        parts.append(f"GD at its best: {_x(gd.contraction)}/step (lr {gd.learning_rate:.3g})")
+        pair = fastest_pair(a, m.optimizer)
+        if pair is not None:
+            parts.append(f"fastest pair: lr {pair[0]:.3g}, μ {pair[1]:.2f} ({_x(pair[2])}/step)")
+    return " · ".join(parts) + f" · κ = {kappa}"
+
+
+def _measured_sentence(m: RateMap, learning_rate: float, **hyperparameters: float | None) -> str:
+    sweep = m.sweep
+    diverged = sweep.learning_rates[sweep.outcome == DIVERGED]
+    converged = sweep.learning_rates[sweep.outcome == CONVERGED]
+    count = f"Measured on {len(sweep.learning_rates)} full-batch runs of {sweep.epochs:,} epochs"
+    reach = (
+        f"converged from {converged.min():.3g} to {converged.max():.3g}"
+        if len(converged)
+        else "none converged to the tolerance"
+    )
+    top = sweep.learning_rates.max()
+    breaks = f"first diverged at {diverged.min():.3g}" if len(diverged) else f"none diverged up to {top:.3g}"
+    return f"**{m.zone(learning_rate)}** (measured) · {count}: {reach}; {breaks}; {m.best_text}. " + spec(
+        m.optimizer
+    ).steps_statement(**hyperparameters)
+
+
+def example_rates(m: RateMap) -> dict[str, float]:
+    """Rates that show what each zone does, by name: for the linear optimizers, too small (best / 50), the
+    top of the monotone zone (GD: 1/L, no zig-zag), the middle of the spiral zone, the best, a zig-zag near
+    the limit, and just over the limit; for the adaptive ones, the best measured and the middle run of
+    each outcome's widest band of the sweep (so "diverged" only where a run did)."""
+    if m.theory is None:
+        rates = {"best measured": m.best_lr}
+        widest = {}
+        for name, a, b in m.zones:
+            if name not in widest or b / a > widest[name][1] / widest[name][0]:
+                widest[name] = (a, b)
+        lrs = m.sweep.learning_rates
+        for name, (a, b) in widest.items():
+            inside = lrs[(lrs >= a) & (lrs <= b)]
+            rates[name] = float(inside[len(inside) // 2])
+        return rates
+    picks = {"too small": m.best_lr / 50}
+    for name, a, b in m.zones:
+        if name == "monotone":
+            picks["monotone"] = b
+        elif name == "spiral":
+            picks["spiral"] = math.sqrt(max(a, b / 100) * b)
+        elif name == "zig-zag":
+            picks["zig-zag"] = max(0.97 * b, math.sqrt(a * b))
+    picks = {name: lr for name, lr in picks.items() if not math.isclose(lr, m.best_lr, rel_tol=0.02)}
+    picks["best"] = m.best_lr
+    picks["diverging"] = 1.1 * m.limit
+    return dict(sorted(picks.items(), key=lambda kv: kv[1]))
