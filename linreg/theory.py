@@ -185,3 +185,30 @@ def example_rates(m: RateMap) -> dict[str, float]:
     picks["best"] = m.best_lr
     picks["diverging"] = 1.1 * m.limit
     return dict(sorted(picks.items(), key=lambda kv: kv[1]))
+
+
+def question_rates(m: RateMap) -> list[float]:
+    """Rates for predict-then-reveal, so that over a class's draws every kind of answer comes up: for the
+    linear optimizers, clearly stable (half the limit), just under and just over the limit, far beyond it,
+    and too small; for the adaptive ones, one rate of each outcome their runs showed, and the best."""
+    if m.theory is None:
+        return sorted(set(example_rates(m).values()))
+    return [m.best_lr / 50, 0.5 * m.limit, 0.97 * m.limit, 1.03 * m.limit, 1.5 * m.limit]
+
+
+def question_rate(m: RateMap, draw: int) -> float:
+    """The ``draw``-th question's rate (3 digits), drawn by ``np.random.default_rng(draw)``."""
+    rates = question_rates(m)
+    return float(f"{rates[int(np.random.default_rng(draw).integers(len(rates)))]:.3g}")
+
+
+def why(m: RateMap, learning_rate: float) -> str:
+    """The reason a run at ``learning_rate`` did what it did, from the theory or the measured runs."""
+    if m.theory is None:
+        return f"No fixed limit applies; {m.zone(learning_rate)} is what the full-batch run near this rate did."
+    rho = m.contraction(learning_rate)
+    ratio = learning_rate / m.limit
+    return (
+        f"It is {ratio:.2f} × the limit {m.limit_text} = {m.limit:.3g}: {m.zone(learning_rate)}, the error "
+        f"{'grows' if rho >= 1 else 'shrinks'} ×{rho:.3g} per step."
+    )
