@@ -94,10 +94,12 @@ FAMILIES: dict[str, Family] = {
 
 
 def root_modulus(family: str, h, mu: float = 0.0) -> np.ndarray:
-    """The largest |z| with z^2 - a z + c = 0, for every h given (an array of any shape)."""
+    """The largest |z| with z^2 - a z + c = 0, for every h given (an array of any shape).  Complex roots are
+    conjugates with |z|^2 = c: taken from c directly, since a^2 - 4c loses its digits near the edge."""
     a, c = FAMILIES[family].coefficients(np.asarray(h, dtype=float), mu)
-    root = np.sqrt(a * a - 4.0 * c + 0j)
-    return np.maximum(np.abs(a + root), np.abs(a - root)) / 2.0
+    disc = a * a - 4.0 * c
+    real = (np.abs(a) + np.sqrt(np.maximum(disc, 0.0))) / 2.0
+    return np.where(disc < 0.0, np.sqrt(np.abs(c)), real)
 
 
 def contraction(family: str, eigenvalues: np.ndarray, learning_rate, mu: float = 0.0) -> np.ndarray:
@@ -169,8 +171,10 @@ class LinearTheory:
         flat = np.flatnonzero(rho <= best + FLAT_TOL)
         if len(flat) < 2:
             return Best(lr, best)
-        lo = self._edge_of_flat(grid[max(flat[0] - 1, 0)], grid[flat[0]], best)
-        hi = self._edge_of_flat(grid[min(flat[-1] + 1, len(grid) - 1)], grid[flat[-1]], best)
+        below = grid[flat[0] - 1] if flat[0] > 0 else grid[0] / 2
+        above = grid[flat[-1] + 1] if flat[-1] + 1 < len(grid) else limit
+        lo = self._edge_of_flat(below, grid[flat[0]], best)
+        hi = self._edge_of_flat(above, grid[flat[-1]], best)
         if hi <= lo * (1 + 1e-6):
             return Best(lr, best)
         return Best(float(np.sqrt(lo * hi)), best, (lo, hi))

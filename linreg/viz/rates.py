@@ -107,9 +107,10 @@ def stability_gauge(learning_rate: float, m: RateMap) -> str:
 
 
 def _above(left: str, text: str, font: str) -> str:
-    """A label over the gauge at ``left``, kept inside the gauge's edges."""
+    """A label over the gauge at ``left`` (a percentage), shifted by as much of its own width: centred in
+    the middle, flush at either end, so it never leaves the gauge."""
     return (
-        f'<div style="position:absolute;left:clamp(0%, {left}, 100%);top:0;white-space:nowrap;color:#444;'
+        f'<div style="position:absolute;left:{left};top:0;white-space:nowrap;color:#444;'
         f'transform:translateX(-{left});{font}">{text}</div>'
     )
 
