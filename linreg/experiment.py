@@ -194,9 +194,11 @@ def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_che
         )
 
 
-def r2_rmse(run_: Run, step: int | None = None, on_test: bool = False) -> tuple[float, float]:
-    """R^2 = 1 - SS_res / SS_tot and RMSE at ``step`` (default: the last), in the data's units."""
-    theta = run_.theta_original[-1 if step is None else step]
+def r2_rmse(
+    run_: Run, step: int | None = None, on_test: bool = False, theta: np.ndarray | None = None
+) -> tuple[float, float]:
+    """R^2 = 1 - SS_res / SS_tot and RMSE at ``step`` (default: the last) or at ``theta``, in the data's units."""
+    theta = run_.theta_original[-1 if step is None else step] if theta is None else theta
     data = run_.test if on_test else run_.data
     if data is None:
         return float("nan"), float("nan")
@@ -207,6 +209,26 @@ def r2_rmse(run_: Run, step: int | None = None, on_test: bool = False) -> tuple[
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else float("nan")
     return r2, float(np.sqrt(ss_res / len(y)))
+
+
+#: Below this R^2 even the best line explains little of y: the page says so, lest a right fit look failed.
+LOW_R2 = 0.1
+
+
+def low_r2_note(run_: Run) -> str | None:
+    """Why R^2 is near 0 (or negative) when the best line itself explains little; None otherwise."""
+    best, _ = r2_rmse(run_, theta=run_.optimum_original)
+    if not best < LOW_R2:
+        return None
+    why = (
+        "The lesson's data is thickness = 2.8 − 0.008·age + noise: almost no slope, so "
+        if run_.settings.dataset == "cortical"
+        else "Here "
+    )
+    return (
+        f"{why}even the best line has R² = {best:.3g}. An R² near 0 (or below: a line worse than the mean) is "
+        "the right answer on such data, not a failed fit; compare the loss with its minimum instead."
+    )
 
 
 def divergence_message(run_: Run) -> str | None:

@@ -8,7 +8,7 @@ from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
 from linreg.app.state import current_view, seed
-from linreg.experiment import Run, divergence_message, r2_rmse
+from linreg.experiment import Run, divergence_message, low_r2_note, r2_rmse
 from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
 
@@ -90,6 +90,8 @@ def metrics_row(r: Run) -> None:
     reached = f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not yet"
     cols[3].metric("Steps to tolerance", reached, help=f"first step with ‖∇J‖ < {r.settings.tol:g}")
     cols[4].metric("Distance to optimum", labels.number(dist), help="‖θ − θ*‖ in the trained parameters")
+    if note := low_r2_note(r):
+        st.caption(note)
 
 
 def start_from_click() -> None:

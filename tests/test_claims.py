@@ -247,3 +247,13 @@ def test_the_race_table_says_what_each_racer_did():
     for _, row in table.iterrows():
         name = next(k for k, v in REGISTRY.items() if row["optimizer"] in (k, __import__("linreg.app.labels").app.labels.OPTIMIZERS[k]))
         assert row["outcome"] == torch_outcome({"optimizer": name}, float(row["learning rate"]))
+
+
+def test_a_near_zero_r2_on_the_lessons_data_is_explained():
+    at = app()
+    X, y, *_ = problem({})
+    A = np.column_stack([X, np.ones(len(y))])
+    fit = A @ np.linalg.lstsq(A, y, rcond=None)[0]
+    best = 1 - np.sum((fit - y) ** 2) / np.sum((y - y.mean()) ** 2)
+    note = next(c.value for c in at.caption if "even the best line has R²" in c.value)
+    assert f"R² = {best:.3g}" in note and best < 0.1

@@ -146,6 +146,9 @@ def test_sgd_is_noisy_never_settles_yet_ends_near_the_minimum():
     ups = np.mean(np.diff(r.traj.loss) > 0)
     assert ups > 0.1 and r.traj.final_loss <= 1.001 * minimum("sgd")
     assert r.traj.outcome == "stalled or oscillating"
+    last = r.theta_original[-500:]  # the last 5 epochs jitter by over a tenth of the path's whole travel in b
+    view_b = abs(r.theta_original[0, -1] - r.optimum_original[-1])
+    assert np.ptp(last[:, -1]) > 0.1 * view_b
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
