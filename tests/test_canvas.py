@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from linreg.theory import rate_map
 from linreg.experiment import Settings, run
 from linreg.sweep import rate_paths, scrub_grid
+from linreg.theory import rate_map
 from linreg.viz import playground, scrubber
 from linreg.viz.canvas import Canvas, merge, scatter
 

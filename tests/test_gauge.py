@@ -3,6 +3,7 @@ puts them, computed here by hand from the zone edges, and the rate's mark inside
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from html.parser import HTMLParser
@@ -94,7 +95,7 @@ def test_labels_never_touch(learning_rate):
         if b["width"] is not None and b["text"]:
             assert b["width"] / 100 * GAUGE_PX >= len(b["text"]) * 7.5, b
     labels = _label_px(boxes)
-    assert all(left[1] < right[0] for left, right in zip(labels, labels[1:], strict=False))
+    assert all(left[1] < right[0] for left, right in itertools.pairwise(labels))
 
 
 def test_the_gauge_names_only_the_zones_wide_enough():

@@ -55,7 +55,7 @@ def test_closing_in_on_a_cycle_far_from_the_optimum_is_stalled():
 
 
 def test_stopped_or_still_climbing_is_diverged():
-    assert word(STAR + 1.1**K[:50], 1.1**K[:50], diverged_at=50) == DIVERGED
+    assert word(STAR + 1.1 ** K[:50], 1.1 ** K[:50], diverged_at=50) == DIVERGED
     excess = 1.001**K  # ends above its start and still rising, below any threshold
     assert word(STAR + excess, np.sqrt(excess)) == DIVERGED
 
@@ -67,7 +67,9 @@ def test_stacked_evidence_fed_in_chunks_equals_one_run_at_a_time():
     watch = Watch(400, 4, 1e-6, STAR, np.array([r[0] for r in runs]))
     cuts = np.sort(rng.choice(np.arange(1, 400), 7, replace=False))
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, 401], strict=True):
-        watch.see(a, np.stack([r[a:b] for r in runs], 1), np.stack([g[a:b] for g in grads], 1), np.zeros((b - a, 4), bool))
+        watch.see(
+            a, np.stack([r[a:b] for r in runs], 1), np.stack([g[a:b] for g in grads], 1), np.zeros((b - a, 4), bool)
+        )
     assert list(watch.outcome) == [word(r, g) for r, g in zip(runs, grads, strict=True)]
 
 

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from linreg import analyse_data, cortical_thickness, train
-from linreg.theory import limit as rate_limit
 from linreg.datasets import Standardizer, synthetic_linear
 from linreg.optimizers import REGISTRY, make_optimizer
+from linreg.theory import limit as rate_limit
 
 # torch.optim's signatures (torch 2.x documentation): Adagrad(lr_decay=0, eps=1e-10),
 # RMSprop(alpha=0.99, eps=1e-08) (our rho is its alpha), Adam(betas=(0.9, 0.999), eps=1e-08).

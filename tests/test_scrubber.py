@@ -8,9 +8,8 @@ import pytest
 from apptest_util import app, assert_ok, chart_specs
 
 from linreg import analyse, cortical_thickness, quadratic, train
-from linreg.theory import rate_map
-from linreg.optimizers import REGISTRY
 from linreg.sweep import kept_steps, rate_paths
+from linreg.theory import rate_map
 from linreg.viz import scrubber
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from linreg import analyse_data, cortical_thickness, train
-from linreg.theory import limit as rate_limit
 from linreg.optimizers import REGISTRY
+from linreg.theory import limit as rate_limit
 
 
 def seed_loop(x, y, lr, epochs, half=False):

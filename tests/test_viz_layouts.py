@@ -1,8 +1,8 @@
 """Every figure that has a phone layout builds it: the views one under another, never side by side."""
 
 from linreg.experiment import Settings, run
-from linreg.theory import rate_map
 from linreg.sweep import log_grid, sweep_full_batch
+from linreg.theory import rate_map
 from linreg.viz import compare, playground, rates
 
 

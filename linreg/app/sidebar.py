@@ -216,6 +216,4 @@ def stability_gauge(settings: Settings) -> None:
     hp = settings.hyperparameters
     st.html(rates.stability_gauge(settings.learning_rate, m))
     batch = "" if settings.batch == "full" else " The gauge is for full batches; mini-batches are noisier."
-    st.caption(
-        f"{rate_sentence(m, r.analysis, settings.learning_rate, **hp)}. This run: **{r.traj.outcome}**.{batch}"
-    )
+    st.caption(f"{rate_sentence(m, r.analysis, settings.learning_rate, **hp)}. This run: **{r.traj.outcome}**.{batch}")
