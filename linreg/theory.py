@@ -184,7 +184,17 @@ def example_rates(m: RateMap) -> dict[str, float]:
     picks = {name: lr for name, lr in picks.items() if not math.isclose(lr, m.best_lr, rel_tol=0.02)}
     picks["best"] = m.best_lr
     picks["diverging"] = 1.1 * m.limit
-    return dict(sorted(picks.items(), key=lambda kv: kv[1]))
+    return {name: shown(lr, m) for name, lr in sorted(picks.items(), key=lambda kv: kv[1])}
+
+
+def shown(learning_rate: float, m: RateMap) -> float:
+    """The rate with as few digits as keep it in its zone (3 at least), so that the number on screen is the
+    rate that ran and the zone it names."""
+    for digits in range(3, 10):
+        rounded = float(f"{learning_rate:.{digits}g}")
+        if m.zone(rounded) == m.zone(learning_rate):
+            return rounded
+    return learning_rate
 
 
 def question_rates(m: RateMap) -> list[float]:
@@ -197,9 +207,11 @@ def question_rates(m: RateMap) -> list[float]:
 
 
 def question_rate(m: RateMap, draw: int) -> float:
-    """The ``draw``-th question's rate (3 digits), drawn by ``np.random.default_rng(draw)``."""
+    """The ``draw``-th question's rate: each round of len(rates) draws asks every rate once, in an order
+    shuffled by ``np.random.default_rng(round)``, so a class sees every kind of answer."""
     rates = question_rates(m)
-    return float(f"{rates[int(np.random.default_rng(draw).integers(len(rates)))]:.3g}")
+    order = np.random.default_rng(draw // len(rates)).permutation(len(rates))
+    return shown(rates[int(order[draw % len(rates)])], m)
 
 
 def why(m: RateMap, learning_rate: float) -> str:

@@ -262,7 +262,7 @@ def example_label(name: str, r: Run, m: RateMap) -> str:
     """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did."""
     lr = r.settings.learning_rate
     pace = "" if m.measured else f" · ×{m.contraction(lr):.3g}/step"
-    return f"{name} · lr {lr:.3g}{pace}: {r.traj.outcome}"
+    return f"{name} · lr {lr:g}{pace}: {r.traj.outcome}"
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)

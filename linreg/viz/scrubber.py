@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ..analysis import Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
-from ..theory import RateMap
+from ..theory import RateMap, shown
 from .animation import _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
@@ -112,7 +112,7 @@ def scrubber_figure(
     canvas.legible(scale)
     names = [f"{FRAME_PREFIX}{i}" for i in range(len(paths.learning_rates))]
     frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
-    labels_ = [f"{short_number(lr, 3)} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)]
+    labels_ = [f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)]
     slider = frame_slider(
         names, labels_, current, -40 / plot_px, "learning rate ", round(TICK_SIZE * scale + 1), "#222"
     )
