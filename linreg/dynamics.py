@@ -162,10 +162,8 @@ class LinearTheory:
         grid = np.geomspace(limit * 1e-6, limit, BEST_GRID)[:-1]
         rho = self.contraction(grid)
         i = int(np.argmin(rho))
-        fine = np.geomspace(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)], BEST_GRID)
-        fine_rho = self.contraction(fine)
-        j = int(np.argmin(fine_rho))
-        lr, best = float(fine[j]), float(fine_rho[j])
+        lr = self._golden(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)])
+        best = float(self.contraction(lr))
         if best >= 1.0 - FLAT_TOL:  # a flat direction (a singular Hessian): no rate contracts it
             return Best(lr, best)
         flat = np.flatnonzero(rho <= best + FLAT_TOL)
@@ -177,7 +175,20 @@ class LinearTheory:
         hi = self._edge_of_flat(above, grid[flat[-1]], best)
         if hi <= lo * (1 + 1e-6):
             return Best(lr, best)
-        return Best(float(np.sqrt(lo * hi)), best, (lo, hi))
+        middle = float(np.sqrt(lo * hi))
+        return Best(middle, float(self.contraction(middle)), (lo, hi))
+
+    def _golden(self, lo: float, hi: float) -> float:
+        """The rate between lo and hi with the smallest contraction, by golden-section search (in log rate)."""
+        a, b = math.log(lo), math.log(hi)
+        ratio = (math.sqrt(5.0) - 1.0) / 2.0
+        for _ in range(100):
+            c, d = b - ratio * (b - a), a + ratio * (b - a)
+            if self.contraction(math.exp(c)) <= self.contraction(math.exp(d)):
+                b = d
+            else:
+                a = c
+        return math.exp((a + b) / 2.0)
 
     def _edge_of_flat(self, outside: float, inside: float, best: float) -> float:
         """Bisect between a rate outside the flat optimum and one inside it, to where it starts."""

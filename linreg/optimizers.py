@@ -270,15 +270,15 @@ REGISTRY: dict[str, OptimizerSpec] = {
             r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{v} + \epsilon}",
             "", _rmsprop_steps,
             "RMSprop has no bias correction: its first step moves each parameter by lr/√(1−ρ) = {first}·lr, and "
-            "steps that large recur whenever the gradient grows.",
+            "steps several times lr recur whenever the gradient grows.",
         ),
         OptimizerSpec(
             "adam", "adaptive", adam,
             r"m \leftarrow \beta_1 m + (1 - \beta_1) g,\ v \leftarrow \beta_2 v + (1 - \beta_2) g^2,\ "
             r"\theta \leftarrow \theta - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}",
             "", _adam_steps,
-            "Adam's first step moves each parameter by lr·sign(g); later steps are about lr, at most "
-            "lr·(1−β₁)/√(1−β₂) = {most}·lr.",
+            "Adam's first step moves each parameter by lr·sign(g); no step is larger than "
+            "lr·(1−β₁)/√(1−β₂) = {most}·lr, and steps shrink as the gradient's sign starts to flip near the optimum.",
         ),
     )
 }  # fmt: skip

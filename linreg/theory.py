@@ -53,7 +53,24 @@ def fastest_pair(a: Analysis, optimizer: str) -> tuple[float, float, float] | No
 
 
 def _x(rho: float) -> str:
-    return f"×{rho:.3g}"
+    """A contraction per step as shown: three digits, five close to 1 (0.99987 is not "×1")."""
+    return f"×{rho:.5g}" if 0.99 <= rho < 1 else f"×{rho:.3g}"
+
+
+def down(x: float, digits: int = 3) -> float:
+    """x rounded towards zero to ``digits`` significant digits: a limit shown so that every rate below the
+    number on screen is below the limit itself."""
+    scale = 10.0 ** (digits - 1 - math.floor(math.log10(abs(x))))
+    return math.floor(x * scale * (1 + 1e-12)) / scale
+
+
+def up(x: float, digits: int = 3) -> float:
+    """x rounded away from zero to ``digits`` significant digits (an interval's lower end, shown inside it)."""
+    scale = 10.0 ** (digits - 1 - math.floor(math.log10(abs(x))))
+    return math.ceil(x * scale * (1 - 1e-12)) / scale
+
+
+ONE_STEP = 1e-9  # a contraction below this: the error is gone after one step
 
 
 @dataclass(frozen=True)
@@ -87,10 +104,17 @@ class RateMap:
         if self.theory is None:
             return f"best measured {self.best_lr:.3g}"
         best = self.theory.best
+        if best.contraction < ONE_STEP:
+            return f"best {best.learning_rate:.3g} (done in one step)"
         if best.interval:
             lo, hi = best.interval
-            return f"best: any rate in [{lo:.3g}, {hi:.3g}] ({_x(best.contraction)}/step)"
+            return f"best: any rate in [{up(lo):g}, {down(hi):g}] ({_x(best.contraction)}/step)"
         return f"best {best.learning_rate:.3g} ({_x(best.contraction)}/step)"
+
+    @property
+    def limit_shown(self) -> str:
+        """The limit as every screen shows it: rounded down, so that a rate below the number is stable."""
+        return f"{down(self.limit):g}"
 
 
 def rate_map(a: Analysis, optimizer: str, sweep: Sweep | None = None, **hyperparameters: float | None) -> RateMap:
@@ -121,19 +145,22 @@ def rate_sentence(m: RateMap, a: Analysis, learning_rate: float, **hyperparamete
     """What this learning rate does, and how it compares: the sidebar's caption (full batch)."""
     kappa = "∞" if not np.isfinite(a.kappa) else f"{a.kappa:.3g}"
     if m.theory is None:
-        return _measured_sentence(m, learning_rate, **hyperparameters) + f" κ = {kappa}."
+        return _measured_sentence(m, learning_rate, **hyperparameters) + f" · κ = {kappa}"
     rho = m.contraction(learning_rate)
     zone = m.zone(learning_rate)
     if zone == "diverging":
         pace = f"error {_x(rho)} per step: it grows"
     elif rho >= 1.0 - 1e-12:
         pace = "a flat direction never shrinks (singular data)"
+    elif rho < ONE_STEP:
+        pace = "the error is gone after one step"
     else:
         pace = f"error {_x(rho)} per step ({steps_per_decade(rho):.3g} steps per 10× less)"
-    parts = [f"**{zone}** · {pace}", f"limit {m.limit_text} = {m.limit:.3g}", m.best_text]
+    parts = [f"**{zone}** · {pace}", f"limit {m.limit_text} = {m.limit_shown}", m.best_text]
     if m.theory.family != "gd":
         gd = LinearTheory("gd", m.theory.eigenvalues).best
-        parts.append(f"GD at its best: {_x(gd.contraction)}/step (lr {gd.learning_rate:.3g})")
+        than = "slower than" if m.theory.best.contraction > gd.contraction * (1 + 1e-9) else "at least as fast as"
+        parts.append(f"{than} GD at its best ({_x(gd.contraction)}/step at lr {gd.learning_rate:.3g})")
         pair = fastest_pair(a, m.optimizer)
         if pair is not None:
             parts.append(f"fastest pair: lr {pair[0]:.3g}, μ {pair[1]:.2f} ({_x(pair[2])}/step)")
@@ -144,36 +171,39 @@ def _measured_sentence(m: RateMap, learning_rate: float, **hyperparameters: floa
     sweep = m.sweep
     diverged = sweep.learning_rates[sweep.outcome == DIVERGED]
     converged = sweep.learning_rates[sweep.outcome == CONVERGED]
-    count = f"Measured on {len(sweep.learning_rates)} full-batch runs of {sweep.epochs:,} epochs"
-    reach = (
-        f"converged from {converged.min():.3g} to {converged.max():.3g}"
-        if len(converged)
-        else "none converged to the tolerance"
-    )
+    total = len(sweep.learning_rates)
+    count = f"Measured on {total} full-batch runs of {sweep.epochs:,} epochs"
+    if len(converged) > 1:
+        reach = f"{len(converged)} of {total} converged, between {converged.min():.3g} and {converged.max():.3g}"
+    elif len(converged) == 1:
+        reach = f"only {converged[0]:.3g} converged"
+    else:
+        reach = "none converged to the tolerance"
     top = sweep.learning_rates.max()
     breaks = f"first diverged at {diverged.min():.3g}" if len(diverged) else f"none diverged up to {top:.3g}"
-    return f"**{m.zone(learning_rate)}** (measured) · {count}: {reach}; {breaks}; {m.best_text}. " + spec(
-        m.optimizer
-    ).steps_statement(**hyperparameters)
+    statement = spec(m.optimizer).steps_statement(**hyperparameters).rstrip(".")
+    return f"**{m.zone(learning_rate)}** (measured) · {count}: {reach}; {breaks}; {m.best_text}. {statement}"
 
 
-def example_rates(m: RateMap) -> dict[str, float]:
+def example_rates(m: RateMap, epochs: int) -> dict[str, float]:
     """Rates that show what each zone does, by name: for the linear optimizers, too small (best / 50), the
     top of the monotone zone (GD: 1/L, no zig-zag), the middle of the spiral zone, the best, a zig-zag near
     the limit, and just over the limit; for the adaptive ones, the best measured and the middle run of
     each outcome's widest band of the sweep (so "diverged" only where a run did)."""
     if m.theory is None:
         rates = {"best measured": m.best_lr}
-        widest = {}
+        widest: dict[str, tuple[float, float]] = {}
         for name, a, b in m.zones:
             if name not in widest or b / a > widest[name][1] / widest[name][0]:
                 widest[name] = (a, b)
         lrs = m.sweep.learning_rates
         for name, (a, b) in widest.items():
             inside = lrs[(lrs >= a) & (lrs <= b)]
-            rates[name] = float(inside[len(inside) // 2])
+            middle = float(inside[len(inside) // 2])
+            if not math.isclose(middle, m.best_lr):
+                rates[name] = middle
         return rates
-    picks = {"too small": m.best_lr / 50}
+    picks = {"too small": too_small(m.theory, epochs)}
     for name, a, b in m.zones:
         if name == "monotone":
             picks["monotone"] = b
@@ -182,9 +212,30 @@ def example_rates(m: RateMap) -> dict[str, float]:
         elif name == "zig-zag":
             picks["zig-zag"] = max(0.97 * b, math.sqrt(a * b))
     picks = {name: lr for name, lr in picks.items() if not math.isclose(lr, m.best_lr, rel_tol=0.02)}
+    if picks["too small"] > picks.get("monotone", math.inf):
+        del picks["too small"]  # the monotone example is already too small
     picks["best"] = m.best_lr
     picks["diverging"] = 1.1 * m.limit
     return {name: shown(lr, m) for name, lr in sorted(picks.items(), key=lambda kv: kv[1])}
+
+
+#: A "too small" rate leaves at least this fraction of the error after all its epochs.
+UNFINISHED = 0.01
+
+
+def too_small(theory: LinearTheory, epochs: int) -> float:
+    """The largest rate below the best whose slowest axis keeps UNFINISHED of its error after ``epochs``
+    steps (rho^epochs >= UNFINISHED), found by bisection in log rate."""
+    lo, hi = theory.limit * 1e-9, theory.best.learning_rate
+    if float(theory.contraction(hi)) ** epochs >= UNFINISHED:
+        return hi / 10
+    for _ in range(60):
+        middle = math.sqrt(lo * hi)
+        if float(theory.contraction(middle)) ** epochs >= UNFINISHED:
+            lo = middle
+        else:
+            hi = middle
+    return lo
 
 
 def shown(learning_rate: float, m: RateMap) -> float:
@@ -202,7 +253,7 @@ def question_rates(m: RateMap) -> list[float]:
     linear optimizers, clearly stable (half the limit), just under and just over the limit, far beyond it,
     and too small; for the adaptive ones, one rate of each outcome their runs showed, and the best."""
     if m.theory is None:
-        return sorted(set(example_rates(m).values()))
+        return sorted(set(example_rates(m, m.sweep.epochs).values()))
     return [m.best_lr / 50, 0.5 * m.limit, 0.97 * m.limit, 1.03 * m.limit, 1.5 * m.limit]
 
 
@@ -221,6 +272,6 @@ def why(m: RateMap, learning_rate: float) -> str:
     rho = m.contraction(learning_rate)
     ratio = learning_rate / m.limit
     return (
-        f"It is {ratio:.2f} × the limit {m.limit_text} = {m.limit:.3g}: {m.zone(learning_rate)}, the error "
-        f"{'grows' if rho >= 1 else 'shrinks'} ×{rho:.3g} per step."
+        f"It is {ratio:.2f} × the limit {m.limit_text} = {m.limit_shown}: {m.zone(learning_rate)}, the error "
+        f"{'grows' if rho >= 1 else 'shrinks'} {_x(rho)} per step."
     )

@@ -35,7 +35,7 @@ st.caption(
 chart(cache.cached_sweep_figure(settings, on_phone()), "sweep")
 st.markdown("#### Scrub the learning rate: every view redraws as you drag")
 scrub.section(run, on_phone())
-examples = example_rates(rate_map)
+examples = example_rates(rate_map, settings.epochs)
 st.markdown(f"#### {len(examples)} rates on one surface: {', '.join(examples)}")
 if rate_map.measured and "diverged" not in examples:
     top = float(sweep.learning_rates.max())
@@ -44,8 +44,9 @@ if rate_map.measured and "diverged" not in examples:
         + REGISTRY[settings.optimizer].steps_statement(**settings.hyperparameters)
     )
 chart(cache.cached_ghost_figure(settings, on_phone()), "ghost")
+momentum_name = labels.OPTIMIZERS[settings.optimizer if REGISTRY[settings.optimizer].has_velocity else "momentum"]
 with st.expander(
-    "Momentum: error shrinking per step over (learning rate, momentum)",
+    f"{momentum_name}: how fast the error shrinks over (learning rate, momentum)",
     expanded=REGISTRY[settings.optimizer].has_velocity,
 ):
     chart(cache.cached_momentum_map(settings), "momentum_map")

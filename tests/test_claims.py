@@ -140,7 +140,9 @@ def test_the_sidebar_says_only_what_runs_prove(query):
         assert radius(name, best, lam, mu) == pytest.approx(smallest, rel=0.01)
         assert contraction == pytest.approx(smallest, rel=0.01)
     if name != "gd":
-        gd_rho, gd_lr = grab(r"GD at its best: ×" + NUMBER + r"/step \(lr " + NUMBER, text)
+        gd_rho, gd_lr = grab(r"GD at its best \(×" + NUMBER + r"/step at lr " + NUMBER, text)
+        slower = "slower than GD at its best" in text
+        assert slower == (smallest > gd_rho * 1.001) or abs(smallest / gd_rho - 1) < 0.002
         gd_grid = np.linspace(1e-4, 0.9999, 3000) * 2 / lam[-1]
         assert gd_rho == pytest.approx(min(radius("gd", g, lam, 0) for g in gd_grid), rel=0.01)
         assert radius("gd", gd_lr, lam, 0) == pytest.approx(gd_rho, rel=0.01)
@@ -155,9 +157,13 @@ def test_the_sidebar_says_only_what_runs_prove(query):
 
 def check_measured(query: dict, text: str) -> None:
     """The adaptive optimizers' sentence: every rate it names did what it says, run by torch."""
-    if "none converged" not in text:
-        lo, hi = grab(r"converged from " + NUMBER + " to " + NUMBER, text)
+    if "only " in text:
+        (lo,) = grab(r"only " + NUMBER + " converged", text)
+        assert torch_outcome(query, lo) == "converged"
+    elif "none converged" not in text:
+        lo, hi = grab(r"converged, between " + NUMBER + " and " + NUMBER, text)
         assert torch_outcome(query, lo) == "converged" and torch_outcome(query, hi) == "converged"
+    if "none converged" not in text:
         (best,) = grab(r"best measured " + NUMBER, text)
         assert torch_outcome(query, best) == "converged"
     if "none diverged" in text:

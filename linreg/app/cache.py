@@ -254,7 +254,7 @@ def cached_race_figure(
 
 def example_runs(settings: Settings) -> list[tuple[str, Run]]:
     """The example rates of the settings' rate map (theory.example_rates), each with its own run."""
-    examples = example_rates(rate_map_of(settings))
+    examples = example_rates(rate_map_of(settings), settings.epochs)
     return [(name, cached_run(settings.replace(learning_rate=float(lr)))) for name, lr in examples.items()]
 
 

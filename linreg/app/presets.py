@@ -55,7 +55,7 @@ PRESETS: dict[str, Preset] = {
         "descending.", {"learning_rate": 0.001, "epochs": 1000},
     ),
     "one_over_L": Preset(
-        "1/L", "lr = 1/L = 0.394: the steep axis' error is gone after one step and no axis ever changes sign "
+        "1/L", "lr = 1/L = 0.394: one step cuts the steep axis' error ×0.0008 and no axis ever changes sign "
         "(monotone); the shallow axis sets the pace, ×0.947 per step.", _with_rate(_end_of_monotone, epochs=300),
     ),
     "best": Preset(
@@ -82,7 +82,7 @@ PRESETS: dict[str, Preset] = {
         "in one step.", {**UNSCALED, "standardize": True, "learning_rate": 0.5, "epochs": 30},
     ),
     "momentum": Preset(
-        "Momentum", "The unscaled valley (κ ≈ 174) with momentum 0.9: every rate from 0.0057 to 0.047 shrinks the "
+        "Momentum", "The unscaled valley (κ ≈ 174) with momentum 0.9: every rate from 0.00574 to 0.0474 shrinks the "
         "error ×0.949 per step, so lr 0.02 converges by step 372; GD at its own best rate (0.0248, ×0.989 per "
         "step) is still descending after 400.",
         {**UNSCALED, "optimizer": "momentum", "learning_rate": 0.02, "epochs": 400},

@@ -80,29 +80,50 @@ def stability_gauge(learning_rate: float, m: RateMap) -> str:
         return f"{gauge_position(rate, lo, hi):.2f}%"
 
     font = f"font-size:{TICK_SIZE}px;line-height:1"
-    parts = []
-    for name, a, b in zone_spans(m.zones, lo, hi):
-        label = name if fits(name, a, b, lo, hi) else ""
+    parts, unnamed = [], []
+    spans = zone_spans(m.zones, lo, hi)
+
+    def band(name: str, a: float, b: float) -> str:
+        """A box over the rates a to b, titled with its zone (its style left open)."""
+        return f'title="{name}: {a:.3g} – {b:.3g}" style="position:absolute;left:{at(a)};width:calc({at(b)} - {at(a)});'
+
+    for name, a, b in spans:
+        parts.append(f'<div {band(name, a, b)}top:20px;height:36px;background:{ZONE_COLORS[name]};opacity:.75"></div>')
+    parts.append(
+        f'<div title="learning rate {learning_rate:.4g}" style="position:absolute;left:{at(learning_rate)};'
+        f'top:14px;width:4px;height:48px;margin-left:-2px;background:#000"></div>'
+    )
+    if not m.measured:
         parts.append(
-            f'<div title="{name}: {a:.3g} – {b:.3g}" style="position:absolute;left:{at(a)};'
-            f"width:calc({at(b)} - {at(a)});top:20px;height:36px;background:{ZONE_COLORS[name]};opacity:.75;"
-            f'display:flex;align-items:center;justify-content:center;color:#000;overflow:hidden;{font}">{label}</div>'
+            f'<div title="best {m.best_lr:.3g}" style="position:absolute;left:{at(m.best_lr)};top:20px;width:0;'
+            f'height:36px;border-left:2px dashed {PALETTE["optimum"]}"></div>'
         )
+    for name, a, b in spans:  # names over the marks, with a halo: the current rate's mark never hides them
+        if fits(name, a, b, lo, hi):
+            parts.append(
+                f"<div {band(name, a, b)}top:20px;height:36px;display:flex;align-items:center;"
+                "justify-content:center;color:#000;"
+                f'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;{font}">{name}</div>'
+            )
+        elif name not in unnamed:
+            unnamed.append(name)
     for k in decades(lo, hi):
         parts.append(
             f'<div style="position:absolute;left:{at(10.0**k)};top:64px;transform:translateX(-50%);'
             f'color:#444;{font}">{10.0**k:g}</div>'
         )
     if m.limit is not None:
-        parts.append(_above(at(m.limit), f"limit {m.limit:.3g}", font))
-    parts.append(
-        f'<div title="learning rate {learning_rate:.4g}" style="position:absolute;left:{at(learning_rate)};'
-        f'top:14px;width:4px;height:48px;margin-left:-2px;background:#000"></div>'
+        parts.append(_above(at(m.limit), f"limit {m.limit_shown}", font))
+    key = " ".join(
+        f'<span style="white-space:nowrap"><span style="display:inline-block;width:10px;height:10px;'
+        f'background:{ZONE_COLORS[name]};opacity:.75"></span> {name}</span>'
+        for name in unnamed
     )
-    limit = f"; limit {m.limit:.3g}" if m.limit is not None else ""
+    legend = f'<div style="position:absolute;left:0%;top:84px;color:#444;{font}">{key}</div>' if key else ""
+    limit = f"; limit {m.limit_shown}" if m.limit is not None else ""
     return (
         f'<div role="img" aria-label="learning rate {learning_rate:.4g}: {m.zone(learning_rate)}{limit}" '
-        f'style="position:relative;height:84px;margin:0 12px 4px">{"".join(parts)}</div>'
+        f'style="position:relative;height:{102 if key else 84}px;margin:0 12px 4px">{"".join(parts)}{legend}</div>'
     )
 
 
@@ -147,13 +168,15 @@ def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
             fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, **cell(col))
         if m.limit is not None:
             fig.add_vline(x=m.limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, **cell(col))
+    left_half = np.log10(m.best_lr / lrs.min()) < np.log10(lrs.max() / lrs.min()) / 2
     fig.add_annotation(
         x=np.log10(m.best_lr), y=0.86, yref="y domain", xref="x", text=m.best_text, showarrow=False,
-        xanchor="right", yanchor="top", font={"color": PALETTE["optimum"]}, bgcolor="rgba(255,255,255,0.7)",
+        xanchor="left" if left_half else "right", yanchor="top", font={"color": PALETTE["optimum"]},
+        bgcolor="rgba(255,255,255,0.7)",
     )  # fmt: skip
     if m.limit is not None:
         fig.add_annotation(
-            x=np.log10(m.limit), y=0.98, yref="y domain", xref="x", text=f"{m.limit_text} = {m.limit:.3g}",
+            x=np.log10(m.limit), y=0.98, yref="y domain", xref="x", text=f"{m.limit_text} = {m.limit_shown}",
             showarrow=False, xanchor="right", yanchor="top", font={"color": PALETTE["fit"]},
         )  # fmt: skip
     if not settled.any():

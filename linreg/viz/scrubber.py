@@ -22,7 +22,7 @@ from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
 from .rates import zone_band, zone_spans
-from .style import PALETTE, TICK_SIZE, display_sample, short_number
+from .style import PALETTE, TICK_SIZE, display_sample
 
 #: Pixels: each row of plots, the zone strip, and the slider under them.
 PLOT_PX = {False: 230, True: 200}
@@ -216,7 +216,7 @@ def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, m: RateMap) -> int:
     for name, a, b in zone_spans(m.zones, lo, hi):
         canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
     if m.limit is not None:
-        canvas.annotate(cell, x=np.log10(m.limit), y=1.05, text=f"limit {m.limit_text} = {short_number(m.limit, 3)}",
+        canvas.annotate(cell, x=np.log10(m.limit), y=1.05, text=f"limit {m.limit_text} = {m.limit_shown}",
                         showarrow=False, yanchor="bottom", xanchor="right", font={"size": TICK_SIZE})  # fmt: skip
     ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
     hover = "learning rate %{x:.3g}<br>click: make it the run<extra></extra>"
