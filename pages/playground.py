@@ -59,12 +59,23 @@ def _halve_rate() -> None:
     st.session_state["learning_rate"] = max(lr, 1e-6)
 
 
+#: The settings of the run the step inspector's number belongs to.
+INSPECTED_RUN = "_inspected_run"
+
+
+def inspected_step(r: Run) -> int:
+    """The step the chart opens on: a new run (other settings) on its last step, never where the last
+    run's inspector was; within one run, the inspector's."""
+    if st.session_state.get(INSPECTED_RUN) != r.settings or st.session_state.get("inspect_step") is None:
+        st.session_state["inspect_step"] = r.traj.n_steps
+        st.session_state[INSPECTED_RUN] = r.settings
+    return min(int(st.session_state["inspect_step"]), r.traj.n_steps)
+
+
 def step_inspector(r: Run) -> None:
     """A step number whose ± buttons step back and forward (server side); the chart opens on it."""
     with st.expander("Inspect one step", expanded=False):
         t = r.traj
-        seed("inspect_step", t.n_steps)
-        st.session_state["inspect_step"] = min(st.session_state["inspect_step"], t.n_steps)
         k = st.number_input("Step", 0, t.n_steps, step=1, key="inspect_step", help="± step back / forward")
         st.caption(
             f"Step {k} (epoch {int(t.epoch[k])}): w = {labels.number(r.theta_original[k, 0])}, "
@@ -119,8 +130,8 @@ if view.scrub:
     if not view.present:
         st.caption("The run's step player, step inspector and metrics are set aside: turn off “Scrub lr” for them.")
 else:
-    inspected = st.session_state.get("inspect_step")
-    current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
+    inspected = inspected_step(run)
+    current = None if inspected >= run.traj.n_steps else inspected
     st.plotly_chart(
         cache.cached_playground_figure(settings, view, current, stacked), key="playground",
         config={**CHART_CONFIG, "displayModeBar": not stacked},
