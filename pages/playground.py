@@ -137,7 +137,6 @@ else:
         config={**CHART_CONFIG, "displayModeBar": not stacked},
         on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
     )  # fmt: skip
-    keyboard_player()
     if not view.present:
         details(run)
         step_inspector(run)
@@ -145,3 +144,4 @@ else:
         if run.data.n_features > 1:
             partials = partial_plots_figure(run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names)
             chart(partials, "partials")
+keyboard_player(matching_preset(settings))  # with the scrubber too: PageUp/PageDown still step the presets
