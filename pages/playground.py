@@ -13,7 +13,7 @@ from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
 
 router.disable_legacy_pages_folder()
-KEYS_HELP = "Keys: space plays or pauses, ← → step one frame."
+KEYS_HELP = "Keys: space plays or pauses, ← → step one frame, PageDown/PageUp the next/previous preset."
 
 
 def header(r: Run) -> None:

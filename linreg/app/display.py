@@ -89,6 +89,7 @@ KEYS_JS = """<script>
   }, true);
   window.addEventListener('pointerup', () => { dragging = false; }, true);
   window.addEventListener('pointercancel', () => { dragging = false; }, true);
+  window.addEventListener('blur', () => { dragging = false; });  // released outside the window
   const presets = () => [...document.querySelectorAll('.st-key-preset_choice button[role="radio"]')];
   const slides = {at: -1, mark: null};  // the preset last shown or applied; the mark last read
   document.addEventListener('click', e => {
