@@ -21,8 +21,9 @@ def _vec(v) -> str:
 
 
 def step_to_explain(r: Run) -> int:
-    """The update to explain: the slider's, which the link carries (``learn_step``); a step past this
-    run's last update (a link to a longer run, fewer epochs since) becomes the last, and says so."""
+    """The update to explain: the slider's, kept across pages and carried by the link (``learn_step``); a
+    step past this run's last update (a link to a longer run, fewer epochs since) becomes the last, and
+    says so."""
     last = r.traj.n_steps - 1
     if last < 1:
         return 0
@@ -30,7 +31,7 @@ def step_to_explain(r: Run) -> int:
     if (asked := st.session_state["learn_step"]) > last:
         st.info(f"Step {asked:,} is past this run's last update ({last:,} → {last + 1:,}): showing that one.")
         st.session_state["learn_step"] = last
-    return int(st.slider("Step to explain (update k → k + 1)", 0, last, key="learn_step"))
+    return int(st.slider("Step to explain (update k → k + 1)", 0, last, key="learn_step", persist_state="session"))
 
 
 def equations(r: Run, d: StepDetails) -> None:

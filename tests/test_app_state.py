@@ -152,6 +152,17 @@ def test_the_share_link_carries_the_learn_pages_step():
     assert f"{theta[0]:.4g}" in reopened.latex[3].value and f"{theta[1]:.4g}" in reopened.latex[3].value
 
 
+def test_the_learn_step_stays_across_pages_and_follows_a_shorter_run():
+    at = app("pages/learn.py")
+    at.slider(key="learn_step").set_value(57).run()
+    at.switch_page("pages/playground.py").run()
+    assert query(at)["learn_step"] == "57"
+    at.sidebar.number_input(key="epochs").set_value(20).run()  # 20 updates: 0 -> 1 .. 19 -> 20
+    at.switch_page("pages/learn.py").run()
+    assert_ok(at)
+    assert at.slider(key="learn_step").value == 19 and "Step 57 is past" in at.info[0].value
+
+
 def test_a_learn_step_past_the_run_shows_its_last_update_and_says_so():
     at = app("pages/learn.py", learn_step=5000)  # the lesson's run has 2000 updates: 0 -> 1 .. 1999 -> 2000
     assert_ok(at)
