@@ -26,10 +26,10 @@ def on_upload() -> None:
     except ValueError as exc:
         st.session_state["upload_error"] = f"{file.name}: {exc}"
         return
+    remember_data_choices()  # of the data on screen, before the upload replaces an earlier one
     st.session_state["upload_id"] = UPLOADS.put(data, table)
     st.session_state["upload_name"] = file.name
     st.session_state["upload_error"] = None
-    remember_data_choices()
     open_dataset("upload", forget=True)  # another table: its own columns, standardized
 
 

@@ -26,12 +26,19 @@ def query(at) -> dict:
 
 
 # ---------------------------------------------------------------- a new run opens on its last step
-# (first preset, second preset, the second's last step: epochs x 1 update, full batch, converging)
-@pytest.mark.parametrize(("first", "then", "last"), [("best", "lesson", 2000), ("diverging", "momentum", 300)])
-def test_a_new_run_opens_on_its_last_step(first, then, last):
+def full_batch_epochs(name: str) -> int:
+    """A full-batch preset that converges makes one update per epoch: its last step is its epoch count."""
+    s = Settings(**PRESETS[name].changes)
+    assert s.batch == "full"
+    return s.epochs
+
+
+@pytest.mark.parametrize(("first", "then"), [("best", "lesson"), ("diverging", "momentum")])
+def test_a_new_run_opens_on_its_last_step(first, then):
     at = app()
     preset(at, first)
     preset(at, then)
+    last = full_batch_epochs(then)
     assert at.number_input(key="inspect_step").value == last
     assert shown_step(at) == last
     assert any(c.value.startswith(f"Step {last} (") for c in at.main.caption)
@@ -39,10 +46,11 @@ def test_a_new_run_opens_on_its_last_step(first, then, last):
 
 def test_halve_lr_opens_the_fixed_run_on_its_last_step():
     at = app(preset="diverging")
-    assert at.number_input(key="inspect_step").value < 200  # stopped when it diverged
+    epochs = full_batch_epochs("diverging")
+    assert at.number_input(key="inspect_step").value < epochs  # stopped when it diverged
     next(b for b in at.button if b.label == "Halve lr").click().run()
-    assert not at.error  # half of 1.05 x 2/L converges: all 200 epochs run
-    assert at.number_input(key="inspect_step").value == 200 and shown_step(at) == 200
+    assert not at.error  # half of 1.05 x 2/L converges: every epoch runs
+    assert at.number_input(key="inspect_step").value == epochs and shown_step(at) == epochs
 
 
 def test_the_inspector_steps_within_one_run():
