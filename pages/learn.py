@@ -6,6 +6,7 @@ import streamlit as st
 from linreg import lesson, model, reference
 from linreg.app import cache, labels, router
 from linreg.app.display import chart, current_run, page_style
+from linreg.app.state import seed
 from linreg.app.url import share_link
 from linreg.experiment import Run
 from linreg.lesson import StepDetails, step_details
@@ -22,10 +23,17 @@ def _vec(v) -> str:
 
 
 def step_to_explain(r: Run) -> int:
+    """The update to explain: the slider's, kept across pages and carried by the link (``learn_step``); a
+    step past this run's last update (a link to a longer run, fewer epochs since) becomes the last, and
+    says so."""
     last = r.traj.n_steps - 1
     if last < 1:
         return 0
-    return int(st.slider("Step to explain (update k → k + 1)", 0, last, 0, key="learn_step"))
+    seed("learn_step")
+    if (asked := st.session_state["learn_step"]) > last:
+        st.info(f"Step {asked:,} is past this run's last update ({last:,} → {last + 1:,}): showing that one.")
+        st.session_state["learn_step"] = last
+    return int(st.slider("Step to explain (update k → k + 1)", 0, last, key="learn_step", persist_state="session"))
 
 
 def equations(r: Run, d: StepDetails) -> None:

@@ -18,6 +18,7 @@ from .controls import CONTROLS
 from .display import plain
 from .presets import PRESETS
 from .state import (
+    DATA_SHOWN,
     LR_OPTIONS,
     apply_preset,
     current_settings,
@@ -128,6 +129,7 @@ def _optimizer_controls(sb):
 
 def _data_controls() -> None:
     ds = _choice(st, "dataset", "Dataset", labels.DATASETS_SHOWN, on_change=dataset_changed)
+    st.session_state[DATA_SHOWN] = ds  # however it was set (box, preset, link, upload): whose values these are
     if ds in TABULAR and st.session_state.get("standardize"):
         st.caption("Real tables open standardized: their columns' units are far apart.")
     if ds in TABULAR:
