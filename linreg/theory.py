@@ -53,8 +53,11 @@ def fastest_pair(a: Analysis, optimizer: str) -> tuple[float, float, float] | No
 
 
 def _x(rho: float) -> str:
-    """A contraction per step as shown: three digits, five close to 1 (0.99987 is not "×1")."""
-    return f"×{rho:.5g}" if 0.99 <= rho < 1 else f"×{rho:.3g}"
+    """A contraction per step as shown: three decimals (×0.900), five digits close to 1 (0.99987 is not
+    "×1"), three significant digits below 0.1."""
+    if 0.99 <= rho < 1:
+        return f"×{rho:.5g}"
+    return f"×{rho:.3f}" if 0.1 <= rho < 0.99 else f"×{rho:.3g}"
 
 
 def down(x: float, digits: int = 3) -> float:
