@@ -52,7 +52,7 @@ def fastest_pair(a: Analysis, optimizer: str) -> tuple[float, float, float] | No
     return _best_pair(s.family, tuple(np.maximum(a.eigenvalues, 0.0)))
 
 
-def _x(rho: float) -> str:
+def per_step(rho: float) -> str:
     """A contraction per step as shown: three decimals (×0.900), five digits close to 1 (0.99987 is not
     "×1"), three significant digits below 0.1."""
     if 0.99 <= rho < 1:
@@ -111,8 +111,8 @@ class RateMap:
             return f"best {best.learning_rate:.3g} (done in one step)"
         if best.interval:
             lo, hi = best.interval
-            return f"best: any rate in [{up(lo):g}, {down(hi):g}] ({_x(best.contraction)}/step)"
-        return f"best {best.learning_rate:.3g} ({_x(best.contraction)}/step)"
+            return f"best: any rate in [{up(lo):g}, {down(hi):g}] ({per_step(best.contraction)}/step)"
+        return f"best {best.learning_rate:.3g} ({per_step(best.contraction)}/step)"
 
     @property
     def limit_shown(self) -> str:
@@ -152,21 +152,21 @@ def rate_sentence(m: RateMap, a: Analysis, learning_rate: float, **hyperparamete
     rho = m.contraction(learning_rate)
     zone = m.zone(learning_rate)
     if zone == "diverging":
-        pace = f"error {_x(rho)} per step: it grows"
+        pace = f"error {per_step(rho)} per step: it grows"
     elif rho >= 1.0 - 1e-12:
         pace = "a flat direction never shrinks (singular data)"
     elif rho < ONE_STEP:
         pace = "the error is gone after one step"
     else:
-        pace = f"error {_x(rho)} per step ({steps_per_decade(rho):.3g} steps per 10× less)"
+        pace = f"error {per_step(rho)} per step ({steps_per_decade(rho):.3g} steps per 10× less)"
     parts = [f"**{zone}** · {pace}", f"limit {m.limit_text} = {m.limit_shown}", m.best_text]
     if m.theory.family != "gd":
         gd = LinearTheory("gd", m.theory.eigenvalues).best
         than = "slower than" if m.theory.best.contraction > gd.contraction * (1 + 1e-9) else "at least as fast as"
-        parts.append(f"{than} GD at its best ({_x(gd.contraction)}/step at lr {gd.learning_rate:.3g})")
+        parts.append(f"{than} GD at its best ({per_step(gd.contraction)}/step at lr {gd.learning_rate:.3g})")
         pair = fastest_pair(a, m.optimizer)
         if pair is not None:
-            parts.append(f"fastest pair: lr {pair[0]:.3g}, μ {pair[1]:.2f} ({_x(pair[2])}/step)")
+            parts.append(f"fastest pair: lr {pair[0]:.3g}, μ {pair[1]:.2f} ({per_step(pair[2])}/step)")
     return " · ".join(parts) + f" · κ = {kappa}"
 
 
@@ -276,5 +276,5 @@ def why(m: RateMap, learning_rate: float) -> str:
     ratio = learning_rate / m.limit
     return (
         f"It is {ratio:.2f} × the limit {m.limit_text} = {m.limit_shown}: {m.zone(learning_rate)}, the error "
-        f"{'grows' if rho >= 1 else 'shrinks'} {_x(rho)} per step."
+        f"{'grows' if rho >= 1 else 'shrinks'} {per_step(rho)} per step."
     )

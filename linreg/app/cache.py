@@ -30,7 +30,7 @@ from ..sweep import (
     sweep_full_batch,
     sweep_runs,
 )
-from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, rate_map
+from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, per_step, rate_map
 from ..viz import compare, geometry, gif, playground, rates, scrubber
 from .controls import SETTINGS, ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
@@ -261,7 +261,7 @@ def example_runs(settings: Settings) -> list[tuple[str, Run]]:
 def example_label(name: str, r: Run, m: RateMap) -> str:
     """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did."""
     lr = r.settings.learning_rate
-    pace = "" if m.measured else f" · ×{m.contraction(lr):.3g}/step"
+    pace = "" if m.measured else f" · {per_step(m.contraction(lr))}/step"
     return f"{name} · lr {lr:g}{pace}: {r.traj.outcome}"
 
 

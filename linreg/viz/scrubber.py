@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from ..analysis import Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
-from ..theory import RateMap, shown
+from ..theory import RateMap, per_step, shown
 from .animation import _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
@@ -49,7 +49,7 @@ def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
     if m.measured:
         return did
     lr = paths.learning_rates[i]
-    return f"{m.zone(lr)}, ×{m.contraction(lr):.3g}/step: {did}"
+    return f"{m.zone(lr)}, {per_step(m.contraction(lr))}/step: {did}"
 
 
 def scrubber_figure(
