@@ -163,7 +163,8 @@ def rate_sentence(m: RateMap, a: Analysis, learning_rate: float, **hyperparamete
     if m.theory.family != "gd":
         gd = LinearTheory("gd", m.theory.eigenvalues).best
         than = "slower than" if m.theory.best.contraction > gd.contraction * (1 + 1e-9) else "at least as fast as"
-        parts.append(f"{than} GD at its best ({per_step(gd.contraction)}/step at lr {gd.learning_rate:.3g})")
+        pace = "done in one step" if gd.contraction < ONE_STEP else f"{per_step(gd.contraction)}/step"
+        parts.append(f"{than} GD at its best ({pace} at lr {gd.learning_rate:.3g})")
         pair = fastest_pair(a, m.optimizer)
         if pair is not None:
             parts.append(f"fastest pair: lr {pair[0]:.3g}, μ {pair[1]:.2f} ({per_step(pair[2])}/step)")
