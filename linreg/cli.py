@@ -19,6 +19,7 @@ from .experiment import BATCH_MODES, DATASETS, Settings, run
 from .model import LOSSES
 from .optimizers import REGISTRY
 from .schedules import SCHEDULES
+from .theory import limit as rate_limit
 from .training import Trajectory
 from .validation import check_batch_size
 
@@ -115,7 +116,7 @@ def run_fit(args: argparse.Namespace) -> int:
     if settings.batch == "mini":  # the app caps the batch at n; the command line says so instead
         check_batch_size(settings.batch_size, r.data.n_samples)
     traj, theta, info = r.traj, r.theta_original, r.analysis
-    limit = info.limit(settings.optimizer, **settings.hyperparameters)
+    limit = rate_limit(info, settings.optimizer, **settings.hyperparameters)
     result = {
         "dataset": r.data.title,
         "n_samples": r.data.n_samples,
@@ -129,6 +130,7 @@ def run_fit(args: argparse.Namespace) -> int:
         "epochs_run": traj.epochs_run,
         "steps": traj.n_steps,
         "diverged_at_step": traj.diverged_at,
+        "outcome": traj.outcome,
         "stability_limit": limit,
         "closed_form": r.optimum_original.tolist(),
     }
@@ -139,12 +141,15 @@ def run_fit(args: argparse.Namespace) -> int:
         print(line)
     print("\n".join(log_lines(traj, theta, args.log_every)) or "", end="\n" if args.log_every > 0 else "")
     if traj.diverged:
-        print(
-            f"Diverged at step {traj.diverged_at} ({traj.divergence_reason}). {REGISTRY[settings.optimizer].stability}"
-        )
+        print(f"Diverged at step {traj.diverged_at} ({traj.divergence_reason}).")
         if limit is not None:
-            print(f"Here the limit is {limit:.4g}; the learning rate was {settings.learning_rate:g}.")
-    print(f"Final: w={format_weights(theta[-1, :-1])}, b={theta[-1, -1]:.4f}, Loss={traj.final_loss:.6g}")
+            limit_text = REGISTRY[settings.optimizer].limit_text
+            print(f"Here the limit {limit_text} is {limit:.4g}; the learning rate was {settings.learning_rate:g}.")
+        else:
+            print(REGISTRY[settings.optimizer].steps_statement(**settings.hyperparameters))
+    print(
+        f"Final: w={format_weights(theta[-1, :-1])}, b={theta[-1, -1]:.4f}, Loss={traj.final_loss:.6g} ({traj.outcome})"
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
 from .optimizers import spec
+from .theory import limit as rate_limit
 from .training import Checkpoint, Trajectory, no_checkpoint, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
@@ -193,9 +194,11 @@ def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_che
         )
 
 
-def r2_rmse(run_: Run, step: int | None = None, on_test: bool = False) -> tuple[float, float]:
-    """R^2 = 1 - SS_res / SS_tot and RMSE at ``step`` (default: the last), in the data's units."""
-    theta = run_.theta_original[-1 if step is None else step]
+def r2_rmse(
+    run_: Run, step: int | None = None, on_test: bool = False, theta: np.ndarray | None = None
+) -> tuple[float, float]:
+    """R^2 = 1 - SS_res / SS_tot and RMSE at ``step`` (default: the last) or at ``theta``, in the data's units."""
+    theta = run_.theta_original[-1 if step is None else step] if theta is None else theta
     data = run_.test if on_test else run_.data
     if data is None:
         return float("nan"), float("nan")
@@ -208,17 +211,37 @@ def r2_rmse(run_: Run, step: int | None = None, on_test: bool = False) -> tuple[
     return r2, float(np.sqrt(ss_res / len(y)))
 
 
+#: Below this R^2 even the best line explains little of y: the page says so, lest a right fit look failed.
+LOW_R2 = 0.1
+
+
+def low_r2_note(run_: Run) -> str | None:
+    """Why R^2 is near 0 (or negative) when the best line itself explains little; None otherwise."""
+    best, _ = r2_rmse(run_, theta=run_.optimum_original)
+    if not best < LOW_R2:
+        return None
+    why = (
+        "The lesson's data is thickness = 2.8 − 0.008·age + noise: almost no slope, so "
+        if run_.settings.dataset == "cortical"
+        else "Here "
+    )
+    return (
+        f"{why}even the best line has R² = {best:.3g}. An R² near 0 (or below: a line worse than the mean) is "
+        "the right answer on such data, not a failed fit; compare the loss with its minimum instead."
+    )
+
+
 def divergence_message(run_: Run) -> str | None:
     """'Diverged at step 37: learning rate 0.9 is 1.35 x the stability limit 2/L = 0.667 for this data.'"""
     t, s, a = run_.traj, run_.settings, run_.analysis
     if not t.diverged:
         return None
     opt = spec(s.optimizer)
-    limit = a.limit(s.optimizer, **s.hyperparameters)
+    limit = rate_limit(a, s.optimizer, **s.hyperparameters)
     if limit is None:
         return (
-            f"Diverged at step {t.diverged_at} with learning rate {s.learning_rate:.4g}. {opt.stability} "
-            "Lower the learning rate."
+            f"Diverged at step {t.diverged_at} with learning rate {s.learning_rate:.4g}. "
+            f"{opt.steps_statement(**s.hyperparameters)} Lower the learning rate."
         )
     return (
         f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "

@@ -178,23 +178,27 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimiz
     return Optimizer("adam", init, update, {"beta1": beta1, "beta2": beta2, "eps": eps})
 
 
-# ---------------------------------------------------------------- stability on a quadratic
-# Full batch on J = 1/2 e^T H e, each eigen-direction (eigenvalue lambda, h = lr * lambda) evolves alone.
-def _gd_limit(hp: dict) -> float:
-    """e <- (1 - h) e: stable iff |1 - h| < 1, i.e. h < 2."""
-    return 2.0
+# ---------------------------------------------------------------- what each optimizer's steps do
+# GD, heavy ball and Nesterov are linear iterations on the quadratic loss: their limit, best rate, zones
+# and contraction come from their characteristic polynomials (dynamics.py, by ``family``).  The adaptive
+# ones rescale each coordinate's step by the gradients seen so far, so no fixed limit applies; what is
+# true of their steps is stated here, per coordinate, as multiples of lr (tests run them to prove it).
+def _adagrad_steps(hp: dict) -> tuple[float, float]:
+    """First step g/|g| * lr = lr; later |g_t| / sqrt(sum g_i^2) <= 1, so never more than lr."""
+    return 1.0, 1.0
 
 
-def _heavy_ball_limit(hp: dict) -> float:
-    """z^2 - (1 + mu - h) z + mu = 0: both roots inside the unit circle iff h < 2 + 2 mu (Goh, Distill 2017)."""
-    return 2.0 + 2.0 * hp["momentum"]
+def _rmsprop_steps(hp: dict) -> tuple[float, float]:
+    """v_t >= (1 - rho) g_t^2, so |step| <= lr / sqrt(1 - rho), reached on the first step (v_0 = 0, no
+    bias correction)."""
+    bound = 1.0 / (1.0 - hp["rho"]) ** 0.5
+    return bound, bound
 
 
-def _nesterov_limit(hp: dict) -> float:
-    """p(z) = z^2 - (1 + mu)(1 - h) z + mu (1 - h).  Jury's conditions: p(1) = h > 0, |mu (1 - h)| < 1 and
-    p(-1) = 1 + (1 + 2 mu)(1 - h) > 0: stable iff h < (2 + 2 mu) / (1 + 2 mu) (1.357 at mu = 0.9)."""
-    mu = hp["momentum"]
-    return (2.0 + 2.0 * mu) / (1.0 + 2.0 * mu)
+def _adam_steps(hp: dict) -> tuple[float, float]:
+    """First step m_hat / sqrt(v_hat) = g / |g|: lr.  Later at most (1 - beta1) / sqrt(1 - beta2) x lr when
+    that exceeds 1, else lr (Kingma & Ba 2015, section 2.1)."""
+    return 1.0, max(1.0, (1.0 - hp["beta1"]) / (1.0 - hp["beta2"]) ** 0.5)
 
 
 @dataclass(frozen=True)
@@ -202,12 +206,12 @@ class OptimizerSpec:
     """One row of the registry: everything the app, CLI, estimator, exports and lessons say of an optimizer."""
 
     name: str
-    family: str  # "gd", "heavy_ball", "nesterov" or "adaptive"
+    family: str  # "gd", "heavy_ball", "nesterov" (linear: dynamics.py) or "adaptive"
     factory: Callable[..., Optimizer]
     latex: str  # the update rule, in the symbols of the docstring
-    limit_rule: Callable[[dict], float] | None  # full-batch limit of lr * L; None: no fixed limit
-    limit_text: str  # the limit in symbols ("2/L"; mu is the momentum)
-    stability: str  # one sentence: when full-batch training on this data diverges
+    limit_text: str  # the full-batch limit in symbols ("2/L"; mu is the momentum); "" for the adaptive ones
+    steps: Callable[[dict], tuple[float, float]] | None = None  # adaptive: (first step, largest step) / lr
+    steps_text: str = ""  # adaptive: what is true of its steps, with {first} and {most} as multiples of lr
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -227,53 +231,54 @@ class OptimizerSpec:
         """The hyperparameters this optimizer takes, defaults filled in (unknown names and None ignored)."""
         return {**self.defaults, **{k: v for k, v in hyperparameters.items() if k in self.defaults and v is not None}}
 
-    def limit_factor(self, **hyperparameters: float | None) -> float | None:
-        """c such that full-batch training diverges once lr > c / L (None: no fixed limit)."""
-        return None if self.limit_rule is None else self.limit_rule(self.own(hyperparameters))
+    def step_sizes(self, **hyperparameters: float | None) -> tuple[float, float] | None:
+        """Adaptive: (first step, largest possible step) per coordinate, as multiples of lr; else None."""
+        return None if self.steps is None else self.steps(self.own(hyperparameters))
+
+    def steps_statement(self, **hyperparameters: float | None) -> str:
+        """Adaptive: one sentence on its step sizes at these hyperparameters; else ""."""
+        sizes = self.step_sizes(**hyperparameters)
+        return "" if sizes is None else self.steps_text.format(first=f"{sizes[0]:.3g}", most=f"{sizes[1]:.3g}")
 
     def build(self, **hyperparameters: float | None) -> Optimizer:
         """The optimizer with these hyperparameters (unknown names and None values are ignored)."""
         return self.factory(**self.own(hyperparameters))
 
 
-_ADAPTIVE = (
-    "Its step is rescaled per coordinate by the gradients seen so far, so no fixed learning-rate limit "
-    "like 2/L applies: each step moves each parameter by about lr at most."
-)
 REGISTRY: dict[str, OptimizerSpec] = {
     spec.name: spec
     for spec in (
-        OptimizerSpec(
-            "gd", "gd", gd, r"\theta \leftarrow \theta - \eta\, g", _gd_limit, "2/L",
-            "Full-batch GD diverges once lr > 2/L (L: the largest eigenvalue of the Hessian).",
-        ),
+        OptimizerSpec("gd", "gd", gd, r"\theta \leftarrow \theta - \eta\, g", "2/L"),
         OptimizerSpec(
             "momentum", "heavy_ball", momentum,
-            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v", _heavy_ball_limit, "(2 + 2μ)/L",
-            "Heavy-ball momentum diverges once lr > (2 + 2·momentum)/L.",
+            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v", "(2 + 2μ)/L",
         ),
         OptimizerSpec(
             "nesterov", "nesterov", nesterov,
-            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\,(g + \mu v)", _nesterov_limit,
-            "(2 + 2μ)/((1 + 2μ)·L)",
-            "Nesterov momentum diverges once lr > (2 + 2·momentum)/((1 + 2·momentum) L): below 2/L, unlike heavy ball.",
+            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\,(g + \mu v)", "(2 + 2μ)/((1 + 2μ)·L)",
         ),
         OptimizerSpec(
             "adagrad", "adaptive", adagrad,
-            r"G \leftarrow G + g^2,\quad \theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{G} + \epsilon}", None, "",
-            _ADAPTIVE,
+            r"G \leftarrow G + g^2,\quad \theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{G} + \epsilon}", "",
+            _adagrad_steps,
+            "Adagrad's first step moves each parameter by lr; later steps shrink as squared gradients add up "
+            "(never more than lr).",
         ),
         OptimizerSpec(
             "rmsprop", "adaptive", rmsprop,
             r"v \leftarrow \rho v + (1 - \rho) g^2,\quad "
             r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{v} + \epsilon}",
-            None, "", _ADAPTIVE,
+            "", _rmsprop_steps,
+            "RMSprop has no bias correction: its first step moves each parameter by lr/√(1−ρ) = {first}·lr, and "
+            "steps several times lr recur whenever the gradient grows.",
         ),
         OptimizerSpec(
             "adam", "adaptive", adam,
             r"m \leftarrow \beta_1 m + (1 - \beta_1) g,\ v \leftarrow \beta_2 v + (1 - \beta_2) g^2,\ "
             r"\theta \leftarrow \theta - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}",
-            None, "", _ADAPTIVE,
+            "", _adam_steps,
+            "Adam's first step moves each parameter by lr·sign(g); no step is larger than "
+            "lr·(1−β₁)/√(1−β₂) = {most}·lr, and steps shrink as the gradient's sign starts to flip near the optimum.",
         ),
     )
 }  # fmt: skip

@@ -15,6 +15,7 @@ import numpy as np
 
 from .model import Quadratic
 from .optimizers import make_optimizer
+from .outcomes import DIVERGED, Watch
 from .training import Checkpoint, beyond_limit, divergence_threshold, no_checkpoint, train
 
 #: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates (whole epochs),
@@ -22,13 +23,6 @@ from .training import Checkpoint, beyond_limit, divergence_threshold, no_checkpo
 MAX_UPDATES_PER_SWEPT_RUN = 20_000
 MAX_SWEEP_UPDATES = 600_000
 MIN_SWEPT_RATES = 12
-
-
-def diverging(diverged_at: np.ndarray, final_loss: np.ndarray, start_loss: float) -> np.ndarray:
-    """Stopped as diverged, or ended above the starting loss (a slow blow-up near 2/L); a final loss that
-    is inf or nan (a diverged run's) counts as above."""
-    with np.errstate(invalid="ignore"):
-        return ~np.isnan(diverged_at) | ~(final_loss <= start_loss)
 
 
 def start_point(q: Quadratic, theta0=None) -> np.ndarray:
@@ -40,7 +34,8 @@ def start_point(q: Quadratic, theta0=None) -> np.ndarray:
 class Sweep:
     learning_rates: np.ndarray  # (L,)
     final_loss: np.ndarray  # (L,), inf where diverged
-    steps_to_tol: np.ndarray  # (L,) float, nan where never reached
+    outcome: np.ndarray  # (L,) each run's outcome word (outcomes.py)
+    settled_at: np.ndarray  # (L,) float: the step from which ||grad|| < tol to the end, nan where it did not
     diverged_at: np.ndarray  # (L,) float, nan where it was not stopped as diverged
     epochs: int
     tol: float
@@ -49,13 +44,13 @@ class Sweep:
 
     @property
     def diverging(self) -> np.ndarray:
-        return diverging(self.diverged_at, self.final_loss, self.start_loss)
+        return self.outcome == DIVERGED
 
     @property
     def best_index(self) -> int:
-        """Fewest steps to tolerance; if none reached it, the lowest final loss."""
-        if np.any(np.isfinite(self.steps_to_tol)):
-            return int(np.nanargmin(self.steps_to_tol))
+        """The run that converged and stayed soonest; if none did, the lowest final loss not diverged."""
+        if np.any(np.isfinite(self.settled_at)):
+            return int(np.nanargmin(self.settled_at))
         return int(np.argmin(np.where(self.diverging, np.inf, self.final_loss)))
 
     @property
@@ -102,25 +97,56 @@ def sweep_full_batch(
     checkpoint: Checkpoint = no_checkpoint,
     **hyperparameters: float,
 ) -> Sweep:
-    """Full-batch runs for every learning rate at once, stacked along axis 0."""
+    """Full-batch runs for every learning rate at once, stacked along axis 0, each judged (outcomes.py)."""
     lrs = np.asarray(learning_rates, dtype=float)
     start = start_point(q, theta0)
-    H, c = q.hessian, q.linear_term
-    loss0 = q.loss_at(start)
-    limit = divergence_threshold(q, start)
-    diverged = np.full(len(lrs), np.nan)
-    reached = np.full(len(lrs), np.nan)
-    theta = np.tile(start, (len(lrs), 1))
+    watch, _ = watched(q, lrs, epochs, optimizer, start, tol, checkpoint, **hyperparameters)
+    final = np.where(np.isnan(watch.diverged_at), watch.final_loss, np.inf)
+    return Sweep(lrs, final, watch.outcome, watch.settled_at, watch.diverged_at, epochs, tol, float(q.loss_at(start)))
+
+
+#: Stacked runs are judged this many steps at a time.
+JUDGE_STEPS = 64
+
+
+def watched(
+    q: Quadratic,
+    lrs: np.ndarray,
+    epochs: int,
+    optimizer: str,
+    start: np.ndarray,
+    tol: float,
+    checkpoint: Checkpoint = no_checkpoint,
+    keep: np.ndarray | None = None,
+    **hyperparameters: float,
+) -> tuple[Watch, np.ndarray]:
+    """Run ``stacked_steps`` and judge every run on the way; also theta at the steps ``keep`` (runs, steps,
+    p), nan from a run's divergence on."""
+    threshold = divergence_threshold(q, start)
+    watch = Watch(epochs, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
+    chunk = [np.tile(start, (len(lrs), 1))]
+    kept = np.full((len(lrs), 0 if keep is None else len(keep), len(start)), np.nan)
+    slots = {int(k): i for i, k in enumerate(keep)} if keep is not None else {}
+    k0 = 0
     with np.errstate(all="ignore"):
-        steps = stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters)
-        for k, theta in enumerate(steps, start=1):
-            grad_norm = np.linalg.norm(theta @ H.T - c, axis=1)
-            loss = q.loss_at(theta)
-            bad = beyond_limit(loss, limit)
-            diverged[np.isnan(diverged) & bad] = k
-            reached[np.isnan(reached) & (grad_norm < tol) & ~bad] = k
-        final = np.where(np.isnan(diverged), q.loss_at(theta), np.inf)
-    return Sweep(lrs, final, reached, diverged, epochs, tol, float(loss0))
+        for k, theta in enumerate(stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters), 1):
+            chunk.append(theta)
+            if len(chunk) == JUDGE_STEPS or k == epochs:
+                k0 = _judge_chunk(q, watch, np.stack(chunk), k0, threshold, kept, slots)
+                chunk = []
+        if chunk:  # epochs == 0: the start alone
+            _judge_chunk(q, watch, np.stack(chunk), k0, threshold, kept, slots)
+    return watch, kept
+
+
+def _judge_chunk(q, watch: Watch, thetas: np.ndarray, k0: int, threshold: float, kept, slots) -> int:
+    loss = q.loss_at(thetas)
+    watch.see(k0, loss, np.linalg.norm(q.gradient_at(thetas), axis=-1), beyond_limit(loss, threshold))
+    for j in range(len(thetas)):
+        if k0 + j in slots:
+            alive = np.isnan(watch.diverged_at) | (k0 + j < watch.diverged_at)
+            kept[:, slots[k0 + j]] = np.where(alive[:, None], thetas[j], np.nan)
+    return k0 + len(thetas)
 
 
 @dataclass(frozen=True)
@@ -131,12 +157,13 @@ class RatePaths:
     steps: np.ndarray  # (K,) the kept steps, 0 and the last included
     theta: np.ndarray  # (L, K, p), nan from divergence on
     loss: np.ndarray  # (L, K), nan from divergence on
+    outcome: np.ndarray  # (L,) each run's outcome word (outcomes.py)
     diverged_at: np.ndarray  # (L,) float, nan where it did not diverge
     start_loss: float
 
     @property
     def diverging(self) -> np.ndarray:
-        return diverging(self.diverged_at, self.loss[:, -1], self.start_loss)
+        return self.outcome == DIVERGED
 
 
 def kept_steps(epochs: int, count: int = 120) -> np.ndarray:
@@ -153,45 +180,38 @@ def rate_paths(
     optimizer: str = "gd",
     theta0=None,
     checkpoint: Checkpoint = no_checkpoint,
+    tol: float = 1e-6,
     **hyperparameters: float,
 ) -> RatePaths:
-    """Full-batch runs for every learning rate at once (stacked_steps), kept at ``kept_steps(epochs)``.
-
-    A run stops as diverged where ``train`` would stop it (divergence_threshold); its later steps are nan.
-    """
+    """Full-batch runs for every learning rate at once (stacked_steps), kept at ``kept_steps(epochs)`` and
+    judged like every run.  A run stops as diverged where ``train`` would stop it; its later steps are nan."""
     lrs = np.asarray(learning_rates, dtype=float)
     start = start_point(q, theta0)
     steps = kept_steps(epochs)
-    theta = np.full((len(lrs), len(steps), len(start)), np.nan)
-    theta[:, 0] = start
-    limit = divergence_threshold(q, start)
-    diverged = np.full(len(lrs), np.nan)
-    slot = 1
+    watch, theta = watched(q, lrs, epochs, optimizer, start, tol, checkpoint, keep=steps, **hyperparameters)
     with np.errstate(all="ignore"):
-        for k, now in enumerate(stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters), 1):
-            loss = q.loss_at(now)
-            diverged[np.isnan(diverged) & beyond_limit(loss, limit)] = k
-            if k == steps[slot]:
-                theta[:, slot] = np.where(np.isnan(diverged)[:, None], now, np.nan)
-                slot += 1
         loss = q.loss_at(theta.reshape(-1, len(start))).reshape(len(lrs), len(steps))
-    return RatePaths(lrs, steps, theta, loss, diverged, float(q.loss_at(start)))
+    return RatePaths(lrs, steps, theta, loss, watch.outcome, watch.diverged_at, float(q.loss_at(start)))
 
 
 def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwargs) -> Sweep:
     """One ``train`` per learning rate (for mini-batches, where runs cannot be stacked); ``train_kwargs``
     may hold the ``checkpoint``."""
     lrs = np.asarray(learning_rates, dtype=float)
-    final, reached, diverged = [], [], []
-    start = None
-    for lr in lrs:
-        t = train(X, y, learning_rate=float(lr), epochs=epochs, tol=tol, **train_kwargs)
-        start = float(t.loss[0])
-        final.append(np.inf if t.diverged else t.final_loss)
-        reached.append(np.nan if t.steps_to_tol is None else t.steps_to_tol)
-        diverged.append(np.nan if t.diverged_at is None else t.diverged_at)
+    runs = [train(X, y, learning_rate=float(lr), epochs=epochs, tol=tol, **train_kwargs) for lr in lrs]
+
+    def each(field) -> np.ndarray:
+        return np.array([field(t) for t in runs])
+
     return Sweep(
-        lrs, np.array(final), np.array(reached, dtype=float), np.array(diverged, dtype=float), epochs, tol, start
+        lrs,
+        each(lambda t: np.inf if t.diverged else t.final_loss),
+        each(lambda t: t.outcome),
+        each(lambda t: np.nan if t.settled_at is None else t.settled_at).astype(float),
+        each(lambda t: np.nan if t.diverged_at is None else t.diverged_at).astype(float),
+        epochs,
+        tol,
+        float(runs[0].loss[0]),
     )
 
 

@@ -16,11 +16,13 @@ import math
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from .model import Quadratic, batch_gradient_terms, check_loss, design_matrix, quadratic
 from .optimizers import Optimizer, make_optimizer
+from .outcomes import Watch, judge
 from .schedules import epoch_learning_rates
 from .validation import check_alpha, check_batch_size, check_epochs, check_learning_rate, check_shapes
 
@@ -63,6 +65,26 @@ class Trajectory:
     steps_to_tol: int | None = None
     tol: float | None = None
     stopped_at_tol: bool = False
+
+    @cached_property
+    def judged(self) -> Watch:
+        """The run's evidence, judged by the rule every screen uses (outcomes.py)."""
+        requested = self.epochs_requested * self.steps_per_epoch
+        return judge(
+            self.loss, np.linalg.norm(self.grad, axis=1), requested, self.tol or 0.0, self.quadratic.loss_ref,
+            self.diverged_at,
+        )  # fmt: skip
+
+    @property
+    def outcome(self) -> str:
+        """converged, still descending, stalled or oscillating, or diverged (outcomes.py)."""
+        return str(self.judged.outcome[0])
+
+    @property
+    def settled_at(self) -> int | None:
+        """The step from which ||grad J|| stayed below tol to the end (None: it did not)."""
+        step = self.judged.settled_at[0]
+        return None if np.isnan(step) else int(step)
 
     @property
     def n_steps(self) -> int:

@@ -6,6 +6,7 @@ import streamlit as st
 from linreg.app import router
 from linreg.app.cache import UPLOADS, table_for
 from linreg.app.display import chart, current_run, page_style, plain
+from linreg.app.state import open_dataset, remember_data_choices
 from linreg.csvdata import load_upload
 from linreg.experiment import TABULAR, Run
 from linreg.viz.data import data_figure
@@ -21,17 +22,15 @@ def on_upload() -> None:
         return
     data = file.getvalue()
     try:
-        table, dataset, _ = load_upload(data, MAX_UPLOAD_BYTES)
+        table, _, _ = load_upload(data, MAX_UPLOAD_BYTES)
     except ValueError as exc:
         st.session_state["upload_error"] = f"{file.name}: {exc}"
         return
+    remember_data_choices()  # of the data on screen, before the upload replaces an earlier one
     st.session_state["upload_id"] = UPLOADS.put(data, table)
     st.session_state["upload_name"] = file.name
     st.session_state["upload_error"] = None
-    st.session_state["dataset"] = "upload"
-    st.session_state["features"] = list(dataset.feature_names)
-    st.session_state["target"] = dataset.target_name
-    st.session_state["standardize"] = True  # a real table: see state.dataset_changed
+    open_dataset("upload", forget=True)  # another table: its own columns, standardized
 
 
 def upload_widget() -> None:

@@ -8,10 +8,13 @@ import streamlit as st
 from linreg import lesson, model, reference
 from linreg.app import cache, labels, router
 from linreg.app.display import CODE_BESIDE_MATHS_PX, chart, current_run, narrow, page_style, wider_than
+from linreg.app.state import seed
 from linreg.app.url import share_link
 from linreg.experiment import Run
 from linreg.lesson import StepDetails, step_details
 from linreg.optimizers import REGISTRY
+from linreg.outcomes import OUTCOMES
+from linreg.theory import question_rate, why
 from linreg.viz import lessons
 
 router.disable_legacy_pages_folder()
@@ -54,10 +57,17 @@ def _statements(latex: str) -> list[str]:
 
 
 def step_to_explain(r: Run) -> int:
+    """The update to explain: the slider's, kept across pages and carried by the link (``learn_step``); a
+    step past this run's last update (a link to a longer run, fewer epochs since) becomes the last, and
+    says so."""
     last = r.traj.n_steps - 1
     if last < 1:
         return 0
-    return int(st.slider("Step to explain (update k → k + 1)", 0, last, 0, key="learn_step"))
+    seed("learn_step")
+    if (asked := st.session_state["learn_step"]) > last:
+        st.info(f"Step {asked:,} is past this run's last update ({last:,} → {last + 1:,}): showing that one.")
+        st.session_state["learn_step"] = last
+    return int(st.slider("Step to explain (update k → k + 1)", 0, last, key="learn_step", persist_state="session"))
 
 
 def shown_row(X: np.ndarray) -> int:
@@ -148,22 +158,27 @@ def worked_exercise() -> None:
 
 
 def predict_then_reveal(r: Run) -> None:
-    """A question for the class, answered by running it; the reason quotes the running optimizer's own limit."""
-    s, a = r.settings, r.analysis
-    spec = REGISTRY[s.optimizer]
-    limit = a.limit(s.optimizer, **s.hyperparameters)
-    lr = float(f"{0.9 * limit:.3g}") if limit is not None else float(f"{1.2 * a.gd_limit:.3g}")
-    st.markdown(f"**Will a learning rate of {lr:g} converge on this data** ({labels.OPTIMIZERS[s.optimizer]})?")
-    guess = st.radio("Your prediction", ["converge", "diverge"], horizontal=True, index=None, key="reveal_guess")
-    if st.button("Run it and reveal", key="reveal", disabled=guess is None):
+    """A question for the class, answered by running it: the rate is drawn among stable, near the limit and
+    beyond (the adaptive optimizers: among their measured outcomes); the answer is the run's outcome."""
+    s = r.settings
+    m = cache.rate_map_of(s)
+    draw = st.session_state.setdefault("reveal_draw", 0)
+    lr = question_rate(m, draw)
+    epochs = f"{s.epochs:,} epoch{'s' if s.epochs != 1 else ''}"
+    st.markdown(f"**What will a learning rate of {lr:g} do in {epochs}** ({labels.OPTIMIZERS[s.optimizer]})?")
+    guess = st.radio("Your prediction", list(OUTCOMES), horizontal=True, index=None, key="reveal_guess")
+    c1, c2 = st.columns(2)
+    c2.button("Another question", key="reveal_next", on_click=_next_question)
+    if c1.button("Run it and reveal", key="reveal", disabled=guess is None):
         answer = cache.cached_run(s.replace(learning_rate=lr))
-        outcome = "diverge" if answer.traj.diverged else "converge"
-        if limit is not None:
-            why = f"Its limit here is {spec.limit_text} = {limit:.3g}, and {lr:g} is {lr / limit:.2f} × that."
-        else:
-            why = f"{spec.stability} (For plain GD the limit would be 2/L = {a.gd_limit:.3g}.)"
+        outcome = answer.traj.outcome
         show = st.success if guess == outcome else st.warning
-        show(f"{'Right' if guess == outcome else 'Not this time'}: it **{outcome}s**. {why}")
+        show(f"{'Right' if guess == outcome else 'Not this time'}: **{outcome}**. {why(m, lr)}")
+
+
+def _next_question() -> None:
+    st.session_state["reveal_draw"] = st.session_state.get("reveal_draw", 0) + 1
+    st.session_state["reveal_guess"] = None
 
 
 def exports(r: Run) -> None:

@@ -16,12 +16,12 @@ from linreg.app.display import (
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
 from linreg.app.state import LR_OPTIONS, current_view, seed
-from linreg.experiment import Run, divergence_message, r2_rmse
+from linreg.experiment import Run, divergence_message, low_r2_note, r2_rmse
 from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
 
 router.disable_legacy_pages_folder()
-KEYS_HELP = "Keys: space plays or pauses, ← → step one frame."
+KEYS_HELP = "Keys: space plays or pauses, ← → step one frame, PageDown/PageUp the next/previous preset."
 
 
 def header(r: Run, present: bool, narrow_main: bool) -> None:
@@ -91,12 +91,23 @@ def _halve_rate() -> None:
     st.session_state["learning_rate"] = max(lr, 1e-6)
 
 
+#: The settings of the run the step inspector's number belongs to.
+INSPECTED_RUN = "_inspected_run"
+
+
+def inspected_step(r: Run) -> int:
+    """The step the chart opens on: a new run (other settings) on its last step, never where the last
+    run's inspector was; within one run, the inspector's."""
+    if st.session_state.get(INSPECTED_RUN) != r.settings or st.session_state.get("inspect_step") is None:
+        st.session_state["inspect_step"] = r.traj.n_steps
+        st.session_state[INSPECTED_RUN] = r.settings
+    return min(int(st.session_state["inspect_step"]), r.traj.n_steps)
+
+
 def step_inspector(r: Run) -> None:
     """A step number whose ± buttons step back and forward (server side); the chart opens on it."""
     with st.expander("Inspect one step", expanded=False):
         t = r.traj
-        seed("inspect_step", t.n_steps)
-        st.session_state["inspect_step"] = min(st.session_state["inspect_step"], t.n_steps)
         k = st.number_input("Step", 0, t.n_steps, step=1, key="inspect_step", help="± step back / forward")
         st.caption(
             f"Step {k} (epoch {int(t.epoch[k])}): w = {labels.number(r.theta_original[k, 0])}, "
@@ -122,6 +133,8 @@ def metrics_row(r: Run) -> None:
     reached = f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not yet"
     cols[3].metric("Steps to tolerance", reached, help=f"first step with ‖∇J‖ < {r.settings.tol:g}")
     cols[4].metric("Distance to optimum", labels.number(dist), help="‖θ − θ*‖ in the trained parameters")
+    if note := low_r2_note(r):
+        st.caption(note)
 
 
 def start_from_click() -> None:
@@ -154,14 +167,13 @@ if view.scrub:
     if not view.present:
         st.caption("The run's step player, step inspector and metrics are set aside: turn off “Scrub lr” for them.")
 else:
-    inspected = st.session_state.get("inspect_step")
-    current = None if inspected is None or inspected >= run.traj.n_steps else int(inspected)
+    inspected = inspected_step(run)
+    current = None if inspected >= run.traj.n_steps else inspected
     st.plotly_chart(
         cache.cached_playground_figure(settings, view, current, stacked), key="playground",
         config={**CHART_CONFIG, "displayModeBar": not (stacked or narrow_main)},
         on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
     )  # fmt: skip
-    keyboard_player()
     if not view.present:
         details(run)
         step_inspector(run)
@@ -169,3 +181,4 @@ else:
         if run.data.n_features > 1:
             partials = partial_plots_figure(run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names)
             chart(partials, "partials")
+keyboard_player(matching_preset(settings))  # with the scrubber too: PageUp/PageDown still step the presets

@@ -50,7 +50,8 @@ def race_table(runs: list[Run]) -> None:
                 "optimizer": labels.OPTIMIZERS[r.settings.optimizer],
                 "learning rate": f"{r.settings.learning_rate:.4g}",
                 "final loss": f"{t.final_loss:.5g}",
-                "steps to tolerance": f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not reached",
+                "outcome": t.outcome,
+                "settled below tolerance": f"step {t.settled_at:,}" if t.settled_at is not None else "—",
                 "diverged at": f"step {t.diverged_at:,}" if t.diverged else "—",
                 "distance to optimum": f"{float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star)):.3g}",
             }
@@ -77,7 +78,8 @@ runs = cache.race_runs(settings, rates)
 how = {
     "shared": f"one shared learning rate, {settings.learning_rate:g} (sidebar)",
     "own": "the learning rate you gave each",
-    "tuned": "each optimizer's best rate from a sweep of 60 rates between 1e-4 and 10 (fewest steps to tolerance)",
+    "tuned": "each optimizer's best rate from a sweep of 60 rates between 1e-4 and 10 (the one that converged "
+    "and stayed below the tolerance soonest)",
 }[mode]
 st.caption(
     f"Fair race: same data (n = {run.data.n_samples}, seed {settings.random_state}), same start "

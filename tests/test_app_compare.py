@@ -1,7 +1,12 @@
 """AppTest: the optimizer race and the learning-rate sweep pages."""
 
+import math
+
 import pytest
 from apptest_util import app, assert_ok, chart_specs
+
+from linreg import analyse_data
+from linreg.datasets import cortical_thickness
 
 
 def test_race_defaults():
@@ -66,4 +71,5 @@ def test_sweep_limit_line_matches_the_analysis():
     at = app("pages/sweep.py")
     fig = next(f for f in chart_specs(at) if "Final loss" in str(f["layout"].get("annotations")))
     texts = [a["text"] for a in fig["layout"]["annotations"]]
-    assert any(t.startswith("2/L = 0.789") for t in texts)
+    limit = 2 / analyse_data(cortical_thickness().X, cortical_thickness().y).L  # 0.78866
+    assert any(t == f"2/L = {math.floor(limit * 1000) / 1000:g}" for t in texts)  # rounded down: 0.788

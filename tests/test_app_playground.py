@@ -55,7 +55,7 @@ def test_url_parameters_set_the_controls():
 
 
 def test_divergence_banner_names_the_limit():
-    limit = analyse_data(cortical_thickness().X, cortical_thickness().y).gd_limit
+    limit = 2 / analyse_data(cortical_thickness().X, cortical_thickness().y).L
     at = app(learning_rate=0.9)
     assert_ok(at)
     msg = at.error[0].value

@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from linreg.analysis import Analysis
 from linreg.experiment import Settings, run
 from linreg.sweep import rate_paths, scrub_grid
+from linreg.theory import rate_map
 from linreg.viz import playground, scrubber
 from linreg.viz.canvas import Canvas, merge, scatter
 
@@ -82,17 +82,16 @@ def test_playground_figures_are_valid_plotly(case):
 @pytest.mark.parametrize("stacked", [False, True])
 def test_scrubber_figures_are_valid_plotly(stacked):
     r = run(Settings())
-    limit = r.analysis.limit("gd")
-    rates, current = scrub_grid(limit, 0.01)
+    m = rate_map(r.analysis, "gd")
+    rates, current = scrub_grid(m.limit, 0.01)
     paths = rate_paths(r.traj.quadratic, rates, 200, "gd", r.traj.theta[0])
-    edges = r.analysis.zone_edges("gd")
     fig = scrubber.scrubber_figure(
         paths, paths.theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
-        edges=edges, limit_text="2/L", stacked=stacked,
+        rate_map=m, stacked=stacked,
     )  # fmt: skip
     spec = fig.to_dict()
     go.Figure(spec)
     notes = spec["layout"]["annotations"]
     assert any(note["text"].startswith("limit 2/L") and note["xref"] != "paper" for note in notes)
-    assert Analysis.zone(rates[current], edges)  # the figure opens on a rate the zones classify
+    assert m.zone(rates[current]) == "monotone"  # 0.01 < 1/L = 0.394: the figure opens on the user's rate
     assert np.isclose(rates[current], 0.01)

@@ -1,5 +1,6 @@
 """Learn page: substituted numbers, the source shown, exports (the script reproduces the run)."""
 
+import re
 import subprocess
 import sys
 
@@ -87,10 +88,12 @@ def test_worked_exercise_numbers():
 
 def test_predict_then_reveal():
     at = app("pages/learn.py")
-    at.radio(key="reveal_guess").set_value("converge").run()
+    at.radio(key="reveal_guess").set_value("converged").run()
     at.button(key="reveal").click().run()
     assert_ok(at)
-    assert "converges" in at.success[0].value
+    shown = (at.success or at.warning)[0].value
+    assert re.search(r"\*\*(converged|still descending|stalled or oscillating|diverged)\*\*", shown)
+    assert "× the limit 2/L" in shown  # the reason quotes GD's own limit (tests/test_claims.py proves the words)
 
 
 def test_csv_export_is_safe_and_complete():

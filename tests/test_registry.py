@@ -7,6 +7,7 @@ import pytest
 from linreg import analyse_data, cortical_thickness, train
 from linreg.datasets import Standardizer, synthetic_linear
 from linreg.optimizers import REGISTRY, make_optimizer
+from linreg.theory import limit as rate_limit
 
 # torch.optim's signatures (torch 2.x documentation): Adagrad(lr_decay=0, eps=1e-10),
 # RMSprop(alpha=0.99, eps=1e-08) (our rho is its alpha), Adam(betas=(0.9, 0.999), eps=1e-08).
@@ -31,10 +32,11 @@ def test_none_means_default_and_foreign_names_are_ignored():
     assert make_optimizer("adagrad", eps=None, momentum=0.5).hyperparameters == {"eps": 1e-10}
 
 
-def test_every_optimizer_has_a_rule_and_an_honest_stability_statement():
+def test_every_optimizer_has_a_rule_and_a_statement_of_its_own():
     for spec in REGISTRY.values():
-        assert spec.latex and spec.stability and spec.factory.__doc__
-        assert (spec.limit_factor() is None) == (spec.family == "adaptive")
+        assert spec.latex and spec.factory.__doc__
+        assert (spec.step_sizes() is None) == (spec.family != "adaptive")
+        assert bool(spec.steps_statement()) == (spec.family == "adaptive")
         assert bool(spec.limit_text) == (spec.family != "adaptive")
 
 
@@ -67,7 +69,7 @@ def _data(kind):
 def test_stated_limit_separates_convergence_from_divergence(kind, optimizer, momentum, by_hand):
     X, y = _data(kind)
     info = analyse_data(X, y)
-    limit = info.limit(optimizer, momentum=momentum)
+    limit = rate_limit(info, optimizer, momentum=momentum)
     L = np.linalg.eigvalsh(2 / len(y) * np.column_stack([X, np.ones(len(y))]).T @ np.column_stack([X, np.ones(len(y))]))
     assert limit == pytest.approx(by_hand(momentum) / L[-1], rel=1e-9)  # the limit as derived by hand
     below = train(X, y, optimizer=optimizer, learning_rate=0.97 * limit, epochs=6000, momentum=momentum)
@@ -79,12 +81,13 @@ def test_stated_limit_separates_convergence_from_divergence(kind, optimizer, mom
 
 def test_nesterov_limit_is_tighter_than_heavy_balls():
     info = analyse_data(*_data("raw"))
-    assert info.limit("nesterov", momentum=0.9) == pytest.approx(1.357 / info.L, rel=1e-3)
-    assert info.limit("nesterov", momentum=0.99) == pytest.approx(1.336 / info.L, rel=1e-3)
-    assert info.limit("nesterov", momentum=0.9) < info.gd_limit < info.limit("momentum", momentum=0.9)
+    assert rate_limit(info, "nesterov", momentum=0.9) == pytest.approx(1.357 / info.L, rel=1e-3)
+    assert rate_limit(info, "nesterov", momentum=0.99) == pytest.approx(1.336 / info.L, rel=1e-3)
+    gd = rate_limit(info, "gd")
+    assert rate_limit(info, "nesterov", momentum=0.9) < gd < rate_limit(info, "momentum", momentum=0.9)
 
 
 def test_adaptive_optimizers_state_no_limit():
     info = analyse_data(*_data("raw"))
     for name in ("adagrad", "rmsprop", "adam"):
-        assert info.limit(name) is None
+        assert rate_limit(info, name) is None

@@ -8,8 +8,8 @@ import pytest
 from apptest_util import app, assert_ok, chart_specs
 
 from linreg import analyse, cortical_thickness, quadratic, train
-from linreg.optimizers import REGISTRY
 from linreg.sweep import kept_steps, rate_paths
+from linreg.theory import rate_map
 from linreg.viz import scrubber
 
 
@@ -56,11 +56,14 @@ def test_gd_runs_diverge_exactly_beyond_two_over_L(lesson):
     rates = np.concatenate([np.geomspace(limit / 100, limit * 0.95, 20), np.geomspace(limit * 1.05, limit * 2, 10)])
     paths = rate_paths(q, rates, 3000)
     np.testing.assert_array_equal(paths.diverging, rates > limit)
-    edges = a.zone_edges("gd")
+    m = rate_map(a, "gd")
     for i, lr in enumerate(rates):
-        label = scrubber.verdict(paths, i, edges)
-        assert ("diverges" in label) == (lr > limit)
-        assert label.startswith(a.zone(lr, edges))
+        label = scrubber.verdict(paths, i, m)
+        assert ("diverged" in label) == (lr > limit)
+        zone = "monotone" if lr <= 1 / a.L else "zig-zag" if lr < limit else "diverging"
+        rho = max(abs(1 - lr * a.eigenvalues))
+        shown = float(label.split("×")[1].split("/")[0])  # three significant digits at least
+        assert label.startswith(f"{zone}, ×") and shown == pytest.approx(rho, rel=5e-3)
 
 
 def scrub_figure(lesson, learning_rate=0.3, optimizer="gd"):
@@ -71,7 +74,7 @@ def scrub_figure(lesson, learning_rate=0.3, optimizer="gd"):
     paths = rate_paths(q, rates, 2000, optimizer)
     fig = scrubber.scrubber_figure(
         paths, paths.theta, data.X, data.y, q, a, a.theta_star, current=current,
-        edges=a.zone_edges(optimizer), limit_text=REGISTRY[optimizer].limit_text,
+        rate_map=rate_map(a, optimizer),
     )  # fmt: skip
     return paths, current, json.loads(fig.to_json())
 
@@ -105,9 +108,11 @@ def test_each_frame_draws_its_own_rate(lesson):
 def test_the_slider_labels_say_what_each_rate_does(lesson):
     paths, _, spec = scrub_figure(lesson)
     labels = [s["label"] for s in spec["layout"]["sliders"][0]["steps"]]
-    limit = 2 / analyse(lesson[1]).L
-    assert all(("diverges" in label) == (lr > limit) for label, lr in zip(labels, paths.learning_rates, strict=True))
-    assert any(label.startswith("0.3 · good") for label in labels)
+    a = analyse(lesson[1])
+    limit = 2 / a.L
+    assert all(("diverged" in label) == (lr > limit) for label, lr in zip(labels, paths.learning_rates, strict=True))
+    rho = max(abs(1 - 0.3 * a.eigenvalues))  # GD's contraction at 0.3 (< 1/L: monotone)
+    assert f"0.3 · monotone, ×{rho:.3f}/step: converged" in labels
 
 
 def test_playground_scrub_mode_sets_the_player_and_metrics_aside():
@@ -142,7 +147,7 @@ def test_a_run_that_ends_above_its_start_without_diverging_says_so(lesson):
     a = analyse(q)
     paths = rate_paths(q, [1.5 * 2 / a.L], 1)
     assert np.isnan(paths.diverged_at[0]) and paths.diverging[0]
-    assert scrubber.verdict(paths, 0, a.zone_edges("gd")) == "diverging: ends above its start"
+    assert scrubber.verdict(paths, 0, rate_map(a, "gd")).endswith(": diverged")
 
 
 def test_the_scrub_grid_spans_the_limit_and_holds_the_current_rate():

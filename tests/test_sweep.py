@@ -39,7 +39,8 @@ def test_stacked_runs_equal_single_runs(line_data, q, optimizer):
     for i, lr in enumerate(lrs):
         t = train(*line_data, optimizer=optimizer, learning_rate=lr, epochs=300, tol=1e-3)
         assert s.final_loss[i] == pytest.approx(t.final_loss, rel=1e-8)
-        assert (t.steps_to_tol or np.nan) == pytest.approx(s.steps_to_tol[i], nan_ok=True)
+        assert (t.settled_at or np.nan) == pytest.approx(s.settled_at[i], nan_ok=True)
+        assert t.outcome == s.outcome[i]
 
 
 def test_mini_batch_sweep_and_best(line_data):

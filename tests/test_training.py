@@ -5,6 +5,7 @@ import pytest
 
 from linreg import analyse_data, cortical_thickness, train
 from linreg.optimizers import REGISTRY
+from linreg.theory import limit as rate_limit
 
 
 def seed_loop(x, y, lr, epochs, half=False):
@@ -123,7 +124,7 @@ def test_full_data_loss_and_gradient_recorded(line_data):
 @pytest.mark.parametrize("factor", [0.97, 1.03])
 def test_gd_stability_limit(line_data, factor):
     info = analyse_data(*line_data)
-    traj = train(*line_data, learning_rate=factor * info.gd_limit, epochs=20000)
+    traj = train(*line_data, learning_rate=factor * rate_limit(info, "gd"), epochs=20000)
     assert traj.diverged == (factor > 1)
     if factor < 1:
         np.testing.assert_allclose(traj.theta[-1], info.theta_star, rtol=1e-6)
@@ -132,7 +133,7 @@ def test_gd_stability_limit(line_data, factor):
 @pytest.mark.parametrize("factor", [0.97, 1.03])
 def test_momentum_stability_limit(line_data, factor):
     info = analyse_data(*line_data)
-    lr = factor * info.momentum_limit(0.5)
+    lr = factor * rate_limit(info, "momentum", momentum=0.5)
     traj = train(*line_data, optimizer="momentum", momentum=0.5, learning_rate=lr, epochs=20000)
     assert traj.diverged == (factor > 1)
 

@@ -2,6 +2,7 @@
 
 from linreg.experiment import Settings, run
 from linreg.sweep import log_grid, sweep_full_batch
+from linreg.theory import rate_map
 from linreg.viz import compare, playground, rates
 
 
@@ -23,8 +24,8 @@ def test_phone_layouts_stack_their_views():
             options=playground.PlotOptions(stacked=True),
         ),
         compare.race_figure([("gd", r.traj), ("again", r.traj)], a, stacked=True),
-        rates.sweep_figure(sweep, a.zone_edges("gd"), "2/L", a.best_lr, stacked=True),
+        rates.sweep_figure(sweep, rate_map(a, "gd"), stacked=True),
     ]  # fmt: skip
     assert all(_stacked(f) for f in figures)
-    side = rates.sweep_figure(sweep, a.zone_edges("gd"), "2/L", a.best_lr)
+    side = rates.sweep_figure(sweep, rate_map(a, "gd"))
     assert not _stacked(side)

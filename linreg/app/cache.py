@@ -14,7 +14,6 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ..analysis import Analysis
 from ..csvdata import BUNDLED, Table, bundled_table
 from ..csvdata import default_columns as csv_default_columns
 from ..experiment import MAX_UPDATES, Run, Settings, run
@@ -31,8 +30,9 @@ from ..sweep import (
     sweep_full_batch,
     sweep_runs,
 )
+from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, per_step, rate_map
 from ..viz import compare, geometry, gif, playground, rates, scrubber
-from .controls import ViewOptions
+from .controls import SETTINGS, ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
 #: Bounded (~2.5 MB per run + figure).  Settings and ViewOptions are keyed by their repr (every field,
@@ -156,18 +156,44 @@ def cached_surface3d(settings: Settings) -> go.Figure:
 
 
 # ---------------------------------------------------------------- sweep and race
+def sweep_key(settings: Settings) -> Settings:
+    """The settings a sweep depends on: every rate is swept, so not the learning rate (nor, for the full-batch
+    map of the adaptive optimizers, the batch): one sweep serves every rate the user tries."""
+    return settings.replace(learning_rate=SETTINGS.learning_rate, schedule=SETTINGS.schedule)
+
+
+@st.cache_resource(**CACHE, show_spinner="Running every learning rate at once (full batch)…")
+def cached_full_sweep(key: Settings, _r: Run) -> Sweep:
+    """60 stacked full-batch runs from 1e-4 to 10 on ``_r``'s data and start (not hashed: ``key`` names them)."""
+    t = _r.traj
+    epochs = min(key.epochs, MAX_MEASURED_EPOCHS)
+    sweep = sweep_full_batch(t.quadratic, log_grid(), epochs, key.optimizer, t.theta[0], key.tol, yield_to_browser,
+                             **key.hyperparameters)  # fmt: skip
+    if epochs == key.epochs:
+        return sweep
+    return dataclasses.replace(sweep, note=f"Each rate ran {epochs:,} full-batch epochs (the sweep's limit).")
+
+
 @st.cache_resource(**CACHE, show_spinner="Sweeping the learning rates…")
+def cached_mini_sweep(key: Settings, _r: Run, epochs: int, count: int) -> Sweep:
+    t = _r.traj
+    return sweep_runs(
+        _r.x_train, _r.data.y, log_grid(count=count), epochs, key.tol, optimizer=key.optimizer,
+        batch_size=t.batch_size, loss=key.loss, alpha=key.alpha, theta0=t.theta[0],
+        random_state=key.random_state, checkpoint=yield_to_browser, **key.hyperparameters,
+    )  # fmt: skip
+
+
 def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer: str | None = None) -> Sweep:
     """Learning rates from 1e-4 to 10 for ``optimizer`` (default: the settings'), on the settings' data: 60
     stacked full-batch runs, or as many mini-batch runs as ``budget`` updates allow (core: sweep.py)."""
     r = cached_run(settings)  # the data and the start; the settings' own run is already cached by the page
-    settings = with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
-    hp, theta0, t = settings.hyperparameters, r.traj.theta[0], r.traj
-    plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=budget)
+    key = sweep_key(with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings)
+    t = r.traj
+    plan = None if key.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=budget)
     if plan is None:
-        sweep = sweep_full_batch(t.quadratic, log_grid(), t.epochs_requested, settings.optimizer, theta0,
-                                 settings.tol, yield_to_browser, **hp)  # fmt: skip
-        if settings.batch == "full":
+        sweep = cached_full_sweep(key.replace(batch="full"), r)
+        if key.batch == "full":
             return sweep
         note = (
             f"A mini-batch sweep here would take {t.steps_per_epoch:,} updates per epoch for each rate, more than "
@@ -176,14 +202,21 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
         )
         return dataclasses.replace(sweep, note=note)
     epochs, count = plan
-    sweep = sweep_runs(
-        r.x_train, r.data.y, log_grid(count=count), epochs, settings.tol, optimizer=settings.optimizer,
-        batch_size=t.batch_size, loss=settings.loss, alpha=settings.alpha, theta0=theta0,
-        random_state=settings.random_state, checkpoint=yield_to_browser, **hp,
-    )  # fmt: skip
+    sweep = cached_mini_sweep(key, r, epochs, count)
     cut = epochs < t.epochs_requested or count < 60
     note = f"To stay within {budget:,} updates: {count} rates, {epochs:,} epochs each." if cut else None
     return dataclasses.replace(sweep, note=note)
+
+
+@st.cache_resource(**QUICK)
+def cached_rate_map(key: Settings, _r: Run) -> RateMap:
+    """What the theory (GD, momentum, Nesterov) or the full-batch runs (the adaptive ones) say of every rate."""
+    sweep = cached_full_sweep(key.replace(batch="full"), _r) if REGISTRY[key.optimizer].adaptive else None
+    return rate_map(_r.analysis, key.optimizer, sweep, **key.hyperparameters)
+
+
+def rate_map_of(settings: Settings) -> RateMap:
+    return cached_rate_map(sweep_key(settings), cached_run(settings))
 
 
 def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tuple[dict[str, float], str | None]:
@@ -219,30 +252,39 @@ def cached_race_figure(
     return compare.race_figure(labelled, runs[0].analysis, arrows=data, stacked=stacked)
 
 
+def example_runs(settings: Settings) -> list[tuple[str, Run]]:
+    """The example rates of the settings' rate map (theory.example_rates), each with its own run."""
+    examples = example_rates(rate_map_of(settings), settings.epochs)
+    return [(name, cached_run(settings.replace(learning_rate=float(lr)))) for name, lr in examples.items()]
+
+
+def example_label(name: str, r: Run, m: RateMap) -> str:
+    """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did."""
+    lr = r.settings.learning_rate
+    pace = "" if m.measured else f" · {per_step(m.contraction(lr))}/step"
+    return f"{name} · lr {lr:g}{pace}: {r.traj.outcome}"
+
+
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
-    r = cached_run(settings)
-    ghosts = r.analysis.ghost_rates(settings.optimizer, **settings.hyperparameters)
-    runs = [
-        (f"{name} (lr {lr:.3g})", cached_run(settings.replace(learning_rate=float(lr))).traj)
-        for name, lr in ghosts.items()
-    ]
-    return compare.race_figure(runs, r.analysis, stacked=stacked)
+    m = rate_map_of(settings)
+    runs = [(example_label(name, r, m), r.traj) for name, r in example_runs(settings)]
+    return compare.race_figure(runs, cached_run(settings).analysis, stacked=stacked)
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_sweep_figure(settings: Settings, stacked: bool = False) -> go.Figure:
-    a: Analysis = cached_run(settings).analysis
-    name, hp = settings.optimizer, settings.hyperparameters
-    edges, best = a.zone_edges(name, **hp), a.best_rate(name, **hp)
-    return rates.sweep_figure(cached_sweep(settings), edges, REGISTRY[name].limit_text, best, stacked)
+    return rates.sweep_figure(cached_sweep(settings), rate_map_of(settings), stacked)
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_momentum_map(settings: Settings) -> go.Figure:
-    """The heavy-ball rate map, with the current (learning rate, momentum) marked when it is heavy ball."""
-    here = (settings.learning_rate, settings.hyperparameters["momentum"]) if settings.optimizer == "momentum" else None
-    return rates.momentum_rate_map(cached_run(settings).analysis, current=here)
+    """The momentum rate map of the settings' optimizer (heavy ball unless it is Nesterov), the current
+    (learning rate, momentum) marked when it is that optimizer."""
+    name = settings.optimizer if REGISTRY[settings.optimizer].has_velocity else "momentum"
+    here = (settings.learning_rate, settings.hyperparameters["momentum"]) if name == settings.optimizer else None
+    a = cached_run(settings).analysis
+    return rates.momentum_rate_map(a, REGISTRY[name].family, fastest_pair(a, name), current=here)
 
 
 @st.cache_resource(**CACHE, show_spinner="Drawing the GIF for slides…")
@@ -255,10 +297,9 @@ def cached_gif(settings: Settings) -> bytes:
 @st.cache_resource(**QUICK)  # only called inside cached_scrubber_figure, whose spinner covers it
 def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
     r = cached_run(settings)
-    limit = r.analysis.limit(settings.optimizer, **settings.hyperparameters)
-    rates, current = scrub_grid(limit, settings.learning_rate)
+    rates, current = scrub_grid(rate_map_of(settings).limit, settings.learning_rate)
     paths = rate_paths(r.traj.quadratic, rates, settings.epochs, settings.optimizer, r.traj.theta[0],
-                       yield_to_browser, **settings.hyperparameters)  # fmt: skip
+                       yield_to_browser, settings.tol, **settings.hyperparameters)  # fmt: skip
     return paths, current
 
 
@@ -269,9 +310,7 @@ def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0
     theta = r.scaler.params_to_original(paths.theta) if r.scaler else paths.theta
     axis = contour_axis_labels(r)
     labels = scrubber.ScrubLabels(r.data.feature_names[0], r.data.target_name, axis[0], axis[-1])
-    name, hp = settings.optimizer, settings.hyperparameters
     return scrubber.scrubber_figure(
         paths, theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
-        edges=r.analysis.zone_edges(name, **hp), limit_text=REGISTRY[name].limit_text, labels=labels,
-        stacked=stacked, scale=scale,
+        rate_map=rate_map_of(settings), labels=labels, stacked=stacked, scale=scale,
     )  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from ..experiment import BATCH_MODES, DATASETS, Settings
+from ..experiment import BATCH_MODES, DATASETS, MAX_UPDATES, Settings
 from ..model import LOSSES
 from ..optimizers import REGISTRY
 from ..schedules import SCHEDULES
@@ -38,6 +38,7 @@ class ViewOptions:
 SETTINGS = Settings()
 VIEW = ViewOptions()
 RACE_DEFAULTS = {"race_optimizers": ("gd", "momentum", "adam"), "race_mode": "shared"}
+LEARN_DEFAULTS = {"learn_step": 0}  # the Learn page's step to explain (update k -> k + 1)
 RACE_RATE = "race_lr_"  # + optimizer name: that optimizer's own rate in the race
 
 CONTROLS: dict[str, Control] = {
@@ -90,6 +91,8 @@ CONTROLS: dict[str, Control] = {
     # race page
     "race_optimizers": Control("multi", options=tuple(REGISTRY)),
     "race_mode": Control("choice", options=tuple(RACE_MODES)),
+    # learn page (a run has at most MAX_UPDATES updates: steps 0 .. MAX_UPDATES - 1 are explained)
+    "learn_step": Control("int", 0, MAX_UPDATES - 1, 1),
 }
 SETTINGS_KEYS = tuple(f.name for f in fields(Settings) if f.name != "upload_id")
 VIEW_KEYS = tuple(f.name for f in fields(ViewOptions))
@@ -110,7 +113,7 @@ def default(key: str, optimizer: str = SETTINGS.optimizer):
         return getattr(VIEW, key)
     if key.startswith(RACE_RATE):
         return SETTINGS.learning_rate
-    return RACE_DEFAULTS.get(key)
+    return {**RACE_DEFAULTS, **LEARN_DEFAULTS}.get(key)
 
 
 def widget_value(value):

@@ -8,6 +8,7 @@ import streamlit as st
 from ..experiment import Run, Settings
 from . import labels
 from .cache import cached_run
+from .presets import PRESETS
 from .state import current_settings
 from .url import link_notices
 
@@ -68,7 +69,12 @@ PRESENT_CSS = (
     '[data-testid="stMainBlockContainer"] {max-width: 100%; padding: 0.8rem 1.5rem 0;}'
     '[data-testid="stAlertContainer"] {padding: 0.45rem 1rem;}'
 )
-#: Space plays or pauses the main chart, the arrow keys step it (our own constant script, no user input).
+#: The player's keys, whatever has focus (a preset, the Present toggle, a radio) except a box being typed
+#: in or a slider being dragged: space plays or pauses the main chart, ← and → step it, PageDown and
+#: PageUp (a presenter's remote) apply the next and the previous preset as a click would.  Caught on the
+#: window in the capture phase, before the page's own handlers (the preset bar's arrow keys move focus,
+#: space flips a focused toggle), which then never see them.  Our own constant script: no user input;
+#: the preset on screen comes from PRESET_MARK beside it.
 KEYS_JS = """<script>
 (() => {
   if (window.__gdKeys) return;
@@ -84,26 +90,71 @@ KEYS_JS = """<script>
     gd.on('plotly_animated', () => { gd.__playing = false; });
     gd.on('plotly_animationinterrupted', () => { gd.__playing = false; });
   };
-  document.addEventListener('keydown', e => {
-    const typing = e.target.closest && e.target.closest(
-      'input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"], [role="listbox"]');
+  const TEXT = 'textarea, [contenteditable=""], [contenteditable="true"], [role="combobox"], [role="listbox"]';
+  const NOT_TEXT = ['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color', 'image', 'range'];
+  const typing = t =>
+    !!(t && t.closest) && (!!t.closest(TEXT) || (t.tagName === 'INPUT' && !NOT_TEXT.includes(t.type)));
+  let dragging = false;  // a slider held by the pointer (its own arrow keys are not wanted then either)
+  window.addEventListener('pointerdown', e => {
+    dragging = !!(e.target.closest && e.target.closest('[role="slider"], [data-testid="stSlider"]'));
+  }, true);
+  window.addEventListener('pointerup', () => { dragging = false; }, true);
+  window.addEventListener('pointercancel', () => { dragging = false; }, true);
+  window.addEventListener('blur', () => { dragging = false; });  // released outside the window
+  const presets = () => [...document.querySelectorAll('.st-key-preset_choice button[role="radio"]')];
+  const slides = {at: -1, mark: null};  // the preset last shown or applied; the mark last read
+  document.addEventListener('click', e => {
+    const i = presets().indexOf(e.target.closest && e.target.closest('button'));
+    if (i >= 0) slides.at = i;
+  }, true);
+  const nextPreset = step => {
+    const buttons = presets();
+    if (!buttons.length) return false;
+    const mark = document.querySelector('[data-gd-preset]');
+    const shown = mark ? Number(mark.getAttribute('data-gd-preset')) : -1;
+    if (shown >= 0 && shown !== slides.mark) slides.at = shown;  // the page changed preset since
+    slides.mark = shown;
+    const j = slides.at < 0 ? (step > 0 ? 0 : buttons.length - 1) : slides.at + step;
+    if (j >= 0 && j < buttons.length) { slides.at = j; buttons[j].click(); }
+    return true;
+  };
+  const swallow = e => { e.preventDefault(); e.stopPropagation(); e.stopImmediatePropagation(); };
+  let spaceDown = false;
+  window.addEventListener('keydown', e => {
+    if (typing(e.target) || dragging || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'PageDown' || e.key === 'PageUp') {
+      if (nextPreset(e.key === 'PageDown' ? 1 : -1)) swallow(e);
+      return;
+    }
+    const player = e.code === 'Space' || e.key === 'ArrowRight' || e.key === 'ArrowLeft';
     const gd = chart();
-    if (typing || !gd || !window.Plotly || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!player || !gd || !window.Plotly) return;
+    swallow(e);
     watch(gd);
     const all = names(gd), i = at(gd);
     if (e.code === 'Space') {
-      e.preventDefault();
+      spaceDown = true;
+      if (e.repeat) return;
       if (gd.__playing) { window.Plotly.animate(gd, [null], still); return; }
       const rest = i >= all.length - 1 ? all : all.slice(i + 1);
       window.Plotly.animate(gd, rest, {...still, frame: {duration: 80, redraw: false}});
-    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-      e.preventDefault();
+    } else {
       const j = Math.max(0, Math.min(all.length - 1, i + (e.key === 'ArrowRight' ? 1 : -1)));
       window.Plotly.animate(gd, [all[j]], still);
     }
-  });
+  }, true);
+  // a focused button or toggle acts on space's release: that release is the player's too
+  const release = e => {
+    if (e.code !== 'Space' || !spaceDown) return;
+    swallow(e);
+    if (e.type === 'keyup') spaceDown = false;
+  };
+  window.addEventListener('keypress', release, true);
+  window.addEventListener('keyup', release, true);
 })();
 </script>"""
+#: Beside the script: the index of the preset on screen in the preset bar (-1: none), for PageUp/PageDown.
+PRESET_MARK = '<span hidden data-gd-preset="{}"></span>'
 
 
 def page_style(present: bool) -> None:
@@ -112,9 +163,11 @@ def page_style(present: bool) -> None:
     measure_screen()
 
 
-def keyboard_player() -> None:
-    """Space plays and pauses the main chart, ← and → step it (once per page load)."""
-    st.html(KEYS_JS, unsafe_allow_javascript=True)
+def keyboard_player(preset: str | None = None) -> None:
+    """Space plays and pauses the main chart, ← and → step it, PageDown and PageUp apply the next and the
+    previous preset (``preset``: the one on screen); the script runs once per page load."""
+    shown = list(PRESETS).index(preset) if preset in PRESETS else -1
+    st.html(KEYS_JS + PRESET_MARK.format(shown), unsafe_allow_javascript=True)
 
 
 #: Widths (CSS px) that change what the server draws.  Side by side, each of the three views needs ~230 px

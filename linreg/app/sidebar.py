@@ -6,18 +6,19 @@ come from ``controls.CONTROLS``; its starting value is seeded into its state (``
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from ..experiment import TABULAR, Settings
 from ..optimizers import REGISTRY
+from ..theory import rate_sentence
 from ..viz import rates
 from . import labels
-from .cache import cached_run, default_columns, table_for
+from .cache import cached_run, default_columns, rate_map_of, table_for
 from .controls import CONTROLS
 from .display import plain
 from .presets import PRESETS
 from .state import (
+    DATA_SHOWN,
     LR_OPTIONS,
     apply_preset,
     current_settings,
@@ -128,6 +129,7 @@ def _optimizer_controls(sb):
 
 def _data_controls() -> None:
     ds = _choice(st, "dataset", "Dataset", labels.DATASETS_SHOWN, on_change=dataset_changed)
+    st.session_state[DATA_SHOWN] = ds  # however it was set (box, preset, link, upload): whose values these are
     if ds in TABULAR and st.session_state.get("standardize"):
         st.caption("Real tables open standardized: their columns' units are far apart.")
     if ds in TABULAR:
@@ -206,21 +208,14 @@ def parameter_names(settings: Settings) -> list[str]:
 
 
 def stability_gauge(settings: Settings) -> None:
-    """Zones of the learning rate for the data on screen, with the current rate marked (from the registry)."""
+    """What the optimizer's own dynamics (or, for the adaptive ones, its full-batch runs) say of the learning
+    rate on the data on screen, the current rate marked; and what this run did."""
     try:
         r = cached_run(settings)
     except ValueError:
         return
-    a, spec = r.analysis, REGISTRY[settings.optimizer]
+    m = rate_map_of(settings)
     hp = settings.hyperparameters
-    edges = a.zone_edges(settings.optimizer, **hp)
-    kappa = "∞" if not np.isfinite(a.kappa) else f"{a.kappa:.3g}"
-    if edges is None:
-        st.caption(f"{spec.stability} κ = {kappa}")
-        return
-    st.html(rates.stability_gauge(settings.learning_rate, edges))
-    best = a.best_rate(settings.optimizer, **hp)
-    st.caption(
-        f"**{a.zone(settings.learning_rate, edges)}** · limit {spec.limit_text} = {edges[3]:.3g} · "
-        f"best step {best:.3g} · κ = {kappa}"
-    )
+    st.html(rates.stability_gauge(settings.learning_rate, m))
+    batch = "" if settings.batch == "full" else " The gauge is for full batches; mini-batches are noisier."
+    st.caption(f"{rate_sentence(m, r.analysis, settings.learning_rate, **hp)}. This run: **{r.traj.outcome}**.{batch}")

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from .controls import RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default, widget_value
+from .controls import LEARN_DEFAULTS, RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default, widget_value
 from .labels import LABEL_TO_KEY
 from .presets import PRESETS, preset_settings
 from .state import apply_settings
@@ -28,7 +28,14 @@ TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 def url_keys() -> list[str]:
     """The keys the address bar carries right now (race rates only for the optimizers racing)."""
     racing = st.session_state.get("race_optimizers") or ()
-    return [*SETTINGS_KEYS, *VIEW_KEYS, "race_optimizers", "race_mode", *(RACE_RATE + k for k in racing)]
+    return [
+        *SETTINGS_KEYS,
+        *VIEW_KEYS,
+        "race_optimizers",
+        "race_mode",
+        *(RACE_RATE + k for k in racing),
+        *LEARN_DEFAULTS,
+    ]
 
 
 def parse(key: str, values: list[str]):

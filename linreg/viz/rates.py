@@ -6,16 +6,20 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..analysis import ZONES, Analysis
+from ..analysis import Analysis
+from ..dynamics import LinearTheory, contraction
+from ..outcomes import DIVERGED, OUTCOMES
 from ..sweep import Sweep
+from ..theory import RateMap
 from .canvas import scatter
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
+Zones = tuple[tuple[str, float, float], ...]
 
-def zone_spans(edges: tuple[float, ...], lo: float, hi: float) -> list[tuple[str, float, float]]:
-    """(zone, from, to) of the zones between ``edges`` (Analysis.zone_edges) that show between lo and hi."""
-    bounds = [lo, *edges[1:-1], hi]
-    spans = [(name, max(a, lo), min(b, hi)) for name, a, b in zip(ZONES, bounds[:-1], bounds[1:], strict=True)]
+
+def zone_spans(zones: Zones, lo: float, hi: float) -> list[tuple[str, float, float]]:
+    """(zone, from, to) of the ``zones`` (RateMap.zones) that show between lo and hi, clipped to them."""
+    spans = [(name, max(a, lo), min(b, hi)) for name, a, b in zones]
     return [(name, a, b) for name, a, b in spans if b > a]
 
 
@@ -28,13 +32,23 @@ def zone_band(name: str, a: float, b: float, opacity: float, hover: bool = True)
     )  # fmt: skip
 
 
-#: The gauge's rate range: a decade beyond the "good" zone's start and beyond the limit.
+#: The gauge's rate range, for a map from theory: a decade beyond the first zone edge and beyond the limit.
 GAUGE_MARGIN = 10.0
+#: The gauge's width in the sidebar and the width of one character of its labels (px): a zone's name is
+#: written inside its band only where it fits, and decade labels are thinned so that they never touch.
+GAUGE_PX = 250
+CHAR_PX = 7.5
+MAX_DECADE_LABELS = 5
 
 
-def gauge_scale(learning_rate: float, edges: tuple[float, ...]) -> tuple[float, float]:
-    """The rates the gauge spans (log scale): the current rate, the good zone and the limit, a decade each side."""
-    return min(learning_rate, edges[1]) / GAUGE_MARGIN, max(learning_rate, edges[3]) * GAUGE_MARGIN
+def gauge_scale(learning_rate: float, m: RateMap) -> tuple[float, float]:
+    """The rates the gauge spans (log scale): a measured map's swept range; a theory's zone edges and limit
+    a decade each side; the current rate always inside."""
+    if m.measured:
+        lrs = m.sweep.learning_rates
+        return min(learning_rate, lrs.min()) / 1.5, max(learning_rate, lrs.max()) * 1.5
+    inner = [b for _, _, b in m.zones[:-1] if b > 0]
+    return min(learning_rate, m.best_lr, *inner) / GAUGE_MARGIN, max(learning_rate, m.limit) * GAUGE_MARGIN
 
 
 def gauge_position(rate: float, lo: float, hi: float) -> float:
@@ -42,56 +56,91 @@ def gauge_position(rate: float, lo: float, hi: float) -> float:
     return 100.0 * float(np.log10(rate / lo) / np.log10(hi / lo))
 
 
-def stability_gauge(learning_rate: float, edges: tuple[float, ...]) -> str:
-    """A log-scale bar of learning rates coloured by zone, the current rate marked, the limit named above.
+def fits(label: str, a: float, b: float, lo: float, hi: float) -> bool:
+    """Whether ``label`` fits inside the band from a to b on a gauge from lo to hi."""
+    return (gauge_position(b, lo, hi) - gauge_position(a, lo, hi)) / 100 * GAUGE_PX >= len(label) * CHAR_PX + 6
+
+
+def decades(lo: float, hi: float) -> list[int]:
+    """The powers of ten to label between lo and hi: at most MAX_DECADE_LABELS, evenly thinned."""
+    ks = list(range(int(np.ceil(np.log10(lo))), int(np.floor(np.log10(hi))) + 1))
+    step = -(-len(ks) // MAX_DECADE_LABELS)
+    return ks[::step]
+
+
+def stability_gauge(learning_rate: float, m: RateMap) -> str:
+    """A log-scale bar of learning rates coloured by zone (theory) or outcome (measured), the current rate
+    marked, the limit (or the first measured divergence) named above.
 
     Plain HTML, not a Plotly chart: it changes with every learning rate, and a second Plotly chart
     redrawing on each change cost ~100 ms in the browser (benchmarks/bench_app.py)."""
-    lo, hi = gauge_scale(learning_rate, edges)
+    lo, hi = gauge_scale(learning_rate, m)
 
     def at(rate: float) -> str:
         return f"{gauge_position(rate, lo, hi):.2f}%"
 
     font = f"font-size:{TICK_SIZE}px;line-height:1"
-    parts = []
-    for name, a, b in zone_spans(edges, lo, hi):
-        label = name if np.log10(b / a) >= 0.45 else ""  # only the zones wide enough to hold their name
-        parts.append(
-            f'<div title="{name}: {a:.3g} – {b:.3g}" style="position:absolute;left:{at(a)};'
-            f"width:calc({at(b)} - {at(a)});top:20px;height:36px;background:{ZONE_COLORS[name]};opacity:.75;"
-            f'display:flex;align-items:center;justify-content:center;color:#000;{font}">{label}</div>'
-        )
-    for k in range(int(np.ceil(np.log10(lo))), int(np.floor(np.log10(hi))) + 1):
-        parts.append(
-            f'<div style="position:absolute;left:{at(10.0**k)};top:64px;transform:translateX(-50%);'
-            f'color:#444;{font}">{10.0**k:g}</div>'
-        )
-    limit = edges[3]
-    parts.append(
-        f'<div style="position:absolute;left:{at(limit)};top:0;transform:translateX(-50%);white-space:nowrap;'
-        f'color:#444;{font}">limit {limit:.3g}</div>'
-    )
+    parts, unnamed = [], []
+    spans = zone_spans(m.zones, lo, hi)
+
+    def band(name: str, a: float, b: float) -> str:
+        """A box over the rates a to b, titled with its zone (its style left open)."""
+        return f'title="{name}: {a:.3g} – {b:.3g}" style="position:absolute;left:{at(a)};width:calc({at(b)} - {at(a)});'
+
+    for name, a, b in spans:
+        parts.append(f'<div {band(name, a, b)}top:20px;height:36px;background:{ZONE_COLORS[name]};opacity:.75"></div>')
     parts.append(
         f'<div title="learning rate {learning_rate:.4g}" style="position:absolute;left:{at(learning_rate)};'
         f'top:14px;width:4px;height:48px;margin-left:-2px;background:#000"></div>'
     )
-    zone = Analysis.zone(learning_rate, edges)
+    if not m.measured:
+        parts.append(
+            f'<div title="best {m.best_lr:.3g}" style="position:absolute;left:{at(m.best_lr)};top:20px;width:0;'
+            f'height:36px;border-left:2px dashed {PALETTE["optimum"]}"></div>'
+        )
+    for name, a, b in spans:  # names over the marks, with a halo: the current rate's mark never hides them
+        if fits(name, a, b, lo, hi):
+            parts.append(
+                f"<div {band(name, a, b)}top:20px;height:36px;display:flex;align-items:center;"
+                "justify-content:center;color:#000;"
+                f'text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;{font}">{name}</div>'
+            )
+        elif name not in unnamed:
+            unnamed.append(name)
+    for k in decades(lo, hi):
+        parts.append(
+            f'<div style="position:absolute;left:{at(10.0**k)};top:64px;transform:translateX(-50%);'
+            f'color:#444;{font}">{10.0**k:g}</div>'
+        )
+    if m.limit is not None:
+        parts.append(_above(at(m.limit), f"limit {m.limit_shown}", font))
+    key = " ".join(
+        f'<span style="white-space:nowrap"><span style="display:inline-block;width:10px;height:10px;'
+        f'background:{ZONE_COLORS[name]};opacity:.75"></span> {name}</span>'
+        for name in unnamed
+    )
+    legend = f'<div style="position:absolute;left:0%;top:84px;color:#444;{font}">{key}</div>' if key else ""
+    limit = f"; limit {m.limit_shown}" if m.limit is not None else ""
     return (
-        f'<div role="img" aria-label="learning rate {learning_rate:.4g}: {zone}; limit {limit:.3g}" '
-        f'style="position:relative;height:84px;margin:0 12px 4px">{"".join(parts)}</div>'
+        f'<div role="img" aria-label="learning rate {learning_rate:.4g}: {m.zone(learning_rate)}{limit}" '
+        f'style="position:relative;height:{102 if key else 84}px;margin:0 12px 4px">{"".join(parts)}{legend}</div>'
     )
 
 
-def sweep_figure(
-    sweep: Sweep, edges: tuple[float, ...] | None, limit_text: str, best_lr: float, stacked: bool = False
-) -> go.Figure:
-    """Final loss and steps to tolerance against the learning rate (log axes), zones shaded, 2/L marked.
+def _above(left: str, text: str, font: str) -> str:
+    """A label over the gauge at ``left`` (a percentage), shifted by as much of its own width: centred in
+    the middle, flush at either end, so it never leaves the gauge."""
+    return (
+        f'<div style="position:absolute;left:{left};top:0;white-space:nowrap;color:#444;'
+        f'transform:translateX(-{left});{font}">{text}</div>'
+    )
 
-    ``edges`` are the optimizer's zones (its limit named ``limit_text``; None: no zones are drawn) and
-    ``best_lr`` the theory's best rate.
-    """
+
+def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
+    """Final loss and steps to settle against the learning rate (log axes), each run coloured by its
+    outcome; the zones of the theory (or of the runs), the limit and the best rate marked."""
     lrs = sweep.learning_rates
-    titles = ("Final loss", f"Steps to ‖∇J‖ < {sweep.tol:g}")
+    titles = ("Final loss", f"Steps until ‖∇J‖ stays below {sweep.tol:g}")
     grid = {"rows": 2, "cols": 1, "vertical_spacing": 0.16} if stacked else {"rows": 1, "cols": 2}
     fig = make_subplots(**grid, subplot_titles=titles, horizontal_spacing=0.1)
 
@@ -99,41 +148,42 @@ def sweep_figure(
         return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
 
     ok = ~sweep.diverging
+    line = go.Scatter(x=lrs[ok], y=sweep.final_loss[ok], mode="lines", line={"color": "#777"}, showlegend=False)
+    fig.add_trace(line, **cell(1))
+    for word in OUTCOMES:
+        these = sweep.outcome == word
+        if these.any():
+            y = sweep.final_loss[these] if word != DIVERGED else np.full(these.sum(), sweep.start_loss)
+            marker = {"color": ZONE_COLORS[word], "size": 9, "symbol": "x" if word == DIVERGED else "circle"}
+            fig.add_trace(go.Scatter(x=lrs[these], y=y, mode="markers", marker=marker, name=word), **cell(1))
+    settled = np.isfinite(sweep.settled_at)
     fig.add_trace(
-        go.Scatter(
-            x=lrs[ok], y=sweep.final_loss[ok], mode="lines+markers", name="final loss", line={"color": PALETTE["data"]}
-        ),
-        **cell(1),
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=lrs[~ok],
-            y=np.full((~ok).sum(), sweep.start_loss),
-            mode="markers",
-            marker={"symbol": "x", "size": 10, "color": PALETTE["fit"]},
-            name="diverged",
-        ),
-        **cell(1),
-    )
-    reached = np.isfinite(sweep.steps_to_tol)
-    fig.add_trace(
-        go.Scatter(
-            x=lrs[reached],
-            y=sweep.steps_to_tol[reached],
-            mode="lines+markers",
-            name="steps to tolerance",
-            line={"color": PALETTE["optimum"]},
-        ),
+        go.Scatter(x=lrs[settled], y=sweep.settled_at[settled], mode="lines+markers", name="steps to settle",
+                   line={"color": PALETTE["optimum"]}),
         **cell(2),
-    )
-    for col in (1, 2):
-        fig.add_vline(x=best_lr, line={"color": PALETTE["optimum"], "dash": "dot", "width": 2}, **cell(col))
-    if edges is not None:
-        _sweep_zones(fig, edges, limit_text, lrs, cell)
-    fig.add_annotation(
-        x=np.log10(best_lr), y=0.86, yref="y domain", xref="x", text=f"theory's best {best_lr:.3g}",
-        showarrow=False, xanchor="right", yanchor="top", font={"color": PALETTE["optimum"]},
     )  # fmt: skip
+    for col in (1, 2):
+        fig.add_vline(x=m.best_lr, line={"color": PALETTE["optimum"], "dash": "dot", "width": 2}, **cell(col))
+        for name, a, b in zone_spans(m.zones, lrs.min(), lrs.max()) if not m.measured else ():
+            fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, **cell(col))
+        if m.limit is not None:
+            fig.add_vline(x=m.limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, **cell(col))
+    left_half = np.log10(m.best_lr / lrs.min()) < np.log10(lrs.max() / lrs.min()) / 2
+    fig.add_annotation(
+        x=np.log10(m.best_lr), y=0.86, yref="y domain", xref="x", text=m.best_text, showarrow=False,
+        xanchor="left" if left_half else "right", yanchor="top", font={"color": PALETTE["optimum"]},
+        bgcolor="rgba(255,255,255,0.7)",
+    )  # fmt: skip
+    if m.limit is not None:
+        fig.add_annotation(
+            x=np.log10(m.limit), y=0.98, yref="y domain", xref="x", text=f"{m.limit_text} = {m.limit_shown}",
+            showarrow=False, xanchor="right", yanchor="top", font={"color": PALETTE["fit"]},
+        )  # fmt: skip
+    if not settled.any():
+        fig.add_annotation(
+            x=0.5, y=0.5, xref="x2 domain", yref="y2 domain", showarrow=False,
+            text=f"No run stayed below ‖∇J‖ < {sweep.tol:g}<br>within {sweep.epochs:,} epochs",
+        )  # fmt: skip
     fig.update_xaxes(type="log", title_text="learning rate", dtick=1)  # powers of ten only: no tiny minor labels
     fig.update_yaxes(type="log", title_text="loss", dtick=1, **cell(1))
     fig.update_yaxes(title_text="steps", rangemode="tozero", **cell(2))
@@ -146,51 +196,45 @@ def sweep_figure(
     return legible(fig)
 
 
-def _sweep_zones(fig: go.Figure, edges: tuple[float, ...], limit_text: str, lrs: np.ndarray, cell) -> None:
-    limit = edges[3]
-    edges = [lrs.min(), *edges[1:4], lrs.max()]
-    for col in (1, 2):
-        for name, a, b in zip(ZONES, edges[:-1], edges[1:], strict=True):
-            if b > a:
-                fig.add_vrect(x0=a, x1=b, fillcolor=ZONE_COLORS[name], opacity=0.15, line_width=0, **cell(col))
-        fig.add_vline(x=limit, line={"color": PALETTE["fit"], "dash": "dash", "width": 2}, **cell(col))
-    fig.add_annotation(
-        x=np.log10(limit), y=0.98, yref="y domain", xref="x", text=f"{limit_text} = {limit:.3g}", showarrow=False,
-        xanchor="right", yanchor="top", font={"color": PALETTE["fit"]},
-    )  # fmt: skip
-
-
 def momentum_rate_map(
-    analysis: Analysis, current: tuple[float, float] | None = None, resolution: int = 80, height: int = 500
+    analysis: Analysis,
+    family: str,
+    fastest: tuple[float, float, float],
+    current: tuple[float, float] | None = None,
+    resolution: int = 80,
+    height: int = 500,
 ) -> go.Figure:
-    """Convergence rate per step of heavy ball over (learning rate, momentum): the optimal pair and the
-    ``current`` one marked, named in the legend (labels on the chart were clipped at its edges)."""
-    best_lr, best_mu = analysis.optimal_momentum
-    lrs = np.geomspace(analysis.gd_limit / 1000, analysis.momentum_limit(0.99), resolution)
+    """Contraction per step of heavy ball or Nesterov (``family``) over (learning rate, momentum), from their
+    dynamics: the ``fastest`` (lr, momentum, contraction) and the ``current`` pair marked, named in the legend
+    (labels on the chart were clipped at its edges)."""
+    eigenvalues = np.maximum(analysis.eigenvalues, 0.0)
     mus = np.linspace(0.0, 0.99, resolution)
-    rate = analysis.momentum_rate(lrs[None, :], mus[:, None])
+    limits = np.array([LinearTheory(family, eigenvalues, float(mu)).limit for mu in mus])
+    lrs = np.geomspace(limits.min() / 2000, limits.max(), resolution)
+    rate = np.array([contraction(family, eigenvalues, lrs, float(mu)) for mu in mus])
     z = np.where(rate < 1, rate, np.nan)
-    hover = "lr %{x:.3g}<br>momentum %{y:.2f}<br>rate %{z:.4f}<extra></extra>"
+    hover = "lr %{x:.3g}<br>momentum %{y:.2f}<br>error ×%{z:.4f} per step<extra></extra>"
     low = max(float(np.nanmin(z)), 0.0)
     heat = go.Heatmap(x=lrs, y=mus, z=z, colorscale="Viridis", reversescale=True, zmin=low, zmax=1.0)
-    fig = go.Figure(heat.update(colorbar={"title": "rate"}, hovertemplate=hover))
+    fig = go.Figure(heat.update(colorbar={"title": "×/step"}, hovertemplate=hover))
     star = {"symbol": "star", "size": 20, "color": "white", "line": {"color": "black", "width": 1.5}}
-    fig.add_trace(go.Scatter(x=[best_lr], y=[best_mu], mode="markers", marker=star,
-                             name=f"optimal: lr {best_lr:.3g}, momentum {best_mu:.3f}"))  # fmt: skip
+    best_lr, best_mu, best_rho = fastest
+    name = f"fastest: lr {best_lr:.3g}, momentum {best_mu:.2f} (×{best_rho:.3g}/step)"
+    fig.add_trace(go.Scatter(x=[best_lr], y=[best_mu], mode="markers", marker=star, name=name))
     if current is not None:
-        here = analysis.momentum_rate(current[0], current[1])
+        here = float(contraction(family, eigenvalues, current[0], current[1]))
         you = {"symbol": "x", "size": 18, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}}
-        name = f"yours: lr {current[0]:.3g}, momentum {current[1]:.2f} (rate {float(here):.3f})"
+        name = f"yours: lr {current[0]:.3g}, momentum {current[1]:.2f} (×{here:.3g}/step)"
         fig.add_trace(go.Scatter(x=[current[0]], y=[current[1]], mode="markers", marker=you, name=name))
-    limit = {"color": PALETTE["fit"], "dash": "dash", "width": 3}
-    fig.add_trace(go.Scatter(x=analysis.momentum_limit(mus), y=mus, mode="lines", line=limit,
-                             name="stability limit (2+2μ)/L"))  # fmt: skip
+    edge = {"color": PALETTE["fit"], "dash": "dash", "width": 3}
+    fig.add_trace(go.Scatter(x=limits, y=mus, mode="lines", line=edge, name="stability limit"))
+    title = {"heavy_ball": "Heavy-ball", "nesterov": "Nesterov"}[family]
     fig.update_layout(
         height=height,
         margin={"t": 60, "b": 40},
         xaxis={"type": "log", "title": "learning rate", "range": [np.log10(lrs[0]), np.log10(lrs[-1])], "dtick": 1},
         yaxis={"title": "momentum", "range": [0, 0.99]},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18},
-        title="Heavy-ball convergence rate per step (lower is faster; blank = diverges)",
+        title=f"{title}: error shrinks ×(this) per step (lower is faster; blank = diverges)",
     )
     return legible(fig)

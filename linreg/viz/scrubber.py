@@ -16,12 +16,13 @@ import plotly.graph_objects as go
 from ..analysis import Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
+from ..theory import RateMap, per_step, shown
 from .animation import _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
 from .rates import zone_band, zone_spans
-from .style import PALETTE, TICK_SIZE, display_sample, short_number
+from .style import PALETTE, TICK_SIZE, display_sample
 
 #: Pixels: each row of plots, the zone strip, and the slider under them.
 PLOT_PX = {False: 230, True: 200}
@@ -39,15 +40,16 @@ class ScrubLabels:
     b: str = "b"
 
 
-def verdict(paths: RatePaths, i: int, edges: tuple[float, ...] | None) -> str:
-    """What the run at rate i did (observed), after the zone theory predicts for it."""
-    if not paths.diverging[i]:
-        did = "converges"
-    elif np.isnan(paths.diverged_at[i]):
-        did = "ends above its start"
-    else:
-        did = f"diverges at step {int(paths.diverged_at[i])}"
-    return did if edges is None else f"{Analysis.zone(paths.learning_rates[i], edges)}: {did}"
+def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
+    """What the run at rate i did (its outcome), after what the theory says of the rate (its zone and
+    contraction per step) for the optimizers that have one."""
+    did = str(paths.outcome[i])
+    if not np.isnan(paths.diverged_at[i]):
+        did = f"diverged at step {int(paths.diverged_at[i])}"
+    if m.measured:
+        return did
+    lr = paths.learning_rates[i]
+    return f"{m.zone(lr)}, {per_step(m.contraction(lr))}/step: {did}"
 
 
 def scrubber_figure(
@@ -60,8 +62,7 @@ def scrubber_figure(
     optimum_original: np.ndarray,
     *,
     current: int,
-    edges: tuple[float, ...] | None,
-    limit_text: str,
+    rate_map: RateMap,
     labels: ScrubLabels = ScrubLabels(),
     stacked: bool = False,
     scale: float = 1.0,
@@ -88,7 +89,7 @@ def scrubber_figure(
         data_panel,
         _loss_panel(grid, paths, analysis),
         _surface_panel(grid, paths, q, analysis, current, labels),
-        _strip(canvas, stacked, paths, edges, limit_text),
+        _strip(canvas, stacked, paths, rate_map),
     ]
 
     def fitted(i: int) -> dict:
@@ -111,7 +112,7 @@ def scrubber_figure(
     canvas.legible(scale)
     names = [f"{FRAME_PREFIX}{i}" for i in range(len(paths.learning_rates))]
     frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
-    labels_ = [f"{short_number(lr, 3)} · {verdict(paths, i, edges)}" for i, lr in enumerate(paths.learning_rates)]
+    labels_ = [f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)]
     slider = frame_slider(
         names, labels_, current, -40 / plot_px, "learning rate ", round(TICK_SIZE * scale + 1), "#222"
     )
@@ -207,18 +208,16 @@ def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysi
     return index
 
 
-def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, edges, limit_text: str) -> int:
+def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, m: RateMap) -> int:
     """Every rate as a tick on a log axis over its zone (a click on one makes it the run); the scrubbed one black."""
     cell = (4, 1) if stacked else (2, 1)
     lrs = paths.learning_rates
     lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
-    if edges is not None:
-        for name, a, b in zone_spans(edges, lo, hi):
-            canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
-        at = (np.log10(edges[3]) - np.log10(lo)) / (np.log10(hi) - np.log10(lo))  # share of the strip's width
-        anchor = "right" if at > 0.75 else "left" if at < 0.25 else "center"  # near an end: read inwards, never cut
-        canvas.annotate(cell, x=np.log10(edges[3]), y=1.05, text=f"limit {limit_text} = {short_number(edges[3], 3)}",
-                        showarrow=False, xanchor=anchor, yanchor="bottom", font={"size": TICK_SIZE})  # fmt: skip
+    for name, a, b in zone_spans(m.zones, lo, hi):
+        canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
+    if m.limit is not None:
+        canvas.annotate(cell, x=np.log10(m.limit), y=1.05, text=f"limit {m.limit_text} = {m.limit_shown}",
+                        showarrow=False, yanchor="bottom", xanchor="right", font={"size": TICK_SIZE})  # fmt: skip
     ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
     hover = "learning rate %{x:.3g}<br>click: make it the run<extra></extra>"
     rates = scatter(x=lrs, y=np.full(len(lrs), 0.5), mode="markers", marker=ticks, name="rates", hovertemplate=hover)

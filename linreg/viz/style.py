@@ -23,7 +23,18 @@ HALO = {"color": "#FFFFFF", "width_extra": 3}
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
 RUN_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
 
-ZONE_COLORS = {"slow": "#56B4E9", "good": "#009E73", "oscillating": "#E69F00", "diverging": "#D55E00"}
+#: Zones of the theory (dynamics.ZONES) and outcomes of runs (outcomes.OUTCOMES), Okabe-Ito colours.
+ZONE_COLORS = {
+    "monotone": "#56B4E9",
+    "spiral": "#CC79A7",
+    "zig-zag": "#E69F00",
+    "diverging": "#D55E00",
+    "converged": "#009E73",
+    "still descending": "#56B4E9",
+    "stalled or oscillating": "#E69F00",
+    "diverged": "#D55E00",
+    "not measured": "#BBBBBB",
+}
 
 # Level-set fills, outer (high loss) to inner (low loss): a light sequential blue ramp.
 LEVEL_FILLS = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
