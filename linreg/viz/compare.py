@@ -74,7 +74,7 @@ def race_figure(
     xr, yr = _union_box(trajs)
     titles = ("Paths on the loss surface", "Loss per step (log)")
     fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, subplot_titles=titles,
-                        column_widths=None if stacked else [0.55, 0.45], vertical_spacing=0.12)  # fmt: skip
+                        column_widths=None if stacked else [0.55, 0.45], vertical_spacing=0.15)  # fmt: skip
 
     def cell(k: int) -> dict:
         return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
