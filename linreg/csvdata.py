@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import words
 from .cells import column_numbers
 from .datasets import Dataset, as_dataset
 
@@ -168,7 +169,7 @@ def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     frame = frame.dropna(how="all")  # rows of empty cells
     if has_header:
         frame, dropped = _without_repeated_header(frame, first)
-        notes += [f"dropped {dropped} repeated header rows"] if dropped else []
+        notes += [f"dropped {words.count(dropped, 'repeated header row')}"] if dropped else []
     if len(frame) > max_rows:
         notes.append(f"only the first {max_rows:,} rows were read")
         frame = frame.iloc[:max_rows]
@@ -197,7 +198,7 @@ def _preamble(text: str) -> tuple[str, list[str], str | None]:
     if "#" in text:  # the usual file has none: no pass over its lines
         text, comments = COMMENT_LINE.subn("", text)
         if comments:
-            notes.append(f"skipped {comments} comment lines (starting with #)")
+            notes.append(f"skipped {words.count(comments, 'comment line')} (starting with #)")
     return text, notes, delimiter
 
 

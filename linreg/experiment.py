@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import words
 from .analysis import Analysis, analyse
 from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
@@ -149,8 +150,8 @@ def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_che
     if epochs * steps_per_epoch > MAX_UPDATES:
         epochs = max(1, MAX_UPDATES // steps_per_epoch)
         notes.append(
-            f"{s.epochs:,} epochs x {steps_per_epoch:,} batches is more than {MAX_UPDATES:,} updates: "
-            f"ran the first {epochs:,} epochs. Use a larger batch or fewer epochs."
+            f"{words.count(s.epochs, 'epoch')} x {words.count(steps_per_epoch, 'batch', 'batches')} is more than "
+            f"{MAX_UPDATES:,} updates: ran {words.count(epochs, 'epoch')}. Use a larger batch or fewer epochs."
         )
     theta0 = np.append(np.full(data.n_features, s.w0), s.b0)
     if scaler:  # the start is given in the data's units; train from the same line

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from linreg import lesson, model, reference
+from linreg import lesson, model, reference, words
 from linreg.app import cache, labels, router
 from linreg.app.display import chart, current_run, page_style
 from linreg.app.url import share_link
@@ -34,7 +34,7 @@ def equations(r: Run, d: StepDetails) -> None:
     X = r.x_train[d.rows]
     n = len(d.rows)
     l2 = f" + {t.alpha:g}\\,\\lVert w\\rVert^2" if t.alpha else ""
-    batch = "all" if n == r.data.n_samples else f"a batch of {n}"
+    batch = "all rows" if n == r.data.n_samples else f"a batch of {words.count(n, 'row')}"
     model_latex = (
         f"\\hat y_i = w\\,x_i + b \\qquad \\hat y_1 = {w[0]:.4g}\\times{X[0, 0]:.4g} + {b:.4g} = {d.y_hat[0]:.4g}"
         if X.shape[1] == 1
@@ -44,7 +44,7 @@ def equations(r: Run, d: StepDetails) -> None:
     rows = [
         ("Model", model_latex, lesson.source_of(model.predict)),
         (
-            f"Loss ({conv.symbol}, over {batch} rows)",
+            f"Loss ({conv.symbol}, over {batch})",
             f"J = {conv.latex_scale}\\sum_i (\\hat y_i - y_i)^2{l2} = {d.batch_loss:.6g}",
             lesson.source_of(model.loss_value),
         ),

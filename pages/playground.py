@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from linreg import words
 from linreg.app import cache, labels, router, scrub
 from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, on_phone, page_style
 from linreg.app.presets import PRESETS, matching_preset
@@ -48,7 +49,7 @@ def details(r: Run) -> None:
         f"Loss: {labels.LOSS[s.loss]}"
         + (f" + {s.alpha:g}·‖w‖²" if s.alpha else "")
         + (" · features standardized (contour in standardized units)" if r.scaler else "")
-        + f" · n = {r.data.n_samples} · {batch[s.batch]} · {r.traj.n_steps:,} updates"
+        + f" · n = {r.data.n_samples} · {batch[s.batch]} · {words.count(r.traj.n_steps, 'update')}"
         + (f" · {labels.OPTIMIZERS[s.optimizer]}: {hp}" if hp else "")
         + f" · {KEYS_HELP}"
     )

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from linreg import words
 from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE
 from linreg.app.display import chart, current_run, keyboard_player, on_phone, page_style
@@ -73,13 +74,15 @@ how = {
 }[mode]
 st.caption(
     f"Fair race: same data (n = {run.data.n_samples}, seed {settings.random_state}), same start "
-    f"(w = {settings.w0:g}, b = {settings.b0:g}), same budget of {runs[0].traj.epochs_requested:,} epochs; {how}. "
+    f"(w = {settings.w0:g}, b = {settings.b0:g}), "
+    f"same budget of {words.count(runs[0].traj.epochs_requested, 'epoch')}; {how}. "
     "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
 if runs[0].traj.epochs_requested < settings.epochs:
     st.info(
-        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: {runs[0].traj.epochs_requested:,} "
-        f"epochs each instead of {settings.epochs:,}. Race fewer optimizers, or use larger batches."
+        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: "
+        f"{words.count(runs[0].traj.epochs_requested, 'epoch')} each instead of {settings.epochs:,}. "
+        "Race fewer optimizers, or use larger batches."
     )
 arrows = settings.batch != "full"
 chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, on_phone()), "race")

@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from .. import words
 from ..analysis import Analysis
 from ..csvdata import BUNDLED, Table, bundled_table
 from ..csvdata import default_columns as csv_default_columns
@@ -22,6 +23,7 @@ from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import (
     MAX_SWEEP_UPDATES,
+    MIN_SWEPT_RATES,
     RatePaths,
     Sweep,
     log_grid,
@@ -30,6 +32,7 @@ from ..sweep import (
     scrub_grid,
     sweep_full_batch,
     sweep_runs,
+    swept_epochs,
 )
 from ..viz import compare, geometry, gif, playground, rates, scrubber
 from .controls import ViewOptions
@@ -156,12 +159,12 @@ def cached_surface3d(settings: Settings) -> go.Figure:
 
 
 # ---------------------------------------------------------------- sweep and race
-@st.cache_resource(**CACHE, show_spinner="Sweeping the learning rates…")
+@st.cache_resource(**CACHE, show_spinner=False)  # full batch: a fraction of a second; mini-batch: its own progress
 def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer: str | None = None) -> Sweep:
     """Learning rates from 1e-4 to 10 for ``optimizer`` (default: the settings'), on the settings' data: 60
     stacked full-batch runs, or as many mini-batch runs as ``budget`` updates allow (core: sweep.py)."""
     r = cached_run(settings)  # the data and the start; the settings' own run is already cached by the page
-    settings = with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
+    base, settings = settings, with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
     hp, theta0, t = settings.hyperparameters, r.traj.theta[0], r.traj
     plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=budget)
     if plan is None:
@@ -169,21 +172,55 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
                                  settings.tol, yield_to_browser, **hp)  # fmt: skip
         if settings.batch == "full":
             return sweep
-        note = (
-            f"A mini-batch sweep here would take {t.steps_per_epoch:,} updates per epoch for each rate, more than "
-            f"the sweep's budget of {budget:,}: these are full-batch runs. Larger batches or fewer rows "
-            "sweep in mini-batches."
-        )
-        return dataclasses.replace(sweep, note=note)
+        return dataclasses.replace(sweep, note=too_many_updates(t.epochs_requested, t.steps_per_epoch, budget))
     epochs, count = plan
-    sweep = sweep_runs(
-        r.x_train, r.data.y, log_grid(count=count), epochs, settings.tol, optimizer=settings.optimizer,
-        batch_size=t.batch_size, loss=settings.loss, alpha=settings.alpha, theta0=theta0,
-        random_state=settings.random_state, checkpoint=yield_to_browser, **hp,
-    )  # fmt: skip
+    bar = st.progress(0.0, text=sweeping(0, count, epochs))
+    parts = []
+    for done, lr in enumerate(log_grid(count=count), start=1):
+        parts.append(swept_rate(base, settings.optimizer, float(lr), epochs))
+        bar.progress(done / count, text=sweeping(done, count, epochs))
+    bar.empty()
     cut = epochs < t.epochs_requested or count < 60
-    note = f"To stay within {budget:,} updates: {count} rates, {epochs:,} epochs each." if cut else None
-    return dataclasses.replace(sweep, note=note)
+    note = f"To stay within {words.count(budget, 'update')}: {count} rates, {words.count(epochs, 'epoch')} each."
+    return joined(parts, note if cut else None)
+
+
+def sweeping(done: int, total: int, epochs: int) -> str:
+    """The sweep's progress: rates done of rates."""
+    each = words.count(epochs, "epoch")
+    return f"Sweeping the learning rates: {done} of {total} done (a mini-batch run of {each} each)"
+
+
+def too_many_updates(epochs: int, steps_per_epoch: int, budget: int) -> str:
+    """Why a mini-batch sweep fell back to full batch: what its smallest plan would cost, against the budget."""
+    per_run = swept_epochs(epochs, steps_per_epoch)
+    total = MIN_SWEPT_RATES * per_run * steps_per_epoch
+    return (
+        f"A mini-batch sweep here needs at least {MIN_SWEPT_RATES} rates × {words.count(per_run, 'epoch')} × "
+        f"{words.count(steps_per_epoch, 'update')} per epoch = {total:,} updates, more than the sweep's budget of "
+        f"{budget:,}: these are full-batch runs. Larger batches, fewer rows or fewer epochs sweep in mini-batches."
+    )
+
+
+@st.cache_resource(**{**QUICK, "max_entries": 4096})  # a 1-rate Sweep is a few hundred bytes
+def swept_rate(settings: Settings, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
+    """One rate of a mini-batch sweep, cached on its own: a sweep stopped half way (a page switch stops the
+    work at the next checkpoint) resumes on return where it stopped instead of starting over."""
+    r = cached_run(settings)
+    t, s = r.traj, with_optimizer(settings, optimizer, settings.learning_rate)
+    return sweep_runs(
+        r.x_train, r.data.y, [learning_rate], epochs, s.tol, optimizer=optimizer, batch_size=t.batch_size,
+        loss=s.loss, alpha=s.alpha, theta0=t.theta[0], random_state=s.random_state, checkpoint=yield_to_browser,
+        **s.hyperparameters,
+    )  # fmt: skip
+
+
+def joined(parts: list[Sweep], note: str | None) -> Sweep:
+    """One-rate sweeps of the same runs' settings as one sweep over all their rates."""
+    stack = lambda field: np.concatenate([getattr(p, field) for p in parts])  # noqa: E731
+    first = parts[0]
+    return Sweep(stack("learning_rates"), stack("final_loss"), stack("steps_to_tol"), stack("diverged_at"),
+                 first.epochs, first.tol, first.start_loss, note)  # fmt: skip
 
 
 def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tuple[dict[str, float], str | None]:
@@ -194,7 +231,8 @@ def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tup
         return {k: float(own[k]) for k in chosen}, None
     sweeps = {k: cached_sweep(settings, MAX_SWEEP_UPDATES // len(chosen), k) for k in chosen}
     notes = {s.note for s in sweeps.values() if s.note}
-    note = f"Tuning {len(chosen)} optimizers shares one sweep's budget. " + " ".join(sorted(notes)) if notes else None
+    tuning = f"Tuning {words.count(len(chosen), 'optimizer')} shares one sweep's budget. "
+    note = tuning + " ".join(sorted(notes)) if notes else None
     return {k: s.best_learning_rate for k, s in sweeps.items()}, note
 
 
