@@ -119,3 +119,18 @@ def test_a_run_cut_to_one_epoch_says_one_epoch():
     r = run(Settings(dataset="synthetic", n=200_000, batch="sgd", epochs=2))
     assert r.traj.epochs_run == 1
     assert "2 epochs x 200,000 batches is more than 200,000 updates: ran 1 epoch." in r.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ({"momentum": "2"}, "`momentum=2` must be between 0 and 0.99: using 0.9 instead."),  # GD takes none
+        ({"optimizer": "adam", "beta1": "2"}, "`beta1=2` must be between 0 and 0.999: using 0.9 instead."),
+        ({"eps": "3"}, "using each optimizer's own default instead."),  # Adagrad's 1e-10, Adam's 1e-8
+    ],
+)
+def test_a_bad_hyperparameter_in_a_link_names_the_value_used(query, notice):
+    at = app(**query)
+    assert_ok(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert notice in warnings and "None" not in warnings

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ..optimizers import REGISTRY
 from .controls import RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default, widget_value
 from .labels import LABEL_TO_KEY
 from .presets import PRESETS, preset_settings
@@ -96,7 +97,7 @@ def read_link() -> None:
             st.session_state[key] = widget_value(parse(key, values))
         except ValueError as exc:
             shown = ", ".join(values)[:40]
-            notices.append(f"`{key}={shown}` {exc}: using {_show(default(key, optimizer))} instead.")
+            notices.append(f"`{key}={shown}` {exc}: using {_fallback(key, optimizer)} instead.")
     if preset in PRESETS:
         apply_settings(preset_settings(preset))
     elif preset is not None:
@@ -109,6 +110,16 @@ def _optimizer_of(params: dict) -> str:
         return parse("optimizer", params["optimizer"]) if "optimizer" in params else SETTINGS.optimizer
     except ValueError:
         return SETTINGS.optimizer
+
+
+def _fallback(key: str, optimizer: str) -> str:
+    """What a bad value of ``key`` gives way to, in words: a hyperparameter the link's optimizer does not take
+    is left to the registry's default of the optimizers that do (None is no value to name)."""
+    value = default(key, optimizer)
+    if value is not None:
+        return _show(value)
+    values = {spec.defaults[key] for spec in REGISTRY.values() if key in spec.defaults}
+    return _show(values.pop()) if len(values) == 1 else "each optimizer's own default"
 
 
 def link_notices() -> list[str]:
