@@ -5,6 +5,7 @@ import streamlit as st
 
 from linreg import words
 from linreg.app import cache, labels, router, scrub
+from linreg.app.controls import learning_rate_range
 from linreg.app.display import CHART_CONFIG, chart, current_run, keyboard_player, on_phone, page_style
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
@@ -56,8 +57,9 @@ def details(r: Run) -> None:
 
 
 def _halve_rate() -> None:
-    lr = st.session_state.get("learning_rate", 0.01) / 2
-    st.session_state["learning_rate"] = max(lr, 1e-6)
+    r = st.session_state.get("last_good_run")
+    lowest, _ = learning_rate_range(r.analysis.gd_limit if r else None)
+    st.session_state["learning_rate"] = max(st.session_state.get("learning_rate", 0.01) / 2, lowest)
 
 
 def step_inspector(r: Run) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from linreg import words
 from linreg.app import cache, labels, router
-from linreg.app.controls import CONTROLS, RACE_RATE
+from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
 from linreg.app.display import chart, current_run, keyboard_player, on_phone, page_style
 from linreg.app.state import seed
 from linreg.experiment import MAX_UPDATES, Run, Settings
@@ -13,7 +13,7 @@ from linreg.experiment import MAX_UPDATES, Run, Settings
 router.disable_legacy_pages_folder()
 
 
-def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, float]]:
+def race_controls(settings: Settings, gd_limit: float) -> tuple[tuple[str, ...], str, dict[str, float]]:
     """Which optimizers race and how their learning rates are chosen (page controls, in the URL)."""
     c1, c2 = st.columns([3, 2])
     seed("race_optimizers")
@@ -28,13 +28,13 @@ def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, f
     )  # fmt: skip
     own = {}
     if mode == "own" and chosen:
-        lr = CONTROLS["learning_rate"]
-        for col, name in zip(st.columns(len(chosen)), chosen, strict=True):
+        for name in chosen:
             seed(RACE_RATE + name, settings.learning_rate)
+        lo, hi = learning_rate_range(gd_limit, *(st.session_state[RACE_RATE + name] for name in chosen))
+        for col, name in zip(st.columns(len(chosen)), chosen, strict=True):
             own[name] = col.number_input(
-                f"{labels.OPTIMIZERS[name]} rate", lr.lo, lr.hi, format="%g", key=RACE_RATE + name,
-                persist_state="session",
-            )  # fmt: skip
+                f"{labels.OPTIMIZERS[name]} rate", lo, hi, format="%g", key=RACE_RATE + name, persist_state="session"
+            )
     return tuple(chosen), mode, own
 
 
@@ -59,7 +59,7 @@ page_style(present=False)
 st.markdown("### Optimizer race")
 run = current_run()
 settings = run.settings
-chosen, mode, own = race_controls(settings)
+chosen, mode, own = race_controls(settings, run.analysis.gd_limit)
 if not chosen:
     st.info("Pick at least one optimizer to race.")
     st.stop()

@@ -3,15 +3,12 @@ that keep paired controls in step (the learning rate's slider and box; an optimi
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from ..experiment import TABULAR, Settings
 from ..optimizers import HYPERPARAMETER_NAMES
 from .controls import SETTINGS_KEYS, VIEW_KEYS, ViewOptions, default, widget_value
 from .presets import preset_settings
-
-LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
 
 
 def apply_settings(s: Settings) -> None:
