@@ -1,5 +1,7 @@
 """Learn: each equation with the run's numbers, beside the code that computes it; exercises; exports."""
 
+from functools import partial
+
 import numpy as np
 import streamlit as st
 
@@ -115,7 +117,8 @@ def predict_then_reveal(r: Run) -> None:
 def exports(r: Run) -> None:
     t = r.traj
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Trajectory (CSV)", lesson.trajectory_csv(t, r.data.feature_names), "trajectory.csv", "text/csv")
+    trajectory = partial(lesson.trajectory_csv, t, r.data.feature_names)  # made on the click: 1.6 s at 200,000 steps
+    c1.download_button("Trajectory (CSV)", trajectory, "trajectory.csv", "text/csv")
     c2.download_button("Settings (JSON)", lesson.settings_json(r.settings), "settings.json", "application/json")
     try:
         script = lesson.export_script(t, r.x_train, r.data.y, r.data.title)
