@@ -134,3 +134,24 @@ def test_a_bad_hyperparameter_in_a_link_names_the_value_used(query, notice):
     assert_ok(at)
     warnings = " ".join(w.value for w in at.warning)
     assert notice in warnings and "None" not in warnings
+
+
+def test_a_run_of_large_batches_reads_at_most_its_rows_budget():
+    """200,000 updates of 256 rows would read 51 million rows; a run reads 10 million: 50 epochs of 200,000."""
+    r = run(Settings(dataset="synthetic", n=200_000, epochs=10_000, batch="mini", batch_size=256))
+    assert r.traj.epochs_run == 50 and r.traj.n_steps == 50 * 782
+    assert r.notes == (
+        "10,000 epochs x 200,000 rows is more than the 10,000,000 rows a run may read: ran 50 epochs. "
+        "Use smaller batches, fewer rows or fewer epochs.",
+    )
+
+
+def test_a_sweep_of_large_batches_says_its_rows_were_too_many():
+    """600,000 updates of 256 rows read as a run does: 30 million rows, 117,187 updates; the smallest plan is
+    12 rates x 25 epochs x 782 batches = 234,600."""
+    at = app("pages/sweep.py", dataset="synthetic", n=200_000, epochs=10_000, batch="mini", batch_size=256)
+    assert_ok(at)
+    note = " ".join(i.value for i in at.info)
+    assert "12 rates × 25 epochs × 782 updates per epoch = 234,600 updates" in note
+    assert "budget of 117,187 (batches this large: a sweep reads at most 30,000,000 rows)" in note
+    assert "Fewer rows or fewer epochs sweep in mini-batches." in note

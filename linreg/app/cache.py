@@ -18,7 +18,7 @@ from .. import words
 from ..analysis import Analysis
 from ..csvdata import BUNDLED, Table, bundled_table
 from ..csvdata import default_columns as csv_default_columns
-from ..experiment import MAX_UPDATES, Run, Settings, run
+from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import (
@@ -166,13 +166,15 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
     r = cached_run(settings)  # the data and the start; the settings' own run is already cached by the page
     base, settings = settings, with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
     hp, theta0, t = settings.hyperparameters, r.traj.theta[0], r.traj
-    plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=budget)
+    updates = min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // t.batch_size)  # a sweep reads rows as a run does
+    plan = None if settings.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=updates)
     if plan is None:
         sweep = sweep_full_batch(t.quadratic, log_grid(), t.epochs_requested, settings.optimizer, theta0,
                                  settings.tol, yield_to_browser, **hp)  # fmt: skip
         if settings.batch == "full":
             return sweep
-        return dataclasses.replace(sweep, note=too_many_updates(t.epochs_requested, t.steps_per_epoch, budget))
+        note = too_many_updates(t.epochs_requested, t.steps_per_epoch, updates, budget)
+        return dataclasses.replace(sweep, note=note)
     epochs, count = plan
     bar = st.progress(0.0, text=sweeping(0, count, epochs))
     parts = []
@@ -181,7 +183,7 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
         bar.progress(done / count, text=sweeping(done, count, epochs))
     bar.empty()
     cut = epochs < t.epochs_requested or count < 60
-    note = f"To stay within {words.count(budget, 'update')}: {count} rates, {words.count(epochs, 'epoch')} each."
+    note = f"To stay within {words.count(updates, 'update')}: {count} rates, {words.count(epochs, 'epoch')} each."
     return joined(parts, note if cut else None)
 
 
@@ -191,14 +193,18 @@ def sweeping(done: int, total: int, epochs: int) -> str:
     return f"Sweeping the learning rates: {done} of {total} done (a mini-batch run of {each} each)"
 
 
-def too_many_updates(epochs: int, steps_per_epoch: int, budget: int) -> str:
-    """Why a mini-batch sweep fell back to full batch: what its smallest plan would cost, against the budget."""
+def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: int) -> str:
+    """Why a mini-batch sweep fell back to full batch: what its smallest plan would cost, against its budget of
+    ``updates`` (``budget``, or fewer for large batches: a sweep reads rows as a run does)."""
     per_run = swept_epochs(epochs, steps_per_epoch)
     total = MIN_SWEPT_RATES * per_run * steps_per_epoch
+    rows = budget * MAX_ROWS_READ // MAX_UPDATES
+    why = "" if updates == budget else f" (batches this large: a sweep reads at most {rows:,} rows)"
     return (
         f"A mini-batch sweep here needs at least {MIN_SWEPT_RATES} rates × {words.count(per_run, 'epoch')} × "
         f"{words.count(steps_per_epoch, 'update')} per epoch = {total:,} updates, more than the sweep's budget of "
-        f"{budget:,}: these are full-batch runs. Larger batches, fewer rows or fewer epochs sweep in mini-batches."
+        f"{updates:,}{why}: these are full-batch runs. {'Fewer' if why else 'Larger batches, fewer'} rows or fewer "
+        "epochs sweep in mini-batches."
     )
 
 
