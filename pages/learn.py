@@ -12,7 +12,7 @@ from linreg.app.url import share_link
 from linreg.experiment import Run
 from linreg.lesson import StepDetails, step_details
 from linreg.optimizers import REGISTRY
-from linreg.viz import lessons
+from linreg.viz import gif, lessons
 
 router.disable_legacy_pages_folder()
 
@@ -127,8 +127,8 @@ def exports(r: Run) -> None:
     else:
         c3.download_button("Reproduce in NumPy (.py)", script, "reproduce_run.py", "text/x-python")
     if r.data.n_features == 1:
-        gif = cache.cached_gif(r.settings)
-        st.download_button("Animated GIF of the three views (for slides)", gif, "gradient_descent.gif", "image/gif")
+        frames = partial(gif.playground_gif, t, r.data.X[:, 0], r.data.y, r.theta_original)  # on the click: ~1.3 s
+        st.download_button("Animated GIF of the three views (for slides)", frames, "gradient_descent.gif", "image/gif")
     st.markdown("**Share link** (the address bar carries every control; this is it):")
     st.code(share_link(st.context.url or ""), language=None)
     st.caption("Pictures for slides: every chart's camera button saves a PNG (2× resolution).")

@@ -34,7 +34,7 @@ from ..sweep import (
     sweep_runs,
     swept_epochs,
 )
-from ..viz import compare, geometry, gif, playground, rates, scrubber
+from ..viz import compare, geometry, playground, rates, scrubber
 from .controls import ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
@@ -287,12 +287,6 @@ def cached_momentum_map(settings: Settings) -> go.Figure:
     """The heavy-ball rate map, with the current (learning rate, momentum) marked when it is heavy ball."""
     here = (settings.learning_rate, settings.hyperparameters["momentum"]) if settings.optimizer == "momentum" else None
     return rates.momentum_rate_map(cached_run(settings).analysis, current=here)
-
-
-@st.cache_resource(**CACHE, show_spinner="Drawing the GIF for slides…")
-def cached_gif(settings: Settings) -> bytes:
-    r = cached_run(settings)
-    return gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)
 
 
 # ---------------------------------------------------------------- learning-rate scrubber
