@@ -208,7 +208,7 @@ def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: in
     )
 
 
-@st.cache_resource(**{**QUICK, "max_entries": 4096})  # a 1-rate Sweep is a few hundred bytes
+@st.cache_resource(**QUICK)  # bounded like the others: a sweep has at most 60 rates
 def swept_rate(settings: Settings, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
     """One rate of a mini-batch sweep, cached on its own: a sweep stopped half way (a page switch stops the
     work at the next checkpoint) resumes on return where it stopped instead of starting over."""
