@@ -33,7 +33,8 @@ def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int
     norm = float(np.linalg.norm(full[[0, -1]])) or 1.0
     epoch = max(int(traj.epoch[k]), 1) - 1
     order = traj.row_order[min(epoch, len(traj.row_order) - 1)]
-    batches = [order[i : i + traj.batch_size] for i in range(0, len(order), traj.batch_size)][:MAX_ARROWS]
+    bs = traj.batch_size  # the first MAX_ARROWS batches only: an SGD epoch of 200,000 rows has 200,000
+    batches = [order[i : i + bs] for i in range(0, min(len(order), MAX_ARROWS * bs), bs)]
     xs, ys = [], []
     for rows in batches:
         g = gradient(A[rows], y[rows], theta, traj.loss_name, traj.alpha)
