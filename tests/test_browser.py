@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from browser_util import CHROMIUM, ROOT, launch, streamlit_server, wait_ready
+from browser_util import ROOT, require_browser, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
-if CHROMIUM is None or not __import__("importlib").util.find_spec("playwright"):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("browser tests need chromium and playwright in CI (see .ci/run)")
-    pytest.skip("chromium or playwright not installed", allow_module_level=True)
+require_browser()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 SHOTS = ROOT / "artifacts"
 CHART = '[data-testid="stPlotlyChart"]'
 LR_BOX = '[data-testid="stSidebar"] input[aria-label^="Learning rate (type"]'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 def open_page(browser, url: str):

@@ -32,4 +32,3 @@ def test_importing_linreg_loads_no_ui_pandas_or_sklearn():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
-
