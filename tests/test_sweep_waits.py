@@ -68,15 +68,16 @@ def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(
     resumed = cache.cached_sweep(Settings(batch="mini", random_state=4242, epochs=300))
     np.testing.assert_array_equal(resumed.learning_rates, whole.learning_rates)
     np.testing.assert_array_equal(resumed.final_loss, whole.final_loss)
-    np.testing.assert_array_equal(resumed.steps_to_tol, whole.steps_to_tol)
+    np.testing.assert_array_equal(resumed.settled_at, whole.settled_at)
+    np.testing.assert_array_equal(resumed.outcome, whole.outcome)
     np.testing.assert_array_equal(resumed.diverged_at, whole.diverged_at)
 
 
-def test_an_empty_steps_to_tolerance_panel_says_why():
+def test_an_empty_steps_to_settle_panel_says_why():
     at = app("pages/sweep.py", batch="mini", epochs=300)
     assert_ok(at)
-    words = [c.value for c in at.caption if "steps-to-tolerance panel is empty" in c.value]
-    assert words and "below 1e-06 within 300 epochs" in words[0]
+    words = [c.value for c in at.caption if "steps-to-settle panel is empty" in c.value]
+    assert words and "below 1e-06 and kept it there within 300 epochs" in words[0]
     at = app("pages/sweep.py")  # full batch: the lesson's data reaches the tolerance at many rates
     assert not [c.value for c in at.caption if "panel is empty" in c.value]
 
