@@ -15,13 +15,16 @@ cd "$(dirname "$0")/.."
 BASE_IMAGE="${BASE_IMAGE:-localhost/debian-python:bookworm}"
 IMAGE="${IMAGE:-localhost/linreg-visualizer:verify}"
 SUITE="${SUITE:-bookworm}"
-MIRROR="${MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror this machine's own apt uses (its sources), unless MIRROR names another.
+MIRROR="${MIRROR:-$(grep -hoE 'https?://[^ ]+' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+  | grep -v security | head -n1 || true)}"
 PORT=8501  # the image's CMD and HEALTHCHECK use it
 step() { printf '\n== %s\n' "$*"; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "run as root (podman image mount and chroot need it)"
 command -v podman >/dev/null || fail "podman is missing: apt-get install -y podman"
+[ -n "$MIRROR" ] || fail "no Debian mirror in /etc/apt: give one as MIRROR=..."
 python3 - <<PY || fail "port $PORT is in use: stop what listens there"
 import socket; s = socket.socket(); s.bind(("127.0.0.1", $PORT)); s.close()
 PY

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dynamics import FAMILIES
 from .model import Quadratic, quadratic
 
 #: Eigenvalues below this fraction of L count as zero (a constant or duplicated feature).
@@ -39,6 +40,11 @@ class Analysis:
         if self.lambda_min <= SINGULAR_RTOL * self.L:
             return float("inf")
         return self.L / self.lambda_min
+
+    @property
+    def gd_limit(self) -> float:
+        """Full-batch GD's limit (2/L, from its dynamics): the scale the learning-rate controls follow."""
+        return FAMILIES["gd"].limit(0.0) / self.L
 
 
 def analyse(q: Quadratic) -> Analysis:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 import re
 
+from . import words
+
 CURRENCY = "$€£¥₹"
 MINUS = "\u2212\u2013"  # Unicode minus, en dash
 GROUP_SPACE = re.compile(r"(?<=\d)[\u00a0\u202f\u2009 '](?=\d{3}(\D|$))")
@@ -21,6 +23,30 @@ THOUSANDS_COMMA = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
 DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
 BOOLEANS = {"true": 1.0, "false": 0.0, "yes": 1.0, "no": 0.0}
+#: A letter: no number format read here has one, but for an exponent's e or d right after a digit.
+LETTER = re.compile(r"[^\W\d_]")
+EXPONENT = re.compile(r"(?<=\d)[eEdD][+-]?\d+")
+#: Words that stand for "no value" in exports (pandas reads most of them as empty before cells.py sees them).
+MISSING = {"na", "n/a", "nan", "null", "none", "inf", "-inf", "+inf", "infinity", "-infinity", "#n/a", "missing"}
+#: A column is judged text or not from at most this many of its filled cells, spread over the column.
+TEXT_SAMPLE = 2000
+PLAIN_NUMBER = re.compile(r"^[\d.,+-]+$")
+
+
+def is_word(cell: str) -> bool:
+    """A cell with a letter that is no exponent and no word for a missing value: 'Kenya', 'a', '25 °C'."""
+    s = cell.strip()
+    return s.lower() not in MISSING and bool(LETTER.search(EXPONENT.sub("", s)))
+
+
+def is_text(cells: list[str]) -> bool:
+    """Mostly words: more than half of the filled cells (a spread-out sample of them) are words.  A column
+    of true/false or yes/no is not text: it is read as 1/0."""
+    filled = [c for c in cells if c.strip()]
+    sample = filled[:: max(1, len(filled) // TEXT_SAMPLE)]
+    if not sample or {c.strip().lower() for c in sample} <= set(BOOLEANS):
+        return False
+    return sum(map(is_word, sample)) > len(sample) / 2
 
 
 def _strip_marks(cell: str, seen: set[str]) -> str:
@@ -91,9 +117,9 @@ def column_numbers(cells: list[str], delimiter: str, name: str) -> tuple[list[fl
         seen.add(f"'{thousands}' read as a thousands separator")
     if decimal == "," and delimiter != ";":
         seen.add("',' read as the decimal mark")
-    values, odd = [], 0
-    for c in stripped:
-        if thousands == "," and "," in c and not THOUSANDS_COMMA.match(c):
+    values, odd, other = [], 0, []
+    for cell, c in zip(cells, stripped, strict=True):
+        if thousands == "," and "," in c and not THOUSANDS_COMMA.match(c) and PLAIN_NUMBER.match(c):
             values.append(math.nan)  # "1,5" in a file whose commas group thousands: not a number here
             odd += 1
             continue
@@ -102,6 +128,11 @@ def column_numbers(cells: list[str], delimiter: str, name: str) -> tuple[list[fl
             values.append(float(text.replace(decimal, ".") if decimal != "." else text))
         except ValueError:
             values.append(math.nan)
+            if c and c.strip().lower() not in MISSING:
+                other.append(cell.strip())
     if odd:
-        seen.add(f"{odd} cells with a comma that groups no thousands (like 1,5) left empty")
+        seen.add(f"{words.count(odd, 'cell')} with a comma that groups no thousands (like 1,5) left empty")
+    if other:
+        verb = "is not a number" if len(other) == 1 else "are not numbers"
+        seen.add(f"{words.count(len(other), 'cell')} that {verb} (like {other[0][:20]!r}) left empty")
     return values, len(filled), [f"column {name}: {note}" for note in sorted(seen)]

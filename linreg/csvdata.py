@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import column_numbers
+from . import words
+from .cells import column_numbers, is_text
 from .datasets import Dataset, as_dataset
 
 MAX_ROWS = 1_000_000
@@ -32,6 +33,8 @@ class Table:
     delimiter: str
     has_header: bool
     notes: tuple[str, ...]
+    rows: np.ndarray | None = None  # each value's data row (1: the first under the header), as notes name them
+    rows_read: int = 0  # data rows in the file (blank lines aside), before any was dropped
 
     @property
     def n_rows(self) -> int:
@@ -133,6 +136,10 @@ def _read_frame(text: str, delimiter: str, width: int, skip: int, max_rows: int,
     raise ValueError("the file's rows have too many different lengths to read as a table")
 
 
+#: What _to_numbers says of a text column (parse_csv names all of them in one note).
+TEXT = "text"
+
+
 def _to_numbers(column, delimiter: str, name: str) -> tuple[np.ndarray, int, list[str]]:
     """A column as floats (NaN where a cell is not a number), how many of its cells are filled, and notes.
 
@@ -146,6 +153,8 @@ def _to_numbers(column, delimiter: str, name: str) -> tuple[np.ndarray, int, lis
         notes = [f"column {name}: true/false read as 1/0"] if pd.api.types.is_bool_dtype(column.dtype) else []
         return values, int(np.sum(~np.isnan(values))), notes
     cells = column.astype(str).where(column.notna(), "").tolist()
+    if is_text(cells):  # words are never read as numbers, nor searched for number formats
+        return np.full(len(cells), np.nan), sum(bool(c.strip()) for c in cells), [TEXT]
     values, filled, notes = column_numbers(cells, delimiter, name)
     return np.array(values, dtype=float), filled, notes
 
@@ -165,24 +174,67 @@ def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     width = max(len(r) for r in rows) if rows else 1
     frame = _read_frame(text, delimiter, width, 1 if has_header else 0, max_rows, decimal_comma)
     width = frame.shape[1]
-    frame = frame.dropna(how="all")  # rows of empty cells
+    rows_read = min(len(frame), max_rows)  # pandas read one more row than the cap, to tell it was cut
+    empty = frame.isna().all(axis=1)  # rows of empty cells (or NA in every cell)
+    if empty.any():
+        dropped = words.count(int(empty.sum()), "row")
+        notes.append(f"dropped {dropped} with no value in any cell: {_rows(frame.index[empty] + 1)}")
+        frame = frame[~empty]
     if has_header:
-        frame, dropped = _without_repeated_header(frame, first)
-        notes += [f"dropped {dropped} repeated header rows"] if dropped else []
+        frame, repeated = _without_repeated_header(frame, first)
+        if len(repeated):
+            notes.append(f"dropped {words.count(len(repeated), 'repeated header row')}: {_rows(repeated)}")
     if len(frame) > max_rows:
         notes.append(f"only the first {max_rows:,} rows were read")
         frame = frame.iloc[:max_rows]
     names, name_notes = _unique_names(first + [""] * (width - len(first)) if has_header else [""] * width)
-    values, numeric = {}, []
+    values, numeric, column_notes = _columns(frame, names, delimiter)
+    rows = frame.index.to_numpy() + 1
+    if has_header and _is_units_row(frame, values, numeric):
+        notes.append(f"the row under the header ({', '.join(map(str, frame.iloc[0].tolist()))}) names units: dropped")
+        frame, rows = frame.iloc[1:], rows[1:]
+        values, numeric, column_notes = _columns(frame, names, delimiter)  # its cells are no cells of numbers
+    notes += column_notes + name_notes
+    return Table(tuple(names), values, tuple(numeric), delimiter, has_header, tuple(notes), rows, rows_read)
+
+
+def _columns(frame, names: list[str], delimiter: str) -> tuple[dict[str, np.ndarray], list[str], list[str]]:
+    """Every column as floats, the columns offered as numbers, and a note for each column left out (text
+    columns named together) or read in some way worth saying."""
+    values, numeric, text, notes = {}, [], [], []
     for k, name in enumerate(names):
         values[name], filled, column_notes = _to_numbers(frame[k], delimiter, name)
-        notes += column_notes
-        if _mostly_numeric(values[name], filled):
+        if column_notes == [TEXT]:
+            text.append(name)
+        elif _mostly_numeric(values[name], filled):
             numeric.append(name)
-    if has_header and _is_units_row(frame, values, numeric):
-        values = {name: v[1:] for name, v in values.items()}
-        notes.append(f"the row under the header ({', '.join(map(str, frame.iloc[0].tolist()))}) names units: dropped")
-    return Table(tuple(names), values, tuple(numeric), delimiter, has_header, tuple(notes + name_notes))
+            notes += column_notes
+        else:
+            said = any("left out" in n for n in column_notes)  # dates, or marks that could mean two things
+            notes += column_notes if said else [_left_out(name, values[name], filled)]
+    if text:
+        which = "a text column" if len(text) == 1 else "text columns"
+        notes.append(f"{which} left out (words, not numbers): {', '.join(text)}")
+    return values, numeric, notes
+
+
+def _left_out(name: str, values: np.ndarray, filled: int) -> str:
+    """Why a column that is not text is not offered as numbers."""
+    if filled == 0:
+        return f"column {name}: empty, left out"
+    if filled < 0.5 * len(values):
+        return f"column {name}: only {filled:,} of {words.count(len(values), 'cell')} filled, left out"
+    numbers = int(np.sum(~np.isnan(values)))
+    return f"column {name}: only {numbers:,} of its {filled:,} filled cells are numbers, left out"
+
+
+def _rows(numbers, shown: int = 5) -> str:
+    """'data row 4', 'data rows 4, 8 and 9', 'data rows 1, 2, 3, 4, 5 and 12 more' (counted under the header)."""
+    listed = [f"{int(k):,}" for k in numbers[:shown]]
+    more = len(numbers) - len(listed)
+    if more:
+        return f"data rows {', '.join(listed)} and {more:,} more"
+    return f"data row {listed[0]}" if len(listed) == 1 else f"data rows {', '.join(listed[:-1])} and {listed[-1]}"
 
 
 COMMENT_LINE = re.compile(r"^[ \t]*#[^\r\n]*(?:\r\n|\n|\r)?", re.MULTILINE)
@@ -197,19 +249,20 @@ def _preamble(text: str) -> tuple[str, list[str], str | None]:
     if "#" in text:  # the usual file has none: no pass over its lines
         text, comments = COMMENT_LINE.subn("", text)
         if comments:
-            notes.append(f"skipped {comments} comment lines (starting with #)")
+            notes.append(f"skipped {words.count(comments, 'comment line')} (starting with #)")
     return text, notes, delimiter
 
 
 def _without_repeated_header(frame, header: list[str]):
-    """Rows that repeat the header (files pasted together) are dropped and counted."""
+    """Rows that repeat the header (files pasted together) are dropped; returns the rest and the dropped rows'
+    numbers (1: the first under the header)."""
     import pandas as pd
 
     if any(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):  # a column of numbers holds no header
-        return frame, 0
+        return frame, np.empty(0, dtype=int)
     names = [h.strip() for h in header] + [""] * (frame.shape[1] - len(header))
     repeated = frame.astype(str).apply(lambda col: col.str.strip()).eq(names[: frame.shape[1]]).all(axis=1)
-    return frame[~repeated], int(repeated.sum())
+    return frame[~repeated], frame.index[repeated].to_numpy() + 1
 
 
 def _is_units_row(frame, values: dict, numeric: list[str]) -> bool:
@@ -230,7 +283,7 @@ def table_to_dataset(
 ) -> tuple[Dataset, str | None]:
     """Select feature and target columns, drop rows with missing or non-finite values.
 
-    Returns the dataset and a note such as "dropped 3 of 120 rows with missing values" (or None).
+    Returns the dataset and a note that names the rows dropped and the columns they lack (or None).
     """
     if not x_columns:
         raise ValueError("choose at least one feature column")
@@ -243,12 +296,24 @@ def table_to_dataset(
         raise ValueError(f"column {y_column!r} cannot be both a feature and the target")
     X = np.column_stack([table.values[c] for c in x_columns])
     y = table.values[y_column]
-    keep = np.all(np.isfinite(X), axis=1) & np.isfinite(y)
+    missing = ~np.isfinite(np.column_stack([X, y]))
+    keep = ~missing.any(axis=1)
     n, kept = len(y), int(keep.sum())
     if kept < MIN_ROWS:
         raise ValueError(f"only {kept} of {n} rows have numbers in every chosen column: at least {MIN_ROWS} are needed")
-    note = f"dropped {n - kept} of {n} rows with missing values" if kept < n else None
+    note = _dropped_rows(table, [*x_columns, y_column], missing) if kept < n else None
     return as_dataset(X[keep], y[keep], x_columns, y_column, title), note
+
+
+def _dropped_rows(table: Table, columns: list[str], missing: np.ndarray) -> str:
+    """'dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 4 and 8'."""
+    rows = table.rows if table.rows is not None else np.arange(1, len(missing) + 1)
+    where: dict[str, list[int]] = {}
+    for row, lacks in zip(rows[missing.any(axis=1)], missing[missing.any(axis=1)], strict=True):
+        where.setdefault(" and ".join(c for c, m in zip(columns, lacks, strict=True) if m), []).append(row)
+    said = "; ".join(f"{names} on {_rows(found)}" for names, found in where.items())
+    dropped = int(missing.any(axis=1).sum())
+    return f"dropped {dropped:,} of {words.count(len(missing), 'row')} with no finite number in a chosen column: {said}"
 
 
 # Real datasets that ship inside an installed package (plotly's sample data), read as plain files:
@@ -291,7 +356,7 @@ def load_upload(data: bytes, max_bytes: int = 20 * 1024 * 1024) -> tuple[Table, 
         raise ValueError(f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
     table = parse_csv(data)
     if len(table.numeric_columns) < 2:
-        why = "".join(f"; {note}" for note in table.notes if note.startswith("column "))
+        why = "".join(f"; {note}" for note in table.notes if "left out" in note)
         raise ValueError(
             f"it needs at least two numeric columns (a feature and a target); found {len(table.numeric_columns)}{why}"
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import words
 from .analysis import Analysis, analyse
 from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
@@ -21,6 +22,9 @@ from .training import Checkpoint, Trajectory, no_checkpoint, train
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
+#: ... nor does a mini-batch run read more rows than this (each epoch reads every row once): large batches on
+#: many rows cost their rows, not their updates (200,000 updates of 256 rows: 51 million rows, 6 s).
+MAX_ROWS_READ = 10_000_000
 DATASETS = ("cortical", "synthetic", *BUNDLED, "upload")
 TABULAR = (*BUNDLED, "upload")
 #: full: every row each step; mini: batches of ``batch_size``; sgd: one row per step (stochastic).
@@ -146,12 +150,19 @@ def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_che
     notes = [note] if note else []
     batch_size = s.batch_size_for(data.n_samples)
     steps_per_epoch = 1 if batch_size is None else -(-data.n_samples // batch_size)
-    epochs = s.epochs
-    if epochs * steps_per_epoch > MAX_UPDATES:
-        epochs = max(1, MAX_UPDATES // steps_per_epoch)
+    epochs = min(s.epochs, max(1, MAX_UPDATES // steps_per_epoch))
+    read = s.epochs if batch_size is None else min(s.epochs, max(1, MAX_ROWS_READ // data.n_samples))
+    if read < epochs:
+        epochs = read
         notes.append(
-            f"{s.epochs:,} epochs x {steps_per_epoch:,} batches is more than {MAX_UPDATES:,} updates: "
-            f"ran the first {epochs:,} epochs. Use a larger batch or fewer epochs."
+            f"{words.count(s.epochs, 'epoch')} x {words.count(data.n_samples, 'row')} is more than the "
+            f"{MAX_ROWS_READ:,} rows a run may read: ran {words.count(epochs, 'epoch')}. Use smaller batches, "
+            "fewer rows or fewer epochs."
+        )
+    elif epochs < s.epochs:
+        notes.append(
+            f"{words.count(s.epochs, 'epoch')} x {words.count(steps_per_epoch, 'batch', 'batches')} is more than "
+            f"{MAX_UPDATES:,} updates: ran {words.count(epochs, 'epoch')}. Use a larger batch or fewer epochs."
         )
     theta0 = np.append(np.full(data.n_features, s.w0), s.b0)
     if scaler:  # the start is given in the data's units; train from the same line

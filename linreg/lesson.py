@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import model
-from .model import check_loss, design_matrix
+from .model import batch_gradient_terms, check_loss, design_matrix
 from .optimizers import Optimizer, make_optimizer
 from .training import Trajectory
 
@@ -39,30 +39,65 @@ def optimizer_of(traj: Trajectory) -> Optimizer:
 
 
 def step_details(traj: Trajectory, X: np.ndarray, y: np.ndarray, k: int) -> StepDetails:
-    """Replay the optimizer up to update k + 1 from the recorded batches and return its quantities."""
+    """Update k -> k + 1 and its quantities, with the optimizer's state rebuilt from the training loop's
+    last snapshot before step k (``Trajectory.state_snapshots``; the start if none) by the optimizer's
+    own ``update`` over the gradients since then.  Those gradients come from the data's statistics
+    (full batch: no pass over the rows) or the recorded batches (mini-batch: the rows of the updates
+    since the snapshot), so the work is bounded by one chunk of the loop whatever k is.  The step
+    explained is computed from its batch's rows by ``model.gradient``, the source shown beside it."""
     if not 0 <= k < traj.n_steps:
         raise ValueError(f"step must be in 0..{traj.n_steps - 1}, got {k}")
     A = design_matrix(X)
     opt = optimizer_of(traj)
-    state = opt.init(traj.theta[0])
-    for j in range(k + 1):
-        rows = traj.rows_of_step(j + 1)
-        g = model.gradient(A[rows], y[rows], traj.theta[j], traj.loss_name, traj.alpha)
-        step, state = opt.update(g, state, traj.learning_rate[j])
-    y_hat = A[rows] @ traj.theta[k]
+    start, state = state_before(traj, opt, k)
+    with np.errstate(all="ignore"):  # a diverging run's last steps overflow, as they did in training
+        for g, lr in zip(update_gradients(traj, A, y, start, k), traj.learning_rate[start:k], strict=True):
+            _, state = opt.update(g, state, lr)
+        rows = traj.rows_of_step(k + 1)
+        g = model.gradient(A[rows], y[rows], traj.theta[k], traj.loss_name, traj.alpha)
+        step, state = opt.update(g, state, traj.learning_rate[k])
+        y_hat = A[rows] @ traj.theta[k]
+        batch_loss = model.loss_value(A[rows], y[rows], traj.theta[k], traj.loss_name, traj.alpha)
     return StepDetails(
         k=k,
         theta=traj.theta[k],
         rows=rows,
         y_hat=y_hat,
         residuals=y_hat - y[rows],
-        batch_loss=model.loss_value(A[rows], y[rows], traj.theta[k], traj.loss_name, traj.alpha),
+        batch_loss=batch_loss,
         gradient=g,
         state_after=state,
         step=step,
         learning_rate=float(traj.learning_rate[k]),
         theta_next=traj.theta[k] - step,
     )
+
+
+def state_before(traj: Trajectory, opt: Optimizer, k: int) -> tuple[int, Any]:
+    """(j, the optimizer's state after j updates) for the latest snapshot with j <= k (j = 0: the start;
+    j = k for a state with no fields, plain GD's: no earlier update leaves anything in it)."""
+    start = opt.init(traj.theta[0])
+    if len(start) == 0:
+        return k, start
+    taken = [(j, state) for j, state in traj.state_snapshots if j <= k]
+    return taken[-1] if taken else (0, start)
+
+
+def update_gradients(traj: Trajectory, A: np.ndarray, y: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The gradients that made updates start + 1 .. stop, one row each: grad J_B(theta_j) = H_B theta_j - c_B
+    (model.batch_gradient_terms, as the training loop computes them) at theta_j, j = start .. stop - 1."""
+    theta = traj.theta[start:stop]
+    if traj.row_order is None:  # full batch: the data's statistics, no pass over the rows
+        q = traj.quadratic
+        return theta @ q.hessian.T - q.linear_term
+    per_epoch, bs = traj.steps_per_epoch, traj.batch_size
+    parts = []
+    for epoch in range(start // per_epoch, -(-stop // per_epoch)):
+        first, last = max(start, epoch * per_epoch), min(stop, (epoch + 1) * per_epoch)
+        rows = traj.row_order[epoch, (first - epoch * per_epoch) * bs : (last - epoch * per_epoch) * bs]
+        H, c = batch_gradient_terms(A[rows], y[rows], bs, traj.loss_name, traj.alpha)
+        parts.append(np.einsum("kij,kj->ki", H, traj.theta[first:last]) - c)
+    return np.concatenate(parts) if parts else np.empty((0, theta.shape[1]))
 
 
 def source_of(obj) -> str:

@@ -17,6 +17,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -65,6 +66,9 @@ class Trajectory:
     steps_to_tol: int | None = None
     tol: float | None = None
     stopped_at_tol: bool = False
+    #: (k, the optimizer's state after k updates) at the end of each chunk of the loop: the Learn page
+    #: explains a step from the snapshot before it instead of replaying every update from the start.
+    state_snapshots: tuple[tuple[int, Any], ...] = ()
 
     @cached_property
     def judged(self) -> Watch:
@@ -192,6 +196,13 @@ class _Runner:
             self.theta = theta0.copy()
             self.state = optimizer.init(self.theta)
 
+    def vector_state(self) -> Any:
+        """The optimizer's state as one state of vectors (the scalar loop keeps one state per coordinate)."""
+        if not self.scalar:
+            return self.state
+        fields = zip(*self.state, strict=True)
+        return type(self.state[0])(*(np.array(v, dtype=float) if isinstance(v[0], float) else v[0] for v in fields))
+
     def run(self, H: np.ndarray | list, c: np.ndarray | list, lrs: list) -> np.ndarray:
         with np.errstate(all="ignore"):
             if self.scalar:
@@ -265,21 +276,24 @@ def train(
     steps_per_epoch = 1 if full_batch else -(-n // bs)
     rng = np.random.default_rng(random_state)
     orders: list[np.ndarray] = []
+    runner = None
     if full_batch and opt.name == "gd" and schedule == "constant":
         chunks = _gd_closed_form_chunks(q, theta0, lr0, epochs)
     else:
+        runner = _Runner(theta0, opt)
         terms = (
             _full_batch_terms(q, epochs)
             if full_batch
             else _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha)
         )
-        chunks = _loop_chunks(_Runner(theta0, opt), terms, epoch_lrs, steps_per_epoch)
+        chunks = _loop_chunks(runner, terms, epoch_lrs, steps_per_epoch)
 
     loss0 = float(q.loss_at(theta0))
     limit = divergence_threshold(q, theta0)
     thetas = [theta0[None]]
     diverged_at = reason = steps_to_tol = None
     stopped_at_tol = False
+    snapshots = []
     prev_loss = loss0
     done = 0
     for chunk in chunks:
@@ -303,6 +317,8 @@ def train(
         thetas.append(chunk)
         prev_loss = float(chunk_loss[-1])
         done += len(chunk)
+        if runner is not None:  # the generator runs lazily: the runner has just finished this chunk
+            snapshots.append((done, runner.vector_state()))
 
     theta = np.concatenate(thetas)
     all_lrs = np.repeat(epoch_lrs, steps_per_epoch)[: len(theta) - 1]
@@ -326,6 +342,7 @@ def train(
             steps_to_tol=steps_to_tol,
             tol=tol,
             stopped_at_tol=stopped_at_tol,
+            state_snapshots=tuple(snapshots),
         )
 
 

@@ -3,11 +3,12 @@
 import numpy as np
 import streamlit as st
 
+from linreg import words
 from linreg.app import router
 from linreg.app.cache import UPLOADS, table_for
 from linreg.app.display import chart, current_run, page_style, plain
 from linreg.app.state import open_dataset, remember_data_choices
-from linreg.csvdata import load_upload
+from linreg.csvdata import Table, load_upload
 from linreg.experiment import TABULAR, Run
 from linreg.viz.data import data_figure
 
@@ -44,6 +45,16 @@ def upload_widget() -> None:
         st.error(f"Could not use {plain(err)}. The previous dataset is still active.", icon=":material/error:")
 
 
+def rows_used(r: Run, table: Table | None) -> str:
+    """How many rows the run uses, and of how many the file has (the notes say why not the others)."""
+    train, test = r.data.n_samples, r.test.n_samples if r.test else 0
+    split = f"{train:,} for training, {test:,} held out for testing" if test else ""
+    if table is None or train + test >= table.rows_read:
+        return f"{words.count(train + test, 'row')}" + (f": {split}" if test else " used for training")
+    of_file = f"{train + test:,} of the file's {table.rows_read:,} rows"
+    return (f"{of_file}: {split}" if test else f"{of_file} used for training") + " (the notes above say why not all)"
+
+
 def overview(r: Run) -> None:
     """Preview, summary and notes for the dataset in use."""
     d = r.data
@@ -52,10 +63,7 @@ def overview(r: Run) -> None:
         st.info(plain(note))
     cols = [*d.feature_names, d.target_name]
     values = np.column_stack([d.X, d.y])
-    st.markdown(
-        f"**{plain(d.title)}**: {d.n_samples:,} rows used for training"
-        + (f", {r.test.n_samples:,} held out for testing" if r.test else "")
-    )
+    st.markdown(f"**{plain(d.title)}**: {rows_used(r, table)}")
     summary = {
         "column": cols,
         "mean": values.mean(axis=0).round(4),

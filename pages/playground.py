@@ -3,7 +3,9 @@
 import numpy as np
 import streamlit as st
 
+from linreg import words
 from linreg.app import cache, labels, router, scrub
+from linreg.app.controls import learning_rate_options, learning_rate_range
 from linreg.app.display import (
     CHART_CONFIG,
     chart,
@@ -15,7 +17,7 @@ from linreg.app.display import (
 )
 from linreg.app.presets import PRESETS, matching_preset
 from linreg.app.sidebar import preset_bar
-from linreg.app.state import LR_OPTIONS, current_view, seed
+from linreg.app.state import current_view, seed
 from linreg.experiment import Run, divergence_message, low_r2_note, r2_rmse
 from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
@@ -69,26 +71,28 @@ def details(r: Run) -> None:
         f"Loss: {labels.LOSS[s.loss]}"
         + (f" + {s.alpha:g}·‖w‖²" if s.alpha else "")
         + (" · features standardized (contour in standardized units)" if r.scaler else "")
-        + f" · n = {r.data.n_samples} · {batch[s.batch]} · {r.traj.n_steps:,} updates"
+        + f" · n = {r.data.n_samples} · {batch[s.batch]} · {words.count(r.traj.n_steps, 'update')}"
         + (f" · {labels.OPTIMIZERS[s.optimizer]}: {hp}" if hp else "")
         + f" · {KEYS_HELP}"
     )
 
 
-def rate_over_chart() -> None:
+def rate_over_chart(r: Run) -> None:
     """On a phone the open sidebar covers the charts: the learning rate, in step with the sidebar's, over
     them (its own key: two widgets cannot share one; each writes the learning rate both show)."""
     lr = st.session_state["learning_rate"]
     st.session_state["lr_over_chart"] = lr
+    options = sorted({*learning_rate_options(r.analysis.gd_limit), lr})
     st.select_slider(
-        "Learning rate", options=sorted({*LR_OPTIONS, lr}), format_func=lambda v: f"{v:g}", key="lr_over_chart",
+        "Learning rate", options=options, format_func=lambda v: f"{v:g}", key="lr_over_chart",
         on_change=lambda: st.session_state.update(learning_rate=st.session_state["lr_over_chart"]),
     )  # fmt: skip
 
 
 def _halve_rate() -> None:
-    lr = st.session_state.get("learning_rate", 0.01) / 2
-    st.session_state["learning_rate"] = max(lr, 1e-6)
+    r = st.session_state.get("last_good_run")
+    lowest, _ = learning_rate_range(r.analysis.gd_limit if r else None)
+    st.session_state["learning_rate"] = max(st.session_state.get("learning_rate", 0.01) / 2, lowest)
 
 
 #: The settings of the run the step inspector's number belongs to.
@@ -159,7 +163,7 @@ narrow_main = narrow()
 header(run, view.present, narrow_main)
 stacked = view.layout == "stacked" or (view.layout == "auto" and narrow_main)
 if sidebar_covers_page():
-    rate_over_chart()
+    rate_over_chart(run)
 if view.surface == "3-D" and not view.present:
     chart(cache.cached_surface3d(settings), "surface3d")
 if view.scrub:

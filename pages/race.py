@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from linreg import words
 from linreg.app import cache, labels, router
-from linreg.app.controls import CONTROLS, RACE_RATE
+from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
 from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style
 from linreg.app.state import seed
 from linreg.experiment import MAX_UPDATES, Run, Settings
@@ -13,7 +14,7 @@ from linreg.experiment import MAX_UPDATES, Run, Settings
 router.disable_legacy_pages_folder()
 
 
-def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, float]]:
+def race_controls(settings: Settings, gd_limit: float) -> tuple[tuple[str, ...], str, dict[str, float]]:
     """Which optimizers race and how their learning rates are chosen (page controls, in the URL); one under
     another on a narrow page, where side by side they cut the chosen optimizers off."""
     stack = narrow()
@@ -30,14 +31,14 @@ def race_controls(settings: Settings) -> tuple[tuple[str, ...], str, dict[str, f
     )  # fmt: skip
     own = {}
     if mode == "own" and chosen:
-        lr = CONTROLS["learning_rate"]
+        for name in chosen:
+            seed(RACE_RATE + name, settings.learning_rate)
+        lo, hi = learning_rate_range(gd_limit, *(st.session_state[RACE_RATE + name] for name in chosen))
         cols = [st.container() for _ in chosen] if stack else st.columns(len(chosen))
         for col, name in zip(cols, chosen, strict=True):
-            seed(RACE_RATE + name, settings.learning_rate)
             own[name] = col.number_input(
-                f"{labels.OPTIMIZERS[name]} rate", lr.lo, lr.hi, format="%g", key=RACE_RATE + name,
-                persist_state="session",
-            )  # fmt: skip
+                f"{labels.OPTIMIZERS[name]} rate", lo, hi, format="%g", key=RACE_RATE + name, persist_state="session"
+            )
     return tuple(chosen), mode, own
 
 
@@ -67,7 +68,7 @@ page_style(present=False)
 st.markdown("### Optimizer race")
 run = current_run()
 settings = run.settings
-chosen, mode, own = race_controls(settings)
+chosen, mode, own = race_controls(settings, run.analysis.gd_limit)
 if not chosen:
     st.info("Pick at least one optimizer to race.")
     st.stop()
@@ -83,13 +84,15 @@ how = {
 }[mode]
 st.caption(
     f"Fair race: same data (n = {run.data.n_samples}, seed {settings.random_state}), same start "
-    f"(w = {settings.w0:g}, b = {settings.b0:g}), same budget of {runs[0].traj.epochs_requested:,} epochs; {how}. "
+    f"(w = {settings.w0:g}, b = {settings.b0:g}), "
+    f"same budget of {words.count(runs[0].traj.epochs_requested, 'epoch')}; {how}. "
     "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
 if runs[0].traj.epochs_requested < settings.epochs:
     st.info(
-        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: {runs[0].traj.epochs_requested:,} "
-        f"epochs each instead of {settings.epochs:,}. Race fewer optimizers, or use larger batches."
+        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: "
+        f"{words.count(runs[0].traj.epochs_requested, 'epoch')} each instead of {settings.epochs:,}. "
+        "Race fewer optimizers, or use larger batches."
     )
 arrows = settings.batch != "full"
 chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, narrow()), "race")

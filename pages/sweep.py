@@ -1,11 +1,14 @@
 """Learning-rate sweep: where the learning rate stops working, and four runs that show why."""
 
+import numpy as np
 import streamlit as st
 
+from linreg import words
 from linreg.app import cache, labels, router, scrub
 from linreg.app.display import chart, current_run, narrow, page_style
 from linreg.optimizers import REGISTRY
 from linreg.outcomes import OUTCOMES
+from linreg.sweep import Sweep
 from linreg.theory import RateMap, example_rates
 
 router.disable_legacy_pages_folder()
@@ -18,21 +21,35 @@ def theory_word(m: RateMap) -> str:
     return f"The bands and the dotted line come from the optimizer's own dynamics: {m.best_text}."
 
 
+def empty_panel_words(sweep: Sweep) -> str | None:
+    """Why the steps-to-settle panel is empty, when it is (None: some rate converged and stayed)."""
+    if np.isfinite(sweep.settled_at).any():
+        return None
+    return (
+        f"The steps-to-settle panel is empty: no rate brought ‖∇J‖ below {sweep.tol:g} and kept it there within "
+        f"{words.count(sweep.epochs, 'epoch')}. The slow rates do not get there in time; the fast ones diverge "
+        "or, with mini-batches, keep jittering above it. A larger tolerance (sidebar: Loss, L2 and start) or "
+        "more epochs fill it."
+    )
+
+
 page_style(present=False)
 st.markdown("### Learning-rate sweep")
 run = current_run()
 settings = run.settings
-sweep = cache.cached_sweep(settings)  # says what it computes when it takes over half a second
+sweep = cache.cached_sweep(settings)  # mini-batch: a progress bar counts the rates done meanwhile
 rate_map = cache.rate_map_of(settings)
 if sweep.note:
     st.info(sweep.note)
 counts = ", ".join(f"{int((sweep.outcome == word).sum())} {word}" for word in OUTCOMES if (sweep.outcome == word).any())
 st.caption(
     f"{labels.OPTIMIZERS[settings.optimizer]}: {len(sweep.learning_rates)} learning rates from 1e-4 to 10, "
-    f"{sweep.epochs:,} epochs each, same data and start: {counts}. Best measured here: "
+    f"{words.count(sweep.epochs, 'epoch')} each, same data and start: {counts}. Best measured here: "
     f"{sweep.best_learning_rate:.3g}. {theory_word(rate_map)}"
 )
 chart(cache.cached_sweep_figure(settings, narrow()), "sweep")
+if why_empty := empty_panel_words(sweep):
+    st.caption(why_empty)
 st.markdown("#### Scrub the learning rate: every view redraws as you drag")
 scrub.section(run, narrow())
 examples = example_rates(rate_map, settings.epochs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -11,6 +12,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -188,3 +191,30 @@ def time_rate_change(page, lr: str) -> float:
     took = page.evaluate("() => window.__took")
     wait_ready(page, settle_ms=200)
     return took
+
+
+def require_browser() -> None:
+    """Skip a module's browser tests where chromium or playwright is missing: on a laptop, never in CI,
+    where it is a failure."""
+    if CHROMIUM is None or importlib.util.find_spec("playwright") is None:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("browser tests need chromium and playwright in CI (see .ci/run)")
+        pytest.skip("chromium or playwright not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium for a test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One app server for a test module: its URL."""
+    with streamlit_server() as url:
+        yield url

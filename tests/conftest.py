@@ -1,6 +1,9 @@
 import numpy as np
 import pytest
 
+#: The browser tests' shared fixtures (one chromium, one app server per module).
+pytest_plugins = ["browser_util"]
+
 
 @pytest.fixture
 def line_data():

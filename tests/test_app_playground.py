@@ -5,8 +5,8 @@ import pytest
 from apptest_util import app, assert_ok, main_figure
 
 from linreg.analysis import analyse_data
+from linreg.app.controls import learning_rate_options
 from linreg.app.presets import PRESETS
-from linreg.app.state import LR_OPTIONS
 from linreg.datasets import cortical_thickness
 
 
@@ -88,7 +88,7 @@ def _widgets(at):
 
 
 SELECT_SLIDER_ENDS = {
-    "lr_slider": (LR_OPTIONS[0], LR_OPTIONS[-1]),
+    "lr_slider": (learning_rate_options(None)[0], learning_rate_options(None)[-1]),
     "alpha": (0.0, 1.0),
     "tol": (1e-2, 1e-8),
     "eps": (1e-10, 1e-2),

@@ -4,19 +4,14 @@ presets like slides.  Screenshots (1280x720, presentation mode) go to artifacts/
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from browser_util import CHROMIUM, ROOT, launch, streamlit_server, wait_ready
+from browser_util import ROOT, require_browser, wait_ready
 
 pytestmark = pytest.mark.browser
-if CHROMIUM is None or not __import__("importlib").util.find_spec("playwright"):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("browser tests need chromium and playwright in CI (see .ci/run)")
-    pytest.skip("chromium or playwright not installed", allow_module_level=True)
+require_browser()
 
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 from linreg.app.presets import PRESETS  # noqa: E402
 
@@ -30,20 +25,6 @@ REACHED_JS = """() => {
     window.addEventListener('keydown', e => window.__reached.push(e.key + ':' + e.defaultPrevented));
 }"""
 FOCUSED_JS = "() => (document.activeElement.getAttribute('aria-label') || document.activeElement.textContent)"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 def presenting(browser, url: str):

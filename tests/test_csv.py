@@ -19,7 +19,8 @@ def test_drop_rows_and_count():
     t = parse_csv(b"x,y,name\n1,2,a\n2,,b\n3,6,c\n4,inf,d\n5,10,e\n")
     assert t.numeric_columns == ("x", "y")
     data, note = table_to_dataset(t, ["x"], "y")
-    assert note == "dropped 2 of 5 rows with missing values"
+    assert note == "dropped 2 of 5 rows with no finite number in a chosen column: y on data rows 2 and 4"
+    assert t.notes == ("a text column left out (words, not numbers): name",)
     np.testing.assert_allclose(data.y, [2, 6, 10])
 
 

@@ -31,11 +31,11 @@ ACCEPTED = {
     "whitespace_padded.csv": (("x",), "y", Y),
     "constant_feature.csv": (("x",), "y", list(range(10))),
 }
-NOTES = {
-    "missing_values.csv": "dropped 2 of 10 rows with missing values",
-    "inf_and_nan.csv": "dropped 2 of 10 rows with missing values",
-    "ragged_rows.csv": "dropped 1 of 6 rows with missing values",
-    "quoted_fields.csv": "dropped 1 of 5 rows with missing values",
+NOTES = {  # each dropped row named: the rows under the header counted from 1, the chosen columns it lacks
+    "missing_values.csv": "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 4 and 8",
+    "inf_and_nan.csv": "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 3 and 6",
+    "ragged_rows.csv": "dropped 1 of 6 rows with no finite number in a chosen column: z on data row 2",
+    "quoted_fields.csv": "dropped 1 of 5 rows with no finite number in a chosen column: x on data row 3",
 }
 REFUSED = {
     "latin1.csv": "not UTF-8 text",

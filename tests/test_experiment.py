@@ -13,4 +13,4 @@ def test_mini_batch_is_capped_at_the_training_rows():
 def test_dropped_rows_are_a_note_of_the_run():
     table = parse_csv((Path(__file__).parent / "data" / "missing_values.csv").read_bytes())
     r = run(Settings(dataset="upload", features=("x",), target="y", upload_id="t", epochs=5), table)
-    assert "dropped 2 of 10 rows with missing values" in r.notes
+    assert "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 4 and 8" in r.notes

@@ -11,19 +11,15 @@ step slider and the scrubber's slider on screen without scrolling.
 
 from __future__ import annotations
 
-import os
 from typing import NamedTuple
 
 import pytest
-from browser_util import CHROMIUM, ROOT, launch, streamlit_server, wait_ready
+from browser_util import ROOT, launch, require_browser, streamlit_server, wait_ready
 
 from linreg.app.presets import PRESETS
 
 pytestmark = pytest.mark.browser
-if CHROMIUM is None or not __import__("importlib").util.find_spec("playwright"):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("browser tests need chromium and playwright in CI (see .ci/run)")
-    pytest.skip("chromium or playwright not installed", allow_module_level=True)
+require_browser()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

@@ -14,13 +14,15 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from .. import words
 from ..csvdata import BUNDLED, Table, bundled_table
 from ..csvdata import default_columns as csv_default_columns
-from ..experiment import MAX_UPDATES, Run, Settings, run
+from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import (
     MAX_SWEEP_UPDATES,
+    MIN_SWEPT_RATES,
     RatePaths,
     Sweep,
     log_grid,
@@ -29,9 +31,10 @@ from ..sweep import (
     scrub_grid,
     sweep_full_batch,
     sweep_runs,
+    swept_epochs,
 )
 from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, per_step, rate_map
-from ..viz import compare, geometry, gif, playground, rates, scrubber
+from ..viz import compare, geometry, playground, rates, scrubber
 from .controls import SETTINGS, ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
 
@@ -174,38 +177,73 @@ def cached_full_sweep(key: Settings, _r: Run) -> Sweep:
     return dataclasses.replace(sweep, note=f"Each rate ran {epochs:,} full-batch epochs (the sweep's limit).")
 
 
-@st.cache_resource(**CACHE, show_spinner="Sweeping the learning rates…")
-def cached_mini_sweep(key: Settings, _r: Run, epochs: int, count: int) -> Sweep:
-    t = _r.traj
-    return sweep_runs(
-        _r.x_train, _r.data.y, log_grid(count=count), epochs, key.tol, optimizer=key.optimizer,
-        batch_size=t.batch_size, loss=key.loss, alpha=key.alpha, theta0=t.theta[0],
-        random_state=key.random_state, checkpoint=yield_to_browser, **key.hyperparameters,
-    )  # fmt: skip
-
-
 def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer: str | None = None) -> Sweep:
     """Learning rates from 1e-4 to 10 for ``optimizer`` (default: the settings'), on the settings' data: 60
     stacked full-batch runs, or as many mini-batch runs as ``budget`` updates allow (core: sweep.py)."""
     r = cached_run(settings)  # the data and the start; the settings' own run is already cached by the page
-    key = sweep_key(with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings)
+    base, settings = settings, with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
+    key = sweep_key(settings)
     t = r.traj
-    plan = None if key.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=budget)
+    updates = min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // t.batch_size)  # a sweep reads rows as a run does
+    plan = None if key.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=updates)
     if plan is None:
         sweep = cached_full_sweep(key.replace(batch="full"), r)
         if key.batch == "full":
             return sweep
-        note = (
-            f"A mini-batch sweep here would take {t.steps_per_epoch:,} updates per epoch for each rate, more than "
-            f"the sweep's budget of {budget:,}: these are full-batch runs. Larger batches or fewer rows "
-            "sweep in mini-batches."
-        )
+        note = too_many_updates(t.epochs_requested, t.steps_per_epoch, updates, budget)
         return dataclasses.replace(sweep, note=note)
     epochs, count = plan
-    sweep = cached_mini_sweep(key, r, epochs, count)
+    bar = st.progress(0.0, text=sweeping(0, count, epochs))
+    parts = []
+    for done, lr in enumerate(log_grid(count=count), start=1):
+        parts.append(swept_rate(base, settings.optimizer, float(lr), epochs))
+        bar.progress(done / count, text=sweeping(done, count, epochs))
+    bar.empty()
     cut = epochs < t.epochs_requested or count < 60
-    note = f"To stay within {budget:,} updates: {count} rates, {epochs:,} epochs each." if cut else None
-    return dataclasses.replace(sweep, note=note)
+    note = f"To stay within {words.count(updates, 'update')}: {count} rates, {words.count(epochs, 'epoch')} each."
+    return joined(parts, note if cut else None)
+
+
+def sweeping(done: int, total: int, epochs: int) -> str:
+    """The sweep's progress: rates done of rates."""
+    each = words.count(epochs, "epoch")
+    return f"Sweeping the learning rates: {done} of {total} done (a mini-batch run of {each} each)"
+
+
+def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: int) -> str:
+    """Why a mini-batch sweep fell back to full batch: what its smallest plan would cost, against its budget of
+    ``updates`` (``budget``, or fewer for large batches: a sweep reads rows as a run does)."""
+    per_run = swept_epochs(epochs, steps_per_epoch)
+    total = MIN_SWEPT_RATES * per_run * steps_per_epoch
+    rows = budget * MAX_ROWS_READ // MAX_UPDATES
+    why = "" if updates == budget else f" (batches this large: a sweep reads at most {rows:,} rows)"
+    return (
+        f"A mini-batch sweep here needs at least {MIN_SWEPT_RATES} rates × {words.count(per_run, 'epoch')} × "
+        f"{words.count(steps_per_epoch, 'update')} per epoch = {total:,} updates, more than the sweep's budget of "
+        f"{updates:,}{why}: these are full-batch runs. {'Fewer' if why else 'Larger batches, fewer'} rows or fewer "
+        "epochs sweep in mini-batches."
+    )
+
+
+@st.cache_resource(**QUICK)  # bounded like the others: a sweep has at most 60 rates
+def swept_rate(settings: Settings, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
+    """One rate of a mini-batch sweep, cached on its own: a sweep stopped half way (a page switch stops the
+    work at the next checkpoint) resumes on return where it stopped instead of starting over."""
+    r = cached_run(settings)
+    t, s = r.traj, with_optimizer(settings, optimizer, settings.learning_rate)
+    return sweep_runs(
+        r.x_train, r.data.y, [learning_rate], epochs, s.tol, optimizer=optimizer, batch_size=t.batch_size,
+        loss=s.loss, alpha=s.alpha, theta0=t.theta[0], random_state=s.random_state, checkpoint=yield_to_browser,
+        **s.hyperparameters,
+    )  # fmt: skip
+
+
+def joined(parts: list[Sweep], note: str | None) -> Sweep:
+    """One-rate sweeps of the same runs' settings as one sweep over all their rates."""
+    stack = lambda field: np.concatenate([getattr(p, field) for p in parts])  # noqa: E731
+    first = parts[0]
+    return Sweep(stack("learning_rates"), stack("final_loss"), stack("outcome"), stack("settled_at"),
+                 stack("diverged_at"), first.epochs, first.tol, first.start_loss, note)  # fmt: skip
 
 
 @st.cache_resource(**QUICK)
@@ -227,7 +265,8 @@ def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tup
         return {k: float(own[k]) for k in chosen}, None
     sweeps = {k: cached_sweep(settings, MAX_SWEEP_UPDATES // len(chosen), k) for k in chosen}
     notes = {s.note for s in sweeps.values() if s.note}
-    note = f"Tuning {len(chosen)} optimizers shares one sweep's budget. " + " ".join(sorted(notes)) if notes else None
+    tuning = f"Tuning {words.count(len(chosen), 'optimizer')} shares one sweep's budget. "
+    note = tuning + " ".join(sorted(notes)) if notes else None
     return {k: s.best_learning_rate for k, s in sweeps.items()}, note
 
 
@@ -285,12 +324,6 @@ def cached_momentum_map(settings: Settings) -> go.Figure:
     here = (settings.learning_rate, settings.hyperparameters["momentum"]) if name == settings.optimizer else None
     a = cached_run(settings).analysis
     return rates.momentum_rate_map(a, REGISTRY[name].family, fastest_pair(a, name), current=here)
-
-
-@st.cache_resource(**CACHE, show_spinner="Drawing the GIF for slides…")
-def cached_gif(settings: Settings) -> bytes:
-    r = cached_run(settings)
-    return gif.playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original)
 
 
 # ---------------------------------------------------------------- learning-rate scrubber

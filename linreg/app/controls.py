@@ -4,7 +4,10 @@ reaches it)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
+
+import numpy as np
 
 from ..experiment import BATCH_MODES, DATASETS, MAX_UPDATES, Settings
 from ..model import LOSSES
@@ -59,7 +62,7 @@ CONTROLS: dict[str, Control] = {
     "standardize": Control("bool"),
     # optimizer
     "optimizer": Control("choice", options=tuple(REGISTRY)),
-    "learning_rate": Control("float", 1e-6, 100.0),
+    "learning_rate": Control("float", 1e-6, 100.0),  # on ordinary data: learning_rate_range follows the data's
     "epochs": Control("int", 1, 10_000, 100),
     "batch": Control("choice", options=BATCH_MODES),
     "batch_size": Control("int", 2, 256, 1),
@@ -98,9 +101,46 @@ SETTINGS_KEYS = tuple(f.name for f in fields(Settings) if f.name != "upload_id")
 VIEW_KEYS = tuple(f.name for f in fields(ViewOptions))
 
 
-def control(key: str) -> Control:
-    """The control of ``key`` (a race rate shares the learning rate's)."""
-    return CONTROLS["learning_rate"] if key.startswith(RACE_RATE) else CONTROLS[key]
+#: The learning-rate box reaches this many decades below the data's full-batch limit 2/L and this many above:
+#: data whose limit is below the box's ordinary range (a GDP column unscaled: 2/L ~ 1e-7) can still converge.
+LR_DECADES_BELOW, LR_DECADES_ABOVE = 4, 1
+#: The log slider's rates on ordinary data, this many a decade; widened like the box.
+LR_SLIDER = (1e-4, 10.0)
+LR_SLIDER_PER_DECADE = 20
+
+
+def _decade(x: float, rounding) -> float:
+    return 10.0 ** rounding(math.log10(x))
+
+
+def learning_rate_range(gd_limit: float | None, *current: float) -> tuple[float, float]:
+    """The learning-rate box's range on data whose full-batch GD limit is ``gd_limit`` (2/L; None: unknown):
+    the ordinary range widened to whole decades from LR_DECADES_BELOW below the limit to LR_DECADES_ABOVE
+    above it, and to hold the ``current`` rates (a rate already set is never pushed out of its box)."""
+    c = CONTROLS["learning_rate"]
+    lo, hi = c.lo, c.hi
+    if gd_limit is not None and math.isfinite(gd_limit) and gd_limit > 0:
+        lo = min(lo, _decade(gd_limit / 10**LR_DECADES_BELOW, math.floor))
+        hi = max(hi, _decade(gd_limit * 10**LR_DECADES_ABOVE, math.ceil))
+    return min((lo, *current)), max((hi, *current))
+
+
+def learning_rate_options(gd_limit: float | None) -> tuple[float, ...]:
+    """The log slider's rates (3 significant digits): LR_SLIDER, widened to the decade three below the data's
+    limit and the one above it."""
+    lo, hi = LR_SLIDER
+    if gd_limit is not None and math.isfinite(gd_limit) and gd_limit > 0:
+        lo, hi = min(lo, _decade(gd_limit / 1e3, math.floor)), max(hi, _decade(gd_limit * 10, math.ceil))
+    decades = round(math.log10(hi / lo))
+    return tuple(float(f"{v:.3g}") for v in np.geomspace(lo, hi, decades * LR_SLIDER_PER_DECADE + 1))
+
+
+def control(key: str, gd_limit: float | None = None) -> Control:
+    """The control of ``key``; a learning rate's (a race rate's too) has the range that follows the data's
+    full-batch limit ``gd_limit`` (None: the ordinary range)."""
+    if key == "learning_rate" or key.startswith(RACE_RATE):
+        return Control("float", *learning_rate_range(gd_limit))
+    return CONTROLS[key]
 
 
 def default(key: str, optimizer: str = SETTINGS.optimizer):

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from .. import words
 from ..experiment import Run
 from ..sweep import SCRUB_RATES
 from . import cache
@@ -76,6 +77,6 @@ def section(r: Run, stacked: bool, present: bool = False, key: str = "scrubber")
     st.html(CLICK_AFTER_DRAG_JS, unsafe_allow_javascript=True)
     if not present:
         st.caption(
-            f"Every rate's whole run, {s.epochs:,} epochs, {exact}. The run stays at learning rate "
+            f"Every rate's whole run, {words.count(s.epochs, 'epoch')}, {exact}. The run stays at learning rate "
             f"{s.learning_rate:g}: click a rate on the strip to make it the run."
         )

@@ -14,12 +14,11 @@ from ..theory import rate_sentence
 from ..viz import rates
 from . import labels
 from .cache import cached_run, default_columns, rate_map_of, table_for
-from .controls import CONTROLS
+from .controls import CONTROLS, learning_rate_options, learning_rate_range
 from .display import plain
 from .presets import PRESETS
 from .state import (
     DATA_SHOWN,
-    LR_OPTIONS,
     apply_preset,
     current_settings,
     dataset_changed,
@@ -29,7 +28,9 @@ from .state import (
     seed,
 )
 
-LR_BOX = f"Learning rate (type a value from {CONTROLS['learning_rate'].lo:g} to {CONTROLS['learning_rate'].hi:g})"
+
+def lr_box_label(lo: float, hi: float) -> str:
+    return f"Learning rate (type a value from {lo:g} to {hi:g})"
 
 
 def _number(where, key: str, label: str, **kwargs):
@@ -65,7 +66,7 @@ def _checkbox(where, key: str, label: str, **kwargs):
 def sidebar() -> Settings:
     """All shared controls; returns the settings they describe."""
     sb = st.sidebar
-    gauge_slot = _optimizer_controls(sb)
+    rate_slot, gauge_slot = _optimizer_controls(sb)
     with sb.expander("Data", expanded=False):
         _data_controls()
     with sb.expander("Loss, L2 and start", expanded=False):
@@ -73,9 +74,38 @@ def sidebar() -> Settings:
     with sb.expander("View", expanded=False):
         _view_controls()
     settings = current_settings()
+    with rate_slot:
+        learning_rate_controls(data_limit(settings))
     with gauge_slot:
         stability_gauge(settings)
     return settings
+
+
+def data_limit(settings: Settings) -> float | None:
+    """The data's full-batch GD limit 2/L (None when the settings cannot run: the page says why)."""
+    try:
+        return cached_run(settings).analysis.gd_limit
+    except ValueError:
+        return None
+
+
+def learning_rate_controls(gd_limit: float | None) -> None:
+    """The log slider and the exact box, their ranges following the data's limit (controls.learning_rate_range):
+    drawn once the data are known, in the slot kept for them under the optimizer."""
+    seed("learning_rate")
+    lo, hi = learning_rate_range(gd_limit, st.session_state["learning_rate"])
+    slider_slot = st.container()
+    lr = st.number_input(
+        lr_box_label(lo, hi), min_value=lo, max_value=hi, format="%g", step=None, key="learning_rate",
+        help="A value outside this range is not taken: the box keeps the last one. The range follows the data: "
+        "it reaches well below their stability limit 2/L.",
+    )  # fmt: skip
+    st.session_state["lr_slider"] = lr  # the slider always shows the box's number, typed or from a preset
+    options = sorted({*learning_rate_options(gd_limit), lr})
+    slider_slot.select_slider(
+        "Learning rate (log scale)", options=options, format_func=lambda v: f"{v:g}", key="lr_slider",
+        on_change=lr_from_slider,
+    )  # fmt: skip
 
 
 def preset_bar() -> None:
@@ -92,21 +122,9 @@ def preset_bar() -> None:
 
 
 def _optimizer_controls(sb):
-    """Optimizer, learning rate (log slider + exact entry), epochs, hyperparameters, batch; returns the gauge's slot."""
+    """Optimizer, epochs, hyperparameters, batch; returns the slots of the learning rate and of the gauge."""
     opt = _choice(sb, "optimizer", "Optimizer", labels.OPTIMIZERS, on_change=optimizer_changed)
-    slider_slot = sb.container()
-    c = CONTROLS["learning_rate"]
-    seed("learning_rate")
-    lr = sb.number_input(
-        LR_BOX, min_value=c.lo, max_value=c.hi, format="%g", step=None, key="learning_rate",
-        help="A value outside this range is not taken: the box keeps the last one.",
-    )  # fmt: skip
-    st.session_state["lr_slider"] = lr  # the slider always shows the box's number, typed or from a preset
-    options = sorted({*LR_OPTIONS, lr})
-    slider_slot.select_slider(
-        "Learning rate (log scale)", options=options, format_func=lambda v: f"{v:g}", key="lr_slider",
-        on_change=lr_from_slider,
-    )  # fmt: skip
+    rate_slot = sb.container()  # the learning rate's slider and box, drawn once the data's limit is known
     gauge_slot = sb.container()
     _number(sb, "epochs", "Epochs")
     schedule = _choice(sb, "schedule", "Learning-rate schedule", labels.SCHEDULES)
@@ -124,7 +142,7 @@ def _optimizer_controls(sb):
     batch = _choice(sb, "batch", "Batch", labels.BATCH, widget="radio", horizontal=True)
     if batch == "mini":
         _slider(sb, "batch_size", "Batch size")
-    return gauge_slot
+    return rate_slot, gauge_slot
 
 
 def _data_controls() -> None:

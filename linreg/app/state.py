@@ -4,7 +4,6 @@ dataset's own data controls)."""
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from ..experiment import TABULAR, Settings
@@ -12,8 +11,6 @@ from ..optimizers import HYPERPARAMETER_NAMES
 from .cache import default_columns, table_for
 from .controls import SETTINGS_KEYS, VIEW_KEYS, ViewOptions, default, widget_value
 from .presets import preset_settings
-
-LR_OPTIONS = tuple(float(f"{v:.3g}") for v in np.logspace(-4, 1, 101))
 
 #: The data controls (the sidebar's Data section), by the kind of dataset that has them.
 EVERY_DATASET = ("random_state", "test_fraction", "standardize")

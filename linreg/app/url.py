@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ..experiment import analysis_of
+from ..optimizers import REGISTRY
 from .controls import LEARN_DEFAULTS, RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default, widget_value
 from .labels import LABEL_TO_KEY
 from .presets import PRESETS, preset_settings
-from .state import apply_settings
+from .state import apply_settings, current_settings
 
 #: Names older links used for a key.
 ALIASES = {"seed": "random_state", "lr": "learning_rate"}
@@ -38,9 +40,10 @@ def url_keys() -> list[str]:
     ]
 
 
-def parse(key: str, values: list[str]):
-    """A link's text for ``key`` as the control's value, or a ValueError that says what is allowed."""
-    c = control(key)
+def parse(key: str, values: list[str], gd_limit: float | None = None):
+    """A link's text for ``key`` as the control's value, or a ValueError that says what is allowed (a learning
+    rate's range follows the data's limit ``gd_limit``, controls.learning_rate_range)."""
+    c = control(key, gd_limit)
     if c.kind == "multi":
         return tuple(_choice(key, v, c.options) if c.options else v for v in values if v != "")
     text = values[-1].strip() if values else ""
@@ -95,15 +98,15 @@ def read_link() -> None:
     params = {ALIASES.get(k, k): st.query_params.get_all(k) for k in st.query_params}
     preset = params.pop("preset", [None])[-1]
     optimizer = _optimizer_of(params)
+    rates = {k: v for k, v in params.items() if k == "learning_rate" or k.startswith(RACE_RATE)}
     for key, values in params.items():
         if key not in url_keys() and not key.startswith(RACE_RATE):
             notices.append(f"`{key}` is not a setting of this app: ignored.")
-            continue
-        try:
-            st.session_state[key] = widget_value(parse(key, values))
-        except ValueError as exc:
-            shown = ", ".join(values)[:40]
-            notices.append(f"`{key}={shown}` {exc}: using {_show(default(key, optimizer))} instead.")
+        elif key not in rates:
+            notices += _take(key, values, optimizer)
+    limit = _link_data_limit()  # the rates' range follows the data the link asks for
+    for key, values in rates.items():
+        notices += _take(key, values, optimizer, limit)
     if preset in PRESETS:
         apply_settings(preset_settings(preset))
     elif preset is not None:
@@ -111,11 +114,39 @@ def read_link() -> None:
     st.session_state[NOTICES] = notices
 
 
+def _take(key: str, values: list[str], optimizer: str, gd_limit: float | None = None) -> list[str]:
+    """The link's value of ``key`` into its widget's state, or a notice of what is used instead."""
+    try:
+        st.session_state[key] = widget_value(parse(key, values, gd_limit))
+    except ValueError as exc:
+        shown = ", ".join(values)[:40]
+        return [f"`{key}={shown}` {exc}: using {_fallback(key, optimizer)} instead."]
+    return []
+
+
+def _link_data_limit() -> float | None:
+    """The full-batch limit 2/L of the data the link's other values describe (None: they cannot be built)."""
+    try:
+        return analysis_of(current_settings()).gd_limit
+    except ValueError:
+        return None
+
+
 def _optimizer_of(params: dict) -> str:
     try:
         return parse("optimizer", params["optimizer"]) if "optimizer" in params else SETTINGS.optimizer
     except ValueError:
         return SETTINGS.optimizer
+
+
+def _fallback(key: str, optimizer: str) -> str:
+    """What a bad value of ``key`` gives way to, in words: a hyperparameter the link's optimizer does not take
+    is left to the registry's default of the optimizers that do (None is no value to name)."""
+    value = default(key, optimizer)
+    if value is not None:
+        return _show(value)
+    values = {spec.defaults[key] for spec in REGISTRY.values() if key in spec.defaults}
+    return _show(values.pop()) if len(values) == 1 else "each optimizer's own default"
 
 
 def link_notices() -> list[str]:

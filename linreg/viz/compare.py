@@ -33,7 +33,8 @@ def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int
     norm = float(np.linalg.norm(full[[0, -1]])) or 1.0
     epoch = max(int(traj.epoch[k]), 1) - 1
     order = traj.row_order[min(epoch, len(traj.row_order) - 1)]
-    batches = [order[i : i + traj.batch_size] for i in range(0, len(order), traj.batch_size)][:MAX_ARROWS]
+    bs = traj.batch_size  # the first MAX_ARROWS batches only: an SGD epoch of 200,000 rows has 200,000
+    batches = [order[i : i + bs] for i in range(0, min(len(order), MAX_ARROWS * bs), bs)]
     xs, ys = [], []
     for rows in batches:
         g = gradient(A[rows], y[rows], theta, traj.loss_name, traj.alpha)
@@ -74,7 +75,7 @@ def race_figure(
     xr, yr = _union_box(trajs)
     titles = ("Paths on the loss surface", "Loss per step (log)")
     fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, subplot_titles=titles,
-                        column_widths=None if stacked else [0.55, 0.45], vertical_spacing=0.15)  # fmt: skip
+                        column_widths=None if stacked else [0.55, 0.45], vertical_spacing=0.17)  # fmt: skip
 
     def cell(k: int) -> dict:
         return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
@@ -128,7 +129,7 @@ def race_figure(
     fig.update_yaxes(range=list(yr), title_text="b", **cell(1))
     fig.update_xaxes(title_text="step", **cell(2))
     fig.update_yaxes(type="log", title_text="loss", **cell(2))
-    plot_px = 2 * plot_px + 80 if stacked else plot_px
+    plot_px = 2 * plot_px + 120 if stacked else plot_px
     top, bottom = (120 if stacked else 84), 70 + 90
     fig.update_layout(
         height=top + plot_px + bottom,

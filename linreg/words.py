@@ -1,0 +1,8 @@
+"""How a count is written in every message, the core's, the app's and the pages': one home for plurals."""
+
+from __future__ import annotations
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 epoch', '2,000 epochs', '0 rows'; ``plural`` for a noun that does not take an s."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

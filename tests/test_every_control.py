@@ -1,0 +1,121 @@
+"""Every control of every page pushed to its ends on 200,000 rows and 10,000 epochs: no rerun may take over
+LIMIT_S (AppTest stops a run that does and raises), and none may end in an exception.
+
+A control a value reveals (the batch size under mini-batch, a hyperparameter under its optimizer, a
+schedule's factor, a table's columns, the race's own rates) is pushed to its ends while it is shown.  On the
+Playground, the sidebar's home, every control; on the other pages, the page's own controls and the sidebar's
+controls that change how much work a run is (a value such as the slope or the start changes no amount of work).
+"""
+
+from __future__ import annotations
+
+import pytest
+from apptest_util import app, assert_ok
+
+from linreg.app.controls import CONTROLS
+from linreg.app.presets import PRESETS
+
+#: A rerun over this is a wait a class notices (generous: the machine running the suite is shared).
+LIMIT_S = 10
+BIG = {"dataset": "synthetic", "n": 200_000, "epochs": 10_000, "optimizer": "momentum", "schedule": "exponential"}
+PAGES = [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"]
+#: The sidebar's controls that change how much work a page does: pushed to their ends on every page.
+WORK = {"n", "epochs", "batch", "batch_size", "optimizer", "schedule", "dataset", "features", "learning_rate",
+        "standardize"}  # fmt: skip
+#: Choices whose every option is an end; of other choices (a table's columns, a guess) the first and the last.
+EVERY_OPTION = {k for k, c in CONTROLS.items() if c.kind == "choice"}
+KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "multiselect")
+#: Reruns known to take longer than LIMIT_S, and why: they get OVER_S, so an exception or a hang still fails.
+OVER_S = 120
+KNOWN_SLOW: dict[tuple[str | None, str], str] = {
+    **dict.fromkeys([("pages/sweep.py", "batch"), ("pages/sweep.py", "batch_size")], (
+        "mini-batches on the Sweep page: a sweep of up to 600,000 updates (sweep.MAX_SWEEP_UPDATES; its progress "
+        "bar counts the rates) and four ghost runs of a whole run's budget each (cache.cached_ghost_figure): "
+        "3 to 10 s of CPU on 200,000 rows"
+    )),
+    ("pages/race.py", "batch_size"): (
+        "256-row batches in the race: three racers share a run's updates but not its rows (cache.race_settings), "
+        "so each reads up to 10 million rows: 5 s of CPU"
+    ),
+}  # fmt: skip
+
+
+def controls(at) -> dict[str, tuple[str, object]]:
+    """The page's keyed controls and its buttons (by label), as (kind, element)."""
+    found = {}
+    for kind in KINDS:
+        for w in at.get(kind):
+            if w.key and not w.key.startswith("exercise_"):
+                found[w.key] = (kind, w)
+    for b in at.get("button"):
+        if not b.proto.disabled:
+            found[b.key or f"button: {b.label}"] = ("button", b)
+    return found
+
+
+def ends(kind: str, w) -> list:
+    """Both ends of a range, every choice of a choice, both states of a switch, all and one of a multi."""
+    options = list(CONTROLS[w.key].options) if w.key in CONTROLS and CONTROLS[w.key].options else None
+    if kind in ("slider", "number_input"):
+        return [w.min, w.max]
+    if kind == "select_slider":
+        labels = list(w.options)
+        return [float(labels[0]), float(labels[-1])] if options is None else [options[0], options[-1]]
+    if kind in ("selectbox", "radio"):
+        choices = options or list(w.options)
+        return choices if w.key in EVERY_OPTION else [choices[0], choices[-1]]
+    if kind in ("checkbox", "toggle"):
+        return [not w.value, w.value]
+    if kind == "multiselect":
+        everything = options or list(w.options)
+        return [everything, everything[:1]]
+    return ["click"]
+
+
+def rerun(at, page, key: str, value) -> None:
+    kind, w = controls(at)[key]
+    w.click() if kind == "button" else w.set_value(value)
+    slow = (page, key) in KNOWN_SLOW
+    at.run(timeout=OVER_S if slow else LIMIT_S)  # raises "AppTest script run timed out" over the limit
+    assert_ok(at)
+
+
+def push(at, page, key: str, shown: set[str], wanted) -> None:
+    """``key`` to each of its ends, then back; what a value reveals, to its ends while it is shown."""
+    if key not in controls(at):
+        return
+    kind, w = controls(at)[key]
+    original = None if kind == "button" else w.value
+    for value in ends(kind, w):
+        if key not in controls(at):
+            break
+        rerun(at, page, key, value)
+        for revealed in [k for k in controls(at) if k not in shown and wanted(k)]:
+            for end in ends(*controls(at)[revealed]):
+                if revealed in controls(at):
+                    rerun(at, page, revealed, end)
+    if kind != "button" and key in controls(at) and controls(at)[key][1].value != original:
+        rerun(at, page, key, original)
+
+
+def in_sidebar(at) -> set[str]:
+    return {w.key for kind in KINDS for w in at.sidebar.get(kind)} | {f"button: {b.label}" for b in at.sidebar.button}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_control_at_its_ends_reruns_within_the_limit(page):
+    at = app(page, timeout=LIMIT_S, **BIG)
+    assert_ok(at)
+    shown = set(controls(at)) | {"preset_choice"}
+
+    def wanted(key: str) -> bool:
+        return page is None or key in WORK or key not in in_sidebar(at)
+
+    for key in sorted(shown, key=lambda k: (k == "dataset", k)):  # a new dataset changes the data controls: last
+        if wanted(key):
+            push(at, page, key, shown, wanted)
+    if page is None:  # the presets, last: each sets every control
+        for name in PRESETS:
+            at.get("button_group")[0].set_value(name)
+            at.run(timeout=LIMIT_S)
+            assert_ok(at)
