@@ -87,7 +87,8 @@ def stacked_steps(
 ) -> Iterator[np.ndarray]:
     """Full-batch runs for every learning rate at once: yields theta (L, p) after each of ``epochs`` steps."""
     for chunk in stacked(q, learning_rates, epochs, optimizer, theta0, checkpoint, **hyperparameters):
-        yield from chunk.theta[chunk.k0 == 0 :]
+        if chunk.k0 > 0:  # the first chunk is the start
+            yield from chunk.theta
 
 
 def sweep_full_batch(
@@ -168,7 +169,7 @@ def rate_paths(
     tol: float = 1e-6,
     **hyperparameters: float,
 ) -> RatePaths:
-    """Full-batch runs for every learning rate at once (stacked_steps), kept at ``kept_steps(epochs)`` and
+    """Full-batch runs for every learning rate at once (stacked), kept at ``kept_steps(epochs)`` and
     judged like every run.  A run stops as diverged where ``train`` would stop it; its later steps are nan."""
     lrs = np.asarray(learning_rates, dtype=float)
     start = start_point(q, theta0)

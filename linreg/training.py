@@ -339,18 +339,19 @@ def train(
     terms = None if full_batch else _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha)
     rates = np.repeat(epoch_lrs, steps_per_epoch)[:, None]
 
-    kept: list[Chunk] = []  # each chunk cut to the steps the run keeps
+    chunks = stacked_run(q, theta0[None], opt, rates, terms, checkpoint)
+    kept: list[Chunk] = [next(chunks)]  # the start, then each chunk cut to the steps the run keeps
     diverged_at = reason = steps_to_tol = None
     stopped_at_tol = False
     snapshots = []
-    for chunk in stacked_run(q, theta0[None], opt, rates, terms, checkpoint):
+    for chunk in chunks:
         keep = len(chunk.theta)
         bad = chunk.first(chunk.beyond)[0]
         if not np.isnan(bad):
             finite = bool(np.isfinite(chunk.loss[int(bad) - chunk.k0, 0]))
             reason = f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
             diverged_at, keep = int(bad), int(bad) - chunk.k0 + finite
-        if tol is not None and steps_to_tol is None and chunk.k0 > 0:
+        if tol is not None and steps_to_tol is None:
             hit = chunk.first(reached_tol(chunk, kept[-1].loss[-1], tol, tol_on)[:keep])[0]
             if not np.isnan(hit):
                 steps_to_tol = int(hit)
@@ -361,8 +362,7 @@ def train(
             kept.append(_cut(chunk, keep))
             break
         kept.append(chunk)
-        if chunk.k0 > 0:
-            snapshots.append((chunk.k0 + keep - 1, run_state(chunk.state)))
+        snapshots.append((chunk.k0 + keep - 1, run_state(chunk.state)))
 
     theta = np.concatenate([c.theta[:, 0] for c in kept])
     return Trajectory(
