@@ -205,8 +205,9 @@ def stacked_run(
     limit = divergence_threshold(q, theta0)
 
     def judged(k0: int, theta: np.ndarray, state: Any) -> Chunk:
-        loss = q.loss_at(theta)
-        return Chunk(k0, theta, loss, q.gradient_at(theta), beyond_limit(loss, limit), state)
+        flat = theta.reshape(-1, theta.shape[-1])  # one (m L, p) product, not m small ones
+        loss, grad = q.loss_at(flat).reshape(theta.shape[:-1]), q.gradient_at(flat).reshape(theta.shape)
+        return Chunk(k0, theta, loss, grad, beyond_limit(loss, limit), state)
 
     yield judged(0, theta0[None], optimizer.init(theta0))
     if terms is None and optimizer.name == "gd" and bool(np.all(rates == rates[:1])):
@@ -232,7 +233,8 @@ def _gd_closed_form(q: Quadratic, theta0: np.ndarray, lr: np.ndarray, steps: int
     for start in range(0, steps, CHUNK_STEPS):
         k = np.arange(start + 1, min(start + CHUNK_STEPS, steps) + 1)[:, None, None]
         with np.errstate(all="ignore"):
-            yield q.theta_ref + (factor**k * e0) @ V.T
+            errors = (factor**k * e0).reshape(-1, len(lam))  # (m L, p): one product, not m small ones
+            yield q.theta_ref + (errors @ V.T).reshape(len(k), *theta0.shape)
 
 
 def _loop(
