@@ -76,21 +76,6 @@ def stacked(
     return stacked_run(q, starts, opt, np.broadcast_to(lrs, (epochs, len(lrs))), None, checkpoint)
 
 
-def stacked_steps(
-    q: Quadratic,
-    learning_rates,
-    epochs: int,
-    optimizer: str = "gd",
-    theta0=None,
-    checkpoint: Checkpoint = no_checkpoint,
-    **hyperparameters: float,
-) -> Iterator[np.ndarray]:
-    """Full-batch runs for every learning rate at once: yields theta (L, p) after each of ``epochs`` steps."""
-    for chunk in stacked(q, learning_rates, epochs, optimizer, theta0, checkpoint, **hyperparameters):
-        if chunk.k0 > 0:  # the first chunk is the start
-            yield from chunk.theta
-
-
 def sweep_full_batch(
     q: Quadratic,
     learning_rates,

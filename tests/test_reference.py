@@ -6,7 +6,7 @@ import pytest
 
 from linreg import LinearModel, cortical_thickness, quadratic, train
 from linreg.optimizers import REGISTRY, make_optimizer
-from linreg.sweep import stacked_steps
+from linreg.sweep import stacked
 
 
 def model_at(w, b, loss="mse"):
@@ -113,8 +113,8 @@ def test_every_path_of_train_is_the_textbook_run_step_by_step(optimizer, batch, 
 def test_every_run_of_a_stacked_sweep_is_the_textbook_run_step_by_step(optimizer, n_features, rates):
     X, y = far_data(n_features)
     steps = 2100
-    stacked = np.array(list(stacked_steps(quadratic(X, y), rates, steps, optimizer)))  # (steps, runs, p)
-    assert stacked.shape == (steps, len(rates), n_features + 1)
+    path = np.concatenate([chunk.theta for chunk in stacked(quadratic(X, y), rates, steps, optimizer)])
+    assert path.shape == (steps + 1, len(rates), n_features + 1)  # the start, then every step of every run
     for run, lr in enumerate(rates):
         expected = textbook_path(X, y, optimizer, lr, lambda k: np.arange(len(y)), steps)
-        np.testing.assert_allclose(stacked[:, run], expected[1:], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(path[:, run], expected, rtol=1e-9, atol=1e-12)
