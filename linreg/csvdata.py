@@ -150,7 +150,7 @@ def _to_numbers(column, delimiter: str, name: str) -> tuple[np.ndarray, int, lis
 
     if pd.api.types.is_numeric_dtype(column.dtype):
         values = column.to_numpy(dtype=float)
-        notes = [f"column {name}: true/false read as 1/0"] if pd.api.types.is_bool_dtype(column.dtype) else []
+        notes = [f"{words.column(name)}: true/false read as 1/0"] if pd.api.types.is_bool_dtype(column.dtype) else []
         return values, int(np.sum(~np.isnan(values))), notes
     cells = column.astype(str).where(column.notna(), "").tolist()
     if is_text(cells):  # words are never read as numbers, nor searched for number formats
@@ -221,11 +221,11 @@ def _columns(frame, names: list[str], delimiter: str) -> tuple[dict[str, np.ndar
 def _left_out(name: str, values: np.ndarray, filled: int) -> str:
     """Why a column that is not text is not offered as numbers."""
     if filled == 0:
-        return f"column {name}: empty, left out"
+        return f"{words.column(name)}: empty, left out"
     if filled < 0.5 * len(values):
-        return f"column {name}: only {filled:,} of {words.count(len(values), 'cell')} filled, left out"
+        return f"{words.column(name)}: only {filled:,} of {words.count(len(values), 'cell')} filled, left out"
     numbers = int(np.sum(~np.isnan(values)))
-    return f"column {name}: only {numbers:,} of its {filled:,} filled cells are numbers, left out"
+    return f"{words.column(name)}: only {numbers:,} of its {filled:,} filled cells are numbers, left out"
 
 
 def _rows(numbers, shown: int = 5) -> str:
