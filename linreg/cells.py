@@ -106,7 +106,11 @@ def column_numbers(cells: list[str], delimiter: str, name: str) -> tuple[list[fl
             [f"{words.column(name)}: {'/'.join(sorted(lowered))} read as 1/0"],
         )
     if filled and sum(bool(DATE.match(c.strip())) for c in filled) >= len(filled) / 2:
-        return [math.nan] * len(cells), len(filled), [f"{words.column(name)}: dates are not numbers, so it was left out"]
+        return (
+            [math.nan] * len(cells),
+            len(filled),
+            [f"{words.column(name)}: dates are not numbers, so it was left out"],
+        )
     seen: set[str] = set()
     stripped = [_strip_marks(c, seen) if c.strip() else "" for c in cells]
     thousands, decimal, refused = _separators([c for c in stripped if c], delimiter)
