@@ -9,7 +9,7 @@ from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
 from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style
 from linreg.app.state import seed
-from linreg.experiment import MAX_UPDATES, Run, Settings
+from linreg.experiment import Run, Settings
 
 router.disable_legacy_pages_folder()
 
@@ -88,12 +88,8 @@ st.caption(
     f"same budget of {words.count(runs[0].traj.epochs_requested, 'epoch')}; {how}. "
     "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
-if runs[0].traj.epochs_requested < settings.epochs:
-    st.info(
-        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: "
-        f"{words.count(runs[0].traj.epochs_requested, 'epoch')} each instead of {settings.epochs:,}. "
-        "Race fewer optimizers, or use larger batches."
-    )
+if budget_note := cache.race_settings(settings, len(runs))[1]:
+    st.info(budget_note)
 arrows = settings.batch != "full"
 chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, narrow()), "race")
 if arrows:

@@ -270,14 +270,30 @@ def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tup
     return {k: s.best_learning_rate for k, s in sweeps.items()}, note
 
 
-def race_settings(settings: Settings, racers: int) -> Settings:
-    """The racers share one run's budget of MAX_UPDATES updates: fewer epochs each when many race."""
-    per_epoch = cached_run(settings).traj.steps_per_epoch
-    return settings.replace(epochs=min(settings.epochs, max(1, MAX_UPDATES // racers // per_epoch)))
+def race_settings(settings: Settings, racers: int) -> tuple[Settings, str | None]:
+    """The racers share one run's budget, MAX_UPDATES updates and (mini-batches) MAX_ROWS_READ rows: fewer
+    epochs each when many race; and the words that say so (None: every racer runs the settings' epochs)."""
+    t = cached_run(settings).traj
+    by_updates = MAX_UPDATES // racers // t.steps_per_epoch
+    rows = None if t.batch_size is None else t.batch_size * t.steps_per_epoch  # an epoch reads every row once
+    by_rows = by_updates if rows is None else MAX_ROWS_READ // racers // rows
+    epochs = max(1, min(by_updates, by_rows))
+    if epochs >= settings.epochs:
+        return settings, None
+    budget, fix = (
+        (f"{MAX_UPDATES:,} updates", "larger batches")
+        if by_updates <= by_rows
+        else (f"{MAX_ROWS_READ:,} rows read", "fewer rows")
+    )
+    note = (
+        f"{racers} racers share one run's budget of {budget}: {words.count(epochs, 'epoch')} each instead of "
+        f"{settings.epochs:,}. Race fewer optimizers, or use {fix}."
+    )
+    return settings.replace(epochs=epochs), note
 
 
 def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]:
-    shared = race_settings(settings, len(learning_rates))
+    shared, _ = race_settings(settings, len(learning_rates))
     return [cached_run(with_optimizer(shared, k, lr)) for k, lr in learning_rates.items()]
 
 
