@@ -313,17 +313,19 @@ def example_runs(settings: Settings) -> list[tuple[str, Run]]:
     return [(name, cached_run(settings.replace(learning_rate=float(lr)))) for name, lr in examples.items()]
 
 
-def example_label(name: str, r: Run, m: RateMap) -> str:
-    """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did."""
+def example_label(name: str, r: Run, m: RateMap, lines: int = 1) -> str:
+    """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did; on
+    two ``lines`` (a narrow legend), the rate on the first and what it did on the second."""
     lr = r.settings.learning_rate
-    pace = "" if m.measured else f" · {per_step(m.contraction(lr))}/step"
-    return f"{name} · lr {lr:g}{pace}: {r.traj.outcome}"
+    pace = "" if m.measured else f"{per_step(m.contraction(lr))}/step: "
+    return f"{name} · lr {lr:g}{' · ' if lines == 1 else '<br>'}{pace}{r.traj.outcome}"
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     m = rate_map_of(settings)
-    runs = [(example_label(name, r, m), r.traj) for name, r in example_runs(settings)]
+    lines = 2 if stacked else 1
+    runs = [(example_label(name, r, m, lines), r.traj) for name, r in example_runs(settings)]
     return compare.race_figure(runs, cached_run(settings).analysis, stacked=stacked)
 
 
