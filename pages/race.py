@@ -1,13 +1,12 @@
 """Optimizer race: several optimizers on the same data from the same start, played together."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from linreg import words
 from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
-from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style
+from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style, records_table
 from linreg.app.state import seed
 from linreg.experiment import Run, Settings
 
@@ -57,11 +56,7 @@ def race_table(runs: list[Run]) -> None:
                 "distance to optimum": f"{float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star)):.3g}",
             }
         )
-    if narrow():  # a phone: one column per optimizer, so that no column hides off the table's right edge
-        fields = [k for k in rows[0] if k != "optimizer"]
-        st.table(pd.DataFrame({row["optimizer"]: [row[k] for k in fields] for row in rows}, index=fields))
-    else:
-        st.dataframe(rows, hide_index=True, width="stretch")
+    records_table(rows, "optimizer")
 
 
 page_style(present=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -23,6 +24,16 @@ def chart(fig: go.Figure, key: str) -> None:
 def chart_config() -> dict:
     """CHART_CONFIG, without Plotly's toolbar on a narrow page: on a touch screen it stays up, over the legend."""
     return {**CHART_CONFIG, "displayModeBar": False} if narrow() else CHART_CONFIG
+
+
+def records_table(rows: list[dict], name: str) -> None:
+    """One row per record (``name``: the field that names each); on a narrow page one column per record
+    instead, so that no field hides off the table's right edge."""
+    if narrow():
+        fields = [k for k in rows[0] if k != name]
+        st.table(pd.DataFrame({str(row[name]): [row[k] for k in fields] for row in rows}, index=fields))
+    else:
+        st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def plain(text: str) -> str:
