@@ -196,7 +196,7 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
     bar = st.progress(0.0, text=sweeping(0, count, epochs))
     parts = []
     for done, lr in enumerate(log_grid(count=count), start=1):
-        parts.append(swept_rate(base, settings.optimizer, float(lr), epochs))
+        parts.append(swept_rate(sweep_key(base), r, settings.optimizer, float(lr), epochs))
         bar.progress(done / count, text=sweeping(done, count, epochs))
     bar.empty()
     cut = epochs < t.epochs_requested or count < 60
@@ -226,11 +226,12 @@ def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: in
 
 
 @st.cache_resource(**QUICK)  # bounded like the others: a sweep has at most 60 rates
-def swept_rate(settings: Settings, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
-    """One rate of a mini-batch sweep, cached on its own: a sweep stopped half way (a page switch stops the
-    work at the next checkpoint) resumes on return where it stopped instead of starting over."""
-    r = cached_run(settings)
-    t, s = r.traj, with_optimizer(settings, optimizer, settings.learning_rate)
+def swept_rate(key: Settings, _r: Run, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
+    """One rate of a mini-batch sweep on ``_r``'s data and start (``key``, the sweep_key, names them), cached
+    on its own: a sweep stopped half way (a page switch stops the work at the next checkpoint) resumes on
+    return where it stopped instead of starting over, and a new learning rate in the sidebar sweeps nothing."""
+    t, s = _r.traj, with_optimizer(key, optimizer, key.learning_rate)
+    r = _r
     return sweep_runs(
         r.x_train, r.data.y, [learning_rate], epochs, s.tol, optimizer=optimizer, batch_size=t.batch_size,
         loss=s.loss, alpha=s.alpha, theta0=t.theta[0], random_state=s.random_state, checkpoint=yield_to_browser,
