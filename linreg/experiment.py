@@ -256,7 +256,7 @@ def divergence_message(run_: Run) -> str | None:
         )
     return (
         f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "
-        f"{s.learning_rate / limit:.2f} × the stability limit {opt.limit_text} = {limit:.4g} here."
+        f"{words.ratio(s.learning_rate / limit)} × the stability limit {opt.limit_text} = {limit:.4g} here."
     )
 
 
