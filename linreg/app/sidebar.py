@@ -197,7 +197,7 @@ def _loss_controls() -> None:
         st,
         "tol",
         "Tolerance ‖∇J‖",
-        help="'Steps to tolerance' counts the steps until the gradient norm falls below this.",
+        help="A run has converged from the step on which the gradient norm falls below this and stays there.",
     )
 
 
