@@ -39,7 +39,10 @@ def _num(x: float, digits: int = 4) -> str:
 
 
 def _vector(v) -> str:
-    """[a, b, c, d] as LaTeX, broken after every VECTOR_LINE numbers (inside an aligned block)."""
+    """[a, b, c, d] as LaTeX, broken after every VECTOR_LINE numbers (inside an aligned block); a scalar
+    (Adam's step count t) as itself."""
+    if np.ndim(v) == 0:
+        return _num(v)
     values = [_num(x) for x in np.atleast_1d(v)]
     lines = [", ".join(values[i : i + VECTOR_LINE]) for i in range(0, len(values), VECTOR_LINE)]
     return "[" + ",\\\\ &\\quad ".join(lines) + "]"

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import words
 from ..analysis import Analysis
 from ..dynamics import LinearTheory, contraction
 from ..outcomes import DIVERGED, OUTCOMES
@@ -182,7 +183,7 @@ def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
     if not settled.any():
         fig.add_annotation(
             x=0.5, y=0.5, xref="x2 domain", yref="y2 domain", showarrow=False,
-            text=f"No run stayed below ‖∇J‖ < {sweep.tol:g}<br>within {sweep.epochs:,} epochs",
+            text=f"No run kept ‖∇J‖ below {sweep.tol:g}<br>within {words.count(sweep.epochs, 'epoch')}",
         )  # fmt: skip
     pad = 0.1  # decades either side of the swept rates: both panels show the same rates at the same place
     span = [np.log10(lrs.min()) - pad, np.log10(lrs.max()) + pad]
