@@ -19,6 +19,7 @@ from .model import quadratic
 from .optimizers import spec
 from .theory import limit as rate_limit
 from .training import Checkpoint, Trajectory, no_checkpoint, train
+from .validation import ParameterError
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
@@ -120,17 +121,19 @@ def make_dataset(s: Settings, table: Table | None = None) -> tuple[Dataset, str 
         return table_to_dataset(bundled_table(s.dataset), list(s.features or features), s.target or target, title)
     if s.dataset == "upload":
         if table is None:
-            raise ValueError("the uploaded file is not on this server (links cannot carry files): upload it again")
+            raise ParameterError(
+                "upload_id", "the uploaded file is not on this server (links cannot carry files): upload it again"
+            )
         if not s.features or not s.target:
-            raise ValueError("choose the feature and target columns of the uploaded file")
+            raise ParameterError("features", "choose the feature and target columns of the uploaded file")
         return table_to_dataset(table, list(s.features), s.target)
-    raise ValueError(f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
+    raise ParameterError("dataset", f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
 
 
 def split(data: Dataset, test_fraction: float, seed: int | None) -> tuple[Dataset, Dataset | None]:
     """Seeded random train/test split; at least 2 rows on each side, else no test set."""
     if not 0.0 <= test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+        raise ParameterError("test_fraction", f"test_fraction must be in [0, 1), got {test_fraction!r}")
     n_test = round(test_fraction * data.n_samples)
     if n_test < 2 or data.n_samples - n_test < 2:
         return data, None

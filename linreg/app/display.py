@@ -36,7 +36,7 @@ def safe_run(settings: Settings) -> Run:
     try:
         result = cached_run(settings)
     except ValueError as exc:
-        where = labels.control_of_error(str(exc))
+        _, where = labels.control_of(exc)
         previous = st.session_state.get("last_good_run")
         shown = "the last good run is shown" if previous else "the default run is shown"
         st.error(f"These settings cannot run: {exc}. Change {where}; {shown}.")
