@@ -29,7 +29,7 @@ def _streamlit_calls(path: Path):
 
 
 def test_no_user_text_rendered_as_html():
-    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("linreg/*.py")]:
+    for path in [ROOT / "app.py", *ROOT.glob("app_pages/*.py"), *ROOT.glob("linreg/*.py")]:
         for call in _streamlit_calls(path):
             for kw in call.keywords:
                 assert not (kw.arg == "unsafe_allow_html" and getattr(kw.value, "value", False)), path

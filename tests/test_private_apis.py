@@ -62,3 +62,9 @@ def test_the_installed_versions_are_the_pinned_ones():
             pins[requirement.name] = requirement.specifier
     for package in ("streamlit", "plotly"):
         assert pins[package].contains(version(package)), f"{package} {version(package)} is not {pins[package]}"
+
+
+def test_no_folder_named_pages_beside_the_router():
+    """Streamlit runs a ``pages/`` folder beside the main script as a legacy multipage app (each page without
+    app.py: no sidebar, the link's values dropped) until st.navigation first runs: the pages live elsewhere."""
+    assert not (ROOT / "pages").exists(), "move the page scripts to app_pages/ (app.py lists them there)"
