@@ -1,4 +1,5 @@
 """CSV loading that checks the bytes, not the file name; ``pandas.read_csv`` tokenizes and converts.
+(The bundled datasets are read by ``bundled.py``.)
 
 pandas is imported inside ``parse_csv`` only: importing the core never loads it.
 """
@@ -326,30 +327,6 @@ def _dropped_rows(table: Table, columns: list[str], missing: np.ndarray) -> str:
     said = "; ".join(f"{names} on {_rows(found)}" for names, found in where.items())
     dropped = int(missing.any(axis=1).sum())
     return f"dropped {dropped:,} of {words.count(len(missing), 'row')} with no finite number in a chosen column: {said}"
-
-
-# Real datasets that ship inside an installed package (plotly's sample data), read as plain files:
-# no network, and no import of plotly in the core.  name -> (file, default features, target, title)
-BUNDLED = {
-    "tips": ("tips.csv.gz", ("total_bill",), "tip", "Restaurant tips"),
-    "iris": ("iris.csv.gz", ("petal_length",), "petal_width", "Iris flowers"),
-    "gapminder": ("gapminder.csv.gz", ("gdpPercap",), "lifeExp", "Gapminder countries"),
-}
-
-
-def bundled_table(name: str) -> Table:
-    """One of BUNDLED, parsed like any uploaded CSV."""
-    import gzip
-    import importlib.util
-    from pathlib import Path
-
-    if name not in BUNDLED:
-        raise ParameterError("name", f"unknown bundled dataset {name!r}: choose one of {list(BUNDLED)}")
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise ParameterError("dataset", "bundled datasets need the plotly package installed")
-    path = Path(spec.submodule_search_locations[0]) / "package_data" / "datasets" / BUNDLED[name][0]
-    return parse_csv(gzip.decompress(path.read_bytes()))
 
 
 def default_columns(table: Table) -> tuple[tuple[str, ...], str]:

@@ -13,7 +13,8 @@ import numpy as np
 
 from . import words
 from .analysis import Analysis, analyse
-from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
+from .bundled import BUNDLED, bundled_table
+from .csvdata import Table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
 from .optimizers import spec

@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from .. import words
-from ..csvdata import BUNDLED, Table, bundled_table
+from ..bundled import BUNDLED, bundled_table
+from ..csvdata import Table
 from ..csvdata import default_columns as csv_default_columns
 from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run
 from ..model import design_matrix
