@@ -167,7 +167,7 @@ def keyboard_player(preset: str | None = None) -> None:
     """Space plays and pauses the main chart, ← and → step it, PageDown and PageUp apply the next and the
     previous preset (``preset``: the one on screen); the script runs once per page load."""
     shown = list(PRESETS).index(preset) if preset in PRESETS else -1
-    st.html(KEYS_JS + PRESET_MARK.format(shown), unsafe_allow_javascript=True)
+    st.html(KEYS_JS + PRESET_MARK.format(int(shown)), unsafe_allow_javascript=True)  # a number: no text joins a script
 
 
 #: Widths (CSS px) that change what the server draws.  Side by side, each of the three views needs ~230 px
