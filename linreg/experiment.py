@@ -33,6 +33,18 @@ TABULAR = (*BUNDLED, "upload")
 BATCH_MODES = ("full", "mini", "sgd")
 
 
+def shared_epochs(epochs: int, runs: int, steps_per_epoch: int) -> int:
+    """The epochs each of ``runs`` runs may have when they share one run's budget of MAX_UPDATES updates (at
+    least one, at most the ``epochs`` asked for)."""
+    return min(epochs, max(1, MAX_UPDATES // runs // steps_per_epoch))
+
+
+def sweep_updates(budget: int, batch_size: int) -> int:
+    """A sweep's ``budget`` of updates, fewer for batches so large that it would read more rows than a run may
+    (MAX_ROWS_READ rows for MAX_UPDATES updates)."""
+    return min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // batch_size)
+
+
 @dataclass(frozen=True)
 class Settings:
     dataset: str = "cortical"
@@ -154,7 +166,7 @@ def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_che
     notes = [note] if note else []
     batch_size = s.batch_size_for(data.n_samples)
     steps_per_epoch = 1 if batch_size is None else -(-data.n_samples // batch_size)
-    epochs = min(s.epochs, max(1, MAX_UPDATES // steps_per_epoch))
+    epochs = shared_epochs(s.epochs, 1, steps_per_epoch)
     read = s.epochs if batch_size is None else min(s.epochs, max(1, MAX_ROWS_READ // data.n_samples))
     if read < epochs:
         epochs = read

@@ -5,7 +5,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from linreg.app.cache import UploadStore
+from linreg.app.uploads import UploadStore
 from linreg.csvdata import parse_csv
 
 TABLE = parse_csv(b"x,y\n1,2\n2,4\n3,7\n")

@@ -1,4 +1,4 @@
-"""Cached runs, figures and uploads, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
+"""Cached runs and figures, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
 
 Objects in these ``st.cache_resource`` caches are shared by every session and treated as read-only;
 the caches are bounded (entries and time to live).
@@ -7,9 +7,6 @@ the caches are bounded (entries and time to live).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import threading
-from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
@@ -19,7 +16,7 @@ from .. import words
 from ..bundled import BUNDLED, bundled_table
 from ..csvdata import Table
 from ..csvdata import default_columns as csv_default_columns
-from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run
+from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run, shared_epochs, sweep_updates
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import (
@@ -39,6 +36,7 @@ from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, 
 from ..viz import compare, geometry, playground, rates, scrubber
 from .controls import SETTINGS, ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
+from .uploads import UPLOADS
 
 #: Bounded (~2.5 MB per run + figure).  Settings and ViewOptions are keyed by their repr (every field,
 #: floats exactly): Streamlit's generic hashing of a dataclass took ~0.6 ms a call, a few calls a rerun.
@@ -50,39 +48,6 @@ DRAWING = "Drawing the figure…"
 #: spinner's start (a thread, on each miss) costs more than the figure when a class changes the rate at
 #: once; and caches filled only inside another cache (Streamlit shows the outer one's spinner alone).
 QUICK = {**CACHE, "show_spinner": False}
-
-
-class UploadStore:
-    """Parsed uploads by content hash, shared by sessions (same bytes, same table), bounded: the least recently
-    used leaves first.  Every session's script runs in its own thread: one lock makes each put and get whole."""
-
-    def __init__(self, max_entries: int = 16):
-        self._tables: OrderedDict[str, Table] = OrderedDict()
-        self._max = max_entries
-        self._lock = threading.Lock()
-
-    def put(self, content: bytes, table: Table) -> str:
-        key = hashlib.sha256(content).hexdigest()[:16]
-        with self._lock:
-            self._tables[key] = table
-            self._tables.move_to_end(key)
-            while len(self._tables) > self._max:
-                self._tables.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> Table | None:
-        """The table, now the most recently used (a session still working on its upload keeps it)."""
-        with self._lock:
-            table = self._tables.get(key)
-            if table is not None:
-                self._tables.move_to_end(key)
-            return table
-
-    def __len__(self) -> int:
-        return len(self._tables)
-
-
-UPLOADS = UploadStore()
 
 
 @st.cache_resource(show_spinner=False)
@@ -197,7 +162,7 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
     base, settings = settings, with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
     key = sweep_key(settings)
     t = r.traj
-    updates = min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // t.batch_size)  # a sweep reads rows as a run does
+    updates = sweep_updates(budget, t.batch_size)
     plan = None if key.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=updates)
     if plan is None:
         sweep = cached_full_sweep(key.replace(batch="full"), r)
@@ -286,7 +251,7 @@ def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tup
 def race_settings(settings: Settings, racers: int) -> Settings:
     """The racers share one run's budget of MAX_UPDATES updates: fewer epochs each when many race."""
     per_epoch = cached_run(settings).traj.steps_per_epoch
-    return settings.replace(epochs=min(settings.epochs, max(1, MAX_UPDATES // racers // per_epoch)))
+    return settings.replace(epochs=shared_epochs(settings.epochs, racers, per_epoch))
 
 
 def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]:
