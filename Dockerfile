@@ -13,7 +13,7 @@ COPY requirements.txt .
 RUN python3 -m venv /opt/venv && pip install -r requirements.txt
 COPY --chown=app:app app.py ./
 COPY --chown=app:app linreg ./linreg
-COPY --chown=app:app app_pages ./app_pages
+COPY --chown=app:app pages ./pages
 COPY --chown=app:app .streamlit ./.streamlit
 
 USER app

@@ -6,7 +6,21 @@ import json
 from pathlib import Path
 
 from streamlit import config as st_config
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
+
+
+class _RouterPagesManager(PagesManager):
+    """AppTest resets the legacy ``pages/`` flag before every run, so each rerun would execute the page
+    script without app.py (the router).  The app clears the flag itself on a real server
+    (ui.disable_legacy_pages_folder); here it is cleared as AppTest creates its PagesManager."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+app_test.PagesManager = _RouterPagesManager
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -161,18 +161,18 @@ def test_every_view_option_reaches_the_url(optimizer, batch):
 
 @pytest.mark.parametrize("query", [{"epochs": 1}, {"dataset": "gapminder", "standardize": "false"}])
 def test_learn_page_with_a_single_update(query):
-    at = app("app_pages/learn.py", **query)
+    at = app("pages/learn.py", **query)
     assert_ok(at)
 
 
 def test_momentum_map_marks_the_current_pair():
-    specs = chart_specs(app("app_pages/sweep.py", optimizer="momentum", learning_rate=0.1, momentum=0.5))
+    specs = chart_specs(app("pages/sweep.py", optimizer="momentum", learning_rate=0.1, momentum=0.5))
     names = [t.get("name", "") for f in specs for t in f["data"]]
     assert any(n.startswith("yours: lr 0.1, momentum 0.50") for n in names)
 
 
 def test_race_runs_differ_by_dash_and_marker_not_colour_alone():
-    fig = main_figure(app("app_pages/race.py"))
+    fig = main_figure(app("pages/race.py"))
     paths = [
         t for t in fig["data"] if t.get("legendgroup") and t.get("mode") == "lines" and t.get("showlegend") is not False
     ]

@@ -10,7 +10,7 @@ from linreg.datasets import cortical_thickness
 
 
 def test_race_defaults():
-    at = app("app_pages/race.py")
+    at = app("pages/race.py")
     assert_ok(at)
     assert at.multiselect(key="race_optimizers").value == ["gd", "momentum", "adam"]
     assert "Fair race" in at.caption[0].value
@@ -23,7 +23,7 @@ def test_race_defaults():
 
 @pytest.mark.parametrize("mode", ["One shared rate", "Own rate each", "Tune each (sweep)"])
 def test_race_modes(mode):
-    at = app("app_pages/race.py", race_mode=mode, epochs=200)
+    at = app("pages/race.py", race_mode=mode, epochs=200)
     assert_ok(at)
     rates = list(at.dataframe[0].value["learning rate"])
     if mode == "Tune each (sweep)":
@@ -31,7 +31,7 @@ def test_race_modes(mode):
 
 
 def test_race_every_optimizer_all_diverging_and_one_run():
-    at = app("app_pages/race.py", learning_rate=50, epochs=50)
+    at = app("pages/race.py", learning_rate=50, epochs=50)
     at.multiselect(key="race_optimizers").set_value(["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]).run()
     assert_ok(at)
     assert len(at.dataframe[0].value) == 6
@@ -44,7 +44,7 @@ def test_race_every_optimizer_all_diverging_and_one_run():
 
 
 def test_race_mini_batch_shows_batch_gradients():
-    at = app("app_pages/race.py", batch="Mini-batch", epochs=20)
+    at = app("pages/race.py", batch="Mini-batch", epochs=20)
     assert_ok(at)
     fig = max(chart_specs(at), key=lambda f: len(f.get("frames", [])))
     names = [t.get("name") for t in fig["data"]]
@@ -54,21 +54,21 @@ def test_race_mini_batch_shows_batch_gradients():
 
 @pytest.mark.parametrize("optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"])
 def test_sweep_every_optimizer(optimizer):
-    at = app("app_pages/sweep.py", optimizer=optimizer, epochs=300)
+    at = app("pages/sweep.py", optimizer=optimizer, epochs=300)
     assert_ok(at)
     assert "60 learning rates" in at.caption[0].value
     assert len(at.get("plotly_chart")) >= 3
 
 
 def test_sweep_mini_batch_and_extremes():
-    at = app("app_pages/sweep.py", batch="Stochastic", epochs=3, n=20)
+    at = app("pages/sweep.py", batch="Stochastic", epochs=3, n=20)
     assert_ok(at)
-    at = app("app_pages/sweep.py", epochs=1, dataset="Synthetic line", x_min=-100, x_max=100)
+    at = app("pages/sweep.py", epochs=1, dataset="Synthetic line", x_min=-100, x_max=100)
     assert_ok(at)
 
 
 def test_sweep_limit_line_matches_the_analysis():
-    at = app("app_pages/sweep.py")
+    at = app("pages/sweep.py")
     fig = next(f for f in chart_specs(at) if "Final loss" in str(f["layout"].get("annotations")))
     texts = [a["text"] for a in fig["layout"]["annotations"]]
     limit = 2 / analyse_data(cortical_thickness().X, cortical_thickness().y).L  # 0.78866

@@ -44,7 +44,7 @@ def test_switching_optimizer_takes_the_new_ones_defaults():
 
 @pytest.mark.parametrize("optimizer", list(REGISTRY))
 def test_learn_page_shows_the_registrys_rule(optimizer):
-    at = app("app_pages/learn.py", optimizer=optimizer, epochs=5)
+    at = app("pages/learn.py", optimizer=optimizer, epochs=5)
     assert_ok(at)
     # each statement of the rule on a line of its own (the page breaks the rule where it writes ",\\quad")
     statements = re.split(r",\\(?:quad|\s)\s*", REGISTRY[optimizer].latex)
@@ -57,7 +57,7 @@ def test_reveal_asks_about_the_running_optimizers_limit_and_is_right(optimizer, 
     limit = factor / steepest_eigenvalue()
     asked = set()
     for draw in range(8):
-        at = app("app_pages/learn.py", optimizer=optimizer)
+        at = app("pages/learn.py", optimizer=optimizer)
         at.session_state["reveal_draw"] = draw
         at.run()
         question = next(m.value for m in at.markdown if "What will a learning rate" in m.value)
@@ -76,7 +76,7 @@ def test_reveal_asks_about_the_running_optimizers_limit_and_is_right(optimizer, 
 
 
 def test_reveal_for_adaptive_optimizers_says_there_is_no_fixed_limit():
-    at = app("app_pages/learn.py", optimizer="adam")
+    at = app("pages/learn.py", optimizer="adam")
     at.radio(key="reveal_guess").set_value("converged").run()
     at.button(key="reveal").click().run()
     assert_ok(at)

@@ -149,11 +149,11 @@ def test_the_data_section_draws_the_datasets_controls(dataset):
 
 # ---------------------------------------------------------------- the Learn page's step in the link
 def test_the_share_link_carries_the_learn_pages_step():
-    at = app("app_pages/learn.py")
+    at = app("pages/learn.py")
     at.slider(key="learn_step").set_value(57).run()
     assert query(at)["learn_step"] == "57"
     assert "learn_step=57" in at.code[-1].value  # the share link shown on the page
-    reopened = app("app_pages/learn.py", **query(at))
+    reopened = app("pages/learn.py", **query(at))
     assert_ok(reopened)
     assert reopened.slider(key="learn_step").value == 57
     theta = run(Settings()).traj.theta[58]  # the update 57 -> 58
@@ -161,18 +161,18 @@ def test_the_share_link_carries_the_learn_pages_step():
 
 
 def test_the_learn_step_stays_across_pages_and_follows_a_shorter_run():
-    at = app("app_pages/learn.py")
+    at = app("pages/learn.py")
     at.slider(key="learn_step").set_value(57).run()
-    at.switch_page("app_pages/playground.py").run()
+    at.switch_page("pages/playground.py").run()
     assert query(at)["learn_step"] == "57"
     at.sidebar.number_input(key="epochs").set_value(20).run()  # 20 updates: 0 -> 1 .. 19 -> 20
-    at.switch_page("app_pages/learn.py").run()
+    at.switch_page("pages/learn.py").run()
     assert_ok(at)
     assert at.slider(key="learn_step").value == 19 and "Step 57 is past" in at.info[0].value
 
 
 def test_a_learn_step_past_the_run_shows_its_last_update_and_says_so():
-    at = app("app_pages/learn.py", learn_step=5000)  # the lesson's run has 2000 updates: 0 -> 1 .. 1999 -> 2000
+    at = app("pages/learn.py", learn_step=5000)  # the lesson's run has 2000 updates: 0 -> 1 .. 1999 -> 2000
     assert_ok(at)
     assert at.slider(key="learn_step").value == 1999
     assert "Step 5,000 is past this run's last update" in at.info[0].value
@@ -184,6 +184,6 @@ def test_a_bad_learn_step_is_cleaned_like_every_key(bad):
     at = app(learn_step=bad)
     assert_ok(at)
     assert any("`learn_step=" in w.value and "instead" in w.value for w in at.warning)
-    at.switch_page("app_pages/learn.py").run()
+    at.switch_page("pages/learn.py").run()
     assert_ok(at)
     assert at.slider(key="learn_step").value == 0 and "learn_step" not in query(at)

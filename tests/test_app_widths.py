@@ -57,15 +57,15 @@ def test_beside_the_sidebar_the_learning_rate_stays_in_it():
 
 
 def test_learn_puts_the_code_under_the_maths_unless_there_is_room_for_both():
-    at = measured(app(), PROJECTOR, "app_pages/learn.py")
+    at = measured(app(), PROJECTOR, "pages/learn.py")
     assert_ok(at)
     assert at.code and not any(c.get("code") for c in at.main.columns)  # code under the maths, not beside
-    wide = measured(app(), {"main": CODE_BESIDE_MATHS_PX, "window": 1600}, "app_pages/learn.py")
+    wide = measured(app(), {"main": CODE_BESIDE_MATHS_PX, "window": 1600}, "pages/learn.py")
     assert any(c.get("code") for c in wide.main.columns)
 
 
 def test_the_race_table_on_a_phone_has_one_column_per_optimizer():
-    at = measured(app(), PHONE, "app_pages/race.py")
+    at = measured(app(), PHONE, "pages/race.py")
     assert_ok(at)
     table = at.table[0].value
     assert list(table.columns) == ["GD", "Momentum", "Adam"]

@@ -68,4 +68,4 @@ def test_the_wheel_ships_the_bundled_datasets(tmp_path):
     wheel = tmp_path / "dist" / out.stdout.strip().splitlines()[-1]
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"linreg/data/{file}" for file, *_ in BUNDLED.values()} <= names
-    assert "linreg/bundled.py" in names and not any(n.startswith(("app_pages/", "tests/")) for n in names)
+    assert "linreg/bundled.py" in names and not any(n.startswith(("pages/", "tests/")) for n in names)

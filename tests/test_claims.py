@@ -224,7 +224,7 @@ def steep_flips(query: dict, lr: float) -> np.ndarray:
 
 @pytest.mark.parametrize("query", LESSON, ids=lambda q: q["optimizer"])
 def test_every_example_run_does_what_its_label_says(query):
-    at = app("app_pages/sweep.py", **query)
+    at = app("pages/sweep.py", **query)
     assert_ok(at)
     names = [{t.get("name") or "" for t in json.loads(c.proto.spec)["data"]} for c in at.get("plotly_chart")]
     labels = next(
@@ -267,7 +267,7 @@ def test_the_scrubbers_labels_are_what_the_runs_did(query):
 def test_predict_then_reveal_asks_real_questions_and_answers_with_the_run(query):
     answers = set()
     for draw in range(6):
-        at = app("app_pages/learn.py", **query)
+        at = app("pages/learn.py", **query)
         at.session_state["reveal_draw"] = draw
         at.run()
         at.radio(key="reveal_guess").set_value("converged").run()
@@ -283,7 +283,7 @@ def test_predict_then_reveal_asks_real_questions_and_answers_with_the_run(query)
 
 
 def test_the_race_table_says_what_each_racer_did():
-    at = app("app_pages/race.py", learning_rate="0.05")
+    at = app("pages/race.py", learning_rate="0.05")
     assert_ok(at)
     table = at.dataframe[0].value
     for _, row in table.iterrows():

@@ -88,18 +88,18 @@ def upload(at, name):
 
 
 def test_app_good_file_becomes_the_dataset():
-    at = upload(app("app_pages/data.py"), "missing_values.csv")
+    at = upload(app("pages/data.py"), "missing_values.csv")
     assert_ok(at)
     assert at.session_state["dataset"] == "upload"
     assert any("dropped 2 of 10 rows" in i.value for i in at.info)
-    at.switch_page("app_pages/playground.py").run()
+    at.switch_page("pages/playground.py").run()
     assert_ok(at)
     assert "Uploaded CSV" in at.markdown[0].value
 
 
 @pytest.mark.parametrize("name", ["latin1.csv", "text_only.csv", "huge_values.csv", "empty.csv"])
 def test_app_bad_file_keeps_previous_dataset(name):
-    at = app("app_pages/data.py")
+    at = app("pages/data.py")
     at = upload(at, name)
     assert_ok(at)
     assert at.session_state["dataset"] == "cortical"
@@ -108,7 +108,7 @@ def test_app_bad_file_keeps_previous_dataset(name):
 
 
 def test_app_markup_column_names_shown_as_text():
-    at = upload(app("app_pages/data.py"), "markup_names.csv")
+    at = upload(app("pages/data.py"), "markup_names.csv")
     assert_ok(at)
     assert at.sidebar.multiselect(key="features").value == ["<b>x</b>"]
     summary = next(d.value for d in at.dataframe if "column" in d.value.columns)

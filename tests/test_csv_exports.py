@@ -100,7 +100,7 @@ def test_core_refuses_with_a_sentence_that_says_why(name):
 
 @pytest.mark.parametrize("name", sorted(ACCEPTED) + sorted(REFUSED))
 def test_data_page_upload(name):
-    at = app("app_pages/data.py")
+    at = app("pages/data.py")
     at.file_uploader(key="upload_file").upload(name, (EXPORTS / name).read_bytes(), "text/csv").run()
     assert_ok(at)
     assert at.get("plotly_chart")  # never a page with no chart

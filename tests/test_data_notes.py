@@ -85,7 +85,7 @@ def test_more_than_five_rows_dropped_are_counted_beyond_the_five_named():
 
 
 def test_the_data_page_names_what_it_left_out():
-    at = app("app_pages/data.py")
+    at = app("pages/data.py")
     at.file_uploader(key="upload_file").upload("class.csv", UPLOAD, "text/csv").run()
     assert_ok(at)
     notes = [i.value.replace("\\", "") for i in at.info]  # user text is Markdown-escaped
@@ -96,7 +96,7 @@ def test_the_data_page_names_what_it_left_out():
 
 
 def test_the_gapminder_page_says_no_comma_nonsense():
-    at = app("app_pages/data.py", dataset="gapminder")
+    at = app("pages/data.py", dataset="gapminder")
     assert_ok(at)
     notes = " ".join(i.value.replace("\\", "") for i in at.info)
     assert "country, continent, iso_alpha" in notes and "comma" not in notes

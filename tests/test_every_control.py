@@ -18,7 +18,7 @@ from linreg.app.presets import PRESETS
 #: A rerun over this is a wait a class notices (generous: the machine running the suite is shared).
 LIMIT_S = 10
 BIG = {"dataset": "synthetic", "n": 200_000, "epochs": 10_000, "optimizer": "momentum", "schedule": "exponential"}
-PAGES = [None, "app_pages/race.py", "app_pages/sweep.py", "app_pages/learn.py", "app_pages/data.py"]
+PAGES = [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"]
 #: The sidebar's controls that change how much work a page does: pushed to their ends on every page.
 WORK = {"n", "epochs", "batch", "batch_size", "optimizer", "schedule", "dataset", "features", "learning_rate",
         "standardize"}  # fmt: skip
@@ -28,12 +28,12 @@ KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "check
 #: Reruns known to take longer than LIMIT_S, and why: they get OVER_S, so an exception or a hang still fails.
 OVER_S = 120
 KNOWN_SLOW: dict[tuple[str | None, str], str] = {
-    **dict.fromkeys([("app_pages/sweep.py", "batch"), ("app_pages/sweep.py", "batch_size")], (
+    **dict.fromkeys([("pages/sweep.py", "batch"), ("pages/sweep.py", "batch_size")], (
         "mini-batches on the Sweep page: a sweep of up to 600,000 updates (sweep.MAX_SWEEP_UPDATES; its progress "
         "bar counts the rates) and four ghost runs of a whole run's budget each (cache.cached_ghost_figure): "
         "3 to 10 s of CPU on 200,000 rows"
     )),
-    ("app_pages/race.py", "batch_size"): (
+    ("pages/race.py", "batch_size"): (
         "256-row batches in the race: three racers share a run's updates but not its rows (cache.race_settings), "
         "so each reads up to 10 million rows: 5 s of CPU"
     ),

@@ -23,7 +23,7 @@ def test_streamlit_config_is_hardened():
 
 
 #: Every Python module that ships: the router, the pages and the whole package (linreg/app/ holds the Streamlit calls).
-SHIPPED = sorted([ROOT / "app.py", *ROOT.glob("app_pages/**/*.py"), *ROOT.glob("linreg/**/*.py")])
+SHIPPED = sorted([ROOT / "app.py", *ROOT.glob("pages/**/*.py"), *ROOT.glob("linreg/**/*.py")])
 
 
 def _calls(tree: ast.AST):
@@ -113,7 +113,7 @@ def test_no_text_rendered_as_html():
 
 def test_every_module_is_read():
     names = {p.relative_to(ROOT).as_posix() for p in SHIPPED}
-    assert {"app.py", "app_pages/playground.py", "linreg/app/display.py", "linreg/app/scrub.py"} <= names
+    assert {"app.py", "pages/playground.py", "linreg/app/display.py", "linreg/app/scrub.py"} <= names
 
 
 def test_every_script_given_to_the_page_is_a_module_level_constant():

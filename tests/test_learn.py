@@ -49,7 +49,7 @@ def test_step_details_match_the_record():
 
 
 def test_page_shows_the_numbers_and_the_running_source():
-    at = app("app_pages/learn.py")
+    at = app("pages/learn.py")
     assert_ok(at)
     r = run(Settings())
     update = at.latex[3].value
@@ -75,19 +75,19 @@ def test_page_shows_the_numbers_and_the_running_source():
     ],
 )
 def test_page_at_extremes(query):
-    at = app("app_pages/learn.py", **query)
+    at = app("pages/learn.py", **query)
     assert_ok(at)
 
 
 def test_worked_exercise_numbers():
-    at = app("app_pages/learn.py")
+    at = app("pages/learn.py")
     table = next(d.value for d in at.dataframe if "ŷ = Xw" in d.value.columns)
     np.testing.assert_allclose(table["ŷ = Xw"], [2.9, 5.3, 7.7])
     assert "0.0633" in at.latex[4].value
 
 
 def test_predict_then_reveal():
-    at = app("app_pages/learn.py")
+    at = app("pages/learn.py")
     at.radio(key="reveal_guess").set_value("converged").run()
     at.button(key="reveal").click().run()
     assert_ok(at)
@@ -108,7 +108,7 @@ def test_csv_export_is_safe_and_complete():
 
 
 def test_equations_break_into_lines_and_show_a_row_that_says_something():
-    at = app("app_pages/learn.py", optimizer="adam")
+    at = app("pages/learn.py", optimizer="adam")
     assert_ok(at)
     r = run(Settings(optimizer="adam"))
     model_line, update = at.latex[0].value, at.latex[3].value

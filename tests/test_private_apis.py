@@ -1,5 +1,9 @@
-"""The one place the app leans on behaviour Streamlit and Plotly do not document, pinned in requirements.txt:
+"""The places the app leans on behaviour Streamlit and Plotly do not document, pinned in requirements.txt:
 these tests fail loudly, with what to do, when an upgrade changes it.
+
+``app.router.disable_legacy_pages_folder`` (and tests/apptest_util.py) clear Streamlit's class attribute
+``PagesManager.uses_pages_directory``: the page bodies live in ``pages/`` (the project's layout), which
+Streamlit would otherwise run as a legacy multipage folder, without the router, until ``st.navigation`` runs.
 
 ``viz.animation.FramedFigure`` keeps a figure's animation frames as plain dicts: no public API hands
 ``st.plotly_chart`` a spec without Plotly validating it (a dict is validated, ~100 ms for 200 frames), so the
@@ -64,7 +68,13 @@ def test_the_installed_versions_are_the_pinned_ones():
         assert pins[package].contains(version(package)), f"{package} {version(package)} is not {pins[package]}"
 
 
-def test_no_folder_named_pages_beside_the_router():
-    """Streamlit runs a ``pages/`` folder beside the main script as a legacy multipage app (each page without
-    app.py: no sidebar, the link's values dropped) until st.navigation first runs: the pages live elsewhere."""
-    assert not (ROOT / "pages").exists(), "move the page scripts to app_pages/ (app.py lists them there)"
+def test_the_legacy_pages_flag_is_where_the_router_clears_it():
+    """If this fails, Streamlit moved or renamed the flag: find how it now decides to run ``pages/`` as a legacy
+    folder, update linreg/app/router.py and tests/apptest_util.py, and re-pin streamlit in requirements.txt."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert isinstance(PagesManager.uses_pages_directory, bool | None), "PagesManager.uses_pages_directory is gone"
+    import inspect
+
+    source = inspect.getsource(PagesManager)
+    assert "uses_pages_directory" in source, "PagesManager no longer reads uses_pages_directory"

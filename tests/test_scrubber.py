@@ -126,7 +126,7 @@ def test_playground_scrub_mode_sets_the_player_and_metrics_aside():
 
 
 def test_sweep_page_has_the_scrubber_and_a_mini_batch_run_says_it_is_full_batch():
-    at = app("app_pages/sweep.py", batch="mini", batch_size=8)
+    at = app("pages/sweep.py", batch="mini", batch_size=8)
     assert_ok(at)
     sliders = [s["layout"]["sliders"][0] for s in chart_specs(at) if s["layout"].get("sliders")]
     prefixes = [s["currentvalue"]["prefix"] for s in sliders]

@@ -46,7 +46,7 @@ def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(
             raise SwitchedPageError
 
     monkeypatch.setattr(cache, "yield_to_browser", leave_after_20_chunks)
-    at.switch_page("app_pages/sweep.py").run()
+    at.switch_page("pages/sweep.py").run()
     assert len(at.exception) == 1  # the stop, as the checkpoint raised it
     stopped_in = trained["train"]  # runs started: the last one was stopped in its middle
     assert 1 < stopped_in < 40
@@ -56,8 +56,8 @@ def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(
     ]
 
     monkeypatch.setattr(cache, "yield_to_browser", lambda: None)  # the user comes back
-    at.switch_page("app_pages/data.py").run()
-    at.switch_page("app_pages/sweep.py").run()
+    at.switch_page("pages/data.py").run()
+    at.switch_page("pages/sweep.py").run()
     assert_ok(at)
     assert trained["train"] - stopped_in == rates - (stopped_in - 1)  # only the rates not done before
     assert not progress_texts(at)  # the bar is gone once the sweep is done
@@ -74,18 +74,18 @@ def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(
 
 
 def test_an_empty_steps_to_settle_panel_says_why():
-    at = app("app_pages/sweep.py", batch="mini", epochs=300)
+    at = app("pages/sweep.py", batch="mini", epochs=300)
     assert_ok(at)
     words = [c.value for c in at.caption if "steps-to-settle panel is empty" in c.value]
     assert words and "below 1e-06 and kept it there within 300 epochs" in words[0]
-    at = app("app_pages/sweep.py")  # full batch: the lesson's data reaches the tolerance at many rates
+    at = app("pages/sweep.py")  # full batch: the lesson's data reaches the tolerance at many rates
     assert not [c.value for c in at.caption if "panel is empty" in c.value]
 
 
 def test_a_tuning_sweep_that_falls_back_to_full_batch_says_what_was_too_much():
     """Six optimizers share 600,000 updates: 100,000 each; 12 rates x 2,000 epochs x 7 batches = 168,000."""
     everyone = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
-    at = app("app_pages/race.py", batch="mini", race_mode="tuned", race_optimizers=everyone)
+    at = app("pages/race.py", batch="mini", race_mode="tuned", race_optimizers=everyone)
     assert_ok(at)
     notes = " ".join(i.value for i in at.info)
     assert "needs at least 12 rates × 2,000 epochs × 7 updates per epoch = 168,000 updates" in notes
@@ -97,10 +97,10 @@ SINGULAR_AS_PLURAL = re.compile(r"(?<![\d.,])1 (epochs|updates|rows|rates|steps|
 
 ONE = {
     None: ({"epochs": 1}, "full batch · 1 update ·"),
-    "app_pages/race.py": ({"epochs": 1}, "same budget of 1 epoch;"),
-    "app_pages/sweep.py": ({"epochs": 1, "batch": "mini"}, "1 epoch each"),
-    "app_pages/learn.py": ({"epochs": 1, "batch": "sgd"}, "over a batch of 1 row)"),
-    "app_pages/data.py": ({"epochs": 1}, None),
+    "pages/race.py": ({"epochs": 1}, "same budget of 1 epoch;"),
+    "pages/sweep.py": ({"epochs": 1, "batch": "mini"}, "1 epoch each"),
+    "pages/learn.py": ({"epochs": 1, "batch": "sgd"}, "over a batch of 1 row)"),
+    "pages/data.py": ({"epochs": 1}, None),
 }
 
 
@@ -150,7 +150,7 @@ def test_a_run_of_large_batches_reads_at_most_its_rows_budget():
 def test_a_sweep_of_large_batches_says_its_rows_were_too_many():
     """600,000 updates of 256 rows read as a run does: 30 million rows, 117,187 updates; the smallest plan is
     12 rates x 25 epochs x 782 batches = 234,600."""
-    at = app("app_pages/sweep.py", dataset="synthetic", n=200_000, epochs=10_000, batch="mini", batch_size=256)
+    at = app("pages/sweep.py", dataset="synthetic", n=200_000, epochs=10_000, batch="mini", batch_size=256)
     assert_ok(at)
     note = " ".join(i.value for i in at.info)
     assert "12 rates × 25 epochs × 782 updates per epoch = 234,600 updates" in note

@@ -67,15 +67,15 @@ def test_parse_is_strict_and_names_the_rule():
 
 def test_share_link_round_trips_several_features_and_race_optimizers():
     features = ["petal_length", "sepal_length", "sepal_width"]
-    at = app("app_pages/race.py", dataset="iris", standardize="true", learning_rate=0.1, epochs=50)
+    at = app("pages/race.py", dataset="iris", standardize="true", learning_rate=0.1, epochs=50)
     at.sidebar.multiselect(key="features").set_value(features).run()
     at.multiselect(key="race_optimizers").set_value(["gd", "nesterov", "adam"]).run()
-    at.switch_page("app_pages/learn.py").run()
+    at.switch_page("pages/learn.py").run()
     assert_ok(at)
     link = next(c.value for c in at.code if "?" in c.value)
     query = parse_qs(urlsplit(link).query, keep_blank_values=True)
     assert query["features"] == features and query["race_optimizers"] == ["gd", "nesterov", "adam"]
-    again = app("app_pages/race.py", **query)
+    again = app("pages/race.py", **query)
     assert_ok(again)
     assert again.sidebar.multiselect(key="features").value == features
     assert again.multiselect(key="race_optimizers").value == ["gd", "nesterov", "adam"]
@@ -90,9 +90,7 @@ def test_share_link_round_trips_several_features_and_race_optimizers():
         {"dataset": "synthetic", "x_min": 5, "x_max": -5},  # inverted x range
     ],
 )
-@pytest.mark.parametrize(
-    "page", [None, "app_pages/race.py", "app_pages/sweep.py", "app_pages/learn.py", "app_pages/data.py"]
-)
+@pytest.mark.parametrize("page", [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"])
 def test_a_link_that_cannot_be_rebuilt_opens_the_default_run_with_a_notice(query, page):
     at = app(page, **query)
     assert_ok(at)
@@ -113,7 +111,7 @@ def test_random_links_never_break_a_page(seed):
     rnd = random.Random(seed)
     keys = [k for k in url_keys() if k not in ("race_optimizers",)] + ["race_optimizers", "unknown_key", "preset"]
     query = {k: [rnd.choice(GARBAGE) for _ in range(rnd.randint(1, 2))] for k in rnd.sample(keys, 8)}
-    page = rnd.choice([None, "app_pages/race.py", "app_pages/sweep.py", "app_pages/learn.py", "app_pages/data.py"])
+    page = rnd.choice([None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"])
     at = app(page, **query)
     assert_ok(at)
     assert at.get("plotly_chart"), query

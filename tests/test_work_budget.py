@@ -9,7 +9,7 @@ HEAVY = {
     "stochastic": {"n": 200_000, "epochs": 10_000, "batch": "sgd"},
     "full batch": {"n": 200_000, "epochs": 10_000, "optimizer": "nesterov"},
 }
-PAGES = [None, "app_pages/race.py", "app_pages/sweep.py", "app_pages/learn.py", "app_pages/data.py"]
+PAGES = [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"]
 LIMIT_S = 60
 
 
@@ -22,13 +22,13 @@ def test_heaviest_settings_finish_within_the_budget(case, page):
 
 
 def test_the_sweep_says_what_it_cut():
-    at = app("app_pages/sweep.py", timeout=LIMIT_S, dataset="synthetic", **HEAVY["mini-batch 2, Adam"])
+    at = app("pages/sweep.py", timeout=LIMIT_S, dataset="synthetic", **HEAVY["mini-batch 2, Adam"])
     assert any("budget" in i.value for i in at.info)
 
 
 def test_a_tuned_race_of_every_optimizer_shares_one_sweep_budget():
     everyone = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
-    at = app("app_pages/race.py", timeout=LIMIT_S, dataset="synthetic", n=2000, epochs=10_000, batch="mini",
+    at = app("pages/race.py", timeout=LIMIT_S, dataset="synthetic", n=2000, epochs=10_000, batch="mini",
              batch_size=2, race_mode="tuned", race_optimizers=everyone)  # fmt: skip
     assert_ok(at)
     assert at.get("plotly_chart")

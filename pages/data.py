@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import words
+from linreg.app import router
 from linreg.app.cache import table_for
 from linreg.app.display import chart, current_run, page_style, plain
 from linreg.app.state import open_dataset, remember_data_choices
@@ -12,6 +13,7 @@ from linreg.csvdata import Table, load_upload
 from linreg.experiment import TABULAR, Run
 from linreg.viz.data import data_figure
 
+router.disable_legacy_pages_folder()
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the server enforces server.maxUploadSize too
 
 

@@ -5,11 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from linreg import words
-from linreg.app import cache, labels
+from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
 from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style
 from linreg.app.state import seed
 from linreg.experiment import MAX_UPDATES, Run, Settings
+
+router.disable_legacy_pages_folder()
 
 
 def race_controls(settings: Settings, gd_limit: float) -> tuple[tuple[str, ...], str, dict[str, float]]:

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import words
-from linreg.app import cache, labels, scrub
+from linreg.app import cache, labels, router, scrub
 from linreg.app.controls import learning_rate_options, learning_rate_range
 from linreg.app.display import (
     CHART_CONFIG,
@@ -22,6 +22,7 @@ from linreg.experiment import Run, divergence_message, low_r2_note, r2_rmse
 from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
 
+router.disable_legacy_pages_folder()
 KEYS_HELP = "Keys: space plays or pauses, ← → step one frame, PageDown/PageUp the next/previous preset."
 
 

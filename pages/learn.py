@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import lesson, model, reference, words
-from linreg.app import cache, labels
+from linreg.app import cache, labels, router
 from linreg.app.display import CODE_BESIDE_MATHS_PX, chart, current_run, narrow, page_style, wider_than
 from linreg.app.state import seed
 from linreg.app.url import share_link
@@ -17,6 +17,8 @@ from linreg.optimizers import REGISTRY
 from linreg.outcomes import OUTCOMES
 from linreg.theory import question_rate, why
 from linreg.viz import gif, lessons
+
+router.disable_legacy_pages_folder()
 
 
 def _vec(v) -> str:

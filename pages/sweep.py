@@ -4,12 +4,14 @@ import numpy as np
 import streamlit as st
 
 from linreg import words
-from linreg.app import cache, labels, scrub
+from linreg.app import cache, labels, router, scrub
 from linreg.app.display import chart, current_run, narrow, page_style
 from linreg.optimizers import REGISTRY
 from linreg.outcomes import OUTCOMES
 from linreg.sweep import Sweep
 from linreg.theory import RateMap, example_rates
+
+router.disable_legacy_pages_folder()
 
 
 def theory_word(m: RateMap) -> str:
