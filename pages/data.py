@@ -5,9 +5,10 @@ import streamlit as st
 
 from linreg import words
 from linreg.app import router
-from linreg.app.cache import UPLOADS, table_for
+from linreg.app.cache import table_for
 from linreg.app.display import chart, current_run, page_style, plain, records_table
 from linreg.app.state import open_dataset, remember_data_choices
+from linreg.app.uploads import UPLOADS
 from linreg.csvdata import Table, load_upload
 from linreg.experiment import TABULAR, Run
 from linreg.viz.data import data_figure

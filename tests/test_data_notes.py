@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from apptest_util import app, assert_ok
 
-from linreg.csvdata import bundled_table, load_upload, parse_csv, table_to_dataset
+from linreg.bundled import bundled_table
+from linreg.csvdata import load_upload, parse_csv, table_to_dataset
 
 # The bundled tables' columns of words, read off the files themselves (plotly's sample data).
 BUNDLED_NOTES = {

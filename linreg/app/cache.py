@@ -1,4 +1,4 @@
-"""Cached runs, figures and uploads, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
+"""Cached runs and figures, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
 
 Objects in these ``st.cache_resource`` caches are shared by every session and treated as read-only;
 the caches are bounded (entries and time to live).
@@ -7,17 +7,16 @@ the caches are bounded (entries and time to live).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from .. import words
-from ..csvdata import BUNDLED, Table, bundled_table
+from ..bundled import BUNDLED, bundled_table
+from ..csvdata import Table
 from ..csvdata import default_columns as csv_default_columns
-from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run
+from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run, shared_epochs, sweep_updates
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import (
@@ -37,6 +36,7 @@ from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, 
 from ..viz import compare, geometry, playground, rates, scrubber
 from .controls import SETTINGS, ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
+from .uploads import UPLOADS
 
 #: Bounded (~2.5 MB per run + figure).  Settings and ViewOptions are keyed by their repr (every field,
 #: floats exactly): Streamlit's generic hashing of a dataclass took ~0.6 ms a call, a few calls a rerun.
@@ -48,28 +48,6 @@ DRAWING = "Drawing the figure…"
 #: spinner's start (a thread, on each miss) costs more than the figure when a class changes the rate at
 #: once; and caches filled only inside another cache (Streamlit shows the outer one's spinner alone).
 QUICK = {**CACHE, "show_spinner": False}
-
-
-class UploadStore:
-    """Parsed uploads by content hash, shared by sessions (same bytes, same table), bounded."""
-
-    def __init__(self, max_entries: int = 16):
-        self._tables: OrderedDict[str, Table] = OrderedDict()
-        self._max = max_entries
-
-    def put(self, content: bytes, table: Table) -> str:
-        key = hashlib.sha256(content).hexdigest()[:16]
-        self._tables[key] = table
-        self._tables.move_to_end(key)
-        while len(self._tables) > self._max:
-            self._tables.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> Table | None:
-        return self._tables.get(key)
-
-
-UPLOADS = UploadStore()
 
 
 @st.cache_resource(show_spinner=False)
@@ -184,7 +162,7 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
     base, settings = settings, with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
     key = sweep_key(settings)
     t = r.traj
-    updates = min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // t.batch_size)  # a sweep reads rows as a run does
+    updates = sweep_updates(budget, t.batch_size)
     plan = None if key.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=updates)
     if plan is None:
         sweep = cached_full_sweep(key.replace(batch="full"), r)
@@ -275,7 +253,7 @@ def race_settings(settings: Settings, racers: int) -> tuple[Settings, str | None
     """The racers share one run's budget, MAX_UPDATES updates and (mini-batches) MAX_ROWS_READ rows: fewer
     epochs each when many race; and the words that say so (None: every racer runs the settings' epochs)."""
     t = cached_run(settings).traj
-    by_updates = MAX_UPDATES // racers // t.steps_per_epoch
+    by_updates = shared_epochs(settings.epochs, racers, t.steps_per_epoch)
     rows = None if t.batch_size is None else t.batch_size * t.steps_per_epoch  # an epoch reads every row once
     by_rows = by_updates if rows is None else MAX_ROWS_READ // racers // rows
     epochs = max(1, min(by_updates, by_rows))

@@ -47,7 +47,7 @@ def safe_run(settings: Settings) -> Run:
     try:
         result = cached_run(settings)
     except ValueError as exc:
-        where = labels.control_of_error(str(exc))
+        _, where = labels.control_of(exc)
         previous = st.session_state.get("last_good_run")
         shown = "the last good run is shown" if previous else "the default run is shown"
         st.error(f"These settings cannot run: {exc}. Change {where}; {shown}.")
@@ -178,7 +178,7 @@ def keyboard_player(preset: str | None = None) -> None:
     """Space plays and pauses the main chart, ← and → step it, PageDown and PageUp apply the next and the
     previous preset (``preset``: the one on screen); the script runs once per page load."""
     shown = list(PRESETS).index(preset) if preset in PRESETS else -1
-    st.html(KEYS_JS + PRESET_MARK.format(shown), unsafe_allow_javascript=True)
+    st.html(KEYS_JS + PRESET_MARK.format(int(shown)), unsafe_allow_javascript=True)  # a number: no text joins a script
 
 
 #: Widths (CSS px) that change what the server draws.  Side by side, each of the three views needs ~230 px
