@@ -4,23 +4,25 @@ Full batch, the runs are stacked along a leading axis and advanced together by t
 (training.stacked_run, which ``train`` runs as a stack of one): the optimizers' update rules are
 elementwise (optimizers.py), so one NumPy step moves all of them, and the gradient comes from the
 sufficient statistics, grad J = H theta - c, at O(p^2) per run whatever n.
-Mini-batch runs go through ``train`` one by one (same seed, so the same batches).
+Mini-batch runs are stacked too: the same seed gives every run the same batches, whose gradient terms
+(H_B, c_B) the stack shares (training.batches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Quadratic
+from .model import Quadratic, check_loss, quadratic
 from .optimizers import make_optimizer
 from .outcomes import DIVERGED, Watch
-from .training import Checkpoint, Chunk, no_checkpoint, stacked_run, train
+from .training import Checkpoint, Chunk, batches, no_checkpoint, stacked_run
+from .validation import check_alpha, check_batch_size, check_epochs, check_shapes
 
-#: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates (whole epochs),
-#: all of them together at most MAX_SWEEP_UPDATES (a few seconds), over at least MIN_SWEPT_RATES rates.
+#: A mini-batch sweep's runs get at most this many updates each (whole epochs), all of them together at most
+#: MAX_SWEEP_UPDATES (well under a second, stacked), over at least MIN_SWEPT_RATES rates.
 MAX_UPDATES_PER_SWEPT_RUN = 20_000
 MAX_SWEEP_UPDATES = 600_000
 MIN_SWEPT_RATES = 12
@@ -90,8 +92,7 @@ def sweep_full_batch(
     lrs = np.asarray(learning_rates, dtype=float)
     start = start_point(q, theta0)
     watch, _ = watched(q, lrs, epochs, optimizer, start, tol, checkpoint, **hyperparameters)
-    final = np.where(np.isnan(watch.diverged_at), watch.final_loss, np.inf)
-    return Sweep(lrs, final, watch.outcome, watch.settled_at, watch.diverged_at, epochs, tol, float(q.loss_at(start)))
+    return _swept(watch, lrs, epochs, tol, float(q.loss_at(start)))
 
 
 def watched(
@@ -165,25 +166,53 @@ def rate_paths(
     return RatePaths(lrs, steps, theta, loss, watch.outcome, watch.diverged_at, float(q.loss_at(start)))
 
 
-def sweep_runs(X, y, learning_rates, epochs: int, tol: float = 1e-6, **train_kwargs) -> Sweep:
-    """One ``train`` per learning rate (for mini-batches, where runs cannot be stacked); ``train_kwargs``
-    may hold the ``checkpoint``."""
+def sweep_runs(
+    X,
+    y,
+    learning_rates,
+    epochs: int,
+    tol: float = 1e-6,
+    *,
+    optimizer: str = "gd",
+    batch_size: int | None = None,
+    loss: str = "mse",
+    alpha: float = 0.0,
+    theta0=None,
+    shuffle: bool = True,
+    random_state: int | None = 0,
+    checkpoint: Checkpoint = no_checkpoint,
+    progress: Callable[[int, int], None] | None = None,
+    **hyperparameters: float,
+) -> Sweep:
+    """What ``train`` would do at every learning rate, mini-batches included, as one stack: the same seed
+    gives every run the same batches (training.batches), so one loop advances them all.  ``progress`` hears
+    (updates done, updates in all) after each chunk."""
     lrs = np.asarray(learning_rates, dtype=float)
-    runs = [train(X, y, learning_rate=float(lr), epochs=epochs, tol=tol, **train_kwargs) for lr in lrs]
-
-    def each(field) -> np.ndarray:
-        return np.array([field(t) for t in runs])
-
-    return Sweep(
-        lrs,
-        each(lambda t: np.inf if t.diverged else t.final_loss),
-        each(lambda t: t.outcome),
-        each(lambda t: np.nan if t.settled_at is None else t.settled_at).astype(float),
-        each(lambda t: np.nan if t.diverged_at is None else t.diverged_at).astype(float),
-        epochs,
-        tol,
-        float(runs[0].loss[0]),
+    X, y = check_shapes(X, y)
+    bs = check_batch_size(batch_size, len(y))
+    check_loss(loss)
+    q = quadratic(X, y, loss, check_alpha(alpha))
+    terms, _ = batches(X, y, bs, check_epochs(epochs), shuffle, random_state, loss, alpha)
+    steps = epochs * (1 if terms is None else -(-len(y) // bs))
+    start = start_point(q, theta0)
+    opt = make_optimizer(optimizer, **hyperparameters)
+    chunks = stacked_run(
+        q, np.tile(start, (len(lrs), 1)), opt, np.broadcast_to(lrs, (steps, len(lrs))), terms, checkpoint
     )
+    watch = Watch(steps, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
+    for chunk in chunks:
+        watch.see(chunk.k0, chunk.loss, chunk.grad_norm, chunk.beyond)
+        if progress is not None:
+            progress(chunk.k0 + len(chunk.theta) - 1, steps)
+        if not np.isnan(watch.diverged_at).any():  # every run stopped as diverged: nothing left to see
+            break
+    return _swept(watch, lrs, epochs, tol, float(q.loss_at(start)))
+
+
+def _swept(watch: Watch, lrs: np.ndarray, epochs: int, tol: float, start_loss: float) -> Sweep:
+    """The judged runs as a sweep: a diverged run's final loss is infinite."""
+    final = np.where(np.isnan(watch.diverged_at), watch.final_loss, np.inf)
+    return Sweep(lrs, final, watch.outcome, watch.settled_at, watch.diverged_at, epochs, tol, start_loss)
 
 
 def swept_epochs(epochs: int, steps_per_epoch: int) -> int:

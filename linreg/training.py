@@ -343,9 +343,7 @@ def train(
     epoch_lrs = epoch_learning_rates(lr0, epochs, schedule, **(schedule_params or {}))
     full_batch = bs >= n
     steps_per_epoch = 1 if full_batch else -(-n // bs)
-    rng = np.random.default_rng(random_state)
-    orders: list[np.ndarray] = []
-    terms = None if full_batch else _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha)
+    terms, orders = batches(X, y, bs, epochs, shuffle, random_state, loss, alpha)
     rates = np.repeat(epoch_lrs, steps_per_epoch)[:, None]
 
     chunks = stacked_run(q, theta0[None], opt, rates, terms, checkpoint)
@@ -395,6 +393,17 @@ def train(
         stopped_at_tol=stopped_at_tol,
         state_snapshots=tuple(snapshots),
     )
+
+
+def batches(X, y, bs: int, epochs: int, shuffle: bool, random_state, loss: str, alpha: float) -> tuple[Any, list]:
+    """The gradient terms of every step (None: full batch, the data's own) and the list that fills with each
+    epoch's row order as they are drawn, by one ``np.random.default_rng(random_state)``: runs given the same
+    seed see the same batches, so a stack of them shares one set of terms."""
+    if bs >= len(y):
+        return None, []
+    orders: list[np.ndarray] = []
+    rng = np.random.default_rng(random_state)
+    return _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha), orders
 
 
 def _cut(chunk: Chunk, steps: int) -> Chunk:

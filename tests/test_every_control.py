@@ -27,13 +27,7 @@ EVERY_OPTION = {k for k, c in CONTROLS.items() if c.kind == "choice"}
 KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "multiselect")
 #: Reruns known to take longer than LIMIT_S, and why: they get OVER_S, so an exception or a hang still fails.
 OVER_S = 120
-KNOWN_SLOW: dict[tuple[str | None, str], str] = {
-    **dict.fromkeys([("pages/sweep.py", "batch"), ("pages/sweep.py", "batch_size")], (
-        "mini-batches on the Sweep page: a sweep of up to 600,000 updates (sweep.MAX_SWEEP_UPDATES; its progress "
-        "bar counts the rates) and four ghost runs of a whole run's budget each (cache.cached_ghost_figure): "
-        "3 to 10 s of CPU on 200,000 rows"
-    )),
-}  # fmt: skip
+KNOWN_SLOW: dict[tuple[str | None, str], str] = {}
 
 
 def controls(at) -> dict[str, tuple[str, object]]:

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,28 @@ def test_sweeps_call_the_checkpoint_and_stop_when_it_raises():
         sweep_full_batch(quadratic(X, y), log_grid(count=5), 10 * CHUNK_STEPS, checkpoint=stop)
     with pytest.raises(AbandonedError):
         sweep_runs(X, y, log_grid(count=5), 10, batch_size=2, checkpoint=stop)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize("batch_size", [1, 7])
+def test_a_stacked_mini_batch_sweep_is_train_at_every_rate(line_data, optimizer, batch_size):
+    """One stack of runs sharing their batches does what ``train`` (itself the textbook run, test_reference.py)
+    does at each rate: the same final loss, outcome, settled and diverged steps."""
+    rates = [1e-4, 3e-3, 0.05, 0.4, 3.0]
+    s = sweep_runs(*line_data, rates, 40, 1e-3, optimizer=optimizer, batch_size=batch_size, random_state=3)
+    for i, lr in enumerate(rates):
+        t = train(*line_data, optimizer=optimizer, learning_rate=lr, epochs=40, batch_size=batch_size,
+                  random_state=3, tol=1e-3)  # fmt: skip
+        assert s.final_loss[i] == (np.inf if t.diverged else pytest.approx(t.final_loss, rel=1e-9))
+        assert s.outcome[i] == t.outcome
+        assert (t.settled_at or np.nan) == pytest.approx(s.settled_at[i], nan_ok=True)
+        assert (t.diverged_at or np.nan) == pytest.approx(s.diverged_at[i], nan_ok=True)
+
+
+def test_a_mini_batch_sweep_counts_its_updates():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 1))
+    y = 2 * X[:, 0] + 1
+    heard = []
+    sweep_runs(X, y, log_grid(count=3)[:2], 100, batch_size=1, progress=lambda done, total: heard.append((done, total)))
+    assert heard[-1] == (100 * 50, 100 * 50) and all(a < b for (a, _), (b, _) in itertools.pairwise(heard))

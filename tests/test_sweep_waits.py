@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from apptest_util import app, assert_ok
 
-import linreg.sweep
 from linreg.app import cache
 from linreg.experiment import Settings, run
 from linreg.sweep import log_grid, sweep_runs
@@ -18,16 +17,21 @@ class SwitchedPageError(Exception):
 
 
 @pytest.fixture
-def trained(monkeypatch):
-    """How many mini-batch runs the sweeps train."""
-    calls = {"train": 0}
-    train = linreg.sweep.train
+def swept(monkeypatch):
+    """How many mini-batch sweeps the app runs, and the progress each reported."""
+    calls = {"sweeps": 0, "progress": []}
+    sweep_runs_ = cache.sweep_runs
 
-    def counting(*args, **kwargs):
-        calls["train"] += 1
-        return train(*args, **kwargs)
+    def counting(*args, progress=None, **kwargs):
+        calls["sweeps"] += 1
 
-    monkeypatch.setattr(linreg.sweep, "train", counting)
+        def heard(done, total):
+            calls["progress"].append((done, total))
+            progress(done, total)
+
+        return sweep_runs_(*args, progress=heard, **kwargs)
+
+    monkeypatch.setattr(cache, "sweep_runs", counting)
     return calls
 
 
@@ -35,37 +39,38 @@ def progress_texts(at) -> list[str]:
     return [p.proto.text for p in at.get("progress")]
 
 
-def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(monkeypatch, trained):
-    query = {"batch": "mini", "random_state": 4242, "epochs": 300}  # a sweep no other test has cached
+def test_a_sweep_counts_its_updates_and_a_sweep_left_half_way_runs_whole_on_return(monkeypatch, swept):
+    query = {"batch": "mini", "random_state": 4242, "epochs": 1000}  # a sweep no other test has cached
     at = app(**query)
     checkpoints = {"n": 0}
 
-    def leave_after_20_chunks():
+    def leave_after_2_chunks():
         checkpoints["n"] += 1
-        if checkpoints["n"] > 20:
+        if checkpoints["n"] > 2:
             raise SwitchedPageError
 
-    monkeypatch.setattr(cache, "yield_to_browser", leave_after_20_chunks)
+    monkeypatch.setattr(cache, "yield_to_browser", leave_after_2_chunks)
     at.switch_page("pages/sweep.py").run()
     assert len(at.exception) == 1  # the stop, as the checkpoint raised it
-    stopped_in = trained["train"]  # runs started: the last one was stopped in its middle
-    assert 1 < stopped_in < 40
-    rates = len(log_grid(count=60))
+    rates, updates = len(log_grid(count=60)), 1000 * 7  # 100 rows in batches of 16: 7 updates an epoch
+    done = swept["progress"][-1][0]
+    assert swept["progress"][-1] == (done, updates) and 0 < done < updates
     assert progress_texts(at) == [
-        f"Sweeping the learning rates: {stopped_in - 1} of {rates} done (a mini-batch run of 300 epochs each)"
+        f"Sweeping {rates} learning rates at once (mini-batch runs of 1,000 epochs each): {done:,} of "
+        f"{updates:,} updates done"
     ]
 
     monkeypatch.setattr(cache, "yield_to_browser", lambda: None)  # the user comes back
     at.switch_page("pages/data.py").run()
     at.switch_page("pages/sweep.py").run()
     assert_ok(at)
-    assert trained["train"] - stopped_in == rates - (stopped_in - 1)  # only the rates not done before
+    assert swept["sweeps"] == 2 and swept["progress"][-1] == (updates, updates)
     assert not progress_texts(at)  # the bar is gone once the sweep is done
 
-    r = run(Settings(batch="mini", random_state=4242, epochs=300))
-    whole = sweep_runs(r.x_train, r.data.y, log_grid(), 300, 1e-6, batch_size=16, theta0=r.traj.theta[0],
+    r = run(Settings(batch="mini", random_state=4242, epochs=1000))
+    whole = sweep_runs(r.x_train, r.data.y, log_grid(), 1000, 1e-6, batch_size=16, theta0=r.traj.theta[0],
                        random_state=4242)  # fmt: skip
-    resumed = cache.cached_sweep(Settings(batch="mini", random_state=4242, epochs=300))
+    resumed = cache.cached_sweep(Settings(batch="mini", random_state=4242, epochs=1000))
     np.testing.assert_array_equal(resumed.learning_rates, whole.learning_rates)
     np.testing.assert_array_equal(resumed.final_loss, whole.final_loss)
     np.testing.assert_array_equal(resumed.settled_at, whole.settled_at)
@@ -73,14 +78,13 @@ def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(
     np.testing.assert_array_equal(resumed.diverged_at, whole.diverged_at)
 
 
-def test_a_new_learning_rate_sweeps_nothing_again(trained):
+def test_a_new_learning_rate_sweeps_nothing_again(swept):
     at = app("pages/sweep.py", batch="mini", random_state=4243, epochs=50)  # a sweep no other test has cached
     assert_ok(at)
-    swept = trained["train"]
-    assert swept == len(log_grid(count=60))
+    assert swept["sweeps"] == 1
     at.sidebar.number_input(key="learning_rate").set_value(0.02).run()  # every rate was swept already
     assert_ok(at)
-    assert trained["train"] == swept
+    assert swept["sweeps"] == 1
 
 
 def test_an_empty_steps_to_settle_panel_says_why():

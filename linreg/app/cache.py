@@ -7,6 +7,7 @@ the caches are bounded (entries and time to live).
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import numpy as np
 import plotly.graph_objects as go
@@ -171,21 +172,28 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
         note = too_many_updates(t.epochs_requested, t.steps_per_epoch, updates, budget)
         return dataclasses.replace(sweep, note=note)
     epochs, count = plan
-    bar = st.progress(0.0, text=sweeping(0, count, epochs))
-    parts = []
-    for done, lr in enumerate(log_grid(count=count), start=1):
-        parts.append(swept_rate(sweep_key(base), r, settings.optimizer, float(lr), epochs))
-        bar.progress(done / count, text=sweeping(done, count, epochs))
-    bar.empty()
+    slot = st.empty()  # the progress bar, drawn once the work starts: a cached sweep shows nothing
+
+    def progress(done: int, total: int) -> None:
+        slot.progress(done / total, text=sweeping(done, total, count, epochs))
+
+    held = sweep_holder(sweep_key(base), settings.optimizer, count, epochs)
+    with held.lock:  # two sessions asking at once: one sweeps, the other waits for it
+        if held.sweep is None:
+            held.sweep = swept_rates(sweep_key(base), r, settings.optimizer, log_grid(count=count), epochs, progress)
+    slot.empty()
+    sweep = held.sweep
     cut = epochs < t.epochs_requested or count < 60
     note = f"To stay within {words.count(updates, 'update')}: {count} rates, {words.count(epochs, 'epoch')} each."
-    return joined(parts, note if cut else None)
+    return dataclasses.replace(sweep, note=note if cut else None)
 
 
-def sweeping(done: int, total: int, epochs: int) -> str:
-    """The sweep's progress: rates done of rates."""
-    each = words.count(epochs, "epoch")
-    return f"Sweeping the learning rates: {done} of {total} done (a mini-batch run of {each} each)"
+def sweeping(done: int, total: int, rates: int, epochs: int) -> str:
+    """The sweep's progress: updates done of updates, every rate at once."""
+    return (
+        f"Sweeping {rates} learning rates at once (mini-batch runs of {words.count(epochs, 'epoch')} each): "
+        f"{done:,} of {words.count(total, 'update')} done"
+    )
 
 
 def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: int) -> str:
@@ -203,26 +211,29 @@ def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: in
     )
 
 
-@st.cache_resource(**QUICK)  # bounded like the others: a sweep has at most 60 rates
-def swept_rate(key: Settings, _r: Run, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
-    """One rate of a mini-batch sweep on ``_r``'s data and start (``key``, the sweep_key, names them), cached
-    on its own: a sweep stopped half way (a page switch stops the work at the next checkpoint) resumes on
-    return where it stopped instead of starting over, and a new learning rate in the sidebar sweeps nothing."""
-    t, s = _r.traj, with_optimizer(key, optimizer, key.learning_rate)
-    r = _r
+@dataclasses.dataclass
+class SweepHolder:
+    """Where one mini-batch sweep is kept once done: Streamlit caches the holder, and the sweep is run outside
+    any cached function, so that its progress bar can be drawn (a cached function may not draw on the page)."""
+
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    sweep: Sweep | None = None
+
+
+@st.cache_resource(**QUICK)
+def sweep_holder(key: Settings, optimizer: str, count: int, epochs: int) -> SweepHolder:
+    return SweepHolder()
+
+
+def swept_rates(key: Settings, r: Run, optimizer: str, learning_rates, epochs: int, progress) -> Sweep:
+    """A mini-batch sweep on ``r``'s data and start (``key``, the sweep_key, names them): every rate in one
+    stack (sweep.sweep_runs), ``progress`` told of the updates done."""
+    t, s = r.traj, with_optimizer(key, optimizer, key.learning_rate)
     return sweep_runs(
-        r.x_train, r.data.y, [learning_rate], epochs, s.tol, optimizer=optimizer, batch_size=t.batch_size,
+        r.x_train, r.data.y, learning_rates, epochs, s.tol, optimizer=optimizer, batch_size=t.batch_size,
         loss=s.loss, alpha=s.alpha, theta0=t.theta[0], random_state=s.random_state, checkpoint=yield_to_browser,
-        **s.hyperparameters,
+        progress=progress, **s.hyperparameters,
     )  # fmt: skip
-
-
-def joined(parts: list[Sweep], note: str | None) -> Sweep:
-    """One-rate sweeps of the same runs' settings as one sweep over all their rates."""
-    stack = lambda field: np.concatenate([getattr(p, field) for p in parts])  # noqa: E731
-    first = parts[0]
-    return Sweep(stack("learning_rates"), stack("final_loss"), stack("outcome"), stack("settled_at"),
-                 stack("diverged_at"), first.epochs, first.tol, first.start_loss, note)  # fmt: skip
 
 
 @st.cache_resource(**QUICK)
