@@ -25,9 +25,6 @@ WORK = {"n", "epochs", "batch", "batch_size", "optimizer", "schedule", "dataset"
 #: Choices whose every option is an end; of other choices (a table's columns, a guess) the first and the last.
 EVERY_OPTION = {k for k, c in CONTROLS.items() if c.kind == "choice"}
 KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "multiselect")
-#: Reruns known to take longer than LIMIT_S, and why: they get OVER_S, so an exception or a hang still fails.
-OVER_S = 120
-KNOWN_SLOW: dict[tuple[str | None, str], str] = {}
 
 
 def controls(at) -> dict[str, tuple[str, object]]:
@@ -65,8 +62,7 @@ def ends(kind: str, w) -> list:
 def rerun(at, page, key: str, value) -> None:
     kind, w = controls(at)[key]
     w.click() if kind == "button" else w.set_value(value)
-    slow = (page, key) in KNOWN_SLOW
-    at.run(timeout=OVER_S if slow else LIMIT_S)  # raises "AppTest script run timed out" over the limit
+    at.run(timeout=LIMIT_S)  # raises "AppTest script run timed out" over the limit
     assert_ok(at)
 
 
