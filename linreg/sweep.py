@@ -252,6 +252,8 @@ def scrub_grid(limit: float | None, current: float, count: int = SCRUB_RATES) ->
     return rates, int(np.searchsorted(rates, current))
 
 
+#: Rates per momentum when the scrubber stacks momenta too (the figure stays under 2 MB).
+SCRUB_PAIR_RATES = 40
 #: The momenta the scrubber's second slider offers (heavy ball, Nesterov), the user's own added among them.
 SCRUB_MOMENTA = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
 

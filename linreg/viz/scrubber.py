@@ -4,6 +4,11 @@ A slider inside the figure picks the rate; each frame replaces four traces (the 
 curve, the path on the level sets, the rate's mark on the zone strip) in the browser alone, with
 ``redraw=False``: no message to the server while the rate is dragged (Distill-style).  The runs
 themselves are computed at once by the core (sweep.rate_paths).
+
+Heavy ball and Nesterov get a second slider, for the momentum, and the rate map over (learning rate,
+momentum) beside the path, its marker on the pair shown.  Plotly's sliders each jump to frames of their
+own; here both sliders' steps call nothing (method "skip") and ``PAIR_SLIDERS_JS``, a constant script
+the page and the saved view carry, joins the two steps' values into the name of the pair's frame.
 """
 
 from __future__ import annotations
@@ -16,20 +21,65 @@ import plotly.graph_objects as go
 from ..analysis import Analysis
 from ..model import Quadratic
 from ..sweep import RatePaths
+from ..dynamics import ZONES
 from ..theory import RateMap, per_step, shown
-from .animation import _xy, frame_slider
+from .animation import JUMP, _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
-from .rates import zone_band, zone_spans
+from .rates import MomentumMap, zone_band, zone_spans
 from .style import PALETTE, TICK_SIZE, display_sample
 
-#: Pixels: each row of plots, the zone strip, and the slider under them.
+#: Pixels: each row of plots, the zone strip, and the slider under them (and the momentum slider's room).
 PLOT_PX = {False: 230, True: 200}
 STRIP_PX = 50
 SLIDER_PX = 100
+SECOND_SLIDER_PX = 78
 FRAME_PREFIX = "lr "
 MAX_PREDICTIONS = 120  # several features: predicted points move in every frame
+#: The sliders' names, which PAIR_SLIDERS_JS looks for.
+LR_SLIDER, MOMENTUM_SLIDER = "learning_rate", "momentum"
+
+#: Joins the learning-rate and the momentum sliders (module constant, no data in it; the page injects it,
+#: the saved view carries it): on either slider's change it animates to the frame named by the two active
+#: steps' values joined by a space, with the options its step carries (animation.JUMP).  Plotly is the
+#: page's global (Streamlit's bundle sets window.Plotly; a saved view loads it itself): tests/test_browser.py
+#: drags both sliders, so a Streamlit without it fails there.  Listeners are attached on the first press
+#: on a chart (a chart drawn anew after a rerun is a new element), before Plotly's own slider handler runs.
+PAIR_SLIDERS_JS = """(() => {
+  if (window.__pairSliders) return;
+  window.__pairSliders = true;
+  const pair = gd => {
+    const s = (gd.layout && gd.layout.sliders) || [];
+    const lr = s.find(x => x.name === '%s'), mu = s.find(x => x.name === '%s');
+    return lr && mu ? [lr, mu] : null;
+  };
+  const show = gd => {
+    const [lr, mu] = pair(gd);
+    const a = lr.steps[lr.active || 0], b = mu.steps[mu.active || 0];
+    window.Plotly.animate(gd, [a.value + ' ' + b.value], a.args[1]);
+  };
+  const hook = gd => {
+    if (!gd || !gd.on || !pair(gd)) return;
+    if (gd.__pairListener) gd.removeListener('plotly_sliderchange', gd.__pairListener);
+    gd.__pairListener = () => show(gd);
+    gd.on('plotly_sliderchange', gd.__pairListener);
+  };
+  const chart = t => t && t.closest && t.closest('.js-plotly-plot');
+  for (const type of ['pointerdown', 'mousedown', 'touchstart'])
+    document.addEventListener(type, e => hook(chart(e.target)), true);
+})();""" % (LR_SLIDER, MOMENTUM_SLIDER)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Momenta:
+    """The second slider's momenta (``paths`` are stacked over them: run j * L + i), the one that opens, each
+    one's rate map (its zones, contraction, limit), and the map over (learning rate, momentum)."""
+
+    values: np.ndarray  # (M,)
+    current: int
+    maps: tuple[RateMap, ...]  # one per momentum
+    chart: MomentumMap
 
 
 @dataclass(frozen=True)
@@ -52,6 +102,12 @@ def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
     return f"{m.zone(lr)}, {per_step(m.contraction(lr))}/step: {did}"
 
 
+def pair_verdict(paths: RatePaths, k: int, m: RateMap) -> str:
+    """The pair's rates and what run k did (``verdict``, ``m`` being the rate map at its momentum)."""
+    lr, mu = paths.learning_rates[k], paths.momenta[k]
+    return f"learning rate {shown(lr, m):g}, momentum {mu:g} · {verdict(paths, k, m)}"
+
+
 def scrubber_figure(
     paths: RatePaths,
     theta_original: np.ndarray,
@@ -66,20 +122,25 @@ def scrubber_figure(
     labels: ScrubLabels = ScrubLabels(),
     stacked: bool = False,
     scale: float = 1.0,
+    momenta: Momenta | None = None,
 ) -> go.Figure:
-    """Data and fit | loss per step | level sets and path, over a strip of the rates and their zones.
+    """Data and fit | loss per step | level sets and path (| the momentum map), over a strip of the rates and
+    their zones.
 
     ``theta_original`` is ``paths.theta`` in the data's units (the line is drawn in them; the path on the
-    level sets stays in the trained units).  The figure opens on rate ``current``.
+    level sets stays in the trained units).  The figure opens on rate ``current`` (of the learning rates;
+    with ``momenta``, at their current momentum).
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     one_feature = X.shape[1] == 1
-    canvas, plot_px = _layout(stacked, scale, one_feature)
+    canvas, plot_px = _layout(stacked, scale, one_feature, momenta is not None)
     grid = Grid(canvas, stacked)
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     rows = display_sample(len(y), MAX_PREDICTIONS)
     last = _last_finite(paths)
+    rates = len(paths.learning_rates) // (1 if momenta is None else len(momenta.values))
+    opening = current if momenta is None else momenta.current * rates + current
     data_panel = (
         _data_panel(grid, x, y, x_grid, optimum_original, labels)
         if one_feature
@@ -88,9 +149,13 @@ def scrubber_figure(
     movers = [
         data_panel,
         _loss_panel(grid, paths, analysis),
-        _surface_panel(grid, paths, q, analysis, current, labels),
-        _strip(canvas, stacked, paths, rate_map),
+        _surface_panel(grid, paths, q, analysis, opening, labels),
     ]
+    mark, pair_strip = _strip(canvas, (canvas_rows(stacked, momenta is not None), 1), paths.learning_rates[:rates],
+                              rate_map, momenta is not None, scale)  # fmt: skip
+    movers.append(mark)
+    if momenta is not None:
+        movers += [_map_panel(canvas, grid, momenta.chart), *pair_strip]
 
     def fitted(i: int) -> dict:
         theta = theta_original[i, last[i]] if last[i] >= 0 else np.full(X.shape[1] + 1, np.nan)
@@ -100,27 +165,73 @@ def scrubber_figure(
             return _xy(y[rows], X[rows] @ theta[:-1] + theta[-1])
 
     def frame_data(i: int) -> list[dict]:
-        return [
+        moving = [
             fitted(i),
             _xy(paths.steps, paths.loss[i]),
             _xy(paths.theta[i, :, 0], paths.theta[i, :, -1]),
             _xy([paths.learning_rates[i]] * 2, [-0.3, 1.3]),
         ]
+        return moving if momenta is None else moving + _pair_data(paths, i, momenta, rates)
 
-    for index, data in zip(movers, frame_data(current), strict=True):
-        canvas.data[index].update(x=_plain(data["x"]), y=_plain(data["y"]))
+    for index, data in zip(movers, frame_data(opening), strict=True):
+        canvas.data[index].update({k: _plain(v) for k, v in data.items() if k != "type"})
     canvas.legible(scale)
-    names = [f"{FRAME_PREFIX}{i}" for i in range(len(paths.learning_rates))]
-    frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
-    labels_ = [f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)]
-    slider = frame_slider(
-        names, labels_, current, -40 / plot_px, "learning rate ", round(TICK_SIZE * scale + 1), "#222"
-    )
-    return canvas.figure(frames, {"sliders": [slider]})
+    font = round(TICK_SIZE * scale + 1)
+    if momenta is None:
+        names = [f"{FRAME_PREFIX}{i}" for i in range(rates)]
+        frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
+        labels_ = [f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)]
+        slider = frame_slider(names, labels_, current, -40 / plot_px, "learning rate ", font, "#222")
+        return canvas.figure(frames, {"sliders": [slider]})
+    frames = [{"name": pair_frame(k, rates), "data": frame_data(k), "traces": movers} for k in range(len(paths.learning_rates))]
+    return canvas.figure(frames, {"sliders": _pair_sliders(paths, rates, current, momenta, rate_map, plot_px, font)})
+
+
+def pair_frame(k: int, rates: int) -> str:
+    """The name of run k's frame (learning rate k % rates, momentum k // rates): the two sliders' step values
+    joined by a space, as PAIR_SLIDERS_JS joins them."""
+    return f"{FRAME_PREFIX}{k % rates} momentum {k // rates}"
+
+
+def _pair_sliders(paths: RatePaths, rates: int, current: int, momenta: Momenta, m: RateMap, plot_px: float, font: int):
+    """The learning-rate slider and, under it, the momentum slider: steps that call nothing themselves
+    (PAIR_SLIDERS_JS animates to the pair's frame with their JUMP options)."""
+
+    def slider(name: str, values: list[str], labels: list[str], active: int, y: float, prefix: str) -> dict:
+        spec = frame_slider(values, labels, active, y, prefix, font, "#222")
+        for step, value in zip(spec["steps"], values, strict=True):
+            step.update(method="skip", value=value, args=[None, JUMP])
+        return {**spec, "name": name}
+
+    lrs = paths.learning_rates[:rates]
+    return [
+        slider(LR_SLIDER, [f"{FRAME_PREFIX}{i}" for i in range(rates)], [f"{shown(lr, m):g}" for lr in lrs],
+               current, -40 / plot_px, "learning rate "),
+        slider(MOMENTUM_SLIDER, [f"momentum {j}" for j in range(len(momenta.values))],
+               [f"{mu:g}" for mu in momenta.values], momenta.current, -(40 + SECOND_SLIDER_PX) / plot_px, "momentum "),
+    ]  # fmt: skip
+
+
+def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int) -> list[dict]:
+    """Run k's moving traces beyond the four: its mark on the momentum map, the zones at its momentum (one
+    trace per zone, empty where the zone is), and what it did."""
+    j = k // rates
+    m = momenta.maps[j]
+    lrs = paths.learning_rates[:rates]
+    spans = {name: (a, b) for name, a, b in zone_spans(m.zones, float(lrs.min()) / 1.5, float(lrs.max()) * 1.5)}
+    bands = []
+    for name in ZONES:
+        a, b = spans.get(name, (None, None))
+        bands.append({"type": "scatter", "x": [a, b, b, a, a], "y": [0, 0, 1, 1, 0]})
+    said = {"type": "scatter", "x": [float(lrs.min()) / 1.4], "y": [1.75], "text": [pair_verdict(paths, k, m)]}
+    return [_xy([paths.learning_rates[k]], [paths.momenta[k]]), *bands, said]
 
 
 def _plain(values) -> list:
-    return [float(v) for v in values] if isinstance(values, list) else values
+    """A frame's short list as the figure's own data: numbers as floats, gaps (None) and words kept."""
+    if not isinstance(values, list):
+        return values
+    return [v if v is None or isinstance(v, str) else float(v) for v in values]
 
 
 def _last_finite(paths: RatePaths) -> np.ndarray:
@@ -129,21 +240,34 @@ def _last_finite(paths: RatePaths) -> np.ndarray:
     return np.where(finite.any(axis=1), finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1), -1)
 
 
-def _layout(stacked: bool, scale: float, one_feature: bool) -> tuple[Canvas, float]:
-    rows, cols = (4, 1) if stacked else (2, 3)
-    plots = PLOT_PX[stacked] * (3 if stacked else 1)
-    plot_px = plots + STRIP_PX
+def canvas_rows(stacked: bool, pairs: bool) -> int:
+    """Rows of the grid: one per view stacked (a phone), or one of views over the strip; the strip is last."""
+    return (5 if pairs else 4) if stacked else 2
+
+
+def _layout(stacked: bool, scale: float, one_feature: bool, pairs: bool = False) -> tuple[Canvas, float]:
+    views = 4 if pairs else 3
+    rows = canvas_rows(stacked, pairs)
+    cols = 1 if stacked else views
+    plots = PLOT_PX[stacked] * (views if stacked else 1)
+    strip = STRIP_PX * (1.6 if pairs else 1)  # the pair's verdict is written over its zones
+    plot_px = plots + strip
     first = "Data and fitted line (end of run)" if one_feature else "Predicted vs actual (end of run)"
     titles = (first, "Loss per step", "Loss surface and path" if one_feature else "Loss slice through the optimum")
-    specs = [[{}], [{}], [{}], [{}]] if stacked else [[{}, {}, {}], [{"colspan": 3}, None, None]]
-    heights = [PLOT_PX[stacked]] * 3 + [STRIP_PX] if stacked else [PLOT_PX[stacked], STRIP_PX]
+    titles += ("Error ×/step over (lr, momentum)",) if pairs else ()
+    if stacked:
+        specs, widths = [[{}]] * rows, None
+        heights = [PLOT_PX[stacked]] * views + [strip]
+    else:
+        specs = [[{}] * views, [{"colspan": views}] + [None] * (views - 1)]
+        widths = [0.25, 0.22, 0.27, 0.26] if pairs else [0.33, 0.30, 0.37]
+        heights = [PLOT_PX[stacked], strip]
     gap_px = (105 if stacked else 78) * scale
     canvas = Canvas(
-        rows=rows, cols=cols, specs=specs, subplot_titles=titles, row_heights=heights,
-        column_widths=None if stacked else [0.33, 0.30, 0.37], horizontal_spacing=0.08,
-        vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
+        rows=rows, cols=cols, specs=specs, subplot_titles=titles, row_heights=heights, column_widths=widths,
+        horizontal_spacing=0.07 if pairs else 0.08, vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
     )  # fmt: skip
-    top, bottom = 40 * scale, SLIDER_PX * scale
+    top, bottom = 40 * scale, (SLIDER_PX + (SECOND_SLIDER_PX if pairs else 0)) * scale
     total = plot_px + gap_px * (rows - 1)
     merge(canvas.layout, {
         "height": round(top + total + bottom),
@@ -208,14 +332,19 @@ def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysi
     return index
 
 
-def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, m: RateMap) -> int:
-    """Every rate as a tick on a log axis over its zone (a click on one makes it the run); the scrubbed one black."""
-    cell = (4, 1) if stacked else (2, 1)
-    lrs = paths.learning_rates
+def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, pairs: bool, scale: float) -> tuple[int, list[int]]:
+    """Every rate as a tick on a log axis over its zone (a click on one makes it the run); the scrubbed one black.
+    With a momentum slider, the zones (one trace per zone, at the pair's momentum) and the pair's verdict move:
+    their indices after the mark's."""
     lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
-    for name, a, b in zone_spans(m.zones, lo, hi):
-        canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
-    if m.limit is not None:
+    moving = []
+    if pairs:
+        for name in ZONES:
+            moving.append(canvas.add(zone_band(name, lo, lo, opacity=0.6, hover=False), cell))
+    else:
+        for name, a, b in zone_spans(m.zones, lo, hi):
+            canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
+    if m.limit is not None and not pairs:
         canvas.annotate(cell, x=np.log10(m.limit), y=1.05, text=f"limit {m.limit_text} = {m.limit_shown}",
                         showarrow=False, yanchor="bottom", xanchor="right", font={"size": TICK_SIZE})  # fmt: skip
     ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
@@ -224,5 +353,30 @@ def _strip(canvas: Canvas, stacked: bool, paths: RatePaths, m: RateMap) -> int:
     canvas.add(rates, cell)
     mark = scatter(x=[lrs[0]] * 2, y=[-0.3, 1.3], mode="lines", line={"color": "black", "width": 5}, name="scrubbed")
     canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power")
-    canvas.y(cell, range=[-0.35, 1.35], visible=False, fixedrange=True)
-    return canvas.add(mark, cell)
+    canvas.y(cell, range=[-0.35, 2.2 if pairs else 1.35], visible=False, fixedrange=True)
+    index = canvas.add(mark, cell)
+    if pairs:
+        font = {"size": round((TICK_SIZE + 1) * scale), "color": "#222"}
+        said = scatter(x=[lo], y=[1.75], mode="text", text=[""], textposition="middle right", textfont=font,
+                       name="verdict", hoverinfo="skip")  # fmt: skip
+        moving.append(canvas.add(said, cell))
+    return index, moving
+
+
+def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap) -> int:
+    """The momentum map (momentum_map) in the fourth view, its colour bar beside it; the pair's marker (moving)."""
+    cell = grid.cell(4)
+    xkey, ykey = canvas.axis_keys(cell)
+    (x0, x1), (y0, y1) = canvas.layout[xkey]["domain"], canvas.layout[ykey]["domain"]
+    bar = {"x": x1 + 0.005, "xanchor": "left", "y": (y0 + y1) / 2, "len": y1 - y0, "thickness": 10,
+           "title": {"text": "×/step", "side": "top"}}  # fmt: skip
+    canvas.add({**chart.heat, "colorbar": bar}, cell)
+    for trace in chart.traces[1:]:
+        canvas.add(trace, cell)
+    you = {"symbol": "x", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}}
+    hover = "lr %{x:.3g}, momentum %{y:.2f}<extra>the pair shown</extra>"
+    index = canvas.add(scatter(x=[0], y=[0], mode="markers", marker=you, name="the pair", hovertemplate=hover), cell)
+    canvas.x(cell, type="log", range=list(chart.x_range), dtick=1, exponentformat="power",
+             title={"text": "learning rate"})  # fmt: skip
+    canvas.y(cell, range=[0, 0.99], title={"text": "momentum"})
+    return index
