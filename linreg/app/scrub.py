@@ -84,7 +84,7 @@ def view_caption(r: Run, link: str) -> list[str]:
 
 
 def download(r: Run, scrubber_figure, stacked: bool) -> None:
-    """"Download this view": the scrubber and the run's step player in one HTML file that works offline. Made
+    """ "Download this view": the scrubber and the run's step player in one HTML file that works offline. Made
     on the click (Streamlit runs the callable then), from the figures already drawn."""
     player = cache.cached_playground_figure(r.settings, current_view(), None, stacked)
     caption = view_caption(r, share_link(st.context.url or ""))

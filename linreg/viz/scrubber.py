@@ -19,9 +19,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..analysis import Analysis
+from ..dynamics import ZONES
 from ..model import Quadratic
 from ..sweep import RatePaths
-from ..dynamics import ZONES
 from ..theory import RateMap, per_step, shown
 from .animation import JUMP, _xy, frame_slider
 from .canvas import Canvas, merge, scatter
@@ -51,7 +51,7 @@ PAIR_SLIDERS_JS = """(() => {
   window.__pairSliders = true;
   const pair = gd => {
     const s = (gd.layout && gd.layout.sliders) || [];
-    const lr = s.find(x => x.name === '%s'), mu = s.find(x => x.name === '%s');
+    const lr = s.find(x => x.name === 'LR_SLIDER'), mu = s.find(x => x.name === 'MOMENTUM_SLIDER');
     return lr && mu ? [lr, mu] : null;
   };
   const show = gd => {
@@ -68,7 +68,7 @@ PAIR_SLIDERS_JS = """(() => {
   const chart = t => t && t.closest && t.closest('.js-plotly-plot');
   for (const type of ['pointerdown', 'mousedown', 'touchstart'])
     document.addEventListener(type, e => hook(chart(e.target)), true);
-})();""" % (LR_SLIDER, MOMENTUM_SLIDER)  # fmt: skip
+})();""".replace("LR_SLIDER", LR_SLIDER).replace("MOMENTUM_SLIDER", MOMENTUM_SLIDER)
 
 
 @dataclass(frozen=True)
@@ -180,10 +180,13 @@ def scrubber_figure(
     if momenta is None:
         names = [f"{FRAME_PREFIX}{i}" for i in range(rates)]
         frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
-        labels_ = [f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)]
+        labels_ = [
+            f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)
+        ]
         slider = frame_slider(names, labels_, current, -40 / plot_px, "learning rate ", font, "#222")
         return canvas.figure(frames, {"sliders": [slider]})
-    frames = [{"name": pair_frame(k, rates), "data": frame_data(k), "traces": movers} for k in range(len(paths.learning_rates))]
+    runs = range(len(paths.learning_rates))
+    frames = [{"name": pair_frame(k, rates), "data": frame_data(k), "traces": movers} for k in runs]
     return canvas.figure(frames, {"sliders": _pair_sliders(paths, rates, current, momenta, rate_map, plot_px, font)})
 
 
@@ -367,7 +370,7 @@ def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap) -> int:
     """The momentum map (momentum_map) in the fourth view, its colour bar beside it; the pair's marker (moving)."""
     cell = grid.cell(4)
     xkey, ykey = canvas.axis_keys(cell)
-    (x0, x1), (y0, y1) = canvas.layout[xkey]["domain"], canvas.layout[ykey]["domain"]
+    x1, (y0, y1) = canvas.layout[xkey]["domain"][1], canvas.layout[ykey]["domain"]
     bar = {"x": x1 + 0.005, "xanchor": "left", "y": (y0 + y1) / 2, "len": y1 - y0, "thickness": 10,
            "title": {"text": "×/step", "side": "top"}}  # fmt: skip
     canvas.add({**chart.heat, "colorbar": bar}, cell)
