@@ -361,7 +361,9 @@ def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
 
 
 @st.cache_resource(**CACHE, show_spinner="Running every learning rate at once…")  # most of a miss's time
-def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0) -> go.Figure:
+def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0, square: bool = False) -> go.Figure:
+    """The scrubber (with a momentum slider and the rate map for heavy ball and Nesterov; ``square``: their four
+    views two by two)."""
     r = cached_run(settings)
     paths, current = cached_rate_paths(settings)
     theta = r.scaler.params_to_original(paths.theta) if r.scaler else paths.theta
@@ -376,5 +378,5 @@ def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0
         m, momenta = maps[j], scrubber.Momenta(values, j, maps, chart)
     return scrubber.scrubber_figure(
         paths, theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
-        rate_map=m, labels=labels, stacked=stacked, scale=scale, momenta=momenta,
+        rate_map=m, labels=labels, stacked=stacked, scale=scale, momenta=momenta, square=square,
     )  # fmt: skip

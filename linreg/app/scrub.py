@@ -9,7 +9,7 @@ from ..sweep import SCRUB_RATES
 from ..viz import export
 from ..viz.scrubber import PAIR_SLIDERS_JS
 from . import cache
-from .display import CHART_CONFIG
+from .display import CHART_CONFIG, FOUR_VIEWS_BESIDE_PX, wider_than
 from .labels import OPTIMIZERS, hyperparameter_text
 from .state import current_view
 from .url import share_link
@@ -105,7 +105,8 @@ def section(r: Run, stacked: bool, present: bool = False, key: str = "scrubber")
         if s.batch == "full"
         else "full batch: the run itself uses mini-batches, whose path is noisier around these"
     )
-    figure = cache.cached_scrubber_figure(s, stacked, 1.25 if present else 1.0)
+    square = cache.scrubbed_momenta(s) is not None and not wider_than(FOUR_VIEWS_BESIDE_PX)  # four views
+    figure = cache.cached_scrubber_figure(s, stacked, 1.25 if present else 1.0, square)
     st.plotly_chart(
         figure, key=key, config={**CHART_CONFIG, "displayModeBar": False}, on_select=lambda: rate_from_click(key),
         selection_mode="points",

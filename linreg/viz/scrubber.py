@@ -36,6 +36,7 @@ STRIP_PX = 50
 SLIDER_PX = 100
 SECOND_SLIDER_PX = 78
 FRAME_PREFIX = "lr "
+VERDICT_Y = 1.3  # the pair's verdict, over the strip's zones (which span 0 to 1)
 MAX_PREDICTIONS = 120  # several features: predicted points move in every frame
 #: The sliders' names, which PAIR_SLIDERS_JS looks for.
 LR_SLIDER, MOMENTUM_SLIDER = "learning_rate", "momentum"
@@ -103,9 +104,9 @@ def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
 
 
 def pair_verdict(paths: RatePaths, k: int, m: RateMap) -> str:
-    """The pair's rates and what run k did (``verdict``, ``m`` being the rate map at its momentum)."""
+    """The pair's rates, then (a second line) what run k did (``verdict``, ``m`` the rate map at its momentum)."""
     lr, mu = paths.learning_rates[k], paths.momenta[k]
-    return f"learning rate {shown(lr, m):g}, momentum {mu:g} · {verdict(paths, k, m)}"
+    return f"learning rate {shown(lr, m):g}, momentum {mu:g}<br>{verdict(paths, k, m)}"
 
 
 def scrubber_figure(
@@ -123,18 +124,21 @@ def scrubber_figure(
     stacked: bool = False,
     scale: float = 1.0,
     momenta: Momenta | None = None,
+    square: bool = False,
 ) -> go.Figure:
     """Data and fit | loss per step | level sets and path (| the momentum map), over a strip of the rates and
     their zones.
 
     ``theta_original`` is ``paths.theta`` in the data's units (the line is drawn in them; the path on the
     level sets stays in the trained units).  The figure opens on rate ``current`` (of the learning rates;
-    with ``momenta``, at their current momentum).
+    with ``momenta``, at their current momentum).  ``square``: the four views of ``momenta`` two by two (a
+    main area too narrow for four in a row, wide enough for two).
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     one_feature = X.shape[1] == 1
-    canvas, plot_px = _layout(stacked, scale, one_feature, momenta is not None)
-    grid = Grid(canvas, stacked)
+    shape = Shape(stacked, momenta is not None, square and momenta is not None and not stacked)
+    canvas, plot_px = _layout(shape, scale, one_feature)
+    grid = SquareGrid(canvas) if shape.square else Grid(canvas, stacked)
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     rows = display_sample(len(y), MAX_PREDICTIONS)
@@ -151,8 +155,7 @@ def scrubber_figure(
         _loss_panel(grid, paths, analysis),
         _surface_panel(grid, paths, q, analysis, opening, labels),
     ]
-    mark, pair_strip = _strip(canvas, (canvas_rows(stacked, momenta is not None), 1), paths.learning_rates[:rates],
-                              rate_map, momenta is not None, scale)  # fmt: skip
+    mark, pair_strip = _strip(canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape.pairs, scale)
     movers.append(mark)
     if momenta is not None:
         movers += [_map_panel(canvas, grid, momenta.chart), *pair_strip]
@@ -226,7 +229,7 @@ def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int) -> list[d
     for name in ZONES:
         a, b = spans.get(name, (None, None))
         bands.append({"type": "scatter", "x": [a, b, b, a, a], "y": [0, 0, 1, 1, 0]})
-    said = {"type": "scatter", "x": [float(lrs.min()) / 1.4], "y": [1.75], "text": [pair_verdict(paths, k, m)]}
+    said = {"type": "scatter", "x": [float(lrs.min()) / 1.5], "y": [VERDICT_Y], "text": [pair_verdict(paths, k, m)]}
     return [_xy([paths.learning_rates[k]], [paths.momenta[k]]), *bands, said]
 
 
@@ -243,34 +246,65 @@ def _last_finite(paths: RatePaths) -> np.ndarray:
     return np.where(finite.any(axis=1), finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1), -1)
 
 
-def canvas_rows(stacked: bool, pairs: bool) -> int:
-    """Rows of the grid: one per view stacked (a phone), or one of views over the strip; the strip is last."""
-    return (5 if pairs else 4) if stacked else 2
+@dataclass(frozen=True)
+class Shape:
+    """How the views sit: side by side over the strip, stacked (a phone), or (four views) two by two."""
+
+    stacked: bool
+    pairs: bool  # a momentum slider: the rate map is a fourth view
+    square: bool = False
+
+    @property
+    def views(self) -> int:
+        return 4 if self.pairs else 3
+
+    @property
+    def rows(self) -> int:
+        """Rows of the grid, the strip's the last."""
+        return self.views + 1 if self.stacked else 3 if self.square else 2
+
+    @property
+    def cols(self) -> int:
+        return 1 if self.stacked else 2 if self.square else self.views
 
 
-def _layout(stacked: bool, scale: float, one_feature: bool, pairs: bool = False) -> tuple[Canvas, float]:
-    views = 4 if pairs else 3
-    rows = canvas_rows(stacked, pairs)
-    cols = 1 if stacked else views
-    plots = PLOT_PX[stacked] * (views if stacked else 1)
-    strip = STRIP_PX * (1.6 if pairs else 1)  # the pair's verdict is written over its zones
-    plot_px = plots + strip
+class SquareGrid(Grid):
+    """Four views two by two: data | loss over path | rate map."""
+
+    def __init__(self, canvas: Canvas):
+        super().__init__(canvas, False)
+
+    def cell(self, panel: int) -> tuple[int, int]:
+        return (panel - 1) // 2 + 1, (panel - 1) % 2 + 1
+
+
+def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, float]:
+    rows, cols = shape.rows, shape.cols
+    plot = PLOT_PX[shape.stacked]
+    plot_rows = rows - 1
+    strip = STRIP_PX * (2 if shape.pairs else 1)  # the pair's verdict is written over its zones
+    plot_px = plot * plot_rows + strip
     first = "Data and fitted line (end of run)" if one_feature else "Predicted vs actual (end of run)"
     titles = (first, "Loss per step", "Loss surface and path" if one_feature else "Loss slice through the optimum")
-    titles += ("Error ×/step over (lr, momentum)",) if pairs else ()
-    if stacked:
-        specs, widths = [[{}]] * rows, None
-        heights = [PLOT_PX[stacked]] * views + [strip]
-    else:
-        specs = [[{}] * views, [{"colspan": views}] + [None] * (views - 1)]
-        widths = [0.25, 0.22, 0.27, 0.26] if pairs else [0.33, 0.30, 0.37]
-        heights = [PLOT_PX[stacked], strip]
-    gap_px = (105 if stacked else 78) * scale
+    titles += ("Error ×/step over (lr, momentum)",) if shape.pairs else ()
+    strip_row = [{"colspan": cols}] + [None] * (cols - 1)
+    specs = [[{}] * cols] * plot_rows + [strip_row]
+    widths = (
+        None
+        if cols == 1
+        else [0.5, 0.5]
+        if shape.square
+        else [0.25, 0.22, 0.27, 0.26]
+        if shape.pairs
+        else [0.33, 0.30, 0.37]
+    )
+    gap_px = (105 if shape.stacked or shape.square else 78) * scale
     canvas = Canvas(
-        rows=rows, cols=cols, specs=specs, subplot_titles=titles, row_heights=heights, column_widths=widths,
-        horizontal_spacing=0.07 if pairs else 0.08, vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
+        rows=rows, cols=cols, specs=specs, subplot_titles=titles, row_heights=[plot] * plot_rows + [strip],
+        column_widths=widths, horizontal_spacing=0.12 if shape.square else 0.07 if shape.pairs else 0.08,
+        vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
     )  # fmt: skip
-    top, bottom = 40 * scale, (SLIDER_PX + (SECOND_SLIDER_PX if pairs else 0)) * scale
+    top, bottom = 40 * scale, (SLIDER_PX + (SECOND_SLIDER_PX if shape.pairs else 0)) * scale
     total = plot_px + gap_px * (rows - 1)
     merge(canvas.layout, {
         "height": round(top + total + bottom),
@@ -356,12 +390,12 @@ def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, pairs: bool, scale
     canvas.add(rates, cell)
     mark = scatter(x=[lrs[0]] * 2, y=[-0.3, 1.3], mode="lines", line={"color": "black", "width": 5}, name="scrubbed")
     canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power")
-    canvas.y(cell, range=[-0.35, 2.2 if pairs else 1.35], visible=False, fixedrange=True)
+    canvas.y(cell, range=[-0.35, 2.8 if pairs else 1.35], visible=False, fixedrange=True)
     index = canvas.add(mark, cell)
     if pairs:
         font = {"size": round((TICK_SIZE + 1) * scale), "color": "#222"}
-        said = scatter(x=[lo], y=[1.75], mode="text", text=[""], textposition="middle right", textfont=font,
-                       name="verdict", hoverinfo="skip")  # fmt: skip
+        said = scatter(x=[lo], y=[VERDICT_Y], mode="text", text=[""], textposition="top right", textfont=font,
+                       cliponaxis=False, name="verdict", hoverinfo="skip")  # fmt: skip
         moving.append(canvas.add(said, cell))
     return index, moving
 
