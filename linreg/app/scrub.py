@@ -79,7 +79,9 @@ def view_caption(r: Run, link: str) -> list[str]:
         f"{r.data.title} · {OPTIMIZERS[s.optimizer]} · learning rate {s.learning_rate:g}"
         + (f" · {own}" if own else "")
         + f" · {words.count(s.epochs, 'epoch')} · {batch}",
-        f"Drag the sliders: every view redraws for that rate (the runs are whole, full batch). Made from {link}",
+        "The scrubber: drag its sliders and every view redraws for that learning rate (and momentum), whole "
+        "full-batch runs computed at once. The step player under it: ▶ Play replays the run itself.",
+        f"Made from {link}",
     ]
 
 
