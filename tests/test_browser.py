@@ -307,7 +307,7 @@ def test_the_momentum_scrubber_joins_both_sliders_in_the_browser_alone(browser, 
     rate = lr["labels"][-1]
     assert rate != lr["labels"][0]
     for label, said in zip(mu["labels"], mu["said"], strict=True):
-        assert said.startswith(f"learning rate {rate}, momentum {label}<br>"), (label, said)
+        assert said.startswith(f"learning rate {rate}, momentum {label} · "), (label, said)
     assert {label.split(",")[0] for label in mu["labels"]} >= {"0", "0.99"}  # the whole rail
     assert len(set(mu["paths"])) == len(set(mu["labels"]))  # each momentum its own path
     assert len(set(lr["paths"])) == len(set(lr["labels"]))

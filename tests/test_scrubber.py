@@ -262,7 +262,7 @@ def test_the_two_sliders_name_the_pairs_frame_and_it_draws_that_pair(lesson, opt
                 decode(frame["data"][pair]["x"])[0] == pytest.approx(lr) and decode(frame["data"][pair]["y"])[0] == mu
             )
             text = frame["data"][said]["text"][0]
-            assert text.startswith(f"learning rate {float(lr_step['label']):g}, momentum {mu:g}<br>")
+            assert text.startswith(f"learning rate {float(lr_step['label']):g}, momentum {mu:g} · ")
             rho = float(text.split("×")[1].split("/")[0])
             assert rho == pytest.approx(largest_root(family, lr, mu, eigenvalues), rel=5e-3)
             assert text.endswith(f": {run.outcome}") or (run.diverged and "diverged at step" in text)

@@ -241,7 +241,8 @@ def momentum_map(
     name = f"fastest (Polyak): lr {best_lr:.3g}, momentum {best_mu:.2f} ({per_step(best_rho)}/step)"
     traces.append(scatter(x=[best_lr], y=[best_mu], mode="markers", marker=star, name=name))
     title = {"heavy_ball": "Heavy-ball", "nesterov": "Nesterov"}[family]
-    return MomentumMap(tuple(traces), (float(np.log10(lrs[0])), float(np.log10(lrs[-1]))), title)
+    right = float(np.log10(lrs[-1])) + 0.1  # a little room beyond the limit: the fastest pair sits close to it
+    return MomentumMap(tuple(traces), (float(np.log10(lrs[0])), right), title)
 
 
 def momentum_rate_map(

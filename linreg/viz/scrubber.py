@@ -34,7 +34,7 @@ from .style import PALETTE, TICK_SIZE, display_sample
 PLOT_PX = {False: 230, True: 200}
 STRIP_PX = 50
 SLIDER_PX = 100
-SECOND_SLIDER_PX = 78
+SECOND_SLIDER_PX = 78  # the momentum slider under the learning rate's, when the views are stacked
 FRAME_PREFIX = "lr "
 VERDICT_Y = 1.3  # the pair's verdict, over the strip's zones (which span 0 to 1)
 MAX_PREDICTIONS = 120  # several features: predicted points move in every frame
@@ -103,10 +103,11 @@ def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
     return f"{m.zone(lr)}, {per_step(m.contraction(lr))}/step: {did}"
 
 
-def pair_verdict(paths: RatePaths, k: int, m: RateMap) -> str:
-    """The pair's rates, then (a second line) what run k did (``verdict``, ``m`` the rate map at its momentum)."""
+def pair_verdict(paths: RatePaths, k: int, m: RateMap, sep: str = " · ") -> str:
+    """The pair's rates, then what run k did (``verdict``, ``m`` the rate map at its momentum), ``sep`` between
+    (a line break where the views are stacked)."""
     lr, mu = paths.learning_rates[k], paths.momenta[k]
-    return f"learning rate {shown(lr, m):g}, momentum {mu:g}<br>{verdict(paths, k, m)}"
+    return f"learning rate {shown(lr, m):g}, momentum {mu:g}{sep}{verdict(paths, k, m)}"
 
 
 def scrubber_figure(
@@ -155,7 +156,7 @@ def scrubber_figure(
         _loss_panel(grid, paths, analysis),
         _surface_panel(grid, paths, q, analysis, opening, labels),
     ]
-    mark, pair_strip = _strip(canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape.pairs, scale)
+    mark, pair_strip = _strip(canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape, scale)
     movers.append(mark)
     if momenta is not None:
         movers += [_map_panel(canvas, grid, momenta.chart), *pair_strip]
@@ -174,7 +175,7 @@ def scrubber_figure(
             _xy(paths.theta[i, :, 0], paths.theta[i, :, -1]),
             _xy([paths.learning_rates[i]] * 2, [-0.3, 1.3]),
         ]
-        return moving if momenta is None else moving + _pair_data(paths, i, momenta, rates)
+        return moving if momenta is None else moving + _pair_data(paths, i, momenta, rates, shape.verdict_sep)
 
     for index, data in zip(movers, frame_data(opening), strict=True):
         canvas.data[index].update({k: _plain(v) for k, v in data.items() if k != "type"})
@@ -190,7 +191,8 @@ def scrubber_figure(
         return canvas.figure(frames, {"sliders": [slider]})
     runs = range(len(paths.learning_rates))
     frames = [{"name": pair_frame(k, rates), "data": frame_data(k), "traces": movers} for k in runs]
-    return canvas.figure(frames, {"sliders": _pair_sliders(paths, rates, current, momenta, rate_map, plot_px, font)})
+    sliders = _pair_sliders(paths, rates, current, momenta, rate_map, plot_px, font, shape)
+    return canvas.figure(frames, {"sliders": sliders})
 
 
 def pair_frame(k: int, rates: int) -> str:
@@ -199,26 +201,34 @@ def pair_frame(k: int, rates: int) -> str:
     return f"{FRAME_PREFIX}{k % rates} momentum {k // rates}"
 
 
-def _pair_sliders(paths: RatePaths, rates: int, current: int, momenta: Momenta, m: RateMap, plot_px: float, font: int):
-    """The learning-rate slider and, under it, the momentum slider: steps that call nothing themselves
-    (PAIR_SLIDERS_JS animates to the pair's frame with their JUMP options)."""
+def _pair_sliders(
+    paths: RatePaths, rates: int, current: int, momenta: Momenta, m: RateMap, plot_px: float, font: int, shape: Shape
+) -> list[dict]:
+    """The learning-rate slider and the momentum slider, side by side (under each other when the views are
+    stacked): steps that call nothing themselves (PAIR_SLIDERS_JS animates to the pair's frame with their
+    JUMP options)."""
 
-    def slider(name: str, values: list[str], labels: list[str], active: int, y: float, prefix: str) -> dict:
-        spec = frame_slider(values, labels, active, y, prefix, font, "#222")
+    def slider(name: str, values: list[str], labels: list[str], active: int, prefix: str, place: dict) -> dict:
+        spec = frame_slider(values, labels, active, place["y"], prefix, font, "#222")
         for step, value in zip(spec["steps"], values, strict=True):
             step.update(method="skip", value=value, args=[None, JUMP])
-        return {**spec, "name": name}
+        return {**spec, **place, "name": name}
 
+    top = -40 / plot_px
+    if shape.stacked:
+        places = {"y": top, "x": 0.0, "len": 1.0}, {"y": -(40 + SECOND_SLIDER_PX) / plot_px, "x": 0.0, "len": 1.0}
+    else:
+        places = {"y": top, "x": 0.0, "len": 0.62}, {"y": top, "x": 0.68, "len": 0.32}
     lrs = paths.learning_rates[:rates]
     return [
         slider(LR_SLIDER, [f"{FRAME_PREFIX}{i}" for i in range(rates)], [f"{shown(lr, m):g}" for lr in lrs],
-               current, -40 / plot_px, "learning rate "),
+               current, "learning rate ", places[0]),
         slider(MOMENTUM_SLIDER, [f"momentum {j}" for j in range(len(momenta.values))],
-               [f"{mu:g}" for mu in momenta.values], momenta.current, -(40 + SECOND_SLIDER_PX) / plot_px, "momentum "),
+               [f"{mu:g}" for mu in momenta.values], momenta.current, "momentum ", places[1]),
     ]  # fmt: skip
 
 
-def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int) -> list[dict]:
+def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int, sep: str) -> list[dict]:
     """Run k's moving traces beyond the four: its mark on the momentum map, the zones at its momentum (one
     trace per zone, empty where the zone is), and what it did."""
     j = k // rates
@@ -229,7 +239,12 @@ def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int) -> list[d
     for name in ZONES:
         a, b = spans.get(name, (None, None))
         bands.append({"type": "scatter", "x": [a, b, b, a, a], "y": [0, 0, 1, 1, 0]})
-    said = {"type": "scatter", "x": [float(lrs.min()) / 1.5], "y": [VERDICT_Y], "text": [pair_verdict(paths, k, m)]}
+    said = {
+        "type": "scatter",
+        "x": [float(lrs.min()) / 1.5],
+        "y": [VERDICT_Y],
+        "text": [pair_verdict(paths, k, m, sep)],
+    }
     return [_xy([paths.learning_rates[k]], [paths.momenta[k]]), *bands, said]
 
 
@@ -264,6 +279,16 @@ class Shape:
         return self.views + 1 if self.stacked else 3 if self.square else 2
 
     @property
+    def verdict_sep(self) -> str:
+        """Between the pair and what its run did: a line break where the views are stacked (a narrow strip)."""
+        return "<br>" if self.stacked else " · "
+
+    @property
+    def strip_scale(self) -> float:
+        """The strip's height (times STRIP_PX) and its y range's top: room for the pair's verdict over its zones."""
+        return (2.0 if self.stacked else 1.45) if self.pairs else 1.0
+
+    @property
     def cols(self) -> int:
         return 1 if self.stacked else 2 if self.square else self.views
 
@@ -282,9 +307,11 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
     rows, cols = shape.rows, shape.cols
     plot = PLOT_PX[shape.stacked]
     plot_rows = rows - 1
-    strip = STRIP_PX * (2 if shape.pairs else 1)  # the pair's verdict is written over its zones
+    strip = STRIP_PX * shape.strip_scale
     plot_px = plot * plot_rows + strip
     first = "Data and fitted line (end of run)" if one_feature else "Predicted vs actual (end of run)"
+    if shape.pairs and not shape.stacked:  # a quarter of the width
+        first = "Data and final fit" if one_feature else "Predicted vs actual (end)"
     titles = (first, "Loss per step", "Loss surface and path" if one_feature else "Loss slice through the optimum")
     titles += ("Error ×/step over (lr, momentum)",) if shape.pairs else ()
     strip_row = [{"colspan": cols}] + [None] * (cols - 1)
@@ -304,7 +331,8 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
         column_widths=widths, horizontal_spacing=0.12 if shape.square else 0.07 if shape.pairs else 0.08,
         vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
     )  # fmt: skip
-    top, bottom = 40 * scale, (SLIDER_PX + (SECOND_SLIDER_PX if shape.pairs else 0)) * scale
+    second = SECOND_SLIDER_PX if shape.pairs and shape.stacked else 0  # side by side unless stacked
+    top, bottom = 40 * scale, (SLIDER_PX + second) * scale
     total = plot_px + gap_px * (rows - 1)
     merge(canvas.layout, {
         "height": round(top + total + bottom),
@@ -369,11 +397,12 @@ def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysi
     return index
 
 
-def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, pairs: bool, scale: float) -> tuple[int, list[int]]:
+def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, shape: Shape, scale: float) -> tuple[int, list[int]]:
     """Every rate as a tick on a log axis over its zone (a click on one makes it the run); the scrubbed one black.
     With a momentum slider, the zones (one trace per zone, at the pair's momentum) and the pair's verdict move:
     their indices after the mark's."""
     lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
+    pairs, top = shape.pairs, -0.35 + 1.7 * shape.strip_scale  # the zones' height in pixels as without a verdict
     moving = []
     if pairs:
         for name in ZONES:
@@ -390,7 +419,7 @@ def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, pairs: bool, scale
     canvas.add(rates, cell)
     mark = scatter(x=[lrs[0]] * 2, y=[-0.3, 1.3], mode="lines", line={"color": "black", "width": 5}, name="scrubbed")
     canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power")
-    canvas.y(cell, range=[-0.35, 2.8 if pairs else 1.35], visible=False, fixedrange=True)
+    canvas.y(cell, range=[-0.35, top], visible=False, fixedrange=True)
     index = canvas.add(mark, cell)
     if pairs:
         font = {"size": round((TICK_SIZE + 1) * scale), "color": "#222"}
@@ -406,7 +435,7 @@ def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap) -> int:
     xkey, ykey = canvas.axis_keys(cell)
     x1, (y0, y1) = canvas.layout[xkey]["domain"][1], canvas.layout[ykey]["domain"]
     bar = {"x": x1 + 0.005, "xanchor": "left", "y": (y0 + y1) / 2, "len": y1 - y0, "thickness": 10,
-           "title": {"text": "×/step", "side": "top"}}  # fmt: skip
+           "title": {"text": ""}}  # fmt: skip  # the view's title says it: error ×/step
     canvas.add({**chart.heat, "colorbar": bar}, cell)
     for trace in chart.traces[1:]:
         canvas.add(trace, cell)
