@@ -107,7 +107,8 @@ def section(r: Run, stacked: bool, present: bool = False, key: str = "scrubber")
         if s.batch == "full"
         else "full batch: the run itself uses mini-batches, whose path is noisier around these"
     )
-    square = cache.scrubbed_momenta(s) is not None and not wider_than(FOUR_VIEWS_BESIDE_PX)  # four views
+    # four views two by two where the page is narrow; presenting, in one row (the sliders stay on screen)
+    square = cache.scrubbed_momenta(s) is not None and not present and not wider_than(FOUR_VIEWS_BESIDE_PX)
     figure = cache.cached_scrubber_figure(s, stacked, 1.25 if present else 1.0, square)
     st.plotly_chart(
         figure, key=key, config={**CHART_CONFIG, "displayModeBar": False}, on_select=lambda: rate_from_click(key),

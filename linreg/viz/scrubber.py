@@ -310,10 +310,13 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
     strip = STRIP_PX * shape.strip_scale
     plot_px = plot * plot_rows + strip
     first = "Data and fitted line (end of run)" if one_feature else "Predicted vs actual (end of run)"
-    if shape.pairs and not shape.stacked:  # a quarter of the width
-        first = "Data and final fit" if one_feature else "Predicted vs actual (end)"
-    titles = (first, "Loss per step", "Loss surface and path" if one_feature else "Loss slice through the optimum")
-    titles += ("Error ×/step over (lr, momentum)",) if shape.pairs else ()
+    third = "Loss surface and path" if one_feature else "Loss slice through the optimum"
+    if shape.pairs and not shape.stacked:  # a quarter of the width (or half, two by two): short titles
+        first = "Data and final fit" if one_feature else "Predicted vs actual"
+        third = "Path on the loss" if one_feature else "Path on a loss slice"
+    titles = (first, "Loss per step", third)
+    titles += ("Error ×/step (lr, μ)" if shape.pairs and not shape.stacked else "Error ×/step over (lr, momentum)",)
+    titles = titles if shape.pairs else titles[:3]
     strip_row = [{"colspan": cols}] + [None] * (cols - 1)
     specs = [[{}] * cols] * plot_rows + [strip_row]
     widths = (
@@ -434,7 +437,7 @@ def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap) -> int:
     cell = grid.cell(4)
     xkey, ykey = canvas.axis_keys(cell)
     x1, (y0, y1) = canvas.layout[xkey]["domain"][1], canvas.layout[ykey]["domain"]
-    bar = {"x": x1 + 0.005, "xanchor": "left", "y": (y0 + y1) / 2, "len": y1 - y0, "thickness": 10,
+    bar = {"x": x1 + 0.005, "xanchor": "left", "y": y0, "yanchor": "bottom", "len": 0.8 * (y1 - y0), "thickness": 10,
            "title": {"text": ""}}  # fmt: skip  # the view's title says it: error ×/step
     canvas.add({**chart.heat, "colorbar": bar}, cell)
     for trace in chart.traces[1:]:
