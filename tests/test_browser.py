@@ -311,6 +311,8 @@ def test_the_momentum_scrubber_joins_both_sliders_in_the_browser_alone(browser, 
     assert {label.split(",")[0] for label in mu["labels"]} >= {"0", "0.99"}  # the whole rail
     assert len(set(mu["paths"])) == len(set(mu["labels"]))  # each momentum its own path
     assert len(set(lr["paths"])) == len(set(lr["labels"]))
+    # the rate map is still drawn (an image: an animation drops a heat-map trace from its subplot)
+    assert page.evaluate(f"() => ({SCRUBBER_JS}).querySelectorAll('.imagelayer image').length") == 1
     shot(page, "scrubber_momentum_dragged")
     page.close()
 

@@ -1,11 +1,13 @@
 """The learning-rate scrubber: its runs against train(), its claims against the theory, its figure's frames."""
 
 import base64
+import io
 import json
 
 import numpy as np
 import pytest
 from apptest_util import app, assert_ok, chart_specs
+from PIL import Image
 
 from linreg import analyse, cortical_thickness, quadratic, train
 from linreg.dynamics import LinearTheory
@@ -286,10 +288,25 @@ def test_the_pair_figure_opens_on_the_users_pair_and_marks_the_map(lesson):
 
 def test_the_stacked_pair_figure_puts_the_map_in_its_own_row(lesson):
     *_, spec = pair_figure(lesson, stacked=True)
-    heat = next(t for t in spec["data"] if t["type"] == "heatmap")
+    (heat,) = spec["layout"]["images"]  # the map, as an image on its axes (an animation drops a heat-map trace)
     path = next(t for t in spec["data"] if t.get("name") == "path")
     domain = lambda axis: spec["layout"][axis.replace("y", "yaxis")]["domain"]  # noqa: E731
-    assert domain(heat["yaxis"])[1] < domain(path["yaxis"])[0]  # under the path, not beside it
+    assert domain(heat["yref"])[1] < domain(path["yaxis"])[0]  # under the path, not beside it
+
+
+def test_the_maps_image_has_the_heat_maps_colours():
+    """Lower contraction is faster: yellow (Viridis' top) at zmin, dark purple at zmax, nothing where it diverges;
+    the image's top row is the largest momentum."""
+    from linreg.viz.rates import HEAT_SCALE, heat_png
+
+    z = np.array([[0.5, 1.0], [np.nan, 0.75]])  # rows: momentum 0, then 0.5
+    heat = {"z": z, "zmin": 0.5, "zmax": 1.0, "colorscale": HEAT_SCALE, "reversescale": True}
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(heat_png(heat).split(",")[1]))))
+    assert image.shape == (2, 2, 4)
+    assert image[1, 0].tolist() == [0xFD, 0xE7, 0x25, 255] and image[1, 1].tolist() == [0x44, 0x01, 0x54, 255]
+    assert image[0, 0, 3] == 0  # diverges: transparent
+    # 0.75 is half way: half way between Viridis' 5th and 6th stops (#26828e, #1f9e89), at 4/9 and 5/9
+    np.testing.assert_allclose(image[0, 1, :3], [(0x26 + 0x1F) / 2, (0x82 + 0x9E) / 2, (0x8E + 0x89) / 2], atol=0.6)
 
 
 def test_a_momentum_scrub_page_has_both_sliders_and_a_download():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
+from plotly.colors import hex_to_rgb, sequential
 from plotly.subplots import make_subplots
 
 from ..analysis import Analysis
@@ -198,6 +202,26 @@ def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
     return legible(fig)
 
 
+#: The momentum map's colours (lower is faster: reversed), as stops: the heat map and its image use the same.
+HEAT_SCALE = [[k / (len(sequential.Viridis) - 1), c] for k, c in enumerate(sequential.Viridis)]
+
+
+def heat_png(heat: dict) -> str:
+    """A heat map trace (``momentum_map``'s) as a PNG data URL, one pixel a cell, the top row its last y, cells
+    with no value transparent: for a figure whose animations would drop a heat-map trace (scrubber.py)."""
+    z = np.asarray(heat["z"], dtype=float)[::-1]
+    t = (z - heat["zmin"]) / (heat["zmax"] - heat["zmin"])
+    t = 1.0 - np.clip(t, 0.0, 1.0) if heat.get("reversescale") else np.clip(t, 0.0, 1.0)
+    stops = np.array([s for s, _ in heat["colorscale"]])
+    rgb = np.array([hex_to_rgb(c) for _, c in heat["colorscale"]], dtype=float)
+    pixels = np.stack([np.interp(np.nan_to_num(t), stops, rgb[:, k]) for k in range(3)], axis=-1)
+    alpha = np.where(np.isnan(t), 0, 255)[..., None]
+    image = Image.fromarray(np.concatenate([pixels, alpha], axis=-1).round().astype(np.uint8), "RGBA")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
 @dataclass(frozen=True)
 class MomentumMap:
     """Heavy ball's or Nesterov's contraction per step over (learning rate, momentum), as plain trace dicts: the
@@ -225,7 +249,7 @@ def momentum_map(
     z = np.where(rate < 1, rate, np.nan)
     hover = "lr %{x:.3g}<br>momentum %{y:.2f}<br>error ×%{z:.4f} per step<extra></extra>"
     low = max(float(np.nanmin(z)), 0.0)
-    heat = {"type": "heatmap", "x": lrs, "y": mus, "z": z, "colorscale": "Viridis", "reversescale": True,
+    heat = {"type": "heatmap", "x": lrs, "y": mus, "z": z, "colorscale": HEAT_SCALE, "reversescale": True,
             "zmin": low, "zmax": 1.0, "colorbar": {"title": {"text": "×/step"}}, "hovertemplate": hover,
             "name": "error ×/step"}  # fmt: skip
     edge = {"color": PALETTE["fit"], "dash": "dash", "width": 3}

@@ -27,7 +27,7 @@ from .animation import JUMP, _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, level_traces, optimum_marker
 from .panels import Grid
-from .rates import MomentumMap, zone_band, zone_spans
+from .rates import MomentumMap, heat_png, zone_band, zone_spans
 from .style import PALETTE, TICK_SIZE, display_sample
 
 #: Pixels: each row of plots, the zone strip, and the slider under them (and the momentum slider's room).
@@ -159,7 +159,7 @@ def scrubber_figure(
     mark, pair_strip = _strip(canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape, scale)
     movers.append(mark)
     if momenta is not None:
-        movers += [_map_panel(canvas, grid, momenta.chart), *pair_strip]
+        movers += [_map_panel(canvas, grid, momenta.chart, paths.learning_rates.max()), *pair_strip]
 
     def fitted(i: int) -> dict:
         theta = theta_original[i, last[i]] if last[i] >= 0 else np.full(X.shape[1] + 1, np.nan)
@@ -432,20 +432,35 @@ def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, shape: Shape, scal
     return index, moving
 
 
-def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap) -> int:
-    """The momentum map (momentum_map) in the fourth view, its colour bar beside it; the pair's marker (moving)."""
+def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap, top_rate: float) -> int:
+    """The momentum map (momentum_map) in the fourth view up to ``top_rate``, its colour bar beside it; the pair's
+    marker (moving).
+
+    The heat map is a layout image under the map's lines: an animation redraws every subplot's traces but
+    its scatters, and Plotly (3.x) leaves a heat-map trace out (the map went blank on the first drag)."""
     cell = grid.cell(4)
     xkey, ykey = canvas.axis_keys(cell)
     x1, (y0, y1) = canvas.layout[xkey]["domain"][1], canvas.layout[ykey]["domain"]
-    bar = {"x": x1 + 0.005, "xanchor": "left", "y": y0, "yanchor": "bottom", "len": 0.8 * (y1 - y0), "thickness": 10,
-           "title": {"text": ""}}  # fmt: skip  # the view's title says it: error ×/step
-    canvas.add({**chart.heat, "colorbar": bar}, cell)
+    heat = chart.heat
+    lrs, mus = np.log10(heat["x"]), heat["y"]
+    half_x, half_y = (lrs[1] - lrs[0]) / 2, (mus[1] - mus[0]) / 2  # the image covers the cells, not their centres
+    canvas.layout.setdefault("images", []).append({
+        "source": heat_png(heat), "xref": canvas.ref("x", cell), "yref": canvas.ref("y", cell), "layer": "below",
+        "x": float(lrs[0] - half_x), "sizex": float(lrs[-1] - lrs[0] + 2 * half_x), "xanchor": "left",
+        "y": float(mus[-1] + half_y), "sizey": float(mus[-1] - mus[0] + 2 * half_y), "yanchor": "top",
+        "sizing": "stretch",
+    })  # fmt: skip
+    bar = {"x": x1 + 0.005, "xanchor": "left", "y": y0, "yanchor": "bottom", "len": 0.8 * (y1 - y0), "thickness": 10}
+    key = {"color": [heat["zmin"]], "cmin": heat["zmin"], "cmax": heat["zmax"], "colorscale": heat["colorscale"],
+           "reversescale": heat["reversescale"], "showscale": True, "colorbar": bar, "opacity": 0}  # fmt: skip
+    canvas.add(scatter(x=[heat["x"][0]], y=[mus[0]], mode="markers", marker=key, name="×/step", hoverinfo="skip"), cell)
     for trace in chart.traces[1:]:
         canvas.add(trace, cell)
     you = {"symbol": "x", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}}
     hover = "lr %{x:.3g}, momentum %{y:.2f}<extra>the pair shown</extra>"
     index = canvas.add(scatter(x=[0], y=[0], mode="markers", marker=you, name="the pair", hovertemplate=hover), cell)
-    canvas.x(cell, type="log", range=list(chart.x_range), dtick=1, exponentformat="power",
+    right = max(chart.x_range[1], float(np.log10(top_rate)) + 0.12)  # every scrubbed rate on it (blank: diverges)
+    canvas.x(cell, type="log", range=[chart.x_range[0], right], dtick=1, exponentformat="power", showgrid=False,
              title={"text": "learning rate"})  # fmt: skip
-    canvas.y(cell, range=[0, 0.99], title={"text": "momentum"})
+    canvas.y(cell, range=[0, 0.99], showgrid=False, title={"text": "momentum"})
     return index
