@@ -316,3 +316,15 @@ def test_a_momentum_scrub_page_has_both_sliders_and_a_download():
     _, mu_slider = spec["layout"]["sliders"]
     assert mu_slider["steps"][mu_slider["active"]]["label"] == "0.5"
     assert [b.label for b in at.get("download_button")] == ["Download this view"]
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_the_pair_figure_is_valid_plotly(lesson, stacked):
+    import plotly.graph_objects as go
+
+    *_, spec = pair_figure(lesson, "nesterov", stacked=stacked)
+    validated = go.Figure(spec)  # Plotly's validator on every trace, axis, image, slider and frame
+    assert len(validated.frames) == len(spec["frames"]) and [s.name for s in validated.layout.sliders] == [
+        "learning_rate",
+        "momentum",
+    ]
