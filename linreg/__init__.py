@@ -24,6 +24,7 @@ from .reference import LinearModel
 from .schedules import SCHEDULES, epoch_learning_rates
 from .surface import Surface, level_ellipse, loss_surface
 from .training import DIVERGENCE_FACTOR, Trajectory, train
+from .validation import ParameterError
 
 __all__ = [
     "DIVERGENCE_FACTOR",
@@ -35,6 +36,7 @@ __all__ = [
     "LinearModel",
     "LinearRegressionGD",
     "Optimizer",
+    "ParameterError",
     "Quadratic",
     "Standardizer",
     "Surface",

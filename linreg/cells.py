@@ -103,15 +103,19 @@ def column_numbers(cells: list[str], delimiter: str, name: str) -> tuple[list[fl
         return (
             [BOOLEANS.get(c.strip().lower(), math.nan) for c in cells],
             len(filled),
-            [f"column {name}: {'/'.join(sorted(lowered))} read as 1/0"],
+            [f"{words.column(name)}: {'/'.join(sorted(lowered))} read as 1/0"],
         )
     if filled and sum(bool(DATE.match(c.strip())) for c in filled) >= len(filled) / 2:
-        return [math.nan] * len(cells), len(filled), [f"column {name}: dates are not numbers, so it was left out"]
+        return (
+            [math.nan] * len(cells),
+            len(filled),
+            [f"{words.column(name)}: dates are not numbers, so it was left out"],
+        )
     seen: set[str] = set()
     stripped = [_strip_marks(c, seen) if c.strip() else "" for c in cells]
     thousands, decimal, refused = _separators([c for c in stripped if c], delimiter)
     if refused:
-        return [math.nan] * len(cells), len(filled), [f"column {name}: left out, {refused}"]
+        return [math.nan] * len(cells), len(filled), [f"{words.column(name)}: left out, {refused}"]
     pattern = THOUSANDS_COMMA if thousands == "," else THOUSANDS_DOT
     if thousands and any(pattern.match(c) for c in stripped):
         seen.add(f"'{thousands}' read as a thousands separator")
@@ -135,4 +139,4 @@ def column_numbers(cells: list[str], delimiter: str, name: str) -> tuple[list[fl
     if other:
         verb = "is not a number" if len(other) == 1 else "are not numbers"
         seen.add(f"{words.count(len(other), 'cell')} that {verb} (like {other[0][:20]!r}) left empty")
-    return values, len(filled), [f"column {name}: {note}" for note in sorted(seen)]
+    return values, len(filled), [f"{words.column(name)}: {note}" for note in sorted(seen)]

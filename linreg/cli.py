@@ -21,7 +21,7 @@ from .optimizers import REGISTRY
 from .schedules import SCHEDULES
 from .theory import limit as rate_limit
 from .training import Trajectory
-from .validation import check_batch_size
+from .validation import ParameterError, check_batch_size
 
 CHOICES = {
     "dataset": [d for d in DATASETS if d != "upload"],
@@ -85,11 +85,11 @@ def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None]:
     if args.csv is None:
         return Settings(**values), None
     if not args.features or not args.target:
-        raise ValueError("--csv needs --features COLUMN[,COLUMN...] and --target COLUMN")
+        raise ParameterError("features", "--csv needs --features COLUMN[,COLUMN...] and --target COLUMN")
     try:
         table = parse_csv(args.csv.read_bytes())
     except OSError as exc:
-        raise ValueError(f"cannot read {args.csv}: {exc.strerror}") from None
+        raise ParameterError("csv", f"cannot read {args.csv}: {exc.strerror}") from None
     return Settings(**{**values, "dataset": "upload", "upload_id": "cli"}), table
 
 

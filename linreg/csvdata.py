@@ -1,4 +1,5 @@
 """CSV loading that checks the bytes, not the file name; ``pandas.read_csv`` tokenizes and converts.
+(The bundled datasets are read by ``bundled.py``.)
 
 pandas is imported inside ``parse_csv`` only: importing the core never loads it.
 """
@@ -16,6 +17,7 @@ import numpy as np
 from . import words
 from .cells import column_numbers, is_text
 from .datasets import Dataset, as_dataset
+from .validation import ParameterError
 
 MAX_ROWS = 1_000_000
 MIN_ROWS = 3
@@ -55,20 +57,25 @@ def decode(data: bytes) -> str:
     """UTF-8 with or without BOM; anything else is refused with a message that says what it is and how to fix it."""
     for magic, what in SIGNATURES.items():
         if data.startswith(magic):
-            raise ValueError(f"this file is {what}, not CSV text (it is binary): export the sheet as 'CSV UTF-8'")
+            raise ParameterError(
+                "data", f"this file is {what}, not CSV text (it is binary): export the sheet as 'CSV UTF-8'"
+            )
     if b"\x00" in data[:4096]:
-        raise ValueError("this file is binary, not a CSV text file (is it an Excel .xlsx?): export it as CSV UTF-8")
+        raise ParameterError(
+            "data", "this file is binary, not a CSV text file (is it an Excel .xlsx?): export it as CSV UTF-8"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"this file is not UTF-8 text (byte {exc.start} is invalid): save it as 'CSV UTF-8' and upload again"
+        raise ParameterError(
+            "data",
+            f"this file is not UTF-8 text (byte {exc.start} is invalid): save it as 'CSV UTF-8' and upload again",
         ) from None
     head = text.lstrip()[:1]
     if head in ("{", "["):
-        raise ValueError("this file is JSON, not CSV: export the data as a table with one row per line")
+        raise ParameterError("data", "this file is JSON, not CSV: export the data as a table with one row per line")
     if head == "<" and re.match(r"\s*<(!doctype\s+html|html|head|body)\b", text[:1024], re.IGNORECASE):
-        raise ValueError("this file is a web page (HTML), not CSV: download the data itself as CSV")
+        raise ParameterError("data", "this file is a web page (HTML), not CSV: download the data itself as CSV")
     return text
 
 
@@ -113,7 +120,7 @@ def _sample_rows(sample: str, delimiter: str) -> list[list[str]]:
     try:
         return [r for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
     except csv.Error as exc:
-        raise ValueError(f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
+        raise ParameterError("data", f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
 
 
 def _read_frame(text: str, delimiter: str, width: int, skip: int, max_rows: int, decimal_comma: bool):
@@ -131,9 +138,11 @@ def _read_frame(text: str, delimiter: str, width: int, skip: int, max_rows: int,
         except pd.errors.ParserError as exc:
             longer = re.search(r"saw (\d+)", str(exc))
             if not longer:
-                raise ValueError(f"the file is not valid CSV ({exc}): check its quotes and delimiters") from None
+                raise ParameterError(
+                    "data", f"the file is not valid CSV ({exc}): check its quotes and delimiters"
+                ) from None
             width = int(longer.group(1))
-    raise ValueError("the file's rows have too many different lengths to read as a table")
+    raise ParameterError("data", "the file's rows have too many different lengths to read as a table")
 
 
 #: What _to_numbers says of a text column (parse_csv names all of them in one note).
@@ -150,7 +159,7 @@ def _to_numbers(column, delimiter: str, name: str) -> tuple[np.ndarray, int, lis
 
     if pd.api.types.is_numeric_dtype(column.dtype):
         values = column.to_numpy(dtype=float)
-        notes = [f"column {name}: true/false read as 1/0"] if pd.api.types.is_bool_dtype(column.dtype) else []
+        notes = [f"{words.column(name)}: true/false read as 1/0"] if pd.api.types.is_bool_dtype(column.dtype) else []
         return values, int(np.sum(~np.isnan(values))), notes
     cells = column.astype(str).where(column.notna(), "").tolist()
     if is_text(cells):  # words are never read as numbers, nor searched for number formats
@@ -164,7 +173,7 @@ def parse_csv(data: bytes | str, max_rows: int = MAX_ROWS) -> Table:
     text = decode(data) if isinstance(data, (bytes, bytearray)) else data
     text, notes, delimiter = _preamble(text.lstrip("\r\n"))
     if not text.strip():
-        raise ValueError("the file is empty: it needs a header line and at least 3 rows of numbers")
+        raise ParameterError("data", "the file is empty: it needs a header line and at least 3 rows of numbers")
     sample = text[:SNIFF_CHARS]
     delimiter = delimiter or _sniff_delimiter(sample)
     decimal_comma = delimiter == ";"
@@ -221,11 +230,11 @@ def _columns(frame, names: list[str], delimiter: str) -> tuple[dict[str, np.ndar
 def _left_out(name: str, values: np.ndarray, filled: int) -> str:
     """Why a column that is not text is not offered as numbers."""
     if filled == 0:
-        return f"column {name}: empty, left out"
+        return f"{words.column(name)}: empty, left out"
     if filled < 0.5 * len(values):
-        return f"column {name}: only {filled:,} of {words.count(len(values), 'cell')} filled, left out"
+        return f"{words.column(name)}: only {filled:,} of {words.count(len(values), 'cell')} filled, left out"
     numbers = int(np.sum(~np.isnan(values)))
-    return f"column {name}: only {numbers:,} of its {filled:,} filled cells are numbers, left out"
+    return f"{words.column(name)}: only {numbers:,} of its {filled:,} filled cells are numbers, left out"
 
 
 def _rows(numbers, shown: int = 5) -> str:
@@ -286,21 +295,25 @@ def table_to_dataset(
     Returns the dataset and a note that names the rows dropped and the columns they lack (or None).
     """
     if not x_columns:
-        raise ValueError("choose at least one feature column")
-    for col in [*x_columns, y_column]:
+        raise ParameterError("features", "choose at least one feature column")
+    for parameter, col in [*(("features", x) for x in x_columns), ("target", y_column)]:
         if col not in table.values:
-            raise ValueError(f"column {col!r} is not in the file; its columns are {list(table.columns)}")
+            raise ParameterError(parameter, f"column {col!r} is not in the file; its columns are {list(table.columns)}")
         if col not in table.numeric_columns:
-            raise ValueError(f"column {col!r} is not numeric: choose one of {list(table.numeric_columns)}")
+            raise ParameterError(
+                parameter, f"column {col!r} is not numeric: choose one of {list(table.numeric_columns)}"
+            )
     if y_column in x_columns:
-        raise ValueError(f"column {y_column!r} cannot be both a feature and the target")
+        raise ParameterError("target", f"column {y_column!r} cannot be both a feature and the target")
     X = np.column_stack([table.values[c] for c in x_columns])
     y = table.values[y_column]
     missing = ~np.isfinite(np.column_stack([X, y]))
     keep = ~missing.any(axis=1)
     n, kept = len(y), int(keep.sum())
     if kept < MIN_ROWS:
-        raise ValueError(f"only {kept} of {n} rows have numbers in every chosen column: at least {MIN_ROWS} are needed")
+        raise ParameterError(
+            "features", f"only {kept} of {n} rows have numbers in every chosen column: at least {MIN_ROWS} are needed"
+        )
     note = _dropped_rows(table, [*x_columns, y_column], missing) if kept < n else None
     return as_dataset(X[keep], y[keep], x_columns, y_column, title), note
 
@@ -316,30 +329,6 @@ def _dropped_rows(table: Table, columns: list[str], missing: np.ndarray) -> str:
     return f"dropped {dropped:,} of {words.count(len(missing), 'row')} with no finite number in a chosen column: {said}"
 
 
-# Real datasets that ship inside an installed package (plotly's sample data), read as plain files:
-# no network, and no import of plotly in the core.  name -> (file, default features, target, title)
-BUNDLED = {
-    "tips": ("tips.csv.gz", ("total_bill",), "tip", "Restaurant tips"),
-    "iris": ("iris.csv.gz", ("petal_length",), "petal_width", "Iris flowers"),
-    "gapminder": ("gapminder.csv.gz", ("gdpPercap",), "lifeExp", "Gapminder countries"),
-}
-
-
-def bundled_table(name: str) -> Table:
-    """One of BUNDLED, parsed like any uploaded CSV."""
-    import gzip
-    import importlib.util
-    from pathlib import Path
-
-    if name not in BUNDLED:
-        raise ValueError(f"unknown bundled dataset {name!r}: choose one of {list(BUNDLED)}")
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:
-        raise ValueError("bundled datasets need the plotly package installed")
-    path = Path(spec.submodule_search_locations[0]) / "package_data" / "datasets" / BUNDLED[name][0]
-    return parse_csv(gzip.decompress(path.read_bytes()))
-
-
 def default_columns(table: Table) -> tuple[tuple[str, ...], str]:
     """The last numeric column that varies as the target (a constant or empty one cannot serve), and the
     first other numeric column as the feature."""
@@ -353,12 +342,13 @@ def load_upload(data: bytes, max_bytes: int = 20 * 1024 * 1024) -> tuple[Table, 
     """Everything an upload must pass before it replaces the current data: size, text, two numeric
     columns, at least MIN_ROWS usable rows.  Returns the table, the default dataset and its note."""
     if len(data) > max_bytes:
-        raise ValueError(f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
+        raise ParameterError("data", f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB")
     table = parse_csv(data)
     if len(table.numeric_columns) < 2:
         why = "".join(f"; {note}" for note in table.notes if "left out" in note)
-        raise ValueError(
-            f"it needs at least two numeric columns (a feature and a target); found {len(table.numeric_columns)}{why}"
+        raise ParameterError(
+            "data",
+            f"it needs at least two numeric columns (a feature and a target); found {len(table.numeric_columns)}{why}",
         )
     x_cols, y_col = default_columns(table)
     data_set, note = table_to_dataset(table, list(x_cols), y_col)

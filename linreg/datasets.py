@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_Xy
+from .validation import ParameterError, check_Xy
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ def synthetic_linear(
     _check_n_noise(n, noise)
     lo, hi = float(x_range[0]), float(x_range[1])
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"x_range must be two finite numbers with low < high, got {x_range!r}")
+        raise ParameterError("x_range", f"x_range must be two finite numbers with low < high, got {x_range!r}")
     if not 0.0 <= outlier_fraction <= 1.0:
-        raise ValueError(f"outlier_fraction must be in [0, 1], got {outlier_fraction!r}")
+        raise ParameterError("outlier_fraction", f"outlier_fraction must be in [0, 1], got {outlier_fraction!r}")
     rng = np.random.default_rng(seed)
     x = rng.uniform(lo, hi, n)
     y = slope * x + intercept + rng.normal(0.0, noise, n)
@@ -87,9 +87,9 @@ def synthetic_linear(
 
 def _check_n_noise(n: int, noise: float) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be a whole number >= 2, got {n!r}")
+        raise ParameterError("n", f"n must be a whole number >= 2, got {n!r}")
     if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+        raise ParameterError("noise", f"noise must be a finite number >= 0, got {noise!r}")
 
 
 @dataclass(frozen=True)
@@ -131,5 +131,5 @@ def as_dataset(X, y, feature_names=None, target_name: str = "y", title: str = "D
     X, y = check_Xy(X, y)
     names = tuple(feature_names) if feature_names is not None else tuple(f"x{i + 1}" for i in range(X.shape[1]))
     if len(names) != X.shape[1]:
-        raise ValueError(f"{len(names)} feature names for {X.shape[1]} features")
+        raise ParameterError("feature_names", f"{len(names)} feature names for {X.shape[1]} features")
     return Dataset(X=X, y=y, feature_names=names, target_name=target_name, title=title)

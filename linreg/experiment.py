@@ -13,12 +13,14 @@ import numpy as np
 
 from . import words
 from .analysis import Analysis, analyse
-from .csvdata import BUNDLED, Table, bundled_table, table_to_dataset
+from .bundled import BUNDLED, bundled_table
+from .csvdata import Table, table_to_dataset
 from .datasets import Dataset, Standardizer, cortical_thickness, synthetic_linear
 from .model import quadratic
 from .optimizers import spec
 from .theory import limit as rate_limit
 from .training import Checkpoint, Trajectory, no_checkpoint, train
+from .validation import ParameterError
 
 #: The app never runs more updates than this in one go (epochs are cut and the user is told).
 MAX_UPDATES = 200_000
@@ -29,6 +31,18 @@ DATASETS = ("cortical", "synthetic", *BUNDLED, "upload")
 TABULAR = (*BUNDLED, "upload")
 #: full: every row each step; mini: batches of ``batch_size``; sgd: one row per step (stochastic).
 BATCH_MODES = ("full", "mini", "sgd")
+
+
+def shared_epochs(epochs: int, runs: int, steps_per_epoch: int) -> int:
+    """The epochs each of ``runs`` runs may have when they share one run's budget of MAX_UPDATES updates (at
+    least one, at most the ``epochs`` asked for)."""
+    return min(epochs, max(1, MAX_UPDATES // runs // steps_per_epoch))
+
+
+def sweep_updates(budget: int, batch_size: int) -> int:
+    """A sweep's ``budget`` of updates, fewer for batches so large that it would read more rows than a run may
+    (MAX_ROWS_READ rows for MAX_UPDATES updates)."""
+    return min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // batch_size)
 
 
 @dataclass(frozen=True)
@@ -120,17 +134,19 @@ def make_dataset(s: Settings, table: Table | None = None) -> tuple[Dataset, str 
         return table_to_dataset(bundled_table(s.dataset), list(s.features or features), s.target or target, title)
     if s.dataset == "upload":
         if table is None:
-            raise ValueError("the uploaded file is not on this server (links cannot carry files): upload it again")
+            raise ParameterError(
+                "upload_id", "the uploaded file is not on this server (links cannot carry files): upload it again"
+            )
         if not s.features or not s.target:
-            raise ValueError("choose the feature and target columns of the uploaded file")
+            raise ParameterError("features", "choose the feature and target columns of the uploaded file")
         return table_to_dataset(table, list(s.features), s.target)
-    raise ValueError(f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
+    raise ParameterError("dataset", f"unknown dataset {s.dataset!r}: choose one of {list(DATASETS)}")
 
 
 def split(data: Dataset, test_fraction: float, seed: int | None) -> tuple[Dataset, Dataset | None]:
     """Seeded random train/test split; at least 2 rows on each side, else no test set."""
     if not 0.0 <= test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in [0, 1), got {test_fraction!r}")
+        raise ParameterError("test_fraction", f"test_fraction must be in [0, 1), got {test_fraction!r}")
     n_test = round(test_fraction * data.n_samples)
     if n_test < 2 or data.n_samples - n_test < 2:
         return data, None
@@ -150,7 +166,7 @@ def run(s: Settings, table: Table | None = None, checkpoint: Checkpoint = no_che
     notes = [note] if note else []
     batch_size = s.batch_size_for(data.n_samples)
     steps_per_epoch = 1 if batch_size is None else -(-data.n_samples // batch_size)
-    epochs = min(s.epochs, max(1, MAX_UPDATES // steps_per_epoch))
+    epochs = shared_epochs(s.epochs, 1, steps_per_epoch)
     read = s.epochs if batch_size is None else min(s.epochs, max(1, MAX_ROWS_READ // data.n_samples))
     if read < epochs:
         epochs = read
@@ -256,7 +272,7 @@ def divergence_message(run_: Run) -> str | None:
         )
     return (
         f"Diverged at step {t.diverged_at}: learning rate {s.learning_rate:.4g} is "
-        f"{s.learning_rate / limit:.2f} × the stability limit {opt.limit_text} = {limit:.4g} here."
+        f"{words.ratio(s.learning_rate / limit)} × the stability limit {opt.limit_text} = {limit:.4g} here."
     )
 
 

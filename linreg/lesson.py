@@ -15,6 +15,7 @@ from . import model
 from .model import batch_gradient_terms, check_loss, design_matrix
 from .optimizers import Optimizer, make_optimizer
 from .training import Trajectory
+from .validation import ParameterError
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def step_details(traj: Trajectory, X: np.ndarray, y: np.ndarray, k: int) -> Step
     since the snapshot), so the work is bounded by one chunk of the loop whatever k is.  The step
     explained is computed from its batch's rows by ``model.gradient``, the source shown beside it."""
     if not 0 <= k < traj.n_steps:
-        raise ValueError(f"step must be in 0..{traj.n_steps - 1}, got {k}")
+        raise ParameterError("k", f"step must be in 0..{traj.n_steps - 1}, got {k}")
     A = design_matrix(X)
     opt = optimizer_of(traj)
     start, state = state_before(traj, opt, k)
@@ -166,7 +167,9 @@ def export_script(traj: Trajectory, X_train: np.ndarray, y: np.ndarray, title: s
     step ("step w... b loss") so its output can be compared with the trajectory.
     """
     if len(y) > SCRIPT_MAX_ROWS:
-        raise ValueError(f"the script embeds the data: at most {SCRIPT_MAX_ROWS:,} rows (this run has {len(y):,})")
+        raise ParameterError(
+            "X_train", f"the script embeds the data: at most {SCRIPT_MAX_ROWS:,} rows (this run has {len(y):,})"
+        )
     s = check_loss(traj.loss_name)
     lrs = [float(v) for v in traj.learning_rate]
     lr_line = f"lrs = [{lrs[0]!r}] * {len(lrs)}" if len(set(lrs)) == 1 else f"lrs = {lrs!r}"

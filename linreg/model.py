@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import MAX_ABS_VALUE, check_shapes, check_values
+from .validation import MAX_ABS_VALUE, ParameterError, check_shapes, check_values
 
 #: Above this, sums of squares are too close to overflow to trust; below MIN_SUM (a non-zero
 #: spread of about 1e-140) they underflow into subnormal numbers and the optimum's weight overflows.
@@ -42,9 +42,9 @@ LOSSES = {
 
 
 def check_loss(loss: str) -> float:
-    """Return the scale s of a loss convention, or raise a ValueError naming the choices."""
+    """Return the scale s of a loss convention, or raise a ParameterError naming the choices."""
     if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+        raise ParameterError("loss", f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
     return LOSSES[loss].scale
 
 
@@ -242,13 +242,14 @@ def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.
     offset_too_big = max(np.abs(st.x_mean).max(), abs(st.y_mean)) > MAX_ABS_VALUE  # J(0) ~ mean y^2 overflows
     if not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy)) or spread_too_big or offset_too_big:
         check_values(X, y)  # the detailed check only when the statistics are off: it says what is wrong
-        raise ValueError("the data are too large to fit in double precision: rescale them")
+        raise ParameterError("X", "the data are too large to fit in double precision: rescale them")
     spread = np.diag(st.Sxx)
     if np.any((spread > 0) & (spread < MIN_SUM)):
         tiny = float(np.sqrt(spread[spread > 0].min() / st.n))
-        raise ValueError(
+        raise ParameterError(
+            "X",
             f"a feature varies by as little as {tiny:.2g}: its squares underflow and its weight would be "
-            "astronomical. Multiply the column by a power of ten (or standardize the features)"
+            "astronomical. Multiply the column by a power of ten (or standardize the features)",
         )
     theta_star = centered_optimum(st, loss, alpha)
     loss_ref, grad_ref = centered_loss_and_gradient(st, theta_star, loss, alpha)

@@ -20,6 +20,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .validation import ParameterError
+
 
 class Optimizer(NamedTuple):
     """A named pair of pure functions plus the hyperparameters they were built with."""
@@ -58,13 +60,13 @@ def _check_unit_interval(name: str, value):
     against them, e.g. (runs, 1): the scrubber's (learning rate, momentum) pairs)."""
     values = np.asarray(value, dtype=float)
     if not np.all((values >= 0.0) & (values < 1.0)):
-        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+        raise ParameterError(name, f"{name} must be in [0, 1), got {value!r}")
     return float(values) if values.ndim == 0 else values
 
 
 def _check_positive(name: str, value: float) -> float:
     if not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
+        raise ParameterError(name, f"{name} must be > 0, got {value!r}")
     return float(value)
 
 
@@ -292,12 +294,24 @@ HYPERPARAMETER_NAMES: tuple[str, ...] = tuple(dict.fromkeys(k for s in REGISTRY.
 
 
 def spec(name: str) -> OptimizerSpec:
-    """The registry row of ``name``, or a ValueError naming the choices."""
+    """The registry row of ``name``, or a ParameterError naming the choices."""
     if name not in REGISTRY:
-        raise ValueError(f"unknown optimizer {name!r}: choose one of {list(REGISTRY)}")
+        raise ParameterError("optimizer", f"unknown optimizer {name!r}: choose one of {list(REGISTRY)}")
     return REGISTRY[name]
 
 
+def check_hyperparameter_names(hyperparameters: dict) -> None:
+    """Every name is some optimizer's hyperparameter: a misspelt argument (``learning_rat=0.5``) raises, naming
+    the known ones, instead of being dropped while the run goes on with the defaults."""
+    unknown = [k for k in hyperparameters if k not in HYPERPARAMETER_NAMES]
+    if unknown:
+        what = "unknown argument" + ("s " if len(unknown) > 1 else " ") + ", ".join(repr(k) for k in unknown)
+        known = ", ".join(HYPERPARAMETER_NAMES)
+        raise ParameterError(unknown[0], f"{what}: the optimizers' hyperparameters are {known}")
+
+
 def make_optimizer(name: str, **hyperparameters: float | None) -> Optimizer:
-    """Build an optimizer by name, keeping only the hyperparameters it takes (None: its default)."""
+    """Build an optimizer by name, keeping only the hyperparameters it takes (None: its default); a name that
+    is no optimizer's hyperparameter raises."""
+    check_hyperparameter_names(hyperparameters)
     return spec(name).build(**hyperparameters)

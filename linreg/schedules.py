@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import ParameterError
+
 SCHEDULES = ("constant", "step", "exponential", "inverse_time")
 
 
@@ -24,19 +26,19 @@ def epoch_learning_rates(
     """
     e = np.arange(epochs, dtype=float)
     if schedule not in SCHEDULES:
-        raise ValueError(f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")
+        raise ParameterError("schedule", f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")
     if schedule in ("step", "exponential") and not 0 < gamma <= 1:
-        raise ValueError(f"gamma must be in (0, 1], got {gamma!r}")
+        raise ParameterError("gamma", f"gamma must be in (0, 1], got {gamma!r}")
     if schedule == "constant":
         return np.full(epochs, float(learning_rate))
     if schedule == "step":
         if step_size < 1:
-            raise ValueError(f"step_size must be >= 1, got {step_size!r}")
+            raise ParameterError("step_size", f"step_size must be >= 1, got {step_size!r}")
         return learning_rate * gamma ** np.floor(e / step_size)
     if schedule == "exponential":
         return learning_rate * gamma**e
     if schedule == "inverse_time":
         if decay < 0:
-            raise ValueError(f"decay must be >= 0, got {decay!r}")
+            raise ParameterError("decay", f"decay must be >= 0, got {decay!r}")
         return learning_rate / (1.0 + decay * e)
-    raise ValueError(f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")
+    raise ParameterError("schedule", f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")

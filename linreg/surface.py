@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Quadratic
+from .validation import ParameterError
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def loss_surface(
     p = len(q.theta_ref)
     i, j = params if params is not None else (0, p - 1)
     if i == j or not (0 <= i < p and 0 <= j < p):
-        raise ValueError(f"params must be two different indices in 0..{p - 1}, got {(i, j)}")
+        raise ParameterError("params", f"params must be two different indices in 0..{p - 1}, got {(i, j)}")
     base = q.theta_ref.copy() if fixed is None else np.asarray(fixed, dtype=float).copy()
     xs = np.linspace(*x_range, resolution)
     ys = np.linspace(*y_range, resolution)

@@ -20,6 +20,7 @@ from .dynamics import LinearTheory, best_pair, steps_per_decade
 from .optimizers import spec
 from .outcomes import CONVERGED, DIVERGED
 from .sweep import Sweep
+from .validation import ParameterError
 
 #: The adaptive optimizers' rates are measured on full-batch runs of at most this many epochs.
 MAX_MEASURED_EPOCHS = 5000
@@ -127,7 +128,7 @@ def rate_map(a: Analysis, optimizer: str, sweep: Sweep | None = None, **hyperpar
     if theory is not None:
         return RateMap(optimizer, theory.zones(), theory.limit, text, theory.best.learning_rate, False, theory)
     if sweep is None:
-        raise ValueError(f"{optimizer} has no closed-form theory: its rate map is measured from a sweep")
+        raise ParameterError("sweep", f"{optimizer} has no closed-form theory: its rate map is measured from a sweep")
     return RateMap(optimizer, measured_zones(sweep), None, text, sweep.best_learning_rate, True, sweep=sweep)
 
 

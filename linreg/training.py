@@ -25,7 +25,14 @@ from .model import Quadratic, batch_gradient_terms, check_loss, design_matrix, q
 from .optimizers import Optimizer, make_optimizer
 from .outcomes import Watch, judge
 from .schedules import epoch_learning_rates
-from .validation import check_alpha, check_batch_size, check_epochs, check_learning_rate, check_shapes
+from .validation import (
+    ParameterError,
+    check_alpha,
+    check_batch_size,
+    check_epochs,
+    check_learning_rate,
+    check_shapes,
+)
 
 #: Training stops as diverged once the loss exceeds this factor times max(J_0, J(theta = 0)).
 DIVERGENCE_FACTOR = 1e6
@@ -122,7 +129,7 @@ class Trajectory:
     def rows_of_step(self, k: int) -> np.ndarray:
         """Indices of the rows whose gradient made update k (k >= 1)."""
         if not 1 <= k <= self.n_steps:
-            raise ValueError(f"step must be in 1..{self.n_steps}, got {k}")
+            raise ParameterError("k", f"step must be in 1..{self.n_steps}, got {k}")
         n = self.quadratic.n_samples
         if self.row_order is None:
             return np.arange(n)
@@ -263,12 +270,12 @@ def train(
     bs = check_batch_size(batch_size, n)
     opt = make_optimizer(optimizer, **hyperparameters)
     if tol_on not in TOL_CRITERIA:
-        raise ValueError(f"tol_on must be one of {TOL_CRITERIA}, got {tol_on!r}")
+        raise ParameterError("tol_on", f"tol_on must be one of {TOL_CRITERIA}, got {tol_on!r}")
     if tol is not None and not (math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a finite number > 0, got {tol!r}")
+        raise ParameterError("tol", f"tol must be a finite number > 0, got {tol!r}")
     theta0 = np.zeros(p) if theta0 is None else np.asarray(theta0, dtype=float).ravel()
     if theta0.shape != (p,) or not np.all(np.isfinite(theta0)):
-        raise ValueError(f"theta0 must be {p} finite numbers [w..., b], got {theta0!r}")
+        raise ParameterError("theta0", f"theta0 must be {p} finite numbers [w..., b], got {theta0!r}")
 
     q = quadratic(X, y, loss, alpha)
     epoch_lrs = epoch_learning_rates(lr0, epochs, schedule, **(schedule_params or {}))

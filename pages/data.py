@@ -5,9 +5,10 @@ import streamlit as st
 
 from linreg import words
 from linreg.app import router
-from linreg.app.cache import UPLOADS, table_for
-from linreg.app.display import chart, current_run, page_style, plain
+from linreg.app.cache import table_for
+from linreg.app.display import chart, current_run, page_style, plain, records_table
 from linreg.app.state import open_dataset, remember_data_choices
+from linreg.app.uploads import UPLOADS
 from linreg.csvdata import Table, load_upload
 from linreg.experiment import TABULAR, Run
 from linreg.viz.data import data_figure
@@ -64,14 +65,17 @@ def overview(r: Run) -> None:
     cols = [*d.feature_names, d.target_name]
     values = np.column_stack([d.X, d.y])
     st.markdown(f"**{plain(d.title)}**: {rows_used(r, table)}")
-    summary = {
-        "column": cols,
-        "mean": values.mean(axis=0).round(4),
-        "std": values.std(axis=0).round(4),
-        "min": values.min(axis=0),
-        "max": values.max(axis=0),
-    }
-    st.dataframe(summary, hide_index=True)
+    summary = [
+        {
+            "column": c,
+            "mean": round(float(v.mean()), 4),
+            "std": round(float(v.std()), 4),
+            "min": v.min(),
+            "max": v.max(),
+        }
+        for c, v in zip(cols, values.T, strict=True)
+    ]
+    records_table(summary, "column")
     if np.abs(d.X).max() > 1e3 and not r.settings.standardize:
         st.warning(
             "Feature values reach into the thousands: turn on **Standardize features** to keep learning rates sane."

@@ -39,7 +39,10 @@ def _num(x: float, digits: int = 4) -> str:
 
 
 def _vector(v) -> str:
-    """[a, b, c, d] as LaTeX, broken after every VECTOR_LINE numbers (inside an aligned block)."""
+    """[a, b, c, d] as LaTeX, broken after every VECTOR_LINE numbers (inside an aligned block); a scalar
+    (Adam's step count t) as itself."""
+    if np.ndim(v) == 0:
+        return _num(v)
     values = [_num(x) for x in np.atleast_1d(v)]
     lines = [", ".join(values[i : i + VECTOR_LINE]) for i in range(0, len(values), VECTOR_LINE)]
     return "[" + ",\\\\ &\\quad ".join(lines) + "]"
@@ -134,6 +137,10 @@ def worked_exercise() -> None:
     """The lesson's exercise, editable: y_hat = X w for a 3 x 2 X, then the MSE table."""
     st.markdown("**y_hat = X w** (edit any number)")
     c1, c2, c3 = st.columns([3, 1, 1])
+    # a name over each table also keeps the next table's toolbar (always up on a touch screen) off its last row
+    c1.caption("X (rows: examples)")
+    c2.caption("w")
+    c3.caption("y")
     X = c1.data_editor({"x0 (ones)": [1.0, 1.0, 1.0], "x1": [2.0, 4.0, 6.0]}, key="exercise_X", hide_index=True)
     w = c2.data_editor({"w": [0.5, 1.2]}, key="exercise_w", hide_index=True)
     yv = c3.data_editor({"y": [3.0, 5.0, 8.0]}, key="exercise_y", hide_index=True)

@@ -134,8 +134,10 @@ def metrics_row(r: Run) -> None:
     else:
         cols[1].metric("R²", labels.number(r2))
         cols[2].metric("RMSE", labels.number(rmse))
-    reached = f"{t.steps_to_tol:,}" if t.steps_to_tol is not None else "not yet"
-    cols[3].metric("Steps to tolerance", reached, help=f"first step with ‖∇J‖ < {r.settings.tol:g}")
+    settled = f"step {t.settled_at:,}" if t.settled_at is not None else "not yet"
+    first = f"; it first dipped below at step {t.steps_to_tol:,}" if t.steps_to_tol is not None else ""
+    help_ = f"the step from which ‖∇J‖ stays below {r.settings.tol:g} (the run converged there){first}"
+    cols[3].metric("Converged at", settled, help=help_)
     cols[4].metric("Distance to optimum", labels.number(dist), help="‖θ − θ*‖ in the trained parameters")
     if note := low_r2_note(r):
         st.caption(note)

@@ -1,15 +1,14 @@
 """Optimizer race: several optimizers on the same data from the same start, played together."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from linreg import words
 from linreg.app import cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
-from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style
+from linreg.app.display import chart, current_run, keyboard_player, narrow, page_style, records_table
 from linreg.app.state import seed
-from linreg.experiment import MAX_UPDATES, Run, Settings
+from linreg.experiment import Run, Settings
 
 router.disable_legacy_pages_folder()
 
@@ -57,11 +56,7 @@ def race_table(runs: list[Run]) -> None:
                 "distance to optimum": f"{float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star)):.3g}",
             }
         )
-    if narrow():  # a phone: one column per optimizer, so that no column hides off the table's right edge
-        fields = [k for k in rows[0] if k != "optimizer"]
-        st.table(pd.DataFrame({row["optimizer"]: [row[k] for k in fields] for row in rows}, index=fields))
-    else:
-        st.dataframe(rows, hide_index=True, width="stretch")
+    records_table(rows, "optimizer")
 
 
 page_style(present=False)
@@ -88,12 +83,8 @@ st.caption(
     f"same budget of {words.count(runs[0].traj.epochs_requested, 'epoch')}; {how}. "
     "Each optimizer uses its own default hyperparameters (torch.optim's) unless the sidebar sets them."
 )
-if runs[0].traj.epochs_requested < settings.epochs:
-    st.info(
-        f"{len(runs)} racers share one run's budget of {MAX_UPDATES:,} updates: "
-        f"{words.count(runs[0].traj.epochs_requested, 'epoch')} each instead of {settings.epochs:,}. "
-        "Race fewer optimizers, or use larger batches."
-    )
+if budget_note := cache.race_settings(settings, len(runs))[1]:
+    st.info(budget_note)
 arrows = settings.batch != "full"
 chart(cache.cached_race_figure(settings, tuple(rates.items()), arrows, narrow()), "race")
 if arrows:

@@ -85,6 +85,35 @@ def test_a_bad_setting_names_the_control_to_change():
     assert "“x from” and “x to”" in at.error[0].value and at.get("plotly_chart")
 
 
+def element_after(block, key: str):
+    """The element drawn right after the widget ``key`` in ``block`` (searched through nested blocks)."""
+    children = list(block.children.values())
+    for i, here in enumerate(children):
+        if getattr(here, "key", None) == key:
+            return children[i + 1] if i + 1 < len(children) else None
+        found = element_after(here, key) if hasattr(here, "children") else None
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize(
+    ("query", "change", "control", "words"),
+    [
+        ({"dataset": "synthetic"}, {"x_min": 50.0, "x_max": 0.0}, "x_max", "x_range must be"),
+        ({"dataset": "iris", "features": "petal_width", "target": "petal_width"}, {}, "target", "both a feature"),
+    ],
+)
+def test_a_bad_settings_message_sits_beside_its_control(query, change, control, words):
+    at = app(**query)
+    for key, value in change.items():
+        at.sidebar.slider(key=key).set_value(value).run()
+    assert_ok(at)
+    beside = element_after(at.sidebar, control)
+    assert beside is not None and beside.type == "error" and words in beside.value
+    assert len(at.sidebar.error) == 1  # beside that control only
+
+
 SCHEDULED = [
     ("step", {"gamma": 0.5, "step_size": 10}),
     ("exponential", {"gamma": 0.9}),

@@ -14,7 +14,7 @@ def test_defaults_render_synchronized_figure():
     at = app()
     assert_ok(at)
     assert not at.error
-    assert [m.label for m in at.metric] == ["Final loss", "R²", "RMSE", "Steps to tolerance", "Distance to optimum"]
+    assert [m.label for m in at.metric] == ["Final loss", "R²", "RMSE", "Converged at", "Distance to optimum"]
     fig = main_figure(at)
     assert 50 < len(fig["frames"]) <= 200
     # each frame moves only a few small traces
@@ -186,3 +186,23 @@ def test_outlier_size_moves_the_optimum():
     at.sidebar.slider(key="outlier_scale").set_value(50.0).run()
     assert_ok(at)
     assert at.metric[0].value != before
+
+
+def test_the_momentum_presets_step_is_the_metrics_step():
+    """The preset's claim ("converges by step N") and the metric name the same step: from there on ‖∇J‖ stays
+    below the tolerance (recomputed here from the run's θ with numpy's gradient of (1/n)·Σ r²)."""
+    import re
+
+    at = app(preset="momentum")
+    assert_ok(at)
+    claim = int(re.search(r"converges by step (\d+)", at.markdown[0].value.replace(",", "")).group(1))
+    shown = next(m.value for m in at.metric if m.label == "Converged at")
+    from linreg.app.presets import preset_settings
+    from linreg.experiment import run
+
+    r = run(preset_settings("momentum"))
+    A = np.column_stack([r.x_train, np.ones(len(r.data.y))])
+    grads = 2 / len(r.data.y) * (r.traj.theta @ A.T - r.data.y) @ A
+    above = np.flatnonzero(np.linalg.norm(grads, axis=1) >= r.settings.tol)
+    assert claim == above[-1] + 1
+    assert shown == f"step {claim:,}"

@@ -70,3 +70,12 @@ def test_the_race_table_on_a_phone_has_one_column_per_optimizer():
     table = at.table[0].value
     assert list(table.columns) == ["GD", "Momentum", "Adam"]
     assert "final loss" in table.index and "distance to optimum" in table.index
+
+
+def test_the_data_summary_on_a_phone_has_one_column_per_data_column():
+    at = measured(app(), PHONE, "pages/data.py")
+    assert_ok(at)
+    table = at.table[0].value
+    assert list(table.columns) == ["age (scaled 0-1)", "cortical thickness (mm)"]
+    assert list(table.index) == ["mean", "std", "min", "max"]
+    assert float(table.loc["min", "age (scaled 0-1)"]) == 0.0 and float(table.loc["max", "age (scaled 0-1)"]) == 1.0

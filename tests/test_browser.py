@@ -44,6 +44,24 @@ def current_step(chart) -> int:
     return int(re.search(r"\d+", text).group())
 
 
+#: The step the player's slider shows on the synchronized figure (the chart with the Play button), or null.
+STEP_JS = """() => {
+    const chart = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .find(c => c.querySelector('.updatemenu-button'));
+    const label = chart && chart.querySelector('.slider-group > text.slider-label');
+    const m = label && /\\d+/.exec(label.textContent);
+    return m ? Number(m[0]) : null;
+}"""
+
+
+def wait_for_step(page, condition: str, arg=None) -> None:
+    """Until the player's step satisfies ``condition`` (JavaScript over ``step`` and ``arg``): the animation
+    has moved there, however long a loaded machine takes."""
+    page.wait_for_function(
+        f"(arg) => {{ const step = ({STEP_JS})(); return step !== null && ({condition}); }}", arg=arg, timeout=60_000
+    )
+
+
 def test_loads_and_renders(browser, server):
     page = open_page(browser, server)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -60,13 +78,11 @@ def test_play_advances_and_contour_stays(browser, server):
     before = fill_count(chart)
     assert current_step(chart) == 2000  # it opens on the lesson's end; Play replays it from the start
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
-    page.wait_for_timeout(1500)
+    wait_for_step(page, "step > 0 && step < 2000")  # replayed from the start
     mid_step = current_step(chart)
-    assert 0 < mid_step < 2000
     assert fill_count(chart) == before  # the loss surface is still drawn while playing
     shot(page, "playground_playing")
-    page.wait_for_timeout(16_000)
-    assert current_step(chart) > mid_step
+    wait_for_step(page, "step > arg", mid_step)
     assert fill_count(chart) == before
     page.close()
 
@@ -165,10 +181,15 @@ def test_several_features_play_moves_the_slices(browser, server):
     chart = playground(page)
     shape_before = chart.locator(".scatterlayer .js-fill").first.get_attribute("d")
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
-    page.wait_for_timeout(2500)
-    assert current_step(chart) > 0
+    wait_for_step(page, "step > 0")
+    page.wait_for_function(  # the slices of the loss surface move with the other parameters
+        """(before) => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .find(c => c.querySelector('.updatemenu-button'))
+            .querySelector('.scatterlayer .js-fill').getAttribute('d') !== before""",
+        arg=shape_before,
+        timeout=60_000,
+    )
     assert fill_count(chart) >= 5
-    assert chart.locator(".scatterlayer .js-fill").first.get_attribute("d") != shape_before
     shot(page, "playground_three_features")
     page.close()
 
@@ -178,8 +199,7 @@ def test_race_plays_all_runs_together(browser, server):
     chart = playground(page)
     markers_before = chart.locator(".scatterlayer .trace .points path").count()
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
-    page.wait_for_timeout(2000)
-    assert current_step(chart) > 0
+    wait_for_step(page, "step > 0")
     assert chart.locator(".scatterlayer .trace .points path").count() >= markers_before > 0
     # the loss subplot keeps its curves while playing (Plotly blanks a subplot with no moving trace)
     loss_lines = chart.locator(".subplot.x2y2 .scatterlayer .js-line")
@@ -188,26 +208,41 @@ def test_race_plays_all_runs_together(browser, server):
     page.close()
 
 
+#: Counts the synchronized figure's animation frames and notes when an animation is interrupted (Plotly's
+#: plotly_animatingframe and plotly_animationinterrupted events).
+COUNT_FRAMES_JS = """() => {
+    const gd = document.querySelector('.st-key-playground .js-plotly-plot');
+    window.__player = {frames: 0, interrupted: false};
+    gd.on('plotly_animatingframe', () => { window.__player.frames += 1; });
+    gd.on('plotly_animationinterrupted', () => { window.__player.interrupted = true; });
+}"""
+#: The animation frames played over the browser's next ``ticks`` painted frames.
+AFTER_TICKS_JS = """(ticks) => new Promise(done => {
+    const start = window.__player.frames;
+    let left = ticks;
+    const tick = () => (--left > 0 ? requestAnimationFrame(tick) : done(window.__player.frames - start));
+    requestAnimationFrame(tick);
+})"""
+
+
 def test_keyboard_plays_pauses_and_steps(browser, server):
     page = open_page(browser, server + "/?epochs=300")
     chart = playground(page)
     page.mouse.click(700, 5)  # focus the page, not a control
+    page.evaluate(COUNT_FRAMES_JS)
     page.keyboard.press("Space")
-    page.wait_for_timeout(1200)
-    playing = current_step(chart)
-    assert 0 < playing < 300
+    wait_for_step(page, "step > 0 && step < 300")
+    assert page.evaluate("() => window.__player.frames") > 0  # the counter counts: its 0 below means something
     page.keyboard.press("Space")  # pause
-    page.wait_for_timeout(400)
+    page.wait_for_function("() => window.__player.interrupted")
     paused = current_step(chart)
-    page.wait_for_timeout(800)
-    assert current_step(chart) == paused
+    frames = page.evaluate(AFTER_TICKS_JS, 30)  # what the player did over the next 30 painted frames
+    assert frames == 0 and current_step(chart) == paused
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
-    assert current_step(chart) > paused
+    wait_for_step(page, "step > arg", paused)
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
-    page.wait_for_timeout(300)
-    assert current_step(chart) < paused
+    wait_for_step(page, "step < arg", paused)
     page.close()
 
 

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from apptest_util import app, assert_ok
 
-from linreg.csvdata import bundled_table, load_upload, parse_csv, table_to_dataset
+from linreg.bundled import bundled_table
+from linreg.csvdata import load_upload, parse_csv, table_to_dataset
 
 # The bundled tables' columns of words, read off the files themselves (plotly's sample data).
 BUNDLED_NOTES = {
@@ -100,3 +101,8 @@ def test_the_gapminder_page_says_no_comma_nonsense():
     notes = " ".join(i.value.replace("\\", "") for i in at.info)
     assert "country, continent, iso_alpha" in notes and "comma" not in notes
     assert any("1,704 rows used for training" in m.value for m in at.markdown)
+
+
+def test_a_column_without_a_name_is_called_column_k_once():
+    table = parse_csv(b"x,y,\n1,2,\n2,4,\n3,6,7\n4,8,\n")
+    assert "column 3: only 1 of 4 cells filled, left out" in table.notes

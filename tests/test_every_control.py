@@ -33,10 +33,6 @@ KNOWN_SLOW: dict[tuple[str | None, str], str] = {
         "bar counts the rates) and four ghost runs of a whole run's budget each (cache.cached_ghost_figure): "
         "3 to 10 s of CPU on 200,000 rows"
     )),
-    ("pages/race.py", "batch_size"): (
-        "256-row batches in the race: three racers share a run's updates but not its rows (cache.race_settings), "
-        "so each reads up to 10 million rows: 5 s of CPU"
-    ),
 }  # fmt: skip
 
 

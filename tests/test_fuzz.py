@@ -9,7 +9,7 @@ from apptest_util import app, assert_ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linreg import train
+from linreg import ParameterError, train
 from linreg.optimizers import REGISTRY
 
 
@@ -64,8 +64,8 @@ def test_core_never_fails_and_never_hides_nan(problem, optimizer, log_lr, epochs
 def test_core_bad_input_is_a_clear_value_error(X, y, lr, epochs):
     try:
         t = train(np.array(X)[:, None] if X else np.zeros((0, 1)), np.array(y), learning_rate=lr, epochs=epochs)
-    except ValueError as exc:
-        assert str(exc)  # a message, never another exception type
+    except ParameterError as exc:  # never another exception type: a message about one of the arguments
+        assert exc.parameter in {"X", "y", "learning_rate", "epochs"} and str(exc)
     else:
         assert np.all(np.isfinite(t.loss))
 

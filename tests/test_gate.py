@@ -1,33 +1,55 @@
 """Script runs take turns (linreg/app/gate.py): one at a time, a turn given back whatever the run
-raises, and a run that has waited MAX_WAIT_S goes ahead anyway."""
+raises, and a run that has waited MAX_WAIT_S goes ahead anyway.  Threads are ordered by events, not sleeps."""
 
 from __future__ import annotations
 
-import itertools
 import threading
-import time
 
 import pytest
 
 from linreg.app import gate
 
-
-def _timed_run(hold: float, spans: list) -> None:
-    with gate.take_turn():
-        start = time.perf_counter()
-        time.sleep(hold)
-        spans.append((start, time.perf_counter()))
+#: Long enough for any wait below on a loaded machine; the runs that should not wait never reach it.
+NEVER = 60.0
 
 
-def test_runs_take_turns():
-    spans = []
-    threads = [threading.Thread(target=_timed_run, args=(0.05, spans)) for _ in range(4)]
+def _turn_is_free() -> bool:
+    """The turn can be taken at once (it is given back straight away)."""
+    if gate._TURN.acquire(blocking=False):
+        gate._TURN.release()
+        return True
+    return False
+
+
+def test_runs_take_turns(monkeypatch):
+    monkeypatch.setattr(gate, "MAX_WAIT_S", NEVER)  # the second run waits for the first, however slow the machine
+    first_inside, first_may_leave, first_left = threading.Event(), threading.Event(), threading.Event()
+    second_at_gate, second_inside = threading.Event(), threading.Event()
+    second_saw_first_gone = []
+
+    def first() -> None:
+        with gate.take_turn():
+            first_inside.set()
+            first_may_leave.wait(NEVER)
+            first_left.set()
+
+    def second() -> None:
+        first_inside.wait(NEVER)
+        second_at_gate.set()
+        with gate.take_turn():
+            second_saw_first_gone.append(first_left.is_set())
+            second_inside.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for t in threads:
         t.start()
+    second_at_gate.wait(NEVER)
+    assert not second_inside.wait(0.2)  # the first still holds the turn: the second cannot be in
+    first_may_leave.set()
     for t in threads:
-        t.join()
-    spans.sort()
-    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))  # never two at once
+        t.join(NEVER)
+    assert second_saw_first_gone == [True]
+    assert _turn_is_free()
 
 
 def test_a_turn_is_given_back_when_the_run_raises():
@@ -36,24 +58,26 @@ def test_a_turn_is_given_back_when_the_run_raises():
 
     with pytest.raises(Rerun), gate.take_turn():
         raise Rerun
-    spans = []
-    t0 = time.perf_counter()
-    _timed_run(0.0, spans)
-    assert spans[0][0] - t0 < 0.5 * gate.MAX_WAIT_S  # the turn was free at once
+    assert _turn_is_free()
 
 
 def test_a_run_that_waited_too_long_goes_ahead(monkeypatch):
     monkeypatch.setattr(gate, "MAX_WAIT_S", 0.1)
-    spans = []
-    long_run = threading.Thread(target=_timed_run, args=(1.0, spans))
-    long_run.start()
-    time.sleep(0.05)
-    t0 = time.perf_counter()
-    _timed_run(0.0, spans)  # waits 0.1 s, then runs beside the long one
-    waited = spans[0][0] - t0
-    long_run.join()
-    assert 0.08 <= waited < 0.8  # its own wait, not the long run's second
-    with gate.take_turn():  # and the turn is still whole: taken and given back once each
-        pass
-    assert gate._TURN.acquire(blocking=False)
-    gate._TURN.release()
+    holding, may_finish, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def long_run() -> None:
+        with gate.take_turn():
+            holding.set()
+            may_finish.wait(NEVER)
+        finished.set()
+
+    thread = threading.Thread(target=long_run)
+    thread.start()
+    holding.wait(NEVER)
+    with gate.take_turn():  # waits MAX_WAIT_S, then runs beside the long run
+        ran_beside = holding.is_set() and not finished.is_set()
+    assert ran_beside
+    assert not _turn_is_free()  # the run that went ahead did not give back a turn it never had
+    may_finish.set()
+    thread.join(NEVER)
+    assert _turn_is_free()  # the long run gave its turn back: the turn is whole

@@ -22,17 +22,131 @@ def test_streamlit_config_is_hardened():
     assert CONFIG["browser"]["gatherUsageStats"] is False
 
 
-def _streamlit_calls(path: Path):
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Call):
-            yield node
+#: Every Python module that ships: the router, the pages and the whole package (linreg/app/ holds the Streamlit calls).
+SHIPPED = sorted([ROOT / "app.py", *ROOT.glob("pages/**/*.py"), *ROOT.glob("linreg/**/*.py")])
 
 
-def test_no_user_text_rendered_as_html():
-    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("linreg/*.py")]:
-        for call in _streamlit_calls(path):
-            for kw in call.keywords:
-                assert not (kw.arg == "unsafe_allow_html" and getattr(kw.value, "value", False)), path
+def _calls(tree: ast.AST):
+    return (node for node in ast.walk(tree) if isinstance(node, ast.Call))
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _enabled(value: ast.expr | None) -> bool:
+    """A flag passed as anything but a literal False (or left out) counts as on."""
+    return value is not None and not (isinstance(value, ast.Constant) and not value.value)
+
+
+def string_constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level names bound once, to a string literal (or literals joined by +)."""
+
+    def text(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = text(node.left), text(node.right)
+            return None if left is None or right is None else left + right
+        return None
+
+    bound: dict[str, list[str | None]] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(text(node.value))
+    rebound = {name for node in ast.walk(tree) if isinstance(node, ast.Global) for name in node.names}
+    return {k: v[0] for k, v in bound.items() if len(v) == 1 and v[0] is not None and k not in rebound}
+
+
+def script_sources(tree: ast.Module) -> list[tuple[ast.expr, str]]:
+    """Every expression whose text reaches the page as a script: st.html's body with unsafe_allow_javascript,
+    a component's html/js, components.v1.html's body."""
+    found = []
+    for call in _calls(tree):
+        attr = getattr(call.func, "attr", "")
+        chain = ast.unparse(call.func)
+        if attr == "html" and "v1" in chain and call.args:
+            found.append((call.args[0], "components.v1.html"))
+        elif attr == "html" and _enabled(_keyword(call, "unsafe_allow_javascript")) and call.args:
+            found.append((call.args[0], "st.html with unsafe_allow_javascript"))
+        if attr == "component" and "components" in chain:
+            found += [(v, f"component {k}=") for k in ("html", "js") if (v := _keyword(call, k)) is not None]
+    return found
+
+
+def not_constant(expr: ast.expr, constants: dict[str, str]) -> list[str]:
+    """The parts of ``expr`` that are no module-level string constant.  Allowed besides: a constant without a
+    script in it, formatted with whole numbers only (``MARK.format(int(i))``), joined by +."""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return not_constant(expr.left, constants) + not_constant(expr.right, constants)
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else None
+    if name in constants:
+        return []
+    if isinstance(expr, ast.Call) and getattr(expr.func, "attr", "") == "format" and not expr.keywords:
+        template = expr.func.value
+        key = template.id if isinstance(template, ast.Name) else getattr(template, "attr", None)
+        whole = all(isinstance(a, ast.Call) and getattr(a.func, "id", "") == "int" for a in expr.args)
+        if key in constants and "<script" not in constants[key].lower() and whole:
+            return []
+    return [ast.unparse(expr)]
+
+
+def script_violations(modules: dict[str, ast.Module]) -> list[str]:
+    constants = {name: text for tree in modules.values() for name, text in string_constants(tree).items()}
+    return [
+        f"{where}:{expr.lineno}: {how} gets {part}"
+        for where, tree in modules.items()
+        for expr, how in script_sources(tree)
+        for part in not_constant(expr, constants)
+    ]
+
+
+def test_no_text_rendered_as_html():
+    """Markdown never renders HTML (user text goes through display.plain; HTML is st.html's, sanitised)."""
+    for path in SHIPPED:
+        for call in _calls(ast.parse(path.read_text())):
+            assert not _enabled(_keyword(call, "unsafe_allow_html")), f"{path.relative_to(ROOT)}:{call.lineno}"
+
+
+def test_every_module_is_read():
+    names = {p.relative_to(ROOT).as_posix() for p in SHIPPED}
+    assert {"app.py", "pages/playground.py", "linreg/app/display.py", "linreg/app/scrub.py"} <= names
+
+
+def test_every_script_given_to_the_page_is_a_module_level_constant():
+    modules = {p.relative_to(ROOT).as_posix(): ast.parse(p.read_text()) for p in SHIPPED}
+    scripts = [expr for tree in modules.values() for expr, _ in script_sources(tree)]
+    assert len(scripts) >= 3  # the player's keys, the scrubber's clicks, the screen probe: the scan finds them
+    assert script_violations(modules) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'import streamlit as st\nst.html(f"<script>{name}</script>", unsafe_allow_javascript=True)',
+        'import streamlit as st\nJS = "<script>x</script>"\nst.html(JS + name, unsafe_allow_javascript=True)',
+        'import streamlit as st\nJS = "<b>{}</b>"\nst.html(JS.format(name), unsafe_allow_javascript=True)',
+        'import streamlit as st\nJS = "<script>{}</script>"\nst.html(JS.format(int(n)), unsafe_allow_javascript=True)',
+        'import streamlit as st\nst.components.v2.component("c", js=make(name))',
+        "import streamlit as st\nst.components.v1.html(page)",
+        "import streamlit as st\ndef f():\n    st.html(JS, unsafe_allow_javascript=True)\n"
+        'JS = "<script>a</script>"\nJS = x',  # bound twice: no constant
+    ],
+)
+def test_the_script_rule_catches_a_script_built_at_run_time(source):
+    assert script_violations({"example.py": ast.parse(source)})
+
+
+def test_the_script_rule_lets_constants_through():
+    source = (
+        'import streamlit as st\nJS = "<script>" + "a</script>"\nMARK = "<span data-i={}></span>"\n'
+        "st.html(JS + MARK.format(int(i)), unsafe_allow_javascript=True)\n"
+        'st.components.v2.component("c", js=JS)\nst.html(f"<style>{css}</style>")'
+    )
+    assert script_violations({"example.py": ast.parse(source)}) == []
 
 
 def test_every_cache_is_bounded():

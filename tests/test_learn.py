@@ -119,3 +119,10 @@ def test_equations_break_into_lines_and_show_a_row_that_says_something():
     # Adam's three statements, then m, v, t and the new theta: one line each
     assert update.count("\\\\") >= 3 + 3
     assert "\\theta \\leftarrow" in update.split("\\\\")[2]
+
+
+def test_adams_step_count_is_a_number_not_a_vector():
+    at = app("pages/learn.py", optimizer="adam")
+    assert_ok(at)
+    latex = " ".join(e.body for e in at.get("latex") if hasattr(e, "body")) + " ".join(m.value for m in at.markdown)
+    assert "t = 1" in latex and "t = [" not in latex  # after update 0 (the first), Adam has counted one step

@@ -6,7 +6,7 @@ import pytest
 from apptest_util import app, assert_ok
 
 from linreg.app.controls import learning_rate_options, learning_rate_range
-from linreg.csvdata import bundled_table
+from linreg.bundled import bundled_table
 
 
 def gapminder_gdp_limit() -> float:

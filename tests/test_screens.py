@@ -209,18 +209,12 @@ def check_presentable(m: dict, where: str, screen: Screen, scrub: bool) -> None:
         assert box[1] >= 0 and box[3] <= screen.height, (where, f"{name} off screen", box, screen.height)
 
 
-#: Known problems in figures this branch may not touch (linreg/viz/rates.py, linreg/viz/scrubber.py and the
-#: ghost runs' labels in linreg/app/cache.py are being rewritten): (screen, page, chart) -> what shows.  Each
-#: must still show where it is listed: the test fails once one is gone, so that its entry goes too.
-SWEEP_TITLE = "stacked, the sweep figure's 'steps' title sits on its tick labels"
+#: Known problems (screen, page, chart) -> what shows.  Each must still show where it is listed: the test
+#: fails once one is gone, so that its entry goes too.
 SCRUB_LABEL = "the scrubber's value label ('learning rate … · monotone, ×…/step: …') runs past the chart's edge"
 KNOWN = {
-    ("small_projector", "/sweep", "st-key-sweep"): SWEEP_TITLE,
-    ("desktop_window", "/sweep", "st-key-sweep"): SWEEP_TITLE,
-    ("phone", "/sweep", "st-key-sweep"): SWEEP_TITLE,
     ("desktop_window", "/sweep", "st-key-scrubber"): SCRUB_LABEL,
     ("phone", "/sweep", "st-key-scrubber"): SCRUB_LABEL,
-    ("phone", "/sweep", "st-key-ghost"): "the example runs' legend entries run past the chart's edge",
 }
 
 

@@ -73,6 +73,16 @@ def test_a_sweep_left_half_way_counts_its_progress_and_resumes_where_it_stopped(
     np.testing.assert_array_equal(resumed.diverged_at, whole.diverged_at)
 
 
+def test_a_new_learning_rate_sweeps_nothing_again(trained):
+    at = app("pages/sweep.py", batch="mini", random_state=4243, epochs=50)  # a sweep no other test has cached
+    assert_ok(at)
+    swept = trained["train"]
+    assert swept == len(log_grid(count=60))
+    at.sidebar.number_input(key="learning_rate").set_value(0.02).run()  # every rate was swept already
+    assert_ok(at)
+    assert trained["train"] == swept
+
+
 def test_an_empty_steps_to_settle_panel_says_why():
     at = app("pages/sweep.py", batch="mini", epochs=300)
     assert_ok(at)

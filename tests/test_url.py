@@ -121,3 +121,26 @@ def test_an_unknown_preset_is_named_and_the_defaults_shown():
     at = app(preset="nope")
     assert_ok(at)
     assert "`preset=nope` is not a preset" in link_warnings(at) and "preset" not in at.query_params
+
+
+def test_a_links_notice_stays_through_reruns_until_a_control_changes():
+    at = app(optimizer="momentum", momentum=2)
+    notice = "`momentum=2` must be between 0 and 0.99: using 0.9 instead"
+    assert notice in link_warnings(at).replace("\\", "")
+    at.run()  # the browser's width probe reruns the script: the notice must not vanish with it
+    at.run()
+    assert notice in link_warnings(at).replace("\\", "")
+    at.sidebar.number_input(key="learning_rate").set_value(0.02).run()  # the user moves on
+    assert not link_warnings(at)
+
+
+def test_a_link_naming_a_table_opens_it_on_its_own_defaults_and_round_trips():
+    at = app(dataset="tips")
+    assert_ok(at)
+    assert at.session_state["standardize"] is True  # as the sidebar opens it: unscaled, 0.01 diverges on tips
+    assert not any("Diverged" in e.value for e in at.error)
+    at.sidebar.checkbox(key="standardize").uncheck().run()
+    shared = {k: at.query_params[k] for k in at.query_params}
+    assert shared.get("standardize") in ("false", ["false"])
+    again = app(**shared)
+    assert again.session_state["standardize"] is False

@@ -35,3 +35,13 @@ def test_a_tuned_race_of_every_optimizer_shares_one_sweep_budget():
     notes = " ".join(i.value for i in at.info)
     assert "shares one sweep's budget" in notes
     assert "6 racers share one run's budget of 200,000 updates: 33 epochs each" in notes  # 1,000 batches an epoch
+
+
+def test_racers_share_the_rows_a_run_may_read():
+    # 200,000 rows an epoch, 3 racers, 10 million rows between them: 10e6 / 3 / 2e5 = 16.7 -> 16 epochs each
+    at = app("pages/race.py", timeout=LIMIT_S, dataset="synthetic", n=200_000, epochs=10_000, batch="mini",
+             batch_size=256, race_optimizers=["gd", "momentum", "adam"])  # fmt: skip
+    assert_ok(at)
+    notes = " ".join(i.value for i in at.info)
+    assert "3 racers share one run's budget of 10,000,000 rows read: 16 epochs each instead of 10,000" in notes
+    assert "fewer rows" in notes

@@ -1,4 +1,4 @@
-"""Cached runs, figures and uploads, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
+"""Cached runs and figures, keyed by the frozen ``Settings`` (small scalars, cheap to hash).
 
 Objects in these ``st.cache_resource`` caches are shared by every session and treated as read-only;
 the caches are bounded (entries and time to live).
@@ -7,17 +7,16 @@ the caches are bounded (entries and time to live).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 from .. import words
-from ..csvdata import BUNDLED, Table, bundled_table
+from ..bundled import BUNDLED, bundled_table
+from ..csvdata import Table
 from ..csvdata import default_columns as csv_default_columns
-from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run
+from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run, shared_epochs, sweep_updates
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..sweep import (
@@ -39,6 +38,7 @@ from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, 
 from ..viz import compare, geometry, playground, rates, scrubber
 from .controls import SETTINGS, ViewOptions
 from .labels import OPTIMIZERS, parameter_labels
+from .uploads import UPLOADS
 
 #: Bounded (~2.5 MB per run + figure).  Settings and ViewOptions are keyed by their repr (every field,
 #: floats exactly): Streamlit's generic hashing of a dataclass took ~0.6 ms a call, a few calls a rerun.
@@ -50,28 +50,6 @@ DRAWING = "Drawing the figure…"
 #: spinner's start (a thread, on each miss) costs more than the figure when a class changes the rate at
 #: once; and caches filled only inside another cache (Streamlit shows the outer one's spinner alone).
 QUICK = {**CACHE, "show_spinner": False}
-
-
-class UploadStore:
-    """Parsed uploads by content hash, shared by sessions (same bytes, same table), bounded."""
-
-    def __init__(self, max_entries: int = 16):
-        self._tables: OrderedDict[str, Table] = OrderedDict()
-        self._max = max_entries
-
-    def put(self, content: bytes, table: Table) -> str:
-        key = hashlib.sha256(content).hexdigest()[:16]
-        self._tables[key] = table
-        self._tables.move_to_end(key)
-        while len(self._tables) > self._max:
-            self._tables.popitem(last=False)
-        return key
-
-    def get(self, key: str) -> Table | None:
-        return self._tables.get(key)
-
-
-UPLOADS = UploadStore()
 
 
 @st.cache_resource(show_spinner=False)
@@ -186,7 +164,7 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
     base, settings = settings, with_optimizer(settings, optimizer, settings.learning_rate) if optimizer else settings
     key = sweep_key(settings)
     t = r.traj
-    updates = min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // t.batch_size)  # a sweep reads rows as a run does
+    updates = sweep_updates(budget, t.batch_size)
     plan = None if key.batch == "full" else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=updates)
     if plan is None:
         sweep = cached_full_sweep(key.replace(batch="full"), r)
@@ -198,7 +176,7 @@ def cached_sweep(settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer:
     bar = st.progress(0.0, text=sweeping(0, count, epochs))
     parts = []
     for done, lr in enumerate(log_grid(count=count), start=1):
-        parts.append(swept_rate(base, settings.optimizer, float(lr), epochs))
+        parts.append(swept_rate(sweep_key(base), r, settings.optimizer, float(lr), epochs))
         bar.progress(done / count, text=sweeping(done, count, epochs))
     bar.empty()
     cut = epochs < t.epochs_requested or count < 60
@@ -228,11 +206,12 @@ def too_many_updates(epochs: int, steps_per_epoch: int, updates: int, budget: in
 
 
 @st.cache_resource(**QUICK)  # bounded like the others: a sweep has at most 60 rates
-def swept_rate(settings: Settings, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
-    """One rate of a mini-batch sweep, cached on its own: a sweep stopped half way (a page switch stops the
-    work at the next checkpoint) resumes on return where it stopped instead of starting over."""
-    r = cached_run(settings)
-    t, s = r.traj, with_optimizer(settings, optimizer, settings.learning_rate)
+def swept_rate(key: Settings, _r: Run, optimizer: str, learning_rate: float, epochs: int) -> Sweep:
+    """One rate of a mini-batch sweep on ``_r``'s data and start (``key``, the sweep_key, names them), cached
+    on its own: a sweep stopped half way (a page switch stops the work at the next checkpoint) resumes on
+    return where it stopped instead of starting over, and a new learning rate in the sidebar sweeps nothing."""
+    t, s = _r.traj, with_optimizer(key, optimizer, key.learning_rate)
+    r = _r
     return sweep_runs(
         r.x_train, r.data.y, [learning_rate], epochs, s.tol, optimizer=optimizer, batch_size=t.batch_size,
         loss=s.loss, alpha=s.alpha, theta0=t.theta[0], random_state=s.random_state, checkpoint=yield_to_browser,
@@ -272,14 +251,30 @@ def race_learning_rates(settings: Settings, chosen, mode: str, own: dict) -> tup
     return {k: s.best_learning_rate for k, s in sweeps.items()}, note
 
 
-def race_settings(settings: Settings, racers: int) -> Settings:
-    """The racers share one run's budget of MAX_UPDATES updates: fewer epochs each when many race."""
-    per_epoch = cached_run(settings).traj.steps_per_epoch
-    return settings.replace(epochs=min(settings.epochs, max(1, MAX_UPDATES // racers // per_epoch)))
+def race_settings(settings: Settings, racers: int) -> tuple[Settings, str | None]:
+    """The racers share one run's budget, MAX_UPDATES updates and (mini-batches) MAX_ROWS_READ rows: fewer
+    epochs each when many race; and the words that say so (None: every racer runs the settings' epochs)."""
+    t = cached_run(settings).traj
+    by_updates = shared_epochs(settings.epochs, racers, t.steps_per_epoch)
+    rows = None if t.batch_size is None else t.batch_size * t.steps_per_epoch  # an epoch reads every row once
+    by_rows = by_updates if rows is None else MAX_ROWS_READ // racers // rows
+    epochs = max(1, min(by_updates, by_rows))
+    if epochs >= settings.epochs:
+        return settings, None
+    budget, fix = (
+        (f"{MAX_UPDATES:,} updates", "larger batches")
+        if by_updates <= by_rows
+        else (f"{MAX_ROWS_READ:,} rows read", "fewer rows")
+    )
+    note = (
+        f"{racers} racers share one run's budget of {budget}: {words.count(epochs, 'epoch')} each instead of "
+        f"{settings.epochs:,}. Race fewer optimizers, or use {fix}."
+    )
+    return settings.replace(epochs=epochs), note
 
 
 def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]:
-    shared = race_settings(settings, len(learning_rates))
+    shared, _ = race_settings(settings, len(learning_rates))
     return [cached_run(with_optimizer(shared, k, lr)) for k, lr in learning_rates.items()]
 
 
@@ -299,17 +294,19 @@ def example_runs(settings: Settings) -> list[tuple[str, Run]]:
     return [(name, cached_run(settings.replace(learning_rate=float(lr)))) for name, lr in examples.items()]
 
 
-def example_label(name: str, r: Run, m: RateMap) -> str:
-    """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did."""
+def example_label(name: str, r: Run, m: RateMap, lines: int = 1) -> str:
+    """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then what the run did; on
+    two ``lines`` (a narrow legend), the rate on the first and what it did on the second."""
     lr = r.settings.learning_rate
-    pace = "" if m.measured else f" · {per_step(m.contraction(lr))}/step"
-    return f"{name} · lr {lr:g}{pace}: {r.traj.outcome}"
+    pace = "" if m.measured else f"{per_step(m.contraction(lr))}/step: "
+    return f"{name} · lr {lr:g}{' · ' if lines == 1 else '<br>'}{pace}{r.traj.outcome}"
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     m = rate_map_of(settings)
-    runs = [(example_label(name, r, m), r.traj) for name, r in example_runs(settings)]
+    lines = 2 if stacked else 1
+    runs = [(example_label(name, r, m, lines), r.traj) for name, r in example_runs(settings)]
     return compare.race_figure(runs, cached_run(settings).analysis, stacked=stacked)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -25,6 +26,16 @@ def chart_config() -> dict:
     return {**CHART_CONFIG, "displayModeBar": False} if narrow() else CHART_CONFIG
 
 
+def records_table(rows: list[dict], name: str) -> None:
+    """One row per record (``name``: the field that names each); on a narrow page one column per record
+    instead, so that no field hides off the table's right edge."""
+    if narrow():
+        fields = [k for k in rows[0] if k != name]
+        st.table(pd.DataFrame({str(row[name]): [row[k] for k in fields] for row in rows}, index=fields))
+    else:
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
 def plain(text: str) -> str:
     """User text (file and column names) shown literally in Markdown: no formatting, links or HTML."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$" else ch for ch in str(text))
@@ -36,7 +47,7 @@ def safe_run(settings: Settings) -> Run:
     try:
         result = cached_run(settings)
     except ValueError as exc:
-        where = labels.control_of_error(str(exc))
+        _, where = labels.control_of(exc)
         previous = st.session_state.get("last_good_run")
         shown = "the last good run is shown" if previous else "the default run is shown"
         st.error(f"These settings cannot run: {exc}. Change {where}; {shown}.")
@@ -167,7 +178,7 @@ def keyboard_player(preset: str | None = None) -> None:
     """Space plays and pauses the main chart, ← and → step it, PageDown and PageUp apply the next and the
     previous preset (``preset``: the one on screen); the script runs once per page load."""
     shown = list(PRESETS).index(preset) if preset in PRESETS else -1
-    st.html(KEYS_JS + PRESET_MARK.format(shown), unsafe_allow_javascript=True)
+    st.html(KEYS_JS + PRESET_MARK.format(int(shown)), unsafe_allow_javascript=True)  # a number: no text joins a script
 
 
 #: Widths (CSS px) that change what the server draws.  Side by side, each of the three views needs ~230 px

@@ -58,24 +58,38 @@ def hyperparameter_text(hyperparameters: dict) -> str:
 number = short_number  # one way to write a number on screen, charts and page alike
 
 
-#: Which control a core error message is about (the message names the value; this names the control).
-CONTROL_OF_ERROR = {
-    "x_range": "“x from” and “x to” (Data)",
-    "feature": "Features (Data)",
-    "target": "Target (Data)",
-    "column": "Features and Target (Data)",
-    "uploaded file": "Dataset (Data)",
-    "batch_size": "Batch size",
-    "learning_rate": "Learning rate",
-    "n must": "Samples n (Data)",
-    "noise": "Noise σ (Data)",
-    "gamma": "γ (schedule)",
-    "step_size": "Epochs between cuts (schedule)",
-    "rescale": "the data: standardize the features (Data)",
-    "varies by": "the data: standardize the features (Data)",
+#: The control that sets each parameter a core error names (``ParameterError.parameter``): the key of the widget
+#: the message is placed beside, and the control's words in the page's message.
+CONTROL_OF_PARAMETER = {
+    "learning_rate": ("learning_rate", "Learning rate"),
+    "epochs": ("epochs", "Epochs"),
+    "optimizer": ("optimizer", "Optimizer"),
+    **{key: (key, label) for key, label in HYPERPARAMETERS.items()},
+    "batch_size": ("batch_size", "Batch size"),
+    "schedule": ("schedule", "Learning-rate schedule"),
+    "gamma": ("gamma", "γ (schedule)"),
+    "step_size": ("step_size", "Epochs between cuts (schedule)"),
+    "decay": ("decay", "Decay (schedule)"),
+    "loss": ("loss", "Loss convention (Loss, L2 and start)"),
+    "alpha": ("alpha", "L2 strength α (Loss, L2 and start)"),
+    "theta0": ("b0", "Start w and Start b (Loss, L2 and start)"),
+    "tol": ("tol", "Tolerance ‖∇J‖ (Loss, L2 and start)"),
+    "dataset": ("dataset", "Dataset (Data)"),
+    "upload_id": ("dataset", "Dataset (Data)"),
+    "n": ("n", "Samples n (Data)"),
+    "noise": ("noise", "Noise σ (Data)"),
+    "x_range": ("x_max", "“x from” and “x to” (Data)"),
+    "outlier_fraction": ("outlier_fraction", "Outlier fraction (Data)"),
+    "features": ("features", "Features (Data)"),
+    "target": ("target", "Target (Data)"),
+    "test_fraction": ("test_fraction", "Test fraction (Data)"),
+    "X": ("standardize", "the data: standardize the features (Data)"),  # values that overflow or underflow
+    "y": ("target", "Target (Data)"),
 }
+#: Which control an error names when it names none.
+NO_CONTROL = (None, "the settings")
 
 
-def control_of_error(message: str) -> str:
-    """The control to change for an error message ("the settings" when none is named)."""
-    return next((label for word, label in CONTROL_OF_ERROR.items() if word in message), "the settings")
+def control_of(error: ValueError) -> tuple[str | None, str]:
+    """(widget key, words) of the control that sets the parameter ``error`` names; NO_CONTROL when none does."""
+    return CONTROL_OF_PARAMETER.get(getattr(error, "parameter", None), NO_CONTROL)

@@ -6,6 +6,8 @@ come from ``controls.CONTROLS``; its starting value is seeded into its state (``
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import streamlit as st
 
 from ..experiment import TABULAR, Settings
@@ -28,6 +30,18 @@ from .state import (
     seed,
 )
 
+#: This run's empty slot under each control an error can name (labels.CONTROL_OF_PARAMETER), filled by sidebar()
+#: with the message once the settings are known: the message sits beside the control it is about.
+_slots: ContextVar[dict] = ContextVar("control_slots")
+_SLOTTED = {key for key, _ in labels.CONTROL_OF_PARAMETER.values()}
+
+
+def _beside(where, key: str) -> None:
+    """Keep an empty slot under the control ``key`` just drawn in ``where``, for a message about it."""
+    slots = _slots.get(None)
+    if slots is not None and key in _SLOTTED:
+        slots[key] = where.empty()
+
 
 def lr_box_label(lo: float, hi: float) -> str:
     return f"Learning rate (type a value from {lo:g} to {hi:g})"
@@ -38,47 +52,77 @@ def _number(where, key: str, label: str, **kwargs):
     seed(key)
     step = int(c.step) if c.kind == "int" and c.step else c.step
     lo, hi = (int(c.lo), int(c.hi)) if c.kind == "int" else (c.lo, c.hi)
-    return where.number_input(label, min_value=lo, max_value=hi, step=step, key=key, **kwargs)
+    value = where.number_input(label, min_value=lo, max_value=hi, step=step, key=key, **kwargs)
+    _beside(where, key)
+    return value
 
 
 def _slider(where, key: str, label: str, **kwargs):
     c = CONTROLS[key]
     seed(key)
-    return where.slider(label, min_value=c.lo, max_value=c.hi, step=c.step, key=key, **kwargs)
+    value = where.slider(label, min_value=c.lo, max_value=c.hi, step=c.step, key=key, **kwargs)
+    _beside(where, key)
+    return value
 
 
 def _options(where, key: str, label: str, **kwargs):
     c = CONTROLS[key]
     seed(key)
-    return where.select_slider(label, options=c.options, format_func=lambda v: f"{v:g}", key=key, **kwargs)
+    value = where.select_slider(label, options=c.options, format_func=lambda v: f"{v:g}", key=key, **kwargs)
+    _beside(where, key)
+    return value
 
 
 def _choice(where, key: str, label: str, names: dict, widget: str = "selectbox", **kwargs):
     seed(key)
-    return getattr(where, widget)(label, list(CONTROLS[key].options), format_func=names.get, key=key, **kwargs)
+    value = getattr(where, widget)(label, list(CONTROLS[key].options), format_func=names.get, key=key, **kwargs)
+    _beside(where, key)
+    return value
 
 
 def _checkbox(where, key: str, label: str, **kwargs):
     seed(key)
-    return where.checkbox(label, key=key, **kwargs)
+    value = where.checkbox(label, key=key, **kwargs)
+    _beside(where, key)
+    return value
 
 
 def sidebar() -> Settings:
-    """All shared controls; returns the settings they describe."""
+    """All shared controls; returns the settings they describe.  When they cannot run, the message is placed
+    under the control it names."""
     sb = st.sidebar
-    rate_slot, gauge_slot = _optimizer_controls(sb)
-    with sb.expander("Data", expanded=False):
-        _data_controls()
-    with sb.expander("Loss, L2 and start", expanded=False):
-        _loss_controls()
-    with sb.expander("View", expanded=False):
-        _view_controls()
-    settings = current_settings()
-    with rate_slot:
-        learning_rate_controls(data_limit(settings))
-    with gauge_slot:
-        stability_gauge(settings)
+    slots = {}
+    token = _slots.set(slots)
+    try:
+        rate_slot, gauge_slot = _optimizer_controls(sb)
+        with sb.expander("Data", expanded=False):
+            _data_controls()
+        with sb.expander("Loss, L2 and start", expanded=False):
+            _loss_controls()
+        with sb.expander("View", expanded=False):
+            _view_controls()
+        settings = current_settings()
+        with rate_slot:
+            learning_rate_controls(data_limit(settings))
+            _beside(st, "learning_rate")
+        with gauge_slot:
+            stability_gauge(settings)
+    finally:
+        _slots.reset(token)
+    if (error := settings_error(settings)) is not None:
+        key, _ = labels.control_of(error)
+        if key in slots:
+            slots[key].error(str(error), icon=":material/error:")
     return settings
+
+
+def settings_error(settings: Settings) -> ValueError | None:
+    """Why the settings cannot run (None when they can)."""
+    try:
+        cached_run(settings)
+    except ValueError as exc:
+        return exc
+    return None
 
 
 def data_limit(settings: Settings) -> float | None:
@@ -184,7 +228,9 @@ def _column_controls(ds: str) -> None:
     if st.session_state.get("target") not in options:
         st.session_state["target"] = default_y
     st.multiselect("Features", options, key="features")
+    _beside(st, "features")
     st.selectbox("Target", options, key="target")
+    _beside(st, "target")
 
 
 def _loss_controls() -> None:
@@ -197,7 +243,7 @@ def _loss_controls() -> None:
         st,
         "tol",
         "Tolerance ‖∇J‖",
-        help="'Steps to tolerance' counts the steps until the gradient norm falls below this.",
+        help="A run has converged from the step on which the gradient norm falls below this and stays there.",
     )
 
 

@@ -13,16 +13,17 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ..experiment import analysis_of
+from ..experiment import DATASETS, analysis_of
 from ..optimizers import REGISTRY
 from .controls import LEARN_DEFAULTS, RACE_RATE, SETTINGS, SETTINGS_KEYS, VIEW_KEYS, control, default, widget_value
 from .labels import LABEL_TO_KEY
 from .presets import PRESETS, preset_settings
-from .state import apply_settings, current_settings
+from .state import apply_settings, current_settings, dataset_defaults, open_dataset
 
 #: Names older links used for a key.
 ALIASES = {"seed": "random_state", "lr": "learning_rate"}
 NOTICES = "_url_notices"
+NOTICES_FOR = "_url_notices_for"  # the controls the notices were shown with: they stay until one changes
 READ = "_url_read"
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
@@ -98,6 +99,8 @@ def read_link() -> None:
     params = {ALIASES.get(k, k): st.query_params.get_all(k) for k in st.query_params}
     preset = params.pop("preset", [None])[-1]
     optimizer = _optimizer_of(params)
+    if (dataset := params.get("dataset", [None])[-1]) in DATASETS:
+        open_dataset(dataset)  # its own defaults (a table opens standardized); the link's own values follow
     rates = {k: v for k, v in params.items() if k == "learning_rate" or k.startswith(RACE_RATE)}
     for key, values in params.items():
         if key not in url_keys() and not key.startswith(RACE_RATE):
@@ -112,6 +115,7 @@ def read_link() -> None:
     elif preset is not None:
         notices.append(f"`preset={preset}` is not a preset: showing the defaults instead.")
     st.session_state[NOTICES] = notices
+    st.session_state.pop(NOTICES_FOR, None)
 
 
 def _take(key: str, values: list[str], optimizer: str, gd_limit: float | None = None) -> list[str]:
@@ -150,8 +154,17 @@ def _fallback(key: str, optimizer: str) -> str:
 
 
 def link_notices() -> list[str]:
-    """What the link asked for and could not get (shown once, then forgotten)."""
-    return st.session_state.pop(NOTICES, None) or []
+    """What the link asked for and could not get: shown on every run (the width probe's rerun too) until
+    the user changes a control, then forgotten."""
+    notices = st.session_state.get(NOTICES)
+    if not notices:
+        return []
+    params = link_params()
+    shown_with = st.session_state.setdefault(NOTICES_FOR, params)
+    if params != shown_with:
+        del st.session_state[NOTICES], st.session_state[NOTICES_FOR]
+        return []
+    return notices
 
 
 def _show(value) -> str:
@@ -168,10 +181,15 @@ def link_params() -> dict[str, str | list[str]]:
     """The controls' values that differ from their defaults, as the URL carries them."""
     state = st.session_state.to_dict()  # one copy: each access to session state is a checked call
     optimizer = state.get("optimizer", SETTINGS.optimizer)
+    data = dataset_defaults(state.get("dataset", SETTINGS.dataset))  # what a link naming the dataset opens with
     params = {}
     for key in url_keys():
-        if key in state and state[key] is not None and _differs(state[key], default(key, optimizer)):
-            params[key] = _show(state[key])
+        value = state.get(key)
+        if value is None:
+            continue
+        # a data control is written when it differs from either start: the link reads the same either way
+        if _differs(value, default(key, optimizer)) or (key in data and _differs(value, data[key])):
+            params[key] = _show(value)
     return params
 
 

@@ -41,6 +41,8 @@ class FramedFigure(go.Figure):
     rerun's time.  These parts are only ever serialised (Streamlit calls ``to_dict`` on every rerun,
     the figure itself is cached), so they are kept as given and added to the serialised form, which
     is made once.  ``fig`` is a validated figure, or a spec of plain dicts (canvas.Canvas) taken as is.
+    Neither Streamlit's ``to_dict`` call nor Plotly's ``_validate`` is documented: both are pinned in
+    requirements.txt and checked by tests/test_private_apis.py (no public API sends a spec unvalidated).
     """
 
     def __init__(self, fig: go.Figure | dict, frames: list[dict], layout: dict):

@@ -130,7 +130,8 @@ def race_figure(
     fig.update_xaxes(title_text="step", **cell(2))
     fig.update_yaxes(type="log", title_text="loss", **cell(2))
     plot_px = 2 * plot_px + 120 if stacked else plot_px
-    top, bottom = (120 if stacked else 84), 70 + 90
+    legend_lines = sum(label.count("<br>") + 1 for label, _ in runs)  # stacked: one entry under another
+    top, bottom = (40 + 22 * legend_lines if stacked else 84), 70 + 90
     fig.update_layout(
         height=top + plot_px + bottom,
         margin={"l": 64, "r": 24, "t": top, "b": bottom},

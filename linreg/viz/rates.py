@@ -12,6 +12,7 @@ from PIL import Image
 from plotly.colors import hex_to_rgb, sequential
 from plotly.subplots import make_subplots
 
+from .. import words
 from ..analysis import Analysis
 from ..dynamics import LinearTheory, contraction
 from ..outcomes import DIVERGED, OUTCOMES
@@ -188,15 +189,18 @@ def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
     if not settled.any():
         fig.add_annotation(
             x=0.5, y=0.5, xref="x2 domain", yref="y2 domain", showarrow=False,
-            text=f"No run stayed below ‖∇J‖ < {sweep.tol:g}<br>within {sweep.epochs:,} epochs",
+            text=f"No run kept ‖∇J‖ below {sweep.tol:g}<br>within {words.count(sweep.epochs, 'epoch')}",
         )  # fmt: skip
-    fig.update_xaxes(type="log", title_text="learning rate", dtick=1)  # powers of ten only: no tiny minor labels
+    pad = 0.1  # decades either side of the swept rates: both panels show the same rates at the same place
+    span = [np.log10(lrs.min()) - pad, np.log10(lrs.max()) + pad]
+    fig.update_xaxes(type="log", title_text="learning rate", dtick=1, range=span)  # powers of ten: no minor labels
+    fig.update_yaxes(automargin=True)  # stacked, the steps' title would sit on their tick labels
     fig.update_yaxes(type="log", title_text="loss", dtick=1, **cell(1))
-    fig.update_yaxes(title_text="steps", rangemode="tozero", **cell(2))
+    fig.update_yaxes(rangemode="tozero", **cell(2))  # its title says steps: no axis title to crowd the ticks
     fig.update_layout(
         height=760 if stacked else 460,
         font={"size": FONT_SIZE},
-        margin={"t": 70},
+        margin={"t": 70, "r": 24},  # room for the last decade's label
         legend={"orientation": "h", "yanchor": "top", "y": -0.12 if stacked else -0.25},
     )
     return legible(fig)
