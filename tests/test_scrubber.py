@@ -241,6 +241,8 @@ def test_the_two_sliders_name_the_pairs_frame_and_it_draws_that_pair(lesson, opt
     paths, (i0, j0), momenta, spec = pair_figure(lesson, optimizer)
     lr_slider, mu_slider = spec["layout"]["sliders"]
     assert (lr_slider["name"], mu_slider["name"]) == ("learning_rate", "momentum")
+    for name in (lr_slider["name"], mu_slider["name"]):  # the script finds the sliders by these names
+        assert f"x.name === '{name}'" in scrubber.PAIR_SLIDERS_JS
     assert lr_slider["active"] == i0 and mu_slider["active"] == j0
     assert [float(s["label"]) for s in mu_slider["steps"]] == list(momenta) and 0.9 in momenta
     assert all(s["method"] == "skip" for s in lr_slider["steps"] + mu_slider["steps"])  # the script animates

@@ -20,8 +20,6 @@ HELP = (
     "Momentum and Nesterov a second slider sets the momentum, beside the map of every (rate, momentum) pair. The "
     "step player and the metrics are set aside meanwhile; click a rate on the strip to make it the run."
 )
-#: The scrubber's two sliders, joined in the browser (the script is a module constant: no data in it).
-PAIR_SLIDERS = f"<script>{PAIR_SLIDERS_JS}</script>"
 
 
 #: Plotly (3.x, in Streamlit 1.67) throws in its click-to-select once an animation has replaced a
@@ -115,7 +113,7 @@ def section(r: Run, stacked: bool, present: bool = False, key: str = "scrubber")
         selection_mode="points",
     )  # fmt: skip
     st.html(CLICK_AFTER_DRAG_JS, unsafe_allow_javascript=True)
-    st.html(PAIR_SLIDERS, unsafe_allow_javascript=True)
+    st.html(PAIR_SLIDERS_JS, unsafe_allow_javascript=True)  # joins the momentum scrubber's two sliders
     if not present:
         pairs = "(rate, momentum) pair" if cache.scrubbed_momenta(s) is not None else "rate"
         st.caption(

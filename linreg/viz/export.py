@@ -19,12 +19,13 @@ CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
 
 def view_html(figures: list[go.Figure], title: str, caption: list[str], scripts: tuple[str, ...] = ()) -> str:
     """One page: ``title``, the ``caption`` lines (plain text, escaped), each figure (its frames and sliders,
-    not playing until asked), Plotly's bundle and the ``scripts`` (JavaScript, module constants), no network."""
+    not playing until asked), Plotly's bundle and the ``scripts`` (``<script>`` blocks, module constants), no
+    network."""
     charts = [
         pio.to_html(fig, config=CONFIG, auto_play=False, include_plotlyjs=False, full_html=False) for fig in figures
     ]
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in caption)
-    code = "".join(f"<script>{script}</script>" for script in scripts)
+    code = "".join(scripts)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -38,21 +38,22 @@ SECOND_SLIDER_PX = 78  # the momentum slider under the learning rate's, when the
 FRAME_PREFIX = "lr "
 VERDICT_Y = 1.3  # the pair's verdict, over the strip's zones (which span 0 to 1)
 MAX_PREDICTIONS = 120  # several features: predicted points move in every frame
-#: The sliders' names, which PAIR_SLIDERS_JS looks for.
+#: The sliders' names, which PAIR_SLIDERS_JS looks for (written out in it: a script is a literal, tests check both).
 LR_SLIDER, MOMENTUM_SLIDER = "learning_rate", "momentum"
 
-#: Joins the learning-rate and the momentum sliders (module constant, no data in it; the page injects it,
+#: Joins the learning-rate and the momentum sliders (a string literal, no data in it; the page injects it,
 #: the saved view carries it): on either slider's change it animates to the frame named by the two active
 #: steps' values joined by a space, with the options its step carries (animation.JUMP).  Plotly is the
 #: page's global (Streamlit's bundle sets window.Plotly; a saved view loads it itself): tests/test_browser.py
 #: drags both sliders, so a Streamlit without it fails there.  Listeners are attached on the first press
 #: on a chart (a chart drawn anew after a rerun is a new element), before Plotly's own slider handler runs.
-PAIR_SLIDERS_JS = """(() => {
+PAIR_SLIDERS_JS = """<script>
+(() => {
   if (window.__pairSliders) return;
   window.__pairSliders = true;
   const pair = gd => {
     const s = (gd.layout && gd.layout.sliders) || [];
-    const lr = s.find(x => x.name === 'LR_SLIDER'), mu = s.find(x => x.name === 'MOMENTUM_SLIDER');
+    const lr = s.find(x => x.name === 'learning_rate'), mu = s.find(x => x.name === 'momentum');
     return lr && mu ? [lr, mu] : null;
   };
   const show = gd => {
@@ -69,7 +70,8 @@ PAIR_SLIDERS_JS = """(() => {
   const chart = t => t && t.closest && t.closest('.js-plotly-plot');
   for (const type of ['pointerdown', 'mousedown', 'touchstart'])
     document.addEventListener(type, e => hook(chart(e.target)), true);
-})();""".replace("LR_SLIDER", LR_SLIDER).replace("MOMENTUM_SLIDER", MOMENTUM_SLIDER)
+})();
+</script>"""
 
 
 @dataclass(frozen=True)
