@@ -1,8 +1,9 @@
 """Learning-rate sweeps: many runs at once.
 
-Full batch, the runs are stacked along a leading axis and advanced together: the optimizers'
-update rules are elementwise (optimizers.py), so one NumPy step moves all of them, and the
-gradient comes from the sufficient statistics, grad J = H theta - c, at O(p^2) per run whatever n.
+Full batch, the runs are stacked along a leading axis and advanced together by the one engine
+(training.stacked_run, which ``train`` runs as a stack of one): the optimizers' update rules are
+elementwise (optimizers.py), so one NumPy step moves all of them, and the gradient comes from the
+sufficient statistics, grad J = H theta - c, at O(p^2) per run whatever n.
 Mini-batch runs go through ``train`` one by one (same seed, so the same batches).
 """
 
@@ -16,7 +17,7 @@ import numpy as np
 from .model import Quadratic
 from .optimizers import make_optimizer
 from .outcomes import DIVERGED, Watch
-from .training import Checkpoint, beyond_limit, divergence_threshold, no_checkpoint, train
+from .training import Checkpoint, Chunk, no_checkpoint, stacked_run, train
 
 #: A mini-batch sweep runs one ``train`` per rate: each gets at most this many updates (whole epochs),
 #: all of them together at most MAX_SWEEP_UPDATES (a few seconds), over at least MIN_SWEPT_RATES rates.
@@ -58,33 +59,21 @@ class Sweep:
         return float(self.learning_rates[self.best_index])
 
 
-#: Stacked runs call the checkpoint every this many steps.
-CHECKPOINT_STEPS = 256
-
-
-def stacked_steps(
+def stacked(
     q: Quadratic,
-    learning_rates: np.ndarray,
+    learning_rates,
     epochs: int,
     optimizer: str = "gd",
     theta0=None,
     checkpoint: Checkpoint = no_checkpoint,
     **hyperparameters: float,
-) -> Iterator[np.ndarray]:
-    """Full-batch runs for every learning rate at once: yields theta (L, p) after each of ``epochs`` steps."""
+) -> Iterator[Chunk]:
+    """Full-batch runs from the same start, one per learning rate, stacked (training.stacked_run): the start,
+    then the steps in chunks."""
     lrs = np.asarray(learning_rates, dtype=float)
+    starts = np.tile(start_point(q, theta0), (len(lrs), 1))
     opt = make_optimizer(optimizer, **hyperparameters)
-    theta = np.tile(start_point(q, theta0), (len(lrs), 1))
-    H, c = q.hessian, q.linear_term
-    state = opt.init(theta)
-    lr = lrs[:, None]
-    with np.errstate(all="ignore"):
-        for k in range(1, epochs + 1):
-            if k % CHECKPOINT_STEPS == 0:
-                checkpoint()
-            step, state = opt.update(theta @ H.T - c, state, lr)
-            theta = theta - step
-            yield theta
+    return stacked_run(q, starts, opt, np.broadcast_to(lrs, (epochs, len(lrs))), None, checkpoint)
 
 
 def sweep_full_batch(
@@ -105,10 +94,6 @@ def sweep_full_batch(
     return Sweep(lrs, final, watch.outcome, watch.settled_at, watch.diverged_at, epochs, tol, float(q.loss_at(start)))
 
 
-#: Stacked runs are judged this many steps at a time.
-JUDGE_STEPS = 64
-
-
 def watched(
     q: Quadratic,
     lrs: np.ndarray,
@@ -120,33 +105,19 @@ def watched(
     keep: np.ndarray | None = None,
     **hyperparameters: float,
 ) -> tuple[Watch, np.ndarray]:
-    """Run ``stacked_steps`` and judge every run on the way; also theta at the steps ``keep`` (runs, steps,
-    p), nan from a run's divergence on."""
-    threshold = divergence_threshold(q, start)
+    """Run the stack and judge every run on the way; also theta at the steps ``keep`` (runs, steps, p), nan
+    from a run's divergence on.  The work stops once every run has diverged."""
     watch = Watch(epochs, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
-    chunk = [np.tile(start, (len(lrs), 1))]
-    kept = np.full((len(lrs), 0 if keep is None else len(keep), len(start)), np.nan)
-    slots = {int(k): i for i, k in enumerate(keep)} if keep is not None else {}
-    k0 = 0
-    with np.errstate(all="ignore"):
-        for k, theta in enumerate(stacked_steps(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters), 1):
-            chunk.append(theta)
-            if len(chunk) == JUDGE_STEPS or k == epochs:
-                k0 = _judge_chunk(q, watch, np.stack(chunk), k0, threshold, kept, slots)
-                chunk = []
-        if chunk:  # epochs == 0: the start alone
-            _judge_chunk(q, watch, np.stack(chunk), k0, threshold, kept, slots)
+    steps = np.asarray([] if keep is None else keep, dtype=int)
+    kept = np.full((len(lrs), len(steps), len(start)), np.nan)
+    for chunk in stacked(q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters):
+        watch.see(chunk.k0, chunk.loss, chunk.grad_norm, chunk.beyond)
+        here = (steps >= chunk.k0) & (steps < chunk.k0 + len(chunk.theta))
+        alive = np.isnan(watch.diverged_at)[:, None] | (steps[here] < watch.diverged_at[:, None])
+        kept[:, here] = np.where(alive[:, :, None], chunk.theta[steps[here] - chunk.k0].transpose(1, 0, 2), np.nan)
+        if not np.isnan(watch.diverged_at).any():  # every run stopped as diverged: nothing left to see
+            break
     return watch, kept
-
-
-def _judge_chunk(q, watch: Watch, thetas: np.ndarray, k0: int, threshold: float, kept, slots) -> int:
-    loss = q.loss_at(thetas)
-    watch.see(k0, loss, np.linalg.norm(q.gradient_at(thetas), axis=-1), beyond_limit(loss, threshold))
-    for j in range(len(thetas)):
-        if k0 + j in slots:
-            alive = np.isnan(watch.diverged_at) | (k0 + j < watch.diverged_at)
-            kept[:, slots[k0 + j]] = np.where(alive[:, None], thetas[j], np.nan)
-    return k0 + len(thetas)
 
 
 @dataclass(frozen=True)
@@ -185,7 +156,7 @@ def rate_paths(
     momenta=None,
     **hyperparameters: float,
 ) -> RatePaths:
-    """Full-batch runs for every learning rate at once (stacked_steps), kept at ``kept_steps(epochs)`` and
+    """Full-batch runs for every learning rate at once (stacked), kept at ``kept_steps(epochs)`` and
     judged like every run.  A run stops as diverged where ``train`` would stop it; its later steps are nan.
 
     With ``momenta`` (heavy ball, Nesterov), every (momentum, learning rate) pair at once: run j * L + i has

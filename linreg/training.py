@@ -1,10 +1,14 @@
-"""Training loop: train(...) -> Trajectory, one record of everything a run did.
+"""Training: train(...) -> Trajectory, and the one engine every run goes through (``stacked_run``).
 
-Every step is theta <- theta - step, with step from the optimizer and the gradient of the batch
-loss in the form grad J_B(theta) = H_B theta - c_B (model.batch_gradient_terms).  For full batch
+Every step is theta <- theta - step, with step from the optimizer (optimizers.py) and the gradient of the
+batch loss in the form grad J_B(theta) = H_B theta - c_B (model.batch_gradient_terms).  For full batch
 H_B, c_B are the data's sufficient statistics, computed once, so a step costs O(p^2) whatever n.
-The loop runs in chunks; after each chunk the full-data loss and gradient of every step are
-evaluated at once from the same statistics, and divergence and the tolerance are checked.
+
+The engine advances a stack of L runs together, theta of shape (L, p): the optimizers' rules are
+elementwise, so one NumPy step moves every run.  ``train`` is a stack of one; the learning-rate sweeps
+(sweep.py) stack one run per rate.  Full-batch GD at constant rates runs no loop: it is the closed form
+of its linear recursion.  The steps come in chunks; each chunk's full-data loss and gradient are
+evaluated at once from the same statistics, and one rule marks divergence (``beyond_limit``).
 
 Step k = 0 is the start; step k >= 1 is the state after k updates.  Step k belongs to epoch
 ceil(k / steps_per_epoch).
@@ -13,10 +17,10 @@ ceil(k / steps_per_epoch).
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -36,10 +40,10 @@ from .validation import (
 
 #: Training stops as diverged once the loss exceeds this factor times max(J_0, J(theta = 0)).
 DIVERGENCE_FACTOR = 1e6
-#: Up to this many parameters, the loop runs on Python floats, one coordinate at a time
-#: (a NumPy call on a 2-vector costs more than the arithmetic); above it, on NumPy vectors.
-SCALAR_LOOP_MAX_PARAMS = 4
+#: The engine hands its steps over in chunks of at most this many: the checkpoint, the loss and gradient
+#: of every step, and the divergence and tolerance checks run once per chunk.
 CHUNK_STEPS = 2048
+#: Mini-batch terms are built a whole number of epochs at a time: about CHUNK_STEPS steps, at most this many rows.
 CHUNK_ROWS = 2_000_000
 TOL_CRITERIA = ("grad_norm", "loss_change")
 #: Called between chunks of a long computation.  It may raise to abandon the work: the app's raises
@@ -137,98 +141,156 @@ class Trajectory:
         return self.row_order[epoch, j * self.batch_size : (j + 1) * self.batch_size]
 
 
-def divergence_threshold(q: Quadratic, theta0: np.ndarray) -> float:
-    """The loss above which a run counts as diverged: DIVERGENCE_FACTOR x max(J(theta_0), J(0))."""
-    start = max(float(q.loss_at(theta0)), float(q.loss_at(np.zeros(len(theta0)))), np.finfo(float).tiny)
-    return DIVERGENCE_FACTOR * start
+def divergence_threshold(q: Quadratic, theta0: np.ndarray) -> np.ndarray:
+    """The loss above which a run counts as diverged: DIVERGENCE_FACTOR x max(J(theta_0), J(0)); one per
+    run for a stack of starts (L, p)."""
+    start = np.maximum(q.loss_at(theta0), q.loss_at(np.zeros(np.shape(theta0)[-1])))
+    return DIVERGENCE_FACTOR * np.maximum(start, np.finfo(float).tiny)
 
 
-def beyond_limit(loss: np.ndarray, limit: float) -> np.ndarray:
+def beyond_limit(loss: np.ndarray, limit: np.ndarray | float) -> np.ndarray:
     """The divergence rule, for every loss given: not finite, or above ``limit`` (divergence_threshold)."""
     return ~np.isfinite(loss) | (loss > limit)
 
 
-def _dot(row, theta) -> float:
-    return sum(map(operator.mul, row, theta))
+@dataclass(frozen=True)
+class Chunk:
+    """Steps k0 .. k0 + m - 1 of a stack of L runs, each judged on the full data."""
+
+    k0: int
+    theta: np.ndarray  # (m, L, p)
+    loss: np.ndarray  # (m, L) full-data loss J(theta_k)
+    grad: np.ndarray  # (m, L, p) full-data gradient
+    beyond: np.ndarray  # (m, L) the divergence rule (beyond_limit)
+    state: Any  # the optimizer's state after the chunk's last step, its arrays stacked like theta
+
+    @property
+    def grad_norm(self) -> np.ndarray:
+        with np.errstate(all="ignore"):  # a diverging run's gradient overflows, as its steps did
+            return np.linalg.norm(self.grad, axis=-1)
+
+    def first(self, mask: np.ndarray) -> np.ndarray:
+        """Per run, the first step where ``mask`` (its first rows: steps k0, k0 + 1, ...) holds; nan if none."""
+        return np.where(mask.any(axis=0), self.k0 + np.argmax(mask, axis=0), np.nan)
 
 
-def _scalar_steps(theta, states, H, c, lrs, update) -> tuple[list, list]:
-    """Run len(lrs) updates on Python floats, coordinate by coordinate; return all thetas."""
+def reached_tol(chunk: Chunk, prev_loss: np.ndarray, tol: float, tol_on: str) -> np.ndarray:
+    """(m, L): where the tolerance criterion holds (grad_norm: ||grad J|| < tol; loss_change: |J_k - J_(k-1)|
+    < tol, J_(k0-1) being ``prev_loss``)."""
+    if tol_on == "grad_norm":
+        return chunk.grad_norm < tol
+    with np.errstate(invalid="ignore"):
+        return np.abs(np.diff(np.concatenate([prev_loss[None], chunk.loss]), axis=0)) < tol
+
+
+def run_state(state: Any, run: int | tuple[int, int] = 0) -> Any:
+    """One run's optimizer state out of a stack's: its arrays' row ``run`` (or one coordinate, ``(run, i)``, as a
+    Python float); counters such as Adam's t are shared by the runs."""
+    return type(state)(*(_pick(v, run) for v in state))
+
+
+def _pick(value: Any, index: int | tuple[int, int]) -> Any:
+    if not isinstance(value, np.ndarray):
+        return value
+    return float(value[index]) if isinstance(index, tuple) else value[index].copy()
+
+
+def stacked_run(
+    q: Quadratic,
+    theta0: np.ndarray,
+    optimizer: Optimizer,
+    rates: np.ndarray,
+    terms: Iterable[tuple[np.ndarray, np.ndarray]] | None = None,
+    checkpoint: Checkpoint = no_checkpoint,
+) -> Iterator[Chunk]:
+    """Runs stacked along axis 0 of ``theta0`` (L, p), advanced together for len(rates) steps.
+
+    ``rates`` (steps, L) is each run's learning rate at each step; ``terms`` the gradient terms (H_B, c_B)
+    of every step in blocks, shared by the runs (mini-batch: the same batches), or None for full batch.
+    Yields the start (k0 = 0, one step) and then the steps in chunks of at most CHUNK_STEPS, each after
+    a call to ``checkpoint``.  Full-batch GD at constant rates is the closed form of its recursion."""
+    limit = divergence_threshold(q, theta0)
+
+    def judged(k0: int, theta: np.ndarray, state: Any) -> Chunk:
+        flat = theta.reshape(-1, theta.shape[-1])  # one (m L, p) product, not m small ones
+        loss, grad = q.loss_at(flat).reshape(theta.shape[:-1]), q.gradient_at(flat).reshape(theta.shape)
+        return Chunk(k0, theta, loss, grad, beyond_limit(loss, limit), state)
+
+    yield judged(0, theta0[None], optimizer.init(theta0))
+    if terms is None and optimizer.name == "gd" and bool(np.all(rates == rates[:1])):
+        steps = zip(_gd_closed_form(q, theta0, rates[0], len(rates)), repeat(optimizer.init(theta0)))
+    else:
+        steps = _loop(q, theta0, optimizer, rates, terms)
+    k0 = 1
+    for theta, state in steps:
+        checkpoint()
+        yield judged(k0, theta, state)
+        k0 += len(theta)
+
+
+def _gd_closed_form(q: Quadratic, theta0: np.ndarray, lr: np.ndarray, steps: int) -> Iterator[np.ndarray]:
+    """Full-batch GD at a constant rate is the linear recursion e_k = (I - lr H) e_(k-1), e = theta - theta*.
+
+    With H = V diag(lambda) V^T: theta_k = theta* + V diag((1 - lr lambda)^k) V^T (theta_0 - theta*), each
+    run at its own lr.  Same numbers as the loop (to rounding; tested against the textbook loop), at O(p)
+    per step in NumPy."""
+    lam, V = np.linalg.eigh(q.hessian)
+    e0 = (theta0 - q.theta_ref) @ V  # (L, p): the start's error along each eigen-axis
+    factor = 1.0 - lr[:, None] * lam  # (L, p)
+    for start in range(0, steps, CHUNK_STEPS):
+        k = np.arange(start + 1, min(start + CHUNK_STEPS, steps) + 1)[:, None, None]
+        with np.errstate(all="ignore"):
+            errors = (factor**k * e0).reshape(-1, len(lam))  # (m L, p): one product, not m small ones
+            yield q.theta_ref + (errors @ V.T).reshape(len(k), *theta0.shape)
+
+
+def _loop(
+    q: Quadratic, theta0: np.ndarray, optimizer: Optimizer, rates: np.ndarray, terms
+) -> Iterator[tuple[np.ndarray, Any]]:
+    """The optimizer's update, step after step, on the whole stack, CHUNK_STEPS steps at a time."""
+    if terms is None:  # full batch: the data's H, c at every step (views, no copies)
+        p = len(q.linear_term)
+        terms = [(np.broadcast_to(q.hessian, (len(rates), p, p)), np.broadcast_to(q.linear_term, (len(rates), p)))]
+    steps = _steps_one_feature if theta0.shape == (1, 2) else _steps
+    theta, state = theta0, optimizer.init(theta0)
+    k = 0
+    for H, c in terms:
+        for i in range(0, len(H), CHUNK_STEPS):
+            m = min(CHUNK_STEPS, len(H) - i)
+            thetas, state = steps(theta, state, H[i : i + m], c[i : i + m], rates[k : k + m], optimizer.update)
+            theta, k = thetas[-1], k + m
+            yield thetas, state
+
+
+def _steps(theta, state, H, c, rates, update) -> tuple[np.ndarray, Any]:
+    """theta <- theta - step for each (H_k, c_k, lr_k), every run of the stack at once: the runs' gradients,
+    one row each, are (H_k theta_l - c_k)^T = theta_l^T H_k^T - c_k."""
     out = []
-    for Hk, ck, lr in zip(H, c, lrs, strict=False):
-        g = [_dot(row, theta) - ci for row, ci in zip(Hk, ck, strict=False)]
-        new = []
-        for i, gi in enumerate(g):
-            step, states[i] = update(gi, states[i], lr)
-            new.append(theta[i] - step)
-        theta = new
-        out.append(theta)
-    return out, states
+    with np.errstate(all="ignore"):
+        for HkT, ck, lr in zip(H.transpose(0, 2, 1), c, rates[:, :, None], strict=True):
+            step, state = update(theta @ HkT - ck, state, lr)
+            theta = theta - step
+            out.append(theta)
+    return np.array(out), state
 
 
-def _scalar_steps_2(theta, states, H, c, lrs, update) -> tuple[list, list]:
-    """_scalar_steps unrolled for one feature (w, b): the common case, about twice as fast."""
-    t0, t1 = theta
-    s0, s1 = states
+def _steps_one_feature(theta, state, H, c, rates, update) -> tuple[np.ndarray, Any]:
+    """``_steps`` for a stack of one run of one feature (w, b), the lessons' case, on Python floats: the same
+    arithmetic, written out per coordinate, about three times faster (a NumPy call on a 2-vector costs more
+    than the arithmetic; bench_core's SGD figures).  tests/test_reference.py holds both to the textbook."""
+    ((t0, t1),) = theta.tolist()
+    s0, s1 = (run_state(state, (0, i)) for i in (0, 1))
+    full_batch = H.strides[0] == 0  # the same H, c at every step: one list, not one per step
+    Hs, cs = (repeat(H[0].tolist(), len(H)), repeat(c[0].tolist(), len(H))) if full_batch else (H.tolist(), c.tolist())
     out = []
-    for ((h00, h01), (h10, h11)), (c0, c1), lr in zip(H, c, lrs, strict=True):
+    for ((h00, h01), (h10, h11)), (c0, c1), lr in zip(Hs, cs, rates[:, 0].tolist(), strict=True):
         step0, s0 = update(h00 * t0 + h01 * t1 - c0, s0, lr)
         step1, s1 = update(h10 * t0 + h11 * t1 - c1, s1, lr)
         t0 -= step0
         t1 -= step1
         out.append((t0, t1))
-    return out, [s0, s1]
-
-
-def _vector_steps(theta, state, H, c, lrs, update):
-    """Run len(lrs) updates on NumPy vectors; return all thetas."""
-    out = []
-    for Hk, ck, lr in zip(H, c, lrs, strict=False):
-        step, state = update(Hk @ theta - ck, state, lr)
-        theta = theta - step
-        out.append(theta)
-    return out, state
-
-
-class _Runner:
-    """Holds the loop state between chunks (scalar or vector representation)."""
-
-    def __init__(self, theta0: np.ndarray, optimizer: Optimizer):
-        self.scalar = len(theta0) <= SCALAR_LOOP_MAX_PARAMS
-        self.update = optimizer.update
-        if self.scalar:
-            self.theta = [float(t) for t in theta0]
-            self.state = [optimizer.init(t) for t in self.theta]
-        else:
-            self.theta = theta0.copy()
-            self.state = optimizer.init(self.theta)
-
-    def vector_state(self) -> Any:
-        """The optimizer's state as one state of vectors (the scalar loop keeps one state per coordinate)."""
-        if not self.scalar:
-            return self.state
-        fields = zip(*self.state, strict=True)
-        return type(self.state[0])(*(np.array(v, dtype=float) if isinstance(v[0], float) else v[0] for v in fields))
-
-    def run(self, H: np.ndarray | list, c: np.ndarray | list, lrs: list) -> np.ndarray:
-        with np.errstate(all="ignore"):
-            if self.scalar:
-                H, c = _as_lists(H), _as_lists(c)
-                steps = _scalar_steps_2 if len(self.theta) == 2 else _scalar_steps
-                out, self.state = steps(self.theta, self.state, H, c, lrs, self.update)
-            else:
-                out, self.state = _vector_steps(self.theta, self.state, H, c, lrs, self.update)
-        self.theta = list(out[-1]) if self.scalar else out[-1]
-        return np.array(out, dtype=float)
-
-
-def _as_lists(a):
-    return a.tolist() if isinstance(a, np.ndarray) else a
-
-
-def _first(mask: np.ndarray) -> int | None:
-    idx = np.flatnonzero(mask)
-    return int(idx[0]) if len(idx) else None
+    stacked = type(s0)(*(np.array([[a, b]]) if isinstance(a, float) else a for a, b in zip(s0, s1, strict=True)))
+    return np.array(out)[:, None, :], stacked
 
 
 def train(
@@ -283,102 +345,65 @@ def train(
     steps_per_epoch = 1 if full_batch else -(-n // bs)
     rng = np.random.default_rng(random_state)
     orders: list[np.ndarray] = []
-    runner = None
-    if full_batch and opt.name == "gd" and schedule == "constant":
-        chunks = _gd_closed_form_chunks(q, theta0, lr0, epochs)
-    else:
-        runner = _Runner(theta0, opt)
-        terms = (
-            _full_batch_terms(q, epochs)
-            if full_batch
-            else _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha)
-        )
-        chunks = _loop_chunks(runner, terms, epoch_lrs, steps_per_epoch)
+    terms = None if full_batch else _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha)
+    rates = np.repeat(epoch_lrs, steps_per_epoch)[:, None]
 
-    loss0 = float(q.loss_at(theta0))
-    limit = divergence_threshold(q, theta0)
-    thetas = [theta0[None]]
+    chunks = stacked_run(q, theta0[None], opt, rates, terms, checkpoint)
+    kept: list[Chunk] = [next(chunks)]  # the start, then each chunk cut to the steps the run keeps
     diverged_at = reason = steps_to_tol = None
     stopped_at_tol = False
     snapshots = []
-    prev_loss = loss0
-    done = 0
     for chunk in chunks:
-        checkpoint()
-        chunk_loss = q.loss_at(chunk)
-        bad = _first(beyond_limit(chunk_loss, limit))
-        if bad is not None:
-            finite = bool(np.isfinite(chunk_loss[bad]))
+        keep = len(chunk.theta)
+        bad = chunk.first(chunk.beyond)[0]
+        if not np.isnan(bad):
+            finite = bool(np.isfinite(chunk.loss[int(bad) - chunk.k0, 0]))
             reason = f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
-            diverged_at = done + bad + 1
-            thetas.append(chunk[: bad + 1] if finite else chunk[:bad])
-            break
+            diverged_at, keep = int(bad), int(bad) - chunk.k0 + finite
         if tol is not None and steps_to_tol is None:
-            hit = _tol_hits(q, chunk, chunk_loss, prev_loss, tol, tol_on)
-            if hit is not None:
-                steps_to_tol = done + hit + 1
+            hit = chunk.first(reached_tol(chunk, kept[-1].loss[-1], tol, tol_on)[:keep])[0]
+            if not np.isnan(hit):
+                steps_to_tol = int(hit)
                 if stop_at_tol:
-                    thetas.append(chunk[: hit + 1])
-                    stopped_at_tol = True
-                    break
-        thetas.append(chunk)
-        prev_loss = float(chunk_loss[-1])
-        done += len(chunk)
-        if runner is not None:  # the generator runs lazily: the runner has just finished this chunk
-            snapshots.append((done, runner.vector_state()))
+                    diverged_at = reason = None
+                    stopped_at_tol, keep = True, steps_to_tol - chunk.k0 + 1
+        if stopped_at_tol or diverged_at is not None:
+            kept.append(_cut(chunk, keep))
+            break
+        kept.append(chunk)
+        snapshots.append((chunk.k0 + keep - 1, run_state(chunk.state)))
 
-    theta = np.concatenate(thetas)
-    all_lrs = np.repeat(epoch_lrs, steps_per_epoch)[: len(theta) - 1]
-    with np.errstate(all="ignore"):
-        return Trajectory(
-            theta=theta,
-            loss=q.loss_at(theta),
-            grad=q.gradient_at(theta),
-            learning_rate=all_lrs,
-            steps_per_epoch=steps_per_epoch,
-            batch_size=bs,
-            row_order=np.array(orders[: -(-(len(theta) - 1) // steps_per_epoch)], dtype=np.int64) if orders else None,
-            optimizer=opt.name,
-            hyperparameters=opt.hyperparameters,
-            loss_name=loss,
-            alpha=alpha,
-            epochs_requested=epochs,
-            quadratic=q,
-            diverged_at=diverged_at,
-            divergence_reason=reason,
-            steps_to_tol=steps_to_tol,
-            tol=tol,
-            stopped_at_tol=stopped_at_tol,
-            state_snapshots=tuple(snapshots),
-        )
+    theta = np.concatenate([c.theta[:, 0] for c in kept])
+    return Trajectory(
+        theta=theta,
+        loss=np.concatenate([c.loss[:, 0] for c in kept]),
+        grad=np.concatenate([c.grad[:, 0] for c in kept]),
+        learning_rate=rates[: len(theta) - 1, 0],
+        steps_per_epoch=steps_per_epoch,
+        batch_size=bs,
+        row_order=np.array(orders[: -(-(len(theta) - 1) // steps_per_epoch)], dtype=np.int64) if orders else None,
+        optimizer=opt.name,
+        hyperparameters=opt.hyperparameters,
+        loss_name=loss,
+        alpha=alpha,
+        epochs_requested=epochs,
+        quadratic=q,
+        diverged_at=diverged_at,
+        divergence_reason=reason,
+        steps_to_tol=steps_to_tol,
+        tol=tol,
+        stopped_at_tol=stopped_at_tol,
+        state_snapshots=tuple(snapshots),
+    )
 
 
-def _gd_closed_form_chunks(q: Quadratic, theta0: np.ndarray, lr: float, epochs: int) -> Iterator[np.ndarray]:
-    """Full-batch GD at a constant rate is the linear recursion e_k = (I - lr H) e_(k-1), e = theta - theta*.
-
-    With H = V diag(lambda) V^T: theta_k = theta* + V diag((1 - lr lambda)^k) V^T (theta_0 - theta*).
-    Same numbers as the loop (to rounding; tested against the seed's loop), at O(p) per step in NumPy.
-    """
-    lam, V = np.linalg.eigh(q.hessian)
-    e0 = V.T @ (theta0 - q.theta_ref)
-    k = np.arange(1, epochs + 1)[:, None]
-    for start in range(0, epochs, CHUNK_STEPS * 8):
-        with np.errstate(all="ignore"):
-            yield q.theta_ref + ((1.0 - lr * lam) ** k[start : start + CHUNK_STEPS * 8] * e0) @ V.T
+def _cut(chunk: Chunk, steps: int) -> Chunk:
+    """The chunk's first ``steps`` steps."""
+    return Chunk(chunk.k0, chunk.theta[:steps], chunk.loss[:steps], chunk.grad[:steps], chunk.beyond[:steps], None)
 
 
-def _full_batch_terms(q: Quadratic, epochs: int) -> Iterator[tuple[list, list, int]]:
-    """(H, c) of grad J = H theta - c for every step: the data's statistics, the same at every step."""
-    H, c = q.hessian, q.linear_term
-    if len(c) <= SCALAR_LOOP_MAX_PARAMS:
-        H, c = H.tolist(), c.tolist()
-    for e0 in range(0, epochs, CHUNK_STEPS):
-        m = min(CHUNK_STEPS, epochs - e0)
-        yield [H] * m, [c] * m, m
-
-
-def _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha) -> Iterator[tuple]:
-    """Per-batch (H_B, c_B) for chunks of epochs; each epoch's row order is drawn from ``rng`` and kept."""
+def _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Per-batch (H_B, c_B) for blocks of whole epochs; each epoch's row order is drawn from ``rng`` and kept."""
     A = design_matrix(X)
     n = len(y)
     per_epoch = -(-n // bs)
@@ -390,27 +415,7 @@ def _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha) -> It
         orders.extend(chunk_orders)
         idx = np.concatenate(chunk_orders)
         if n % bs == 0:
-            H, c = batch_gradient_terms(A[idx], y[idx], bs, loss, alpha)
+            yield batch_gradient_terms(A[idx], y[idx], bs, loss, alpha)
         else:  # batches never span two epochs
             parts = [batch_gradient_terms(A[e], y[e], bs, loss, alpha) for e in chunk_orders]
-            H, c = np.concatenate([h for h, _ in parts]), np.concatenate([c for _, c in parts])
-        yield H, c, len(chunk_orders)
-
-
-def _loop_chunks(runner: _Runner, terms, epoch_lrs: np.ndarray, steps_per_epoch: int) -> Iterator[np.ndarray]:
-    """The runner's steps in pieces of at most CHUNK_STEPS x 8 (an epoch of 200,000 rows is 13 pieces):
-    the checkpoint and the divergence check run between pieces."""
-    e0 = 0
-    piece = CHUNK_STEPS * 8
-    for H, c, n_epochs in terms:
-        lrs = np.repeat(epoch_lrs[e0 : e0 + n_epochs], steps_per_epoch).tolist()
-        e0 += n_epochs
-        for i in range(0, len(lrs), piece):
-            yield runner.run(H[i : i + piece], c[i : i + piece], lrs[i : i + piece])
-
-
-def _tol_hits(q: Quadratic, chunk, chunk_loss, prev_loss, tol, tol_on) -> int | None:
-    if tol_on == "grad_norm":
-        return _first(np.linalg.norm(q.gradient_at(chunk), axis=1) < tol)
-    change = np.abs(np.diff(np.concatenate([[prev_loss], chunk_loss])))
-    return _first(change < tol)
+            yield np.concatenate([h for h, _ in parts]), np.concatenate([c for _, c in parts])

@@ -4,8 +4,9 @@ differences, then every fast path of the core against it."""
 import numpy as np
 import pytest
 
-from linreg import LinearModel, cortical_thickness, train
+from linreg import LinearModel, cortical_thickness, quadratic, train
 from linreg.optimizers import REGISTRY, make_optimizer
+from linreg.sweep import stacked
 
 
 def model_at(w, b, loss="mse"):
@@ -63,21 +64,57 @@ def test_full_batch_fast_paths_equal_the_textbook_loop(which, loss, multi_data):
     np.testing.assert_allclose(traj.loss[:-1], history, rtol=1e-8)
 
 
-@pytest.mark.parametrize("optimizer", list(REGISTRY))
-@pytest.mark.parametrize(("n_features", "batch_size"), [(1, 1), (1, 8), (3, 5), (5, 7)])
-def test_loops_equal_textbook_gradients_with_the_registry_rule(optimizer, n_features, batch_size):
-    """Unrolled scalar loops (1 feature), coordinate loops (up to 4 parameters) and vector loops: each
-    update is the textbook backward pass on the recorded batch followed by the optimizer's rule."""
+def textbook_path(X, y, optimizer, learning_rate, rows_of_step, steps):
+    """theta at every step of the textbook model from zero: its backward pass on each step's rows, then the
+    registry's update rule (the rules themselves are held to torch.optim in tests/test_claims.py)."""
+    m = LinearModel(X.shape[1])
+    opt = make_optimizer(optimizer)
+    state = opt.init(np.zeros(X.shape[1] + 1))
+    path = [np.append(m.w, m.b)]
+    for k in range(1, steps + 1):
+        rows = rows_of_step(k)
+        dw, db = m.backward(X[rows], m.forward(X[rows]), y[rows])
+        step, state = opt.update(np.append(dw, db), state, learning_rate)
+        m.w, m.b = m.w - step[:-1], m.b - step[-1]
+        path.append(np.append(m.w, m.b))
+    return np.array(path)
+
+
+def far_data(n_features):
+    """40 rows whose optimum is far from the start, so that 2,000 small steps stay on the way to it (near the
+    optimum the gradient is rounding noise, which the adaptive rules would amplify)."""
     rng = np.random.default_rng(n_features)
     X = rng.normal(size=(40, n_features))
-    y = X @ rng.normal(size=n_features) + 0.5 + rng.normal(0, 0.1, 40)
-    traj = train(X, y, optimizer=optimizer, learning_rate=0.01, epochs=3, batch_size=batch_size, random_state=4)
-    m = LinearModel(n_features)
-    opt = make_optimizer(optimizer)
-    state = opt.init(np.zeros(n_features + 1))
-    for k in range(1, traj.n_steps + 1):
-        rows = traj.rows_of_step(k)
-        dw, db = m.backward(X[rows], m.forward(X[rows]), y[rows])
-        step, state = opt.update(np.append(dw, db), state, 0.01)
-        m.w, m.b = m.w - step[:-1], m.b - step[-1]
-        np.testing.assert_allclose(traj.theta[k], np.append(m.w, m.b), rtol=1e-9, atol=1e-12)
+    return X, X @ np.linspace(3, -4, n_features) + 5 + rng.normal(0, 0.1, 40)
+
+
+#: Each case runs past the engine's first chunk (CHUNK_STEPS = 2048 steps), so the optimizer's state crosses a
+#: chunk boundary: (batch size, epochs) for 40 rows.
+BATCH_MODES = {"full": (None, 2100), "mini": (7, 350), "sgd": (1, 53)}
+
+
+@pytest.mark.parametrize("optimizer", list(REGISTRY))
+@pytest.mark.parametrize("batch", list(BATCH_MODES))
+@pytest.mark.parametrize("n_features", [1, 3])  # one feature: the loop on floats; three: on vectors
+def test_every_path_of_train_is_the_textbook_run_step_by_step(optimizer, batch, n_features):
+    """Every optimizer in every batch mode, through each of the engine's paths (full-batch GD's closed form,
+    the loop), against the textbook model stepping on the recorded batches."""
+    X, y = far_data(n_features)
+    batch_size, epochs = BATCH_MODES[batch]
+    traj = train(X, y, optimizer=optimizer, learning_rate=1e-4, epochs=epochs, batch_size=batch_size, random_state=4)
+    assert traj.n_steps > 2048
+    expected = textbook_path(X, y, optimizer, 1e-4, traj.rows_of_step, traj.n_steps)
+    np.testing.assert_allclose(traj.theta, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", list(REGISTRY))
+@pytest.mark.parametrize("n_features", [1, 3])
+@pytest.mark.parametrize("rates", [[1e-4], [3e-5, 1e-4, 3e-4]])  # a stack of one, and of three
+def test_every_run_of_a_stacked_sweep_is_the_textbook_run_step_by_step(optimizer, n_features, rates):
+    X, y = far_data(n_features)
+    steps = 2100
+    path = np.concatenate([chunk.theta for chunk in stacked(quadratic(X, y), rates, steps, optimizer)])
+    assert path.shape == (steps + 1, len(rates), n_features + 1)  # the start, then every step of every run
+    for run, lr in enumerate(rates):
+        expected = textbook_path(X, y, optimizer, lr, lambda k: np.arange(len(y)), steps)
+        np.testing.assert_allclose(path[:, run], expected, rtol=1e-9, atol=1e-12)

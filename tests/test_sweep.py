@@ -70,7 +70,7 @@ def test_mini_batch_sweeps_stay_within_their_work_budget():
 
 
 def test_sweeps_call_the_checkpoint_and_stop_when_it_raises():
-    from linreg.sweep import CHECKPOINT_STEPS
+    from linreg.training import CHUNK_STEPS
 
     class AbandonedError(Exception):
         pass
@@ -79,13 +79,13 @@ def test_sweeps_call_the_checkpoint_and_stop_when_it_raises():
     X = rng.normal(size=(50, 1))
     y = 2 * X[:, 0] + 1 + rng.normal(size=50)
     calls = []
-    sweep_full_batch(quadratic(X, y), log_grid(count=5), 3 * CHECKPOINT_STEPS, checkpoint=lambda: calls.append(1))
+    sweep_full_batch(quadratic(X, y), log_grid(count=5), 3 * CHUNK_STEPS, checkpoint=lambda: calls.append(1))
     assert len(calls) == 3
 
     def stop():
         raise AbandonedError
 
     with pytest.raises(AbandonedError):
-        sweep_full_batch(quadratic(X, y), log_grid(count=5), 10 * CHECKPOINT_STEPS, checkpoint=stop)
+        sweep_full_batch(quadratic(X, y), log_grid(count=5), 10 * CHUNK_STEPS, checkpoint=stop)
     with pytest.raises(AbandonedError):
         sweep_runs(X, y, log_grid(count=5), 10, batch_size=2, checkpoint=stop)

@@ -68,7 +68,7 @@ def reference_run(name, A, y, lr, epochs, hp):
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
-@pytest.mark.parametrize("n_features", [1, 4])  # scalar loop and vector loop
+@pytest.mark.parametrize("n_features", [1, 4])  # the one-feature float steps and the vector loop
 def test_every_optimizer_matches_reference(name, n_features):
     rng = np.random.default_rng(n_features)
     X = rng.normal(size=(50, n_features))
