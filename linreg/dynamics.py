@@ -154,6 +154,17 @@ class LinearTheory:
         axis is solved in one step, without a zig-zag)."""
         return next(name for name, a, b in self.zones() if learning_rate <= b * (1 + 1e-12))
 
+    @property
+    def flat_interval(self) -> tuple[float, float] | None:
+        """Heavy ball: the rates at which every axis spirals, [(1 - sqrt mu)^2 / lambda_min, (1 + sqrt mu)^2 / L]:
+        there every root has modulus sqrt(mu), so each of these rates contracts by sqrt(mu) per step (None when
+        empty, and for the other families, whose spiral modulus depends on the rate)."""
+        if self.family != "heavy_ball" or self.eigenvalues[0] <= 0:
+            return None
+        f = FAMILIES[self.family]
+        lo, hi = f.spiral_from(self.mu) / float(self.eigenvalues[0]), f.zigzag_from(self.mu) / self.L
+        return (lo, hi) if hi > lo else None
+
     @cached_property
     def best(self) -> Best:
         """The rate below the limit with the smallest contraction, found on a fine grid and refined;

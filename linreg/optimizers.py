@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from .validation import ParameterError
 
 
@@ -53,10 +55,13 @@ class AdamState(NamedTuple):
     t: int
 
 
-def _check_unit_interval(name: str, value: float) -> float:
-    if not 0.0 <= value < 1.0:
+def _check_unit_interval(name: str, value):
+    """A float in [0, 1); or, for runs stacked along a leading axis, one per run (an array shaped to broadcast
+    against them, e.g. (runs, 1): the scrubber's (learning rate, momentum) pairs)."""
+    values = np.asarray(value, dtype=float)
+    if not np.all((values >= 0.0) & (values < 1.0)):
         raise ParameterError(name, f"{name} must be in [0, 1), got {value!r}")
-    return float(value)
+    return float(values) if values.ndim == 0 else values
 
 
 def _check_positive(name: str, value: float) -> float:

@@ -132,6 +132,7 @@ class RatePaths:
     outcome: np.ndarray  # (L,) each run's outcome word (outcomes.py)
     diverged_at: np.ndarray  # (L,) float, nan where it did not diverge
     start_loss: float
+    momenta: np.ndarray | None = None  # (L,) each run's momentum, when the runs were stacked over momenta too
 
     @property
     def diverging(self) -> np.ndarray:
@@ -153,17 +154,26 @@ def rate_paths(
     theta0=None,
     checkpoint: Checkpoint = no_checkpoint,
     tol: float = 1e-6,
+    momenta=None,
     **hyperparameters: float,
 ) -> RatePaths:
     """Full-batch runs for every learning rate at once (stacked), kept at ``kept_steps(epochs)`` and
-    judged like every run.  A run stops as diverged where ``train`` would stop it; its later steps are nan."""
+    judged like every run.  A run stops as diverged where ``train`` would stop it; its later steps are nan.
+
+    With ``momenta`` (heavy ball, Nesterov), every (momentum, learning rate) pair at once: run j * L + i has
+    the j-th momentum and the i-th of the L learning rates."""
     lrs = np.asarray(learning_rates, dtype=float)
+    mus = None
+    if momenta is not None:
+        mus = np.repeat(np.asarray(momenta, dtype=float), len(lrs))
+        lrs = np.tile(lrs, len(np.atleast_1d(momenta)))
+        hyperparameters = {**hyperparameters, "momentum": mus[:, None]}  # one per stacked run
     start = start_point(q, theta0)
     steps = kept_steps(epochs)
     watch, theta = watched(q, lrs, epochs, optimizer, start, tol, checkpoint, keep=steps, **hyperparameters)
     with np.errstate(all="ignore"):
         loss = q.loss_at(theta.reshape(-1, len(start))).reshape(len(lrs), len(steps))
-    return RatePaths(lrs, steps, theta, loss, watch.outcome, watch.diverged_at, float(q.loss_at(start)))
+    return RatePaths(lrs, steps, theta, loss, watch.outcome, watch.diverged_at, float(q.loss_at(start)), mus)
 
 
 def sweep_runs(
@@ -240,6 +250,18 @@ def scrub_grid(limit: float | None, current: float, count: int = SCRUB_RATES) ->
     grid = log_grid(count=count) if limit is None else np.geomspace(limit / 1000, limit * 1.6, count)
     rates = np.unique(np.append(grid, current))
     return rates, int(np.searchsorted(rates, current))
+
+
+#: Rates per momentum when the scrubber stacks momenta too (the figure stays under 2 MB).
+SCRUB_PAIR_RATES = 40
+#: The momenta the scrubber's second slider offers (heavy ball, Nesterov), the user's own added among them.
+SCRUB_MOMENTA = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+def scrub_momenta(current: float) -> tuple[np.ndarray, int]:
+    """SCRUB_MOMENTA with ``current`` among them, and the index of ``current``."""
+    momenta = np.unique(np.append(SCRUB_MOMENTA, current))
+    return momenta, int(np.searchsorted(momenta, current))
 
 
 def log_grid(low: float = 1e-4, high: float = 10.0, count: int = 60) -> np.ndarray:

@@ -202,7 +202,12 @@ def exports(r: Run) -> None:
     else:
         row.download_button("Reproduce in NumPy (.py)", script, "reproduce_run.py", "text/x-python")
     if r.data.n_features == 1:
-        frames = partial(gif.playground_gif, t, r.data.X[:, 0], r.data.y, r.theta_original)  # on the click: ~1.3 s
+        s = r.settings
+        own = "".join(f" · {k} {v:g}" for k, v in REGISTRY[s.optimizer].own(s.hyperparameters).items())
+        title = f"{r.data.title} · {labels.OPTIMIZERS[s.optimizer]} · learning rate {s.learning_rate:g}{own}"
+        axes = (r.data.feature_names[0], r.data.target_name, "w", "b")
+        frames = partial(gif.playground_gif, t, r.data.X[:, 0], r.data.y, r.theta_original, title=title,
+                         axis_titles=axes)  # fmt: skip  # made on the click: ~1.3 s
         st.download_button("Animated GIF of the three views (for slides)", frames, "gradient_descent.gif", "image/gif")
     st.markdown("**Share link** (the address bar carries every control; this is it):")
     st.code(share_link(st.context.url or ""), language=None, wrap_lines=True)

@@ -98,22 +98,35 @@ def wait_ready(page, text: str | None = None, timeout: float = 60_000, settle_ms
 SCRUBBER_JS = """[...document.querySelectorAll('.js-plotly-plot')]
         .find(g => ((g.layout.sliders || [])[0]?.currentvalue?.prefix || '').startsWith('learning rate'))"""
 SCRUB_LISTEN_JS = (
-    """() => {
+    """(k) => {
     const gd = """
     + SCRUBBER_JS
     + """;
-    window.__scrub = {moves: [], labels: []};
-    gd.on('plotly_sliderchange', e => {
+    const drawn = name => {  // what a trace shows: its text, or its line's SVG path
+        const i = gd.data.findIndex(t => t.name === name);
+        if (i < 0) return null;
+        const trace = gd.querySelectorAll('.scatterlayer .trace')[i];
+        return (gd.data[i].text || [])[0] || trace.querySelector('.js-line')?.getAttribute('d') || null;
+    };
+    window.__scrub = {moves: [], labels: [], said: [], paths: []};
+    if (gd.__scrubListeners) gd.__scrubListeners.forEach(([e, f]) => gd.removeListener(e, f));
+    const changed = e => {
         window.__scrub.t0 = performance.now();
         window.__scrub.labels.push(e.step.label);
-    });
-    gd.on('plotly_animated', () => {
+    };
+    const animated = () => {
         const t0 = window.__scrub.t0;
-        requestAnimationFrame(() => requestAnimationFrame(() => window.__scrub.moves.push(performance.now() - t0)));
-    });
-    gd.querySelector('.slider-rail-rect').scrollIntoView({block: 'center'});
-    const r = gd.querySelector('.slider-rail-rect').getBoundingClientRect();
-    const g = gd.querySelector('.slider-grip-rect').getBoundingClientRect();
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+            window.__scrub.moves.push(performance.now() - t0);
+            window.__scrub.said.push(drawn('verdict'));
+            window.__scrub.paths.push(drawn('path'));
+        }));
+    };
+    gd.__scrubListeners = [['plotly_sliderchange', changed], ['plotly_animated', animated]];
+    gd.__scrubListeners.forEach(([e, f]) => gd.on(e, f));
+    const rail = gd.querySelectorAll('.slider-rail-rect')[k], grip = gd.querySelectorAll('.slider-grip-rect')[k];
+    rail.scrollIntoView({block: 'center'});
+    const r = rail.getBoundingClientRect(), g = grip.getBoundingClientRect();
     return {left: r.left, right: r.right, y: g.top + g.height / 2, grip: g.left + g.width / 2};
 }"""
 )
@@ -142,12 +155,14 @@ def click_rate(page, k: int) -> float:
     return tick["rate"]
 
 
-def drag_scrubber(page, positions: int = 30, pause_ms: int = 60) -> dict:
-    """Drag the learning-rate scrubber's grip across its rail in ``positions`` moves, as a hand would.
+def drag_scrubber(page, positions: int = 30, pause_ms: int = 60, slider: int = 0) -> dict:
+    """Drag the scrubber's grip (``slider`` 0: the learning rate's, 1: the momentum's) across its rail in
+    ``positions`` moves, as a hand would.
 
-    Returns the time from each slider change to the next painted frame (ms), and the labels passed."""
+    Returns the time from each slider change to the next painted frame (ms), the labels passed, and after
+    each move the pair's verdict (None without a momentum slider) and the path's SVG line."""
     page.wait_for_function(f"() => !!({SCRUBBER_JS})?.querySelector('.slider-grip-rect')", timeout=60_000)
-    rail = page.evaluate(SCRUB_LISTEN_JS)
+    rail = page.evaluate(SCRUB_LISTEN_JS, slider)
     page.mouse.move(rail["grip"], rail["y"])
     page.mouse.down()
     for k in range(positions + 1):

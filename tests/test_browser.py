@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_util import ROOT, require_browser, streamlit_server, wait_ready
+from browser_util import ROOT, SCRUBBER_JS, require_browser, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 require_browser()
@@ -289,6 +289,14 @@ def test_switching_page_during_a_long_sweep_takes_effect_at_once(browser):
         page.close()
 
 
+def wait_drawn(page) -> None:
+    """Until the page was drawn for the widths the browser measured: on a first load the script can be idle
+    before the width probe has even mounted (wait_ready alone returned then, and the probe's message came
+    during a drag)."""
+    page.wait_for_function("() => !!document.body.dataset.drawnFor", timeout=60_000)
+    wait_ready(page)
+
+
 def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
     from browser_util import click_rate, drag_scrubber
 
@@ -296,7 +304,7 @@ def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
     page.goto(f"{server}/?scrub=true")
-    wait_ready(page)
+    wait_drawn(page)
     before = len(sent)
     drag = drag_scrubber(page, positions=20)
     assert len(sent) == before, "the scrubber sent messages to the server"
@@ -314,3 +322,108 @@ def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
     chosen = float(page.locator('input[aria-label^="Learning rate (type"]').input_value())
     assert chosen == pytest.approx(rate, rel=1e-3) and f"learning_rate={chosen:g}" in page.url
     page.close()
+
+
+def test_the_momentum_scrubber_joins_both_sliders_in_the_browser_alone(browser, server):
+    """A hand drags the learning rate, then the momentum: no message to the server, a new picture on every move,
+    and each momentum's frame is at the rate the first slider was left on (the pair's frame), not its first."""
+    from browser_util import drag_scrubber
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
+    page.goto(f"{server}/?scrub=true&optimizer=momentum&momentum=0.5")
+    wait_drawn(page)
+    before = len(sent)
+    lr = drag_scrubber(page, positions=12)
+    mu = drag_scrubber(page, positions=8, slider=1)
+    assert len(sent) == before, "the scrubber sent messages to the server"
+    assert len(lr["moves"]) >= 8 and len(mu["moves"]) >= 6  # every move redrew the figure
+    rate = lr["labels"][-1]
+    assert rate != lr["labels"][0]
+    for label, said in zip(mu["labels"], mu["said"], strict=True):
+        assert said.startswith(f"learning rate {rate}, momentum {label} · "), (label, said)
+    assert {label.split(",")[0] for label in mu["labels"]} >= {"0", "0.99"}  # the whole rail
+    assert len(set(mu["paths"])) == len(set(mu["labels"]))  # each momentum its own path
+    assert len(set(lr["paths"])) == len(set(lr["labels"]))
+    # the rate map is still drawn (an image: an animation drops a heat-map trace from its subplot)
+    assert page.evaluate(f"() => ({SCRUBBER_JS}).querySelectorAll('.imagelayer image').length") == 1
+    shot(page, "scrubber_momentum_dragged")
+    page.close()
+
+
+def test_the_downloaded_view_works_offline_from_disk(browser, server, tmp_path):
+    """Download this view, open the file from disk with the network cut: the momentum slider redraws, Play plays."""
+    from browser_util import drag_scrubber
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/?scrub=true&optimizer=nesterov&epochs=300")
+    wait_drawn(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download this view").click()
+    saved = tmp_path / "view.html"
+    download.value.save_as(saved)
+    page.close()
+    text = saved.read_text()
+    assert "learning_rate" in text and "Nesterov" in text and "optimizer=nesterov" in text  # the caption, the link
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
+    offline = context.new_page()
+    errors, requests = [], []
+    offline.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    offline.on("pageerror", lambda e: errors.append(str(e)))
+    offline.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    offline.goto(saved.as_uri())
+    offline.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
+    mu = drag_scrubber(offline, positions=6, slider=1)
+    assert len(set(mu["said"])) >= 5 and all("momentum" in said for said in mu["said"])
+    player = offline.locator(".js-plotly-plot").filter(has=offline.locator(".updatemenu-button")).first
+    player.scroll_into_view_if_needed()
+    start = current_step(player)
+    player.locator(".updatemenu-button").filter(has_text="▶ Play").click()
+    offline.wait_for_function(
+        "(s) => { const t = [...document.querySelectorAll('.slider-group > text.slider-label')].pop();"
+        " return t && parseInt(t.textContent.match(/\\d+/)[0]) !== s; }",
+        arg=start,
+    )
+    assert not errors and not requests, (errors, requests)
+    context.close()
+
+
+PHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.0 Mobile/15E148 Safari/604.1"
+)
+#: The pair's verdict as drawn (the text of the scrubber's trace named "verdict").
+VERDICT_JS = (
+    "() => { const gd = "
+    + SCRUBBER_JS
+    + "; const t = gd && gd.data.find(t => t.name === 'verdict'); return t ? t.text[0] : null; }"
+)
+
+
+def test_on_a_phone_both_sliders_answer_a_touch(browser, server):
+    """Stacked views on a phone; a tap on each slider's rail shows the pair it names."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_UA, is_mobile=True,
+                                  has_touch=True)  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{server}/?scrub=true&optimizer=nesterov")
+    wait_drawn(page)
+    page.wait_for_function(VERDICT_JS, timeout=60_000)
+
+    def tap(slider: int, at: float) -> None:
+        rail = page.evaluate(
+            f"(k) => {{ const r = ({SCRUBBER_JS}).querySelectorAll('.slider-rail-rect')[k];"
+            " r.scrollIntoView({block: 'center'}); const b = r.getBoundingClientRect();"
+            " return [b.left, b.right, b.top + b.height / 2]; }",
+            slider,
+        )
+        page.touchscreen.tap(rail[0] + at * (rail[1] - rail[0]), rail[2])
+
+    tap(1, 0.0)
+    page.wait_for_function(f"() => ({VERDICT_JS})().includes(', momentum 0<br>')")
+    tap(0, 1.0)
+    page.wait_for_function(f"() => ({VERDICT_JS})().includes(', momentum 0<br>diverging')")
+    tap(1, 1.0)
+    page.wait_for_function(f"() => ({VERDICT_JS})().includes(', momentum 0.99<br>diverging')")
+    shot(page, "scrubber_momentum_phone")
+    context.close()

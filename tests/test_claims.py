@@ -48,6 +48,7 @@ def settings_of(query: dict) -> Settings:
         optimizer=query.get("optimizer", "gd"), learning_rate=float(query.get("learning_rate", 0.01)),
         loss=query.get("loss", "mse"), standardize=query.get("standardize") == "true",
         dataset=query.get("dataset", "cortical"), features=tuple(query.get("features", ())),
+        momentum=float(query["momentum"]) if "momentum" in query else None,
     )  # fmt: skip
     return s
 
@@ -254,6 +255,8 @@ def test_the_scrubbers_labels_are_what_the_runs_did(query):
     at = app(scrub="true", **query)
     assert_ok(at)
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if '"sliders"' in c.proto.spec)
+    if len(spec["layout"]["sliders"]) == 2:  # Momentum, Nesterov: each (rate, momentum) pair's frame says it
+        return check_pair_verdicts(spec, query)
     steps = spec["layout"]["sliders"][0]["steps"]
     for step in steps[:: max(1, len(steps) // 8)]:
         label = step["label"]
@@ -261,6 +264,25 @@ def test_the_scrubbers_labels_are_what_the_runs_did(query):
         did = label.split(" · ", 1)[1].rsplit(": ", 1)[-1]
         expected = torch_outcome(query, lr)
         assert did == expected or (did.startswith("diverged at step") and expected == "diverged"), label
+
+
+def check_pair_verdicts(spec: dict, query: dict) -> None:
+    """The verdict drawn in a sample of the pairs' frames ("learning rate 0.3, momentum 0.9 · spiral, ×…/step:
+    converged"), found as the two sliders' values name them, against torch's run at that pair."""
+    lr_steps, mu_steps = (slider["steps"] for slider in spec["layout"]["sliders"])
+    frames = {f["name"]: f for f in spec["frames"]}
+    said = [t.get("name") for t in spec["data"]].index("verdict")
+    for lr_step in lr_steps[:: max(1, len(lr_steps) // 5)]:
+        for mu_step in (mu_steps[0], mu_steps[len(mu_steps) // 2], mu_steps[-1]):
+            frame = frames[f"{lr_step['value']} {mu_step['value']}"]
+            text = frame["data"][frame["traces"].index(said)]["text"][0]
+            lr, mu = grab(r"learning rate " + NUMBER + ", momentum " + NUMBER, text)
+            assert lr == float(lr_step["label"]) and mu == float(mu_step["label"]), text
+            pair = {**query, "momentum": mu_step["label"]}
+            if mu == 0 and query["optimizer"] == "nesterov":
+                pair["optimizer"] = "gd"  # the same rule at momentum 0, which torch's Nesterov refuses
+            did, expected = text.rsplit(": ", 1)[-1], torch_outcome(pair, lr)
+            assert did == expected or (did.startswith("diverged at step") and expected == "diverged"), text
 
 
 @pytest.mark.parametrize("query", LESSON, ids=lambda q: q["optimizer"])

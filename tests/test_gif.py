@@ -25,3 +25,37 @@ def test_gif_of_a_diverging_run():
     assert r.traj.diverged
     data = playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=20)
     assert Image.open(io.BytesIO(data)).n_frames >= 10
+
+
+def test_nice_ticks_are_round_numbers_inside_the_range():
+    from linreg.viz.gif import log_ticks, nice_ticks, tick_text
+
+    np.testing.assert_allclose(nice_ticks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    np.testing.assert_allclose(nice_ticks(-2.3, 6.1), [-2, 0, 2, 4, 6])
+    np.testing.assert_allclose(nice_ticks(2.64, 2.93), [2.7, 2.8, 2.9])  # 0.29 / 5 = 0.058: steps of 0.1
+    np.testing.assert_allclose(log_ticks(0.003, 120), [0.01, 0.1, 1, 10, 100])
+    assert tick_text(-0.0) == "0" and tick_text(0.30000000000000004) == "0.3"
+
+
+def ink(image: np.ndarray) -> np.ndarray:
+    """Where dark text is drawn (the title and tick values are #222222)."""
+    return np.all(image < 80, axis=-1)
+
+
+def test_the_gif_has_a_title_and_axes_for_slides():
+    r = run(Settings(learning_rate=0.3, epochs=40))
+
+    def last_frame(**kwargs) -> np.ndarray:
+        data = playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=5, **kwargs)
+        gif = Image.open(io.BytesIO(data))
+        gif.seek(gif.n_frames - 1)
+        return np.asarray(gif.convert("RGB"))
+
+    titled, plain = last_frame(title="GD · learning rate 0.3"), last_frame()
+    title_band = (slice(0, 30), slice(0, 600))  # the title's left half (the step counter is on the right)
+    assert ink(titled[title_band]).sum() > 50 and not ink(plain[title_band]).any()
+    for panel in range(3):  # every panel has tick values under its x axis and left of its y axis
+        left = panel * 400
+        under = titled[400 - 56 : 400 - 30, left + 78 : left + 384]
+        beside = titled[40:344, left + 20 : left + 75]
+        assert ink(under).sum() > 30 and ink(beside).sum() > 30

@@ -1,13 +1,16 @@
 """The learning-rate scrubber: its runs against train(), its claims against the theory, its figure's frames."""
 
 import base64
+import io
 import json
 
 import numpy as np
 import pytest
 from apptest_util import app, assert_ok, chart_specs
+from PIL import Image
 
 from linreg import analyse, cortical_thickness, quadratic, train
+from linreg.dynamics import LinearTheory
 from linreg.sweep import kept_steps, rate_paths
 from linreg.theory import rate_map
 from linreg.viz import scrubber
@@ -159,3 +162,171 @@ def test_the_scrub_grid_spans_the_limit_and_holds_the_current_rate():
     assert np.all(np.diff(np.log(rates)) > 0)
     rates, i = scrub_grid(None, 0.01)  # adaptive: no limit, the sweep's range
     assert rates[0] == pytest.approx(1e-4) and rates[-1] == pytest.approx(10) and rates[i] == 0.01
+
+
+# ---------------------------------------------------------------- learning rate and momentum together
+def largest_root(family: str, lr: float, mu: float, eigenvalues) -> float:
+    """The contraction per step from numpy's roots of each axis' characteristic polynomial (README's a, c)."""
+    moduli = []
+    for lam in eigenvalues:
+        h = lr * lam
+        a, c = {"heavy_ball": (1 + mu - h, mu), "nesterov": ((1 + mu) * (1 - h), mu * (1 - h))}[family]
+        moduli.append(max(abs(np.roots([1.0, -a, c]))))
+    return max(moduli)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_every_stacked_pair_is_the_run_train_makes(lesson, optimizer):
+    """Runs stacked over (learning rate, momentum), one NumPy step for all, against train's own loop per pair."""
+    data, q = lesson
+    rates, momenta = np.geomspace(1e-2, 2.5, 5), [0.0, 0.5, 0.9, 0.99]
+    paths = rate_paths(q, rates, 400, optimizer, momenta=momenta)
+    assert len(paths.learning_rates) == len(rates) * len(momenta)
+    for j, mu in enumerate(momenta):
+        for i, lr in enumerate(rates):
+            k = j * len(rates) + i
+            assert paths.learning_rates[k] == lr and paths.momenta[k] == mu
+            t = train(data.X, data.y, optimizer=optimizer, learning_rate=float(lr), momentum=mu, epochs=400, tol=1e-6)
+            both = (paths.steps <= t.n_steps) & np.all(np.isfinite(paths.theta[k]), axis=1)
+            assert both.sum() >= 2
+            np.testing.assert_allclose(paths.theta[k, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12)
+            assert paths.outcome[k] == t.outcome
+            assert np.isnan(paths.diverged_at[k]) == (not t.diverged)
+
+
+def test_the_optimizers_refuse_a_momentum_out_of_range_in_a_stack():
+    from linreg.optimizers import make_optimizer
+
+    with pytest.raises(ValueError, match="momentum must be in"):
+        make_optimizer("momentum", momentum=np.array([[0.5], [1.0]]))
+
+
+def test_heavy_balls_flat_interval_is_where_its_best_rate_is_flat(lesson):
+    """The closed form the map draws ((1 - √μ)²/λmin to (1 + √μ)²/L) against the best rate's numerical search."""
+    a = analyse(lesson[1])
+    for mu in (0.6, 0.9, 0.99):
+        theory = LinearTheory("heavy_ball", np.maximum(a.eigenvalues, 0), mu)
+        lo, hi = theory.flat_interval
+        assert lo == pytest.approx((1 - mu**0.5) ** 2 / a.eigenvalues[0]) and hi == pytest.approx(
+            (1 + mu**0.5) ** 2 / a.L
+        )
+        np.testing.assert_allclose(theory.best.interval, (lo, hi), rtol=1e-6)
+        assert largest_root("heavy_ball", np.sqrt(lo * hi), mu, a.eigenvalues) == pytest.approx(mu**0.5, rel=1e-9)
+    assert LinearTheory("heavy_ball", np.maximum(a.eigenvalues, 0), 0.1).flat_interval is None  # κ too large for it
+    assert LinearTheory("nesterov", np.maximum(a.eigenvalues, 0), 0.9).flat_interval is None
+
+
+def pair_figure(lesson, optimizer="momentum", learning_rate=0.3, momentum=0.9, stacked=False):
+    from linreg.dynamics import best_pair
+    from linreg.sweep import SCRUB_PAIR_RATES, scrub_grid, scrub_momenta
+    from linreg.viz import rates as rate_views
+
+    data, q = lesson
+    a = analyse(q)
+    momenta, j = scrub_momenta(momentum)
+    maps = tuple(rate_map(a, optimizer, momentum=float(mu)) for mu in momenta)
+    lrs, i = scrub_grid(max(m.limit for m in maps), learning_rate, SCRUB_PAIR_RATES)
+    paths = rate_paths(q, lrs, 2000, optimizer, momenta=momenta)
+    family = maps[0].theory.family
+    chart = rate_views.momentum_map(a, family, best_pair(family, np.maximum(a.eigenvalues, 0)))
+    fig = scrubber.scrubber_figure(
+        paths, paths.theta, data.X, data.y, q, a, a.theta_star, current=i, rate_map=maps[j], stacked=stacked,
+        momenta=scrubber.Momenta(momenta, j, maps, chart),
+    )  # fmt: skip
+    return paths, (i, j), momenta, json.loads(fig.to_json())
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_the_two_sliders_name_the_pairs_frame_and_it_draws_that_pair(lesson, optimizer):
+    paths, (i0, j0), momenta, spec = pair_figure(lesson, optimizer)
+    lr_slider, mu_slider = spec["layout"]["sliders"]
+    assert (lr_slider["name"], mu_slider["name"]) == ("learning_rate", "momentum")
+    for name in (lr_slider["name"], mu_slider["name"]):  # the script finds the sliders by these names
+        assert f"x.name === '{name}'" in scrubber.PAIR_SLIDERS_JS
+    assert lr_slider["active"] == i0 and mu_slider["active"] == j0
+    assert [float(s["label"]) for s in mu_slider["steps"]] == list(momenta) and 0.9 in momenta
+    assert all(s["method"] == "skip" for s in lr_slider["steps"] + mu_slider["steps"])  # the script animates
+    frames = {f["name"]: f for f in spec["frames"]}
+    assert len(frames) == len(paths.learning_rates) == len(lr_slider["steps"]) * len(momenta)
+    traces = [t.get("name") for t in spec["data"]]
+    path, pair, said = (spec["frames"][0]["traces"].index(traces.index(n)) for n in ("path", "the pair", "verdict"))
+    eigenvalues = analyse(lesson[1]).eigenvalues
+    family = {"momentum": "heavy_ball", "nesterov": "nesterov"}[optimizer]
+    for i in (0, i0, len(lr_slider["steps"]) - 1):
+        for j in range(len(momenta)):
+            lr_step, mu_step = lr_slider["steps"][i], mu_slider["steps"][j]
+            frame = frames[f"{lr_step['value']} {mu_step['value']}"]  # as PAIR_SLIDERS_JS joins them
+            lr, mu = paths.learning_rates[j * len(lr_slider["steps"]) + i], momenta[j]
+            run = train(lesson[0].X, lesson[0].y, optimizer=optimizer, learning_rate=float(lr), momentum=mu,
+                        epochs=2000, tol=1e-6)  # fmt: skip
+            both = (paths.steps <= run.n_steps) & np.isfinite(decode(frame["data"][path]["x"]))
+            drawn = decode(frame["data"][path]["x"])
+            np.testing.assert_allclose(drawn[both], run.theta[paths.steps[both], 0], rtol=1e-6)  # float32 on screen
+            assert (
+                decode(frame["data"][pair]["x"])[0] == pytest.approx(lr) and decode(frame["data"][pair]["y"])[0] == mu
+            )
+            text = frame["data"][said]["text"][0]
+            assert text.startswith(f"learning rate {float(lr_step['label']):g}, momentum {mu:g} · ")
+            rho = float(text.split("×")[1].split("/")[0])
+            assert rho == pytest.approx(largest_root(family, lr, mu, eigenvalues), rel=5e-3)
+            assert text.endswith(f": {run.outcome}") or (run.diverged and "diverged at step" in text)
+    assert len(json.dumps(spec)) < 2_000_000
+
+
+def test_the_pair_figure_opens_on_the_users_pair_and_marks_the_map(lesson):
+    _, _, momenta, spec = pair_figure(lesson, learning_rate=0.05, momentum=0.42)
+    assert 0.42 in momenta
+    names = [t.get("name") for t in spec["data"]]
+    pair = spec["data"][names.index("the pair")]
+    assert decode(pair["x"])[0] == pytest.approx(0.05) and decode(pair["y"])[0] == pytest.approx(0.42)
+    star = next(t for t in spec["data"] if (t.get("name") or "").startswith("fastest (Polyak)"))
+    a = analyse(lesson[1])
+    mu_star = ((np.sqrt(a.L) - np.sqrt(a.eigenvalues[0])) / (np.sqrt(a.L) + np.sqrt(a.eigenvalues[0]))) ** 2
+    assert decode(star["y"])[0] == pytest.approx(mu_star, rel=1e-3)  # Polyak's momentum ((√L - √λ)/(√L + √λ))²
+    edge = next(t for t in spec["data"] if t.get("name") == "stability limit")
+    np.testing.assert_allclose(decode(edge["x"]), (2 + 2 * decode(edge["y"])) / a.L, rtol=1e-6)  # (2 + 2μ)/L
+    assert any((t.get("name") or "").startswith("flat") for t in spec["data"])
+
+
+def test_the_stacked_pair_figure_puts_the_map_in_its_own_row(lesson):
+    *_, spec = pair_figure(lesson, stacked=True)
+    (heat,) = spec["layout"]["images"]  # the map, as an image on its axes (an animation drops a heat-map trace)
+    path = next(t for t in spec["data"] if t.get("name") == "path")
+    domain = lambda axis: spec["layout"][axis.replace("y", "yaxis")]["domain"]  # noqa: E731
+    assert domain(heat["yref"])[1] < domain(path["yaxis"])[0]  # under the path, not beside it
+
+
+def test_the_maps_image_has_the_heat_maps_colours():
+    """Lower contraction is faster: yellow (Viridis' top) at zmin, dark purple at zmax, nothing where it diverges;
+    the image's top row is the largest momentum."""
+    from linreg.viz.rates import HEAT_SCALE, heat_png
+
+    z = np.array([[0.5, 1.0], [np.nan, 0.75]])  # rows: momentum 0, then 0.5
+    heat = {"z": z, "zmin": 0.5, "zmax": 1.0, "colorscale": HEAT_SCALE, "reversescale": True}
+    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(heat_png(heat).split(",")[1]))))
+    assert image.shape == (2, 2, 4)
+    assert image[1, 0].tolist() == [0xFD, 0xE7, 0x25, 255] and image[1, 1].tolist() == [0x44, 0x01, 0x54, 255]
+    assert image[0, 0, 3] == 0  # diverges: transparent
+    # 0.75 is half way: half way between Viridis' 5th and 6th stops (#26828e, #1f9e89), at 4/9 and 5/9
+    np.testing.assert_allclose(image[0, 1, :3], [(0x26 + 0x1F) / 2, (0x82 + 0x9E) / 2, (0x8E + 0x89) / 2], atol=0.6)
+
+
+def test_a_momentum_scrub_page_has_both_sliders_and_a_download():
+    at = app(scrub="true", optimizer="momentum", momentum="0.5")
+    assert_ok(at)
+    (spec,) = [s for s in chart_specs(at) if s["layout"].get("sliders")]
+    _, mu_slider = spec["layout"]["sliders"]
+    assert mu_slider["steps"][mu_slider["active"]]["label"] == "0.5"
+    assert [b.label for b in at.get("download_button")] == ["Download this view"]
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_the_pair_figure_is_valid_plotly(lesson, stacked):
+    import plotly.graph_objects as go
+
+    *_, spec = pair_figure(lesson, "nesterov", stacked=stacked)
+    validated = go.Figure(spec)  # Plotly's validator on every trace, axis, image, slider and frame
+    assert len(validated.frames) == len(spec["frames"]) and [s.name for s in validated.layout.sliders] == [
+        "learning_rate",
+        "momentum",
+    ]

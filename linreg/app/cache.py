@@ -23,12 +23,14 @@ from ..optimizers import REGISTRY
 from ..sweep import (
     MAX_SWEEP_UPDATES,
     MIN_SWEPT_RATES,
+    SCRUB_PAIR_RATES,
     RatePaths,
     Sweep,
     log_grid,
     mini_batch_plan,
     rate_paths,
     scrub_grid,
+    scrub_momenta,
     sweep_full_batch,
     sweep_runs,
     swept_epochs,
@@ -335,23 +337,54 @@ def cached_momentum_map(settings: Settings) -> go.Figure:
 
 
 # ---------------------------------------------------------------- learning-rate scrubber
+def scrubbed_momenta(settings: Settings) -> tuple[np.ndarray, int] | None:
+    """Heavy ball and Nesterov: the momentum slider's values (the user's among them) and the user's index."""
+    if not REGISTRY[settings.optimizer].has_velocity:
+        return None
+    return scrub_momenta(settings.hyperparameters["momentum"])
+
+
+def momentum_rate_maps(settings: Settings) -> tuple[RateMap, ...]:
+    """The rate map at each of the scrubbed momenta, on the settings' data (one run's analysis serves all)."""
+    r = cached_run(settings)
+    values, _ = scrubbed_momenta(settings)
+    return tuple(cached_rate_map(sweep_key(settings.replace(momentum=float(mu))), r) for mu in values)
+
+
 @st.cache_resource(**QUICK)  # only called inside cached_scrubber_figure, whose spinner covers it
 def cached_rate_paths(settings: Settings) -> tuple[RatePaths, int]:
+    """Every scrubbed rate's run (with a momentum, every (rate, momentum) pair's: rates spanning the largest
+    momentum limit), and the index of the settings' own rate among the rates."""
     r = cached_run(settings)
-    rates, current = scrub_grid(rate_map_of(settings).limit, settings.learning_rate)
+    momenta = scrubbed_momenta(settings)
+    if momenta is None:
+        rates, current = scrub_grid(rate_map_of(settings).limit, settings.learning_rate)
+    else:
+        limit = max(m.limit for m in momentum_rate_maps(settings))
+        rates, current = scrub_grid(limit, settings.learning_rate, SCRUB_PAIR_RATES)
     paths = rate_paths(r.traj.quadratic, rates, settings.epochs, settings.optimizer, r.traj.theta[0],
-                       yield_to_browser, settings.tol, **settings.hyperparameters)  # fmt: skip
+                       yield_to_browser, settings.tol, momenta=None if momenta is None else momenta[0],
+                       **settings.hyperparameters)  # fmt: skip
     return paths, current
 
 
 @st.cache_resource(**CACHE, show_spinner="Running every learning rate at once…")  # most of a miss's time
-def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0) -> go.Figure:
+def cached_scrubber_figure(settings: Settings, stacked: bool, scale: float = 1.0, square: bool = False) -> go.Figure:
+    """The scrubber (with a momentum slider and the rate map for heavy ball and Nesterov; ``square``: their four
+    views two by two)."""
     r = cached_run(settings)
     paths, current = cached_rate_paths(settings)
     theta = r.scaler.params_to_original(paths.theta) if r.scaler else paths.theta
     axis = contour_axis_labels(r)
     labels = scrubber.ScrubLabels(r.data.feature_names[0], r.data.target_name, axis[0], axis[-1])
+    m, momenta = rate_map_of(settings), None
+    if (pair := scrubbed_momenta(settings)) is not None:
+        values, j = pair
+        maps = momentum_rate_maps(settings)
+        chart = rates.momentum_map(r.analysis, REGISTRY[settings.optimizer].family,
+                                   fastest_pair(r.analysis, settings.optimizer))  # fmt: skip
+        m, momenta = maps[j], scrubber.Momenta(values, j, maps, chart)
     return scrubber.scrubber_figure(
         paths, theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
-        rate_map=rate_map_of(settings), labels=labels, stacked=stacked, scale=scale,
+        rate_map=m, labels=labels, stacked=stacked, scale=scale, momenta=momenta, square=square,
     )  # fmt: skip

@@ -187,7 +187,10 @@ STACK_BELOW_PX = 700
 #: The Learn page sets an equation and its source side by side from this main-area width (code lines are ~80
 #: characters); narrower, the code goes under the maths.
 CODE_BESIDE_MATHS_PX = 1100
-MAIN_BANDS = (STACK_BELOW_PX, CODE_BESIDE_MATHS_PX)
+#: The momentum scrubber's four views (the rate map the fourth) sit in one row from this main-area width;
+#: narrower (a laptop with the sidebar open), two by two.
+FOUR_VIEWS_BESIDE_PX = 1100
+MAIN_BANDS = tuple(sorted({STACK_BELOW_PX, CODE_BESIDE_MATHS_PX, FOUR_VIEWS_BESIDE_PX}))
 #: Below this window width Streamlit's sidebar, when open, covers the page (it no longer sits beside it).
 SIDEBAR_COVERS_BELOW_PX = 768
 SCREEN = "_screen"  # session key: the widths last measured by the browser (the probe's state survives no page switch)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
+from dataclasses import dataclass
+
 import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
+from plotly.colors import hex_to_rgb, sequential
 from plotly.subplots import make_subplots
 
 from .. import words
@@ -11,7 +17,7 @@ from ..analysis import Analysis
 from ..dynamics import LinearTheory, contraction
 from ..outcomes import DIVERGED, OUTCOMES
 from ..sweep import Sweep
-from ..theory import RateMap
+from ..theory import RateMap, per_step
 from .canvas import scatter
 from .style import FONT_SIZE, PALETTE, TICK_SIZE, ZONE_COLORS, legible
 
@@ -200,6 +206,73 @@ def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
     return legible(fig)
 
 
+#: The momentum map's colours (lower is faster: reversed), as stops: the heat map and its image use the same.
+HEAT_SCALE = [[k / (len(sequential.Viridis) - 1), c] for k, c in enumerate(sequential.Viridis)]
+
+
+def heat_png(heat: dict) -> str:
+    """A heat map trace (``momentum_map``'s) as a PNG data URL, one pixel a cell, the top row its last y, cells
+    with no value transparent: for a figure whose animations would drop a heat-map trace (scrubber.py)."""
+    z = np.asarray(heat["z"], dtype=float)[::-1]
+    t = (z - heat["zmin"]) / (heat["zmax"] - heat["zmin"])
+    t = 1.0 - np.clip(t, 0.0, 1.0) if heat.get("reversescale") else np.clip(t, 0.0, 1.0)
+    stops = np.array([s for s, _ in heat["colorscale"]])
+    rgb = np.array([hex_to_rgb(c) for _, c in heat["colorscale"]], dtype=float)
+    pixels = np.stack([np.interp(np.nan_to_num(t), stops, rgb[:, k]) for k in range(3)], axis=-1)
+    alpha = np.where(np.isnan(t), 0, 255)[..., None]
+    image = Image.fromarray(np.concatenate([pixels, alpha], axis=-1).round().astype(np.uint8), "RGBA")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class MomentumMap:
+    """Heavy ball's or Nesterov's contraction per step over (learning rate, momentum), as plain trace dicts: the
+    heat map, the stability limit, the flat sqrt(mu) region (heavy ball) and the fastest pair."""
+
+    traces: tuple[dict, ...]
+    x_range: tuple[float, float]  # log10 of the rates spanned
+    title: str
+
+    @property
+    def heat(self) -> dict:
+        return self.traces[0]
+
+
+def momentum_map(
+    analysis: Analysis, family: str, fastest: tuple[float, float, float], resolution: int = 80
+) -> MomentumMap:
+    """The map of ``family`` from its dynamics, the ``fastest`` (lr, momentum, contraction) starred."""
+    eigenvalues = np.maximum(analysis.eigenvalues, 0.0)
+    mus = np.linspace(0.0, 0.99, resolution)
+    theories = [LinearTheory(family, eigenvalues, float(mu)) for mu in mus]
+    limits = np.array([t.limit for t in theories])
+    lrs = np.geomspace(limits.min() / 2000, limits.max(), resolution)
+    rate = np.array([contraction(family, eigenvalues, lrs, float(mu)) for mu in mus])
+    z = np.where(rate < 1, rate, np.nan)
+    hover = "lr %{x:.3g}<br>momentum %{y:.2f}<br>error ×%{z:.4f} per step<extra></extra>"
+    low = max(float(np.nanmin(z)), 0.0)
+    heat = {"type": "heatmap", "x": lrs, "y": mus, "z": z, "colorscale": HEAT_SCALE, "reversescale": True,
+            "zmin": low, "zmax": 1.0, "colorbar": {"title": {"text": "×/step"}}, "hovertemplate": hover,
+            "name": "error ×/step"}  # fmt: skip
+    edge = {"color": PALETTE["fit"], "dash": "dash", "width": 3}
+    traces = [heat, scatter(x=limits, y=mus, mode="lines", line=edge, name="stability limit", hoverinfo="skip")]
+    flat = [(mu, t.flat_interval) for mu, t in zip(mus, theories, strict=True) if t.flat_interval is not None]
+    if flat:  # heavy ball: a closed outline, up the lower edge and back down the upper one
+        outline = [(lo, mu) for mu, (lo, _) in flat] + [(hi, mu) for mu, (_, hi) in reversed(flat)]
+        x, y = np.array([*outline, outline[0]]).T
+        line = {"color": "white", "dash": "dot", "width": 2}
+        traces.append(scatter(x=x, y=y, mode="lines", line=line, name="flat: every rate ×√μ/step", hoverinfo="skip"))
+    star = {"symbol": "star", "size": 20, "color": "white", "line": {"color": "black", "width": 1.5}}
+    best_lr, best_mu, best_rho = fastest
+    name = f"fastest (Polyak): lr {best_lr:.3g}, momentum {best_mu:.2f} ({per_step(best_rho)}/step)"
+    traces.append(scatter(x=[best_lr], y=[best_mu], mode="markers", marker=star, name=name))
+    title = {"heavy_ball": "Heavy-ball", "nesterov": "Nesterov"}[family]
+    right = float(np.log10(lrs[-1])) + 0.1  # a little room beyond the limit: the fastest pair sits close to it
+    return MomentumMap(tuple(traces), (float(np.log10(lrs[0])), right), title)
+
+
 def momentum_rate_map(
     analysis: Analysis,
     family: str,
@@ -209,36 +282,22 @@ def momentum_rate_map(
     height: int = 500,
 ) -> go.Figure:
     """Contraction per step of heavy ball or Nesterov (``family``) over (learning rate, momentum), from their
-    dynamics: the ``fastest`` (lr, momentum, contraction) and the ``current`` pair marked, named in the legend
-    (labels on the chart were clipped at its edges)."""
-    eigenvalues = np.maximum(analysis.eigenvalues, 0.0)
-    mus = np.linspace(0.0, 0.99, resolution)
-    limits = np.array([LinearTheory(family, eigenvalues, float(mu)).limit for mu in mus])
-    lrs = np.geomspace(limits.min() / 2000, limits.max(), resolution)
-    rate = np.array([contraction(family, eigenvalues, lrs, float(mu)) for mu in mus])
-    z = np.where(rate < 1, rate, np.nan)
-    hover = "lr %{x:.3g}<br>momentum %{y:.2f}<br>error ×%{z:.4f} per step<extra></extra>"
-    low = max(float(np.nanmin(z)), 0.0)
-    heat = go.Heatmap(x=lrs, y=mus, z=z, colorscale="Viridis", reversescale=True, zmin=low, zmax=1.0)
-    fig = go.Figure(heat.update(colorbar={"title": "×/step"}, hovertemplate=hover))
-    star = {"symbol": "star", "size": 20, "color": "white", "line": {"color": "black", "width": 1.5}}
-    best_lr, best_mu, best_rho = fastest
-    name = f"fastest: lr {best_lr:.3g}, momentum {best_mu:.2f} (×{best_rho:.3g}/step)"
-    fig.add_trace(go.Scatter(x=[best_lr], y=[best_mu], mode="markers", marker=star, name=name))
+    dynamics (``momentum_map``): the ``current`` pair marked too, each mark named in the legend (labels on the
+    chart were clipped at its edges)."""
+    m = momentum_map(analysis, family, fastest, resolution)
+    fig = go.Figure([go.Heatmap(m.heat), *(go.Scatter(t) for t in m.traces[1:])])
     if current is not None:
+        eigenvalues = np.maximum(analysis.eigenvalues, 0.0)
         here = float(contraction(family, eigenvalues, current[0], current[1]))
         you = {"symbol": "x", "size": 18, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}}
-        name = f"yours: lr {current[0]:.3g}, momentum {current[1]:.2f} (×{here:.3g}/step)"
+        name = f"yours: lr {current[0]:.3g}, momentum {current[1]:.2f} ({per_step(here)}/step)"
         fig.add_trace(go.Scatter(x=[current[0]], y=[current[1]], mode="markers", marker=you, name=name))
-    edge = {"color": PALETTE["fit"], "dash": "dash", "width": 3}
-    fig.add_trace(go.Scatter(x=limits, y=mus, mode="lines", line=edge, name="stability limit"))
-    title = {"heavy_ball": "Heavy-ball", "nesterov": "Nesterov"}[family]
     fig.update_layout(
         height=height,
         margin={"t": 60, "b": 40},
-        xaxis={"type": "log", "title": "learning rate", "range": [np.log10(lrs[0]), np.log10(lrs[-1])], "dtick": 1},
+        xaxis={"type": "log", "title": "learning rate", "range": list(m.x_range), "dtick": 1},
         yaxis={"title": "momentum", "range": [0, 0.99]},
         legend={"orientation": "h", "yanchor": "top", "y": -0.18},
-        title=f"{title}: error shrinks ×(this) per step (lower is faster; blank = diverges)",
+        title=f"{m.title}: error shrinks ×(this) per step (lower is faster; blank = diverges)",
     )
     return legible(fig)
