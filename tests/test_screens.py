@@ -211,11 +211,7 @@ def check_presentable(m: dict, where: str, screen: Screen, scrub: bool) -> None:
 
 #: Known problems (screen, page, chart) -> what shows.  Each must still show where it is listed: the test
 #: fails once one is gone, so that its entry goes too.
-SCRUB_LABEL = "the scrubber's value label ('learning rate … · monotone, ×…/step: …') runs past the chart's edge"
-KNOWN = {
-    ("desktop_window", "/sweep", "st-key-scrubber"): SCRUB_LABEL,
-    ("phone", "/sweep", "st-key-scrubber"): SCRUB_LABEL,
-}
+KNOWN = {}
 
 
 @pytest.mark.parametrize("name", list(SCREENS))

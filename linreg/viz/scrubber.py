@@ -187,7 +187,8 @@ def scrubber_figure(
         names = [f"{FRAME_PREFIX}{i}" for i in range(rates)]
         frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
         labels_ = [
-            f"{shown(lr, rate_map):g} · {verdict(paths, i, rate_map)}" for i, lr in enumerate(paths.learning_rates)
+            f"{shown(lr, rate_map):g}{shape.verdict_sep}{verdict(paths, i, rate_map)}"
+            for i, lr in enumerate(paths.learning_rates)
         ]
         slider = frame_slider(names, labels_, current, -40 / plot_px, "learning rate ", font, "#222")
         return canvas.figure(frames, {"sliders": [slider]})
@@ -282,7 +283,7 @@ class Shape:
 
     @property
     def verdict_sep(self) -> str:
-        """Between the pair and what its run did: a line break where the views are stacked (a narrow strip)."""
+        """Between the rate (or pair) and what its run did: a line break where the views are stacked (narrow)."""
         return "<br>" if self.stacked else " · "
 
     @property
