@@ -1,4 +1,5 @@
-"""The Playground's synchronized figure: data and fit | loss curve | loss surface and path, and the 3-D surface."""
+"""The Playground's synchronized figure: data and fit | loss curve | loss surface and
+path, and the 3-D surface."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from .geometry import view_box
 from .panels import Grid, line_panel, loss_panel, parity_panel, surface_panel
 from .style import TICK_SIZE
 
-#: Pixels: the plots' height (each row's, stacked), above them the legend and titles, below them
-#: the x-axis titles, the player's buttons and its slider.
+#: Pixels: the plots' height (each row's, stacked), above them the legend and titles,
+#: below them the x-axis titles, the player's buttons and its slider.
 PLOT_PX = {False: 260, True: 250}
 TOP_PX = {False: 74, True: 110}
 AXIS_PX = 70
@@ -29,10 +30,12 @@ class PlotOptions:
     residuals: bool = False
     equal_axes: bool = False
     show_closed_form: bool = True
-    params: tuple[int, int] | None = None  # the two parameters on the contour (default (w_1, b))
+    # the two parameters on the contour (default (w_1, b))
+    params: tuple[int, int] | None = None
     stacked: bool = False  # the three views one under another (a phone)
     scale: float = 1.0  # type and line widths (presentation mode: larger)
-    click_grid: bool = False  # invisible points on the contour, for choosing the start by a click
+    # invisible points on the contour, for choosing the start by a click
+    click_grid: bool = False
     box: tuple | None = None  # the contour's (x range, y range); None: around the path
 
 
@@ -52,12 +55,14 @@ def playground_figure(
 ) -> go.Figure:
     """Data and fit | loss curve | level sets and path, animated together by one slider.
 
-    One feature: the data with the fitted line.  Several: predicted against actual.  ``theta_original``
-    and ``optimum_original`` are the path and the closed-form optimum in the data's units (they differ
-    from the trained ones when the features were standardised); ``x_pull`` is the trained feature (its
-    sign says which way each residual pulls w).  The contour shows two trained parameters
-    (``options.params``, default (w_1, b)); with more, its level sets are slices through the current
-    step.  The figure opens on step ``current``, by default the last: the whole lesson at a glance.
+    One feature: the data with the fitted line.  Several: predicted against actual.
+    ``theta_original`` and ``optimum_original`` are the path and the closed-form optimum
+    in the data's units (they differ from the trained ones when the features were
+    standardised); ``x_pull`` is the trained feature (its sign says which way each
+    residual pulls w).  The contour shows two trained parameters (``options.params``,
+    default (w_1, b)); with more, its level sets are slices through the current step.
+    The figure opens on step ``current``, by default the last: the whole lesson at a
+    glance.
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     steps = frame_steps(traj.n_steps)
@@ -69,43 +74,84 @@ def playground_figure(
     titles = (
         "Data and fitted line" if one_feature else "Predicted vs actual",
         "Loss per step",
-        "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice through the current step",
+        (
+            "Loss surface and path"
+            if traj.theta.shape[1] == 2
+            else "Loss slice through the current step"
+        ),
     )
     canvas, plot_px = _subplots(titles, options)
     grid = Grid(canvas, options.stacked)
     panel = line_panel if one_feature else parity_panel
     x_pull = X[:, 0] if x_pull is None else x_pull
-    movers = panel(grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options)
+    movers = panel(
+        grid,
+        X,
+        y,
+        x_pull,
+        theta_original,
+        optimum_original,
+        steps,
+        now,
+        labels,
+        options,
+    )
     movers += loss_panel(grid, traj, analysis, test_loss, now, options)
     movers += surface_panel(grid, traj, analysis, steps, now, labels, options)
     canvas.legible(options.scale)
     frames = [
-        frame([_xy(*move(k, int(s))) for _, move in movers], [index for index, _ in movers], int(s))
+        frame(
+            [_xy(*move(k, int(s))) for _, move in movers],
+            [index for index, _ in movers],
+            int(s),
+        )
         for k, s in enumerate(steps)
     ]
     font = round(TICK_SIZE * options.scale + 1)
-    player = player_layout(steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked)
+    player = player_layout(
+        steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked
+    )
     return canvas.figure(frames, player)
 
 
-def _subplots(titles: tuple[str, str, str], options: PlotOptions) -> tuple[Canvas, float]:
-    """The grid of three views and its layout: legend on top, player underneath, nothing overlapping."""
+def _subplots(
+    titles: tuple[str, str, str], options: PlotOptions
+) -> tuple[Canvas, float]:
+    """The grid of three views and its layout: legend on top, player underneath, nothing
+    overlapping."""
     stacked, scale = options.stacked, options.scale
     rows, cols = (3, 1) if stacked else (1, 3)
-    specs = [[{}], [{"secondary_y": True}], [{}]] if stacked else [[{}, {"secondary_y": True}, {}]]
+    specs = (
+        [[{}], [{"secondary_y": True}], [{}]]
+        if stacked
+        else [[{}, {"secondary_y": True}, {}]]
+    )
     gap = 120 / (3 * PLOT_PX[True] + 240)
     canvas = Canvas(
-        rows=rows, cols=cols, specs=specs, subplot_titles=titles,
+        rows=rows,
+        cols=cols,
+        specs=specs,
+        subplot_titles=titles,
         column_widths=None if stacked else [0.33, 0.30, 0.37],
-        horizontal_spacing=0.08, vertical_spacing=gap if stacked else None,
-    )  # fmt: skip
-    plot_px = PLOT_PX[stacked] * (3 if stacked else 1) + (240 * scale if stacked else 0)  # type grows, not plots
+        horizontal_spacing=0.08,
+        vertical_spacing=gap if stacked else None,
+    )
+    # type grows, not plots
+    plot_px = PLOT_PX[stacked] * (3 if stacked else 1) + (240 * scale if stacked else 0)
     top, bottom = TOP_PX[stacked] * scale, (AXIS_PX + PLAYER_PX) * scale
-    merge(canvas.layout, {
-        "height": round(top + plot_px + bottom),
-        "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1 + 34 * scale / plot_px, "x": 0.0},
-        "hovermode": "closest",
-        "uirevision": "playground",
-    })  # fmt: skip
+    merge(
+        canvas.layout,
+        {
+            "height": round(top + plot_px + bottom),
+            "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1 + 34 * scale / plot_px,
+                "x": 0.0,
+            },
+            "hovermode": "closest",
+            "uirevision": "playground",
+        },
+    )
     return canvas, plot_px
