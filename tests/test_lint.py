@@ -18,7 +18,7 @@ def test_ruff_clean(args):
 
 
 def test_ruff_runs_at_its_default_line_length():
-    """No cramming: the formatter's own width (88), not a wider one set for the project."""
+    """No cramming: the formatter's own width (88), not a wider one."""
     import tomllib
 
     ruff = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]
