@@ -252,7 +252,7 @@ def readout_text(traj: Trajectory, s: int) -> str:
     lines = [
         f"step {s:,} of {traj.n_steps:,}{epoch}",
         f"loss {short_number(float(traj.loss[s]), 4)}",
-        f"lr {float(lr):.3g} · ‖∇J‖ {short_number(float(np.linalg.norm(traj.grad[s])), 3)}",
+        f"lr {float(lr):.4g} · ‖∇J‖ {short_number(float(np.linalg.norm(traj.grad[s])))}",
     ]
     if s == traj.n_steps:
         lines.append(f"<b>{traj.outcome}</b>")
