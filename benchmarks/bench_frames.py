@@ -91,8 +91,9 @@ def main() -> None:
             page.wait_for_selector(".st-key-playground .main-svg", timeout=120_000)
             gaps, frames = frame_times(page)
             built, cached, size = server_side(query)
+            p90 = sorted(gaps)[int(0.9 * len(gaps))]
             print(
-                f"  {label:36s} frame median {statistics.median(gaps):5.1f} p90 {sorted(gaps)[int(0.9 * len(gaps))]:5.1f}"
+                f"  {label:36s} frame median {statistics.median(gaps):5.1f} p90 {p90:5.1f}"
                 f" ({frames} frames) | figure {size / 1e6:.2f} MB, built {built:5.1f}, cached {cached:4.1f}"
             )
             page.close()

@@ -3,6 +3,7 @@ last point, the loss curve's last step, the readout) against the core's own run.
 
 from __future__ import annotations
 
+import base64
 import re
 
 import numpy as np
@@ -10,6 +11,14 @@ import pytest
 from browser_util import ROOT, require_browser, wait_ready
 
 from linreg.experiment import Settings, run
+
+
+def values(data) -> np.ndarray:
+    """Numbers as Plotly holds them: a list, or a base64 typed array."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])).astype(float)
+    return np.asarray(data, dtype=float)
+
 
 pytestmark = pytest.mark.browser
 require_browser()
@@ -29,14 +38,14 @@ LISTEN_JS = """() => {
 READ_JS = """() => {
   const gd = document.querySelector('.st-key-playground .js-plotly-plot');
   const trace = name => gd.data.find(t => t.name === name);
-  const last = a => Array.from(a).at(-1);
+  // as the frame gave them: a list, or Plotly's base64 typed array ({dtype, bdata}), decoded in Python
+  const raw = a => (a && a.bdata) ? {dtype: a.dtype, bdata: a.bdata} : Array.from(a);
   const path = trace('path'), loss = trace('training loss');
   const text = [...gd.querySelectorAll('.scatterlayer .trace text')].map(t => t.textContent).find(
     t => t.startsWith('step '));
   return {
     slider: gd.layout.sliders[0].steps[gd._fullLayout.sliders[0].active].label,
-    path: [last(path.x), last(path.y)], path_points: Array.from(path.x).length,
-    loss_step: last(loss.x), loss: last(loss.y), readout: text || '',
+    path_x: raw(path.x), path_y: raw(path.y), loss_x: raw(loss.x), loss_y: raw(loss.y), readout: text || '',
     frames: window.__frames.length,
   };
 }"""
@@ -72,9 +81,11 @@ def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
         s = int(now["slider"])
         seen.append(s)
         assert 0 < s < t.n_steps
-        np.testing.assert_allclose(now["path"], t.theta[s], rtol=1e-5)  # the drawn path ends on theta_s
-        assert now["path_points"] <= n_frames and now["loss_step"] == s  # and holds no later step
-        assert now["loss"] == pytest.approx(t.loss[s], rel=1e-5)
+        path = np.column_stack([values(now["path_x"]), values(now["path_y"])])
+        np.testing.assert_allclose(path[-1], t.theta[s], rtol=1e-5)  # the drawn path ends on theta_s
+        loss_x, loss_y = values(now["loss_x"]), values(now["loss_y"])
+        assert len(path) <= n_frames and loss_x[-1] == s and np.all(loss_x <= s)  # and holds no later step
+        assert loss_y[-1] == pytest.approx(t.loss[s], rel=1e-5)
         readout = now["readout"].replace(",", "")
         assert f"step {s} of {t.n_steps}" in readout
         assert float(re.search(r"loss ([\d.e+-]+)", readout).group(1)) == pytest.approx(t.loss[s], rel=1e-3)
@@ -84,6 +95,7 @@ def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
         assert t.outcome not in readout  # the outcome word waits for the end
         if len(seen) == 2:
             SHOTS.mkdir(exist_ok=True)
+            page.evaluate("() => document.querySelector('.st-key-playground').scrollIntoView({block: 'start'})")
             page.screenshot(path=str(SHOTS / "playground_paused_mid_run.png"))
         button(page, "Resume").click()
     assert seen == sorted(seen) and len(set(seen)) == 3
