@@ -16,8 +16,7 @@ import numpy as np
 
 from .analysis import Analysis
 from .dynamics import root_modulus
-from .lesson import update_gradients
-from .model import design_matrix
+from .model import check_loss, design_matrix, penalty_mask
 from .optimizers import REGISTRY
 from .training import Trajectory
 
@@ -102,6 +101,39 @@ def run_effective_steps(traj: Trajectory, X: np.ndarray, y: np.ndarray) -> np.nd
     """effective_steps on the gradients of the run's own batches (X, y: the data it trained on)."""
     if not REGISTRY[traj.optimizer].adaptive:
         return None
-    gradients = update_gradients(traj, design_matrix(np.asarray(X, dtype=float).reshape(len(y), -1)), y, 0,
-                                 traj.n_steps)  # fmt: skip
-    return effective_steps(traj, gradients)
+    return effective_steps(traj, batch_gradients(traj, np.asarray(X, dtype=float).reshape(len(y), -1), y))
+
+
+#: Rows whose gradient terms are summed at once (bounds the memory of a long mini-batch run's replay).
+ROWS_AT_ONCE = 1_000_000
+
+
+def batch_gradients(traj: Trajectory, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The gradient that made each update (rows: updates 1 .. n_steps): the full-data one for full batch, else
+    grad J_B(theta_(k-1)) = 2s/|B| A_B^T (A_B theta_(k-1) - y_B) + 2 alpha D theta_(k-1) on update k's rows (its
+    epoch's row order, batches of batch_size, the last one of an epoch smaller), summed by np.add.reduceat over
+    many epochs at once instead of a loop over the updates."""
+    if traj.row_order is None:
+        return traj.grad[:-1]
+    A, n, bs, per_epoch = design_matrix(X), len(y), traj.batch_size, traj.steps_per_epoch
+    starts = np.arange(per_epoch) * bs  # each batch's first row within its epoch
+    sizes = np.minimum(bs, n - starts).astype(float)
+    scale = 2.0 * check_loss(traj.loss_name)
+    mask = penalty_mask(A.shape[1])
+    out = []
+    epochs_at_once = max(1, ROWS_AT_ONCE // n)
+    for e0 in range(0, len(traj.row_order), epochs_at_once):
+        orders = traj.row_order[e0 : e0 + epochs_at_once]
+        first = e0 * per_epoch  # the update of the chunk's first batch (1-based: first + 1)
+        count = min(len(orders) * per_epoch, traj.n_steps - first)
+        theta = traj.theta[first : first + count]  # theta_(k-1) of each update
+        step_of_row = np.repeat(np.arange(per_epoch), sizes.astype(int))
+        k = (np.arange(len(orders))[:, None] * per_epoch + step_of_row).ravel()  # each row's update in the chunk
+        keep = k < count
+        rows, k = orders.ravel()[keep], k[keep]
+        batch_sizes = np.tile(sizes, len(orders))[:count, None]
+        with np.errstate(all="ignore"):
+            residual = np.einsum("ij,ij->i", A[rows], theta[k]) - y[rows]
+            sums = np.add.reduceat(A[rows] * residual[:, None], np.flatnonzero(np.diff(k, prepend=-1)), axis=0)
+            out.append(scale * sums / batch_sizes + 2.0 * traj.alpha * mask * theta)
+    return np.concatenate(out)
