@@ -484,11 +484,12 @@ def _log_range(values: np.ndarray) -> dict:
 
 def _inner_legend(grid: Grid, panel: int, options) -> None:
     """The fourth view's own legend (the figure's legend on top is full): side by side, on the strip's right,
-    which leaves it LEGEND_SHARE of the width; stacked, inside the view's top right corner."""
+    which leaves it LEGEND_SHARE of the width; stacked, inside the view's bottom left corner."""
     x_key, y_key = grid.canvas.axis_keys(grid.cell(panel))
     x_domain = grid.canvas.layout[x_key].get("domain", [0, 1])
     y_domain = grid.canvas.layout[y_key].get("domain", [0, 1])
-    legend = {"x": x_domain[1], "y": y_domain[1], "xanchor": "right", "yanchor": "top"}
+    # stacked: the bottom left, where a shrinking error has long left and a growing one has not yet come
+    legend = {"x": x_domain[0] + 0.02, "y": y_domain[0] + 0.02, "xanchor": "left", "yanchor": "bottom"}
     if not grid.stacked:
         x_domain = [x_domain[0], x_domain[1] - LEGEND_SHARE * (x_domain[1] - x_domain[0])]
         grid.x(panel, domain=x_domain)
