@@ -220,5 +220,5 @@ def test_the_fourth_view_is_the_effective_step_for_adaptive_optimizers():
     r = run(Settings(optimizer="rmsprop", learning_rate=0.01, epochs=100))
     fig = figure(r).to_dict()
     titles = [a["text"] for a in fig["layout"]["annotations"]]
-    assert "Effective step per coordinate" in titles and not any("eigen" in t for t in titles)
+    assert "Effective step per coordinate, lr/(√v + ε)" in titles and not any("eigen" in t for t in titles)
     assert figure(run(Settings(epochs=100)), convergence_panel=False).to_dict()["layout"].get("xaxis4") is None

@@ -231,17 +231,21 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, step
             # over two decades, powers of ten only (2s and 5s collide), at most ~6 of them
             decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
             grid.y(2, type="log", range=[lo - 0.2, hi + 0.2], **decades)
-            top = 10 ** (hi + 0.2)
+            top = 10 ** (hi + 0.2 - READOUT_DROP * (hi - lo + 0.4))
     else:
         finite = shown[np.isfinite(shown)]
         if len(finite):  # fixed: a curve that grows frame by frame must not rescale its axis
             lo, hi = min(float(finite.min()), analysis.loss_star), float(finite.max())
             pad = 0.05 * (hi - lo or abs(hi) or 1.0)
             grid.y(2, range=[lo - pad, hi + 3 * pad])
-            top = hi + 3 * pad
+            top = hi + 3 * pad - READOUT_DROP * (hi - lo + 4 * pad)
     if top is not None:
         movers.append(_readout(grid, traj, now, top, options))
     return movers
+
+
+#: The readout's top sits this share of the loss axis under its top: its first line clear of the view's title.
+READOUT_DROP = 0.04
 
 
 def readout_text(traj: Trajectory, s: int) -> str:
@@ -412,9 +416,11 @@ EFFECTIVE_STEPS = {"adagrad": "lr/(√G + ε)", "rmsprop": "lr/(√v + ε)", "ad
 LEGEND_SHARE = 0.22
 
 
-def convergence_title(effective: np.ndarray | None) -> str:
-    """The fourth view's title."""
-    return "Effective step per coordinate" if effective is not None else "|Error| along each eigen-axis"
+def convergence_title(traj: Trajectory, effective: np.ndarray | None) -> str:
+    """The fourth view's title: what it draws (the adaptive optimizers: by their own formula)."""
+    if effective is not None:
+        return f"Effective step per coordinate, {EFFECTIVE_STEPS[traj.optimizer]}"
+    return "|Error| along each eigen-axis"
 
 
 def convergence_panel(
@@ -424,12 +430,9 @@ def convergence_panel(
     (``effective``, stepwise.effective_steps; the contour's two parameters, ``names``); for the others |error| along the
     steepest and the shallowest eigen-axis with the dynamics' contraction drawn as a guide (dashed).  Drawn
     up to the current step like the loss (the whole run with ``options.whole_run``)."""
-    if effective is not None:
-        curves = _step_curves(traj, effective, options.params, names)
-        title = EFFECTIVE_STEPS[traj.optimizer]
-    else:
-        curves = _error_curves(traj, analysis)
-        title = "|error| on the axis"
+    curves = (
+        _step_curves(traj, effective, options.params, names) if effective is not None else _error_curves(traj, analysis)
+    )
     pts = curve_points(traj.n_steps)
     movers, values = [], []
     for (name, at, guide, first), (color, dash) in zip(curves, AXIS_STYLES, strict=False):
@@ -444,7 +447,8 @@ def convergence_panel(
                              name=GUIDES[REGISTRY[traj.optimizer].family], showlegend=len(values) == 1, legendrank=2000,
                              hovertemplate="step %{x}<br>theory %{y:.3g}<extra></extra>"), 4)  # fmt: skip
     grid.x(4, title={"text": "step"}, range=[0, max(traj.n_steps, 1)])
-    grid.y(4, type="log", title={"text": title}, **_log_range(np.concatenate(values)))
+    # no axis title (the view's title says what it draws): a wider one pushed the figure's left margin out
+    grid.y(4, type="log", **_log_range(np.concatenate(values)))
     _inner_legend(grid, 4, options)
     return movers
 

@@ -82,7 +82,7 @@ def playground_figure(
         "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice through the current step",
     )
     if options.convergence_panel:
-        titles += (convergence_title(effective_steps),)
+        titles += (convergence_title(traj, effective_steps),)
     canvas, plot_px = _subplots(titles, options)
     grid = Grid(canvas, options.stacked)
     panel = line_panel if one_feature else parity_panel
