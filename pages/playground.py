@@ -43,9 +43,6 @@ def header(r: Run, present: bool, narrow_main: bool) -> None:
                    + KEYS_HELP)  # fmt: skip
     seed("scrub")
     toggles.toggle("Scrub lr", key="scrub", help=scrub.HELP)
-    seed("whole_run")
-    toggles.toggle("Whole run", key="whole_run", help="The whole path and loss curve at once (a still slide); "
-                   "off, they are drawn up to the current step as the run plays.")  # fmt: skip
     if msg := divergence_message(r):
         divergence_banner(msg, s.standardize, narrow_main)
 

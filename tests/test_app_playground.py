@@ -187,3 +187,16 @@ def test_outlier_size_moves_the_optimum():
     at.sidebar.slider(key="outlier_scale").set_value(50.0).run()
     assert_ok(at)
     assert at.metric[0].value != before
+
+
+def test_the_run_unfolds_unless_whole_run_and_presenting_hides_the_fourth_view():
+    def moved(fig) -> set:
+        names = [t.get("name") for t in fig["data"]]
+        return {names[i] for f in fig["frames"] for i in f["traces"]}
+
+    unfolding, whole = main_figure(app(epochs=200)), main_figure(app(epochs=200, whole_run="true"))
+    assert {"path", "training loss", "readout"} <= moved(unfolding)
+    assert "path" not in moved(whole) and "readout" in moved(whole)
+    assert "xaxis4" in unfolding["layout"]  # the fourth view, by default
+    assert "xaxis4" not in main_figure(app(epochs=200, present="true"))["layout"]  # presenting: three views
+    assert "xaxis4" in main_figure(app(epochs=200, present="true", convergence_panel="show"))["layout"]

@@ -251,12 +251,13 @@ READOUT_DROP = 0.04
 def readout_text(traj: Trajectory, s: int) -> str:
     """Where the run is at step ``s``: step s of N (and the epoch), the loss, the learning rate of that step's
     update (schedules change it), the gradient's norm and, on the last step, what the run did."""
-    epoch = f" · epoch {int(traj.epoch[s])}" if traj.steps_per_epoch > 1 else ""
+    epoch = f"epoch {int(traj.epoch[s])} · " if traj.steps_per_epoch > 1 else ""
     lr = traj.learning_rate[max(s - 1, 0)] if len(traj.learning_rate) else float("nan")
-    lines = [
-        f"step {s:,} of {traj.n_steps:,}{epoch}",
+    lines = [  # short lines: the loss view is a third of a projector's width
+        f"step {s:,} of {traj.n_steps:,}",
+        f"{epoch}lr {float(lr):.4g}",
         f"loss {short_number(float(traj.loss[s]), 4)}",
-        f"lr {float(lr):.4g} · ‖∇J‖ {short_number(float(np.linalg.norm(traj.grad[s])))}",
+        f"‖∇J‖ {short_number(float(np.linalg.norm(traj.grad[s])))}",
     ]
     if s == traj.n_steps:
         lines.append(f"<b>{traj.outcome}</b>")
@@ -274,7 +275,7 @@ def _readout(grid: Grid, traj: Trajectory, now: int, top: float, options) -> tup
     # no text shadow: it made a frame half as slow again to draw
     trace = scatter(
         x=x0, y=y0, text=t0, mode="text", textposition="bottom left", name="readout", showlegend=False,
-        hoverinfo="skip", cliponaxis=False, textfont={"size": round(17 * options.scale), "color": "#222"},
+        hoverinfo="skip", cliponaxis=False, textfont={"size": round(16 * options.scale), "color": "#222"},
     )  # fmt: skip
     return grid.add(trace, 2), text
 
