@@ -246,6 +246,8 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, step
 
 #: The readout's top sits this share of the loss axis under its top: its first line clear of the view's title.
 READOUT_DROP = 0.04
+#: Its right edge at this share of the step axis: clear of the next view's axis title on a narrow projector.
+READOUT_RIGHT = 0.97
 
 
 def readout_text(traj: Trajectory, s: int) -> str:
@@ -266,7 +268,7 @@ def readout_text(traj: Trajectory, s: int) -> str:
 
 def _readout(grid: Grid, traj: Trajectory, now: int, top: float, options) -> tuple:
     """The readout in the loss panel's top right corner, written inwards (moving: one text a frame)."""
-    x = float(max(traj.n_steps, 1))
+    x = READOUT_RIGHT * max(traj.n_steps, 1)
 
     def text(k, s):
         return [x], [top], [readout_text(traj, s)]
