@@ -20,6 +20,7 @@ from ..csvdata import default_columns as csv_default_columns
 from ..experiment import MAX_ROWS_READ, MAX_UPDATES, Run, Settings, run, shared_epochs, sweep_updates
 from ..model import design_matrix
 from ..optimizers import REGISTRY
+from ..stepwise import run_effective_steps
 from ..sweep import (
     MAX_SWEEP_UPDATES,
     MIN_SWEPT_RATES,
@@ -125,12 +126,19 @@ def cached_playground_figure(settings: Settings, view: ViewOptions, current: int
     options = playground.PlotOptions(
         log_loss=use_log(view, r), residuals=view.residuals, params=params, stacked=stacked,
         equal_axes=view.equal_axes or plane_kappa(r, params) < ROUND_KAPPA, scale=1.25 if view.present else 1.0,
-        click_grid=len(names) == 1,
+        click_grid=len(names) == 1, whole_run=view.whole_run, convergence_panel=shows_convergence_panel(view),
     )  # fmt: skip
+    effective = run_effective_steps(r.traj, r.x_train, r.data.y) if options.convergence_panel else None
     return playground.playground_figure(
         r.traj, r.data.X, r.data.y, r.analysis, r.theta_original, r.optimum_original, x_pull=r.x_train[:, 0],
-        test_loss=r.test_loss, labels=labels, options=options, current=current,
+        test_loss=r.test_loss, labels=labels, options=options, current=current, effective_steps=effective,
     )  # fmt: skip
+
+
+def shows_convergence_panel(view: ViewOptions) -> bool:
+    """The fourth view is shown when asked for; by default (auto) unless presenting: the projector keeps its
+    three large views."""
+    return view.convergence_panel == "show" or (view.convergence_panel == "auto" and not view.present)
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)

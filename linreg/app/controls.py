@@ -36,6 +36,8 @@ class ViewOptions:
     layout: str = "auto"  # the three views side by side or stacked; auto: stacked when the page is narrow
     present: bool = False  # presentation mode: only the views, the player and the presets, larger
     scrub: bool = False  # the learning-rate scrubber in place of the step player
+    whole_run: bool = False  # the whole path and loss curve at once (a still slide), not drawn step by step
+    convergence_panel: str = "auto"  # the fourth view (error per eigen-axis, adaptive steps); auto: not presenting
 
 
 SETTINGS = Settings()
@@ -91,6 +93,8 @@ CONTROLS: dict[str, Control] = {
     "layout": Control("choice", options=("auto", "side by side", "stacked")),
     "present": Control("bool"),
     "scrub": Control("bool"),
+    "whole_run": Control("bool"),
+    "convergence_panel": Control("choice", options=("auto", "show", "hide")),
     # race page
     "race_optimizers": Control("multi", options=tuple(REGISTRY)),
     "race_mode": Control("choice", options=tuple(RACE_MODES)),

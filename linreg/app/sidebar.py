@@ -252,6 +252,12 @@ def _view_controls() -> None:
     _choice(st, "surface", "Surface", {k: k for k in CONTROLS["surface"].options}, widget="radio", horizontal=True)
     _checkbox(st, "residuals", "Residuals")
     _checkbox(st, "equal_axes", "Same scale on w and b axes")
+    _checkbox(st, "whole_run", "Whole run", help="The whole path and loss curve at once (a still slide); off, they "
+              "are drawn up to the current step as the run plays.")  # fmt: skip
+    _choice(st, "convergence_panel", "Fourth view (error per axis, adaptive steps)",
+            {k: k for k in CONTROLS["convergence_panel"].options}, widget="radio", horizontal=True,
+            help="The error along the steepest and the shallowest eigen-axis per step, or for Adagrad, RMSprop "
+            "and Adam each coordinate's effective step. Auto: shown, except when presenting.")  # fmt: skip
     names = parameter_names(current_settings())
     if len(names) > 2:
         st.caption("Contour of two parameters (the others held at their values at each step):")
