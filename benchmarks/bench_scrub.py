@@ -1,12 +1,13 @@
 """The scrubber in real chromium, beside the server round trip, measured in one run.
 
-Scrubber: a hand drags a slider inside the figure across its rail (31 positions, 60 ms apart; for Momentum
-and Nesterov the learning rate's, then the momentum's); each move is timed from Plotly's slider change to
-the second animation frame after the new frame's traces are drawn (painted), with no message to the
-server (websocket frames sent during the drag are counted).  Server round trip: the learning-rate box
-changed, to the charts redrawn.  Server build: the scrubber's runs and figure made anew (Python, the run
-and the rate maps already cached), and the figure's size as sent.  Targets: median move <= 33 ms, figure
-<= 2 MB, build <= 300 ms.
+Scrubber: a hand drags a slider inside the figure across its rail (31 positions, 60 ms
+apart; for Momentum and Nesterov the learning rate's, then the momentum's); each move is
+timed from Plotly's slider change to the second animation frame after the new frame's
+traces are drawn (painted), with no message to the server (websocket frames sent during
+the drag are counted).  Server round trip: the learning-rate box changed, to the charts
+redrawn.  Server build: the scrubber's runs and figure made anew (Python, the run and
+the rate maps already cached), and the figure's size as sent.  Targets: median move <=
+33 ms, figure <= 2 MB, build <= 300 ms.
 
 python benchmarks/bench_scrub.py
 """
@@ -23,21 +24,36 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from browser_util import CHROMIUM, drag_scrubber, launch, streamlit_server, time_rate_change, wait_ready  # noqa: E402
+from browser_util import (  # noqa: E402
+    CHROMIUM,
+    drag_scrubber,
+    launch,
+    streamlit_server,
+    time_rate_change,
+    wait_ready,
+)
 
-CASES = (("Playground, defaults", "?scrub=true"), ("Playground, 10,000 epochs", "?scrub=true&epochs=10000"),
-         ("Learning-rate sweep page", "sweep"), ("Playground, Momentum", "?scrub=true&optimizer=momentum"),
-         ("Playground, Nesterov", "?scrub=true&optimizer=nesterov"))  # fmt: skip
+CASES = (
+    ("Playground, defaults", "?scrub=true"),
+    ("Playground, 10,000 epochs", "?scrub=true&epochs=10000"),
+    ("Learning-rate sweep page", "sweep"),
+    ("Playground, Momentum", "?scrub=true&optimizer=momentum"),
+    ("Playground, Nesterov", "?scrub=true&optimizer=nesterov"),
+)
 SLIDERS = ("learning rate", "momentum")
 
 
 def server_round_trip(page) -> float:
-    """Median ms from a new learning rate typed in the sidebar to the charts redrawn with it, painted."""
-    return statistics.median(time_rate_change(page, lr) for lr in ("0.02", "0.03", "0.04"))
+    """Median ms from a new learning rate typed in the sidebar to the charts redrawn
+    with it, painted."""
+    return statistics.median(
+        time_rate_change(page, lr) for lr in ("0.02", "0.03", "0.04")
+    )
 
 
 def server_build(optimizer: str, epochs: int = 2000) -> tuple[float, float]:
-    """(median ms to make the scrubber's runs and figure, serialised; MB of the figure) for the lesson's data."""
+    """(median ms to make the scrubber's runs and figure, serialised; MB of the figure)
+    for the lesson's data."""
     from linreg.app import cache
     from linreg.experiment import Settings
 
@@ -60,7 +76,9 @@ def main() -> None:
         sys.exit("chromium is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    print("Server build of the scrubber (runs + figure, Python; run and rate maps cached)")
+    print(
+        "Server build of the scrubber (runs + figure, Python; run and rate maps cached)"
+    )
     for optimizer in ("gd", "momentum", "nesterov"):
         ms, mb = server_build(optimizer)
         print(f"  {optimizer:9s} {ms:5.0f} ms, figure {mb:.2f} MB")
@@ -70,9 +88,15 @@ def main() -> None:
         for label, query in CASES:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             sent = []
-            page.on("websocket", lambda ws, sent=sent: ws.on("framesent", lambda _: sent.append(1)))
+            page.on(
+                "websocket",
+                lambda ws, sent=sent: ws.on("framesent", lambda _: sent.append(1)),
+            )
             page.goto(f"{url}/{query}")
-            page.wait_for_function("() => !!document.body.dataset.drawnFor", timeout=60_000)  # the width probe
+            # the width probe
+            page.wait_for_function(
+                "() => !!document.body.dataset.drawnFor", timeout=60_000
+            )
             wait_ready(page)
             sliders = SLIDERS if "optimizer=" in query else SLIDERS[:1]
             trip = server_round_trip(page) if "scrub" in query else float("nan")
@@ -80,11 +104,18 @@ def main() -> None:
                 before = len(sent)
                 moves = drag_scrubber(page, slider=k)["moves"]
                 during = len(sent) - before
-                median, p90 = statistics.median(moves), sorted(moves)[int(0.9 * len(moves))]
+                median, p90 = (
+                    statistics.median(moves),
+                    sorted(moves)[int(0.9 * len(moves))],
+                )
                 print(
-                    f"  {label:27s} {slider:13s} move median {median:5.0f} (p90 {p90:4.0f}, "
-                    f"{len(moves)} moves, {during} websocket messages)"
-                    + (f" | server round trip median {trip:4.0f}: {trip / median:.1f}x" if trip == trip else "")
+                    f"  {label:27s} {slider:13s} move median {median:5.0f} (p90"
+                    f" {p90:4.0f}, {len(moves)} moves, {during} websocket messages)"
+                    + (
+                        f" | server round trip median {trip:4.0f}: {trip / median:.1f}x"
+                        if trip == trip
+                        else ""
+                    )
                 )
             page.close()
         browser.close()

@@ -1,13 +1,19 @@
 """linreg: linear regression by gradient descent, from scratch in NumPy.
 
-The NumPy core (this folder's modules) never imports streamlit or plotly; ``viz/`` draws with
-Plotly and ``app/`` holds the only Streamlit code.  ``LinearRegressionGD`` imports scikit-learn
-on first use.
+The NumPy core (this folder's modules) never imports streamlit or plotly; ``viz/`` draws
+with Plotly and ``app/`` holds the only Streamlit code.  ``LinearRegressionGD`` imports
+scikit-learn on first use.
 """
 
 from .analysis import Analysis, analyse, analyse_data
 from .csvdata import Table, parse_csv, table_to_dataset
-from .datasets import Dataset, Standardizer, as_dataset, cortical_thickness, synthetic_linear
+from .datasets import (
+    Dataset,
+    Standardizer,
+    as_dataset,
+    cortical_thickness,
+    synthetic_linear,
+)
 from .model import (
     LOSSES,
     Quadratic,
@@ -65,7 +71,8 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    if name == "LinearRegressionGD":  # scikit-learn is optional: import it only when asked for
+    # scikit-learn is optional: import it only when asked for
+    if name == "LinearRegressionGD":
         from .estimator import LinearRegressionGD
 
         return LinearRegressionGD

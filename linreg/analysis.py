@@ -1,8 +1,9 @@
-"""The loss's geometry on this data (exact: the loss is a quadratic): its optimum and its Hessian's
-eigen-decomposition, lambda_min <= ... <= lambda_max = L, kappa = L / lambda_min.
+"""The loss's geometry on this data (exact: the loss is a quadratic): its optimum and
+its Hessian's eigen-decomposition, lambda_min <= ... <= lambda_max = L, kappa = L /
+lambda_min.
 
-What that means for each optimizer's learning rate is derived from its own dynamics in dynamics.py
-and theory.py.
+What that means for each optimizer's learning rate is derived from its own dynamics in
+dynamics.py and theory.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import numpy as np
 from .dynamics import FAMILIES
 from .model import Quadratic, quadratic
 
-#: Eigenvalues below this fraction of L count as zero (a constant or duplicated feature).
+#: Eigenvalues below this fraction of L count as zero (a constant or duplicated
+#: feature).
 SINGULAR_RTOL = 1e-12
 
 
@@ -43,7 +45,8 @@ class Analysis:
 
     @property
     def gd_limit(self) -> float:
-        """Full-batch GD's limit (2/L, from its dynamics): the scale the learning-rate controls follow."""
+        """Full-batch GD's limit (2/L, from its dynamics): the scale the learning-rate
+        controls follow."""
         return FAMILIES["gd"].limit(0.0) / self.L
 
 

@@ -1,6 +1,8 @@
-"""The real datasets bundled with the package (``linreg/data/``, package data), parsed like any uploaded CSV.
+"""The real datasets bundled with the package (``linreg/data/``, package data), parsed
+like any uploaded CSV.
 
-Read with ``importlib.resources``: no network, no other package (Plotly's copies are not used).
+Read with ``importlib.resources``: no network, no other package (Plotly's copies are not
+used).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ BUNDLED = {
 def bundled_table(name: str) -> Table:
     """One of BUNDLED, parsed like any uploaded CSV."""
     if name not in BUNDLED:
-        raise ParameterError("name", f"unknown bundled dataset {name!r}: choose one of {list(BUNDLED)}")
+        raise ParameterError(
+            "name", f"unknown bundled dataset {name!r}: choose one of {list(BUNDLED)}"
+        )
     data = resources.files(__package__).joinpath("data", BUNDLED[name][0]).read_bytes()
     return parse_csv(gzip.decompress(data))

@@ -1,7 +1,8 @@
 """python -m linreg fit ...: train from the command line, with the lesson's log lines.
 
-Every flag is a ``Settings`` field under the same name (``--learning-rate`` is ``learning_rate``, the
-app's URL key too), with the same default; ``--csv FILE`` stands for the app's upload.
+Every flag is a ``Settings`` field under the same name (``--learning-rate`` is
+``learning_rate``, the app's URL key too), with the same default; ``--csv FILE`` stands
+for the app's upload.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def _flag_type(field: dataclasses.Field):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m linreg", description="Linear regression by gradient descent.")
+    parser = _Parser(
+        prog="python -m linreg", description="Linear regression by gradient descent."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     fit = sub.add_parser("fit", help="train and print the log and the final weights")
     fit.error = parser.error  # type: ignore[method-assign]
@@ -71,21 +74,40 @@ def build_parser() -> argparse.ArgumentParser:
             type=_flag_type(field),
             default=default,
             choices=CHOICES.get(field.name),
-            help=HELP.get(field.name, "default: the optimizer's own" if default is None else f"default: {default}"),
+            help=HELP.get(
+                field.name,
+                (
+                    "default: the optimizer's own"
+                    if default is None
+                    else f"default: {default}"
+                ),
+            ),
         )
-    fit.add_argument("--csv", type=Path, help="CSV file (UTF-8) instead of a built-in dataset")
-    fit.add_argument("--log-every", type=int, default=200, help="log line every N epochs (0: none)")
-    fit.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    fit.add_argument(
+        "--csv", type=Path, help="CSV file (UTF-8) instead of a built-in dataset"
+    )
+    fit.add_argument(
+        "--log-every", type=int, default=200, help="log line every N epochs (0: none)"
+    )
+    fit.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of text"
+    )
     return parser
 
 
 def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None]:
     """The CLI's flags as Settings, plus the parsed CSV table if any."""
-    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(Settings) if f.name not in NOT_FLAGS}
+    values = {
+        f.name: getattr(args, f.name)
+        for f in dataclasses.fields(Settings)
+        if f.name not in NOT_FLAGS
+    }
     if args.csv is None:
         return Settings(**values), None
     if not args.features or not args.target:
-        raise ParameterError("features", "--csv needs --features COLUMN[,COLUMN...] and --target COLUMN")
+        raise ParameterError(
+            "features", "--csv needs --features COLUMN[,COLUMN...] and --target COLUMN"
+        )
     try:
         table = parse_csv(args.csv.read_bytes())
     except OSError as exc:
@@ -94,18 +116,22 @@ def settings_from(args: argparse.Namespace) -> tuple[Settings, Table | None]:
 
 
 def format_weights(w: np.ndarray) -> str:
-    return f"{w[0]:.3f}" if len(w) == 1 else "[" + ", ".join(f"{v:.3f}" for v in w) + "]"
+    return (
+        f"{w[0]:.3f}" if len(w) == 1 else "[" + ", ".join(f"{v:.3f}" for v in w) + "]"
+    )
 
 
 def log_lines(traj: Trajectory, theta: np.ndarray, every: int) -> list[str]:
-    """The seed's log: 'Epoch  200: w=0.881, b=2.311, Loss=0.0727' at every ``every``-th epoch end."""
+    """The seed's log: 'Epoch  200: w=0.881, b=2.311, Loss=0.0727' at every ``every``-th
+    epoch end."""
     if every <= 0:
         return []
     lines = []
     for epoch in range(every, traj.epochs_run + 1, every):
         k = epoch * traj.steps_per_epoch
         lines.append(
-            f"Epoch {epoch:4d}: w={format_weights(theta[k, :-1])}, b={theta[k, -1]:.3f}, Loss={traj.loss[k]:.4f}"
+            f"Epoch {epoch:4d}: w={format_weights(theta[k, :-1])},"
+            f" b={theta[k, -1]:.3f}, Loss={traj.loss[k]:.4f}"
         )
     return lines
 
@@ -113,7 +139,8 @@ def log_lines(traj: Trajectory, theta: np.ndarray, every: int) -> list[str]:
 def run_fit(args: argparse.Namespace) -> int:
     settings, table = settings_from(args)
     r = run(settings, table)
-    if settings.batch == "mini":  # the app caps the batch at n; the command line says so instead
+    # the app caps the batch at n; the command line says so instead
+    if settings.batch == "mini":
         check_batch_size(settings.batch_size, r.data.n_samples)
     traj, theta, info = r.traj, r.theta_original, r.analysis
     limit = rate_limit(info, settings.optimizer, **settings.hyperparameters)
@@ -139,16 +166,25 @@ def run_fit(args: argparse.Namespace) -> int:
         return 0
     for line in r.notes:
         print(line)
-    print("\n".join(log_lines(traj, theta, args.log_every)) or "", end="\n" if args.log_every > 0 else "")
+    print(
+        "\n".join(log_lines(traj, theta, args.log_every)) or "",
+        end="\n" if args.log_every > 0 else "",
+    )
     if traj.diverged:
         print(f"Diverged at step {traj.diverged_at} ({traj.divergence_reason}).")
         if limit is not None:
             limit_text = REGISTRY[settings.optimizer].limit_text
-            print(f"Here the limit {limit_text} is {limit:.4g}; the learning rate was {settings.learning_rate:g}.")
+            print(
+                f"Here the limit {limit_text} is {limit:.4g}; the learning rate was"
+                f" {settings.learning_rate:g}."
+            )
         else:
-            print(REGISTRY[settings.optimizer].steps_statement(**settings.hyperparameters))
+            print(
+                REGISTRY[settings.optimizer].steps_statement(**settings.hyperparameters)
+            )
     print(
-        f"Final: w={format_weights(theta[-1, :-1])}, b={theta[-1, -1]:.4f}, Loss={traj.final_loss:.6g} ({traj.outcome})"
+        f"Final: w={format_weights(theta[-1, :-1])}, b={theta[-1, -1]:.4f},"
+        f" Loss={traj.final_loss:.6g} ({traj.outcome})"
     )
     return 0
 

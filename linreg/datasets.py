@@ -19,7 +19,8 @@ class Dataset:
     feature_names: tuple[str, ...]
     target_name: str
     title: str
-    true_params: np.ndarray | None = None  # [w..., b] of the generating line, when known
+    # [w..., b] of the generating line, when known
+    true_params: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:
@@ -30,8 +31,11 @@ class Dataset:
         return self.X.shape[1]
 
 
-def cortical_thickness(n: int = 100, noise: float = 0.05, seed: int | None = 0) -> Dataset:
-    """The lesson's example: age = linspace(0, 1, n), thickness = 2.8 - 0.008 age + N(0, noise)."""
+def cortical_thickness(
+    n: int = 100, noise: float = 0.05, seed: int | None = 0
+) -> Dataset:
+    """The lesson's example: age = linspace(0, 1, n), thickness = 2.8 - 0.008 age + N(0,
+    noise)."""
     _check_n_noise(n, noise)
     rng = np.random.default_rng(seed)
     age = np.linspace(0.0, 1.0, n)
@@ -58,15 +62,22 @@ def synthetic_linear(
 ) -> Dataset:
     """x ~ U(x_range), y = slope x + intercept + N(0, noise).
 
-    A fraction ``outlier_fraction`` of y is shifted by +-outlier_scale * max(noise, 10% of the line's
-    rise over the x range): visible even at a small noise (1 when both are 0).
+    A fraction ``outlier_fraction`` of y is shifted by +-outlier_scale * max(noise, 10%
+    of the line's rise over the x range): visible even at a small noise (1 when both are
+    0).
     """
     _check_n_noise(n, noise)
     lo, hi = float(x_range[0]), float(x_range[1])
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ParameterError("x_range", f"x_range must be two finite numbers with low < high, got {x_range!r}")
+        raise ParameterError(
+            "x_range",
+            f"x_range must be two finite numbers with low < high, got {x_range!r}",
+        )
     if not 0.0 <= outlier_fraction <= 1.0:
-        raise ParameterError("outlier_fraction", f"outlier_fraction must be in [0, 1], got {outlier_fraction!r}")
+        raise ParameterError(
+            "outlier_fraction",
+            f"outlier_fraction must be in [0, 1], got {outlier_fraction!r}",
+        )
     rng = np.random.default_rng(seed)
     x = rng.uniform(lo, hi, n)
     y = slope * x + intercept + rng.normal(0.0, noise, n)
@@ -89,12 +100,15 @@ def _check_n_noise(n: int, noise: float) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
         raise ParameterError("n", f"n must be a whole number >= 2, got {n!r}")
     if not (np.isfinite(noise) and noise >= 0):
-        raise ParameterError("noise", f"noise must be a finite number >= 0, got {noise!r}")
+        raise ParameterError(
+            "noise", f"noise must be a finite number >= 0, got {noise!r}"
+        )
 
 
 @dataclass(frozen=True)
 class Standardizer:
-    """z = (x - mean) / scale per feature; scale 1 for a constant feature (so it stays finite)."""
+    """z = (x - mean) / scale per feature; scale 1 for a constant feature (so it stays
+    finite)."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -109,7 +123,8 @@ class Standardizer:
         return (np.asarray(X, dtype=float).reshape(len(X), -1) - self.mean) / self.scale
 
     def params_to_original(self, theta: np.ndarray) -> np.ndarray:
-        """[w_z..., b_z] on standardised features -> [w..., b] in original units (any leading axes).
+        """[w_z..., b_z] on standardised features -> [w..., b] in original units (any
+        leading axes).
 
         y = sum_k w_z,k (x_k - mean_k) / scale_k + b_z  =>  w_k = w_z,k / scale_k,
         b = b_z - sum_k w_z,k mean_k / scale_k.
@@ -117,19 +132,31 @@ class Standardizer:
         theta = np.asarray(theta, dtype=float)
         w_z, b_z = theta[..., :-1], theta[..., -1:]
         w = w_z / self.scale
-        return np.concatenate([w, b_z - (w * self.mean).sum(axis=-1, keepdims=True)], axis=-1)
+        return np.concatenate(
+            [w, b_z - (w * self.mean).sum(axis=-1, keepdims=True)], axis=-1
+        )
 
     def params_from_original(self, theta: np.ndarray) -> np.ndarray:
         """Inverse of params_to_original: w_z = w scale, b_z = b + sum w mean."""
         theta = np.asarray(theta, dtype=float)
         w, b = theta[..., :-1], theta[..., -1:]
-        return np.concatenate([w * self.scale, b + (w * self.mean).sum(axis=-1, keepdims=True)], axis=-1)
+        return np.concatenate(
+            [w * self.scale, b + (w * self.mean).sum(axis=-1, keepdims=True)], axis=-1
+        )
 
 
-def as_dataset(X, y, feature_names=None, target_name: str = "y", title: str = "Data") -> Dataset:
+def as_dataset(
+    X, y, feature_names=None, target_name: str = "y", title: str = "Data"
+) -> Dataset:
     """Validate arrays and wrap them as a Dataset."""
     X, y = check_Xy(X, y)
-    names = tuple(feature_names) if feature_names is not None else tuple(f"x{i + 1}" for i in range(X.shape[1]))
+    names = (
+        tuple(feature_names)
+        if feature_names is not None
+        else tuple(f"x{i + 1}" for i in range(X.shape[1]))
+    )
     if len(names) != X.shape[1]:
-        raise ParameterError("feature_names", f"{len(names)} feature names for {X.shape[1]} features")
+        raise ParameterError(
+            "feature_names", f"{len(names)} feature names for {X.shape[1]} features"
+        )
     return Dataset(X=X, y=y, feature_names=names, target_name=target_name, title=title)

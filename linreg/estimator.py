@@ -1,6 +1,7 @@
 """LinearRegressionGD: the core behind scikit-learn's estimator conventions.
 
-scikit-learn is an optional extra: this module imports it, the rest of ``linreg`` does not.
+scikit-learn is an optional extra: this module imports it, the rest of ``linreg`` does
+not.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from .training import train
 
 
 class LinearRegressionGD(RegressorMixin, BaseEstimator):
-    """Linear regression fitted by gradient descent, starting at w = b = 0 like the lessons.
+    """Linear regression fitted by gradient descent, starting at w = b = 0 like the
+    lessons.
 
-    Parameters mirror ``linreg.train``; ``batch_size=None`` is full batch; a hyperparameter left at
-    None is the optimizer's own default (torch.optim's, from ``linreg.optimizers.REGISTRY``).  With ``standardize``
-    the features are standardised for training and ``coef_``/``intercept_`` are mapped back to
-    the original units.  A run that diverges sets ``diverged_`` and keeps the last finite weights.
+    Parameters mirror ``linreg.train``; ``batch_size=None`` is full batch; a
+    hyperparameter left at None is the optimizer's own default (torch.optim's, from
+    ``linreg.optimizers.REGISTRY``).  With ``standardize`` the features are standardised
+    for training and ``coef_``/``intercept_`` are mapped back to the original units.  A
+    run that diverges sets ``diverged_`` and keeps the last finite weights.
 
-    Attributes: ``coef_``, ``intercept_``, ``loss_history_`` (full-data loss per step, start
-    included), ``n_iter_`` (epochs run), ``diverged_``, ``trajectory_``, ``n_features_in_``.
+    Attributes: ``coef_``, ``intercept_``, ``loss_history_`` (full-data loss per step,
+    start included), ``n_iter_`` (epochs run), ``diverged_``, ``trajectory_``,
+    ``n_features_in_``.
     """
 
     def __init__(
@@ -64,7 +68,11 @@ class LinearRegressionGD(RegressorMixin, BaseEstimator):
         X = np.asarray(X, dtype=float)  # no copy when it already is
         scaler = Standardizer.fit(X) if self.standardize else None
         Xt = scaler.transform(X) if scaler else X
-        seed = self.random_state if not isinstance(self.random_state, np.random.RandomState) else None
+        seed = (
+            self.random_state
+            if not isinstance(self.random_state, np.random.RandomState)
+            else None
+        )
         batch = None if self.batch_size is None else min(self.batch_size, len(y))
         traj = train(
             Xt,

@@ -4,7 +4,8 @@ Conventions
 -----------
 * ``X`` has shape (n_samples, n_features); ``A = [X, 1]`` is the design matrix.
 * ``theta = [w_1, ..., w_d, b]``: the bias is the *last* parameter.
-* ``loss="mse"``:      J = (1/n)  sum r_i^2 + alpha ||w||^2   (seed 001, scikit-learn, torch)
+* ``loss="mse"``:      J = (1/n)  sum r_i^2 + alpha ||w||^2
+                       (seed 001, scikit-learn, torch)
 * ``loss="half_mse"``: J = (1/2n) sum r_i^2 + alpha ||w||^2   (seed 000)
   with residuals r = A theta - y.  The bias is never penalised.
 """
@@ -17,15 +18,17 @@ import numpy as np
 
 from .validation import MAX_ABS_VALUE, ParameterError, check_shapes, check_values
 
-#: Above this, sums of squares are too close to overflow to trust; below MIN_SUM (a non-zero
-#: spread of about 1e-140) they underflow into subnormal numbers and the optimum's weight overflows.
+#: Above this, sums of squares are too close to overflow to trust; below MIN_SUM (a
+#: non-zero spread of about 1e-140) they underflow into subnormal numbers and the
+#: optimum's weight overflows.
 MAX_SUM = MAX_ABS_VALUE**2
 MIN_SUM = 1e-280
 
 
 @dataclass(frozen=True)
 class LossConvention:
-    """J = scale / n * ||r||^2 (+ L2), gradient 2 scale / n A^T r: the half convention doubles every stable rate."""
+    """J = scale / n * ||r||^2 (+ L2), gradient 2 scale / n A^T r: the half convention
+    doubles every stable rate."""
 
     name: str
     scale: float
@@ -36,15 +39,22 @@ class LossConvention:
 
 
 LOSSES = {
-    "mse": LossConvention("mse", 1.0, "MSE", "(1/n) Σ r²", r"\frac{1}{n}", r"\frac{2}{n}"),
-    "half_mse": LossConvention("half_mse", 0.5, "½MSE", "(1/2n) Σ r²", r"\frac{1}{2n}", r"\frac{1}{n}"),
+    "mse": LossConvention(
+        "mse", 1.0, "MSE", "(1/n) Σ r²", r"\frac{1}{n}", r"\frac{2}{n}"
+    ),
+    "half_mse": LossConvention(
+        "half_mse", 0.5, "½MSE", "(1/2n) Σ r²", r"\frac{1}{2n}", r"\frac{1}{n}"
+    ),
 }
 
 
 def check_loss(loss: str) -> float:
-    """Return the scale s of a loss convention, or raise a ParameterError naming the choices."""
+    """Return the scale s of a loss convention, or raise a ParameterError naming the
+    choices."""
     if loss not in LOSSES:
-        raise ParameterError("loss", f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}")
+        raise ParameterError(
+            "loss", f"unknown loss {loss!r}: choose one of {sorted(LOSSES)}"
+        )
     return LOSSES[loss].scale
 
 
@@ -60,21 +70,36 @@ def predict(X: np.ndarray, w, b) -> np.ndarray:
 
 
 def penalty_mask(n_params: int) -> np.ndarray:
-    """D = diag(1, ..., 1, 0): which parameters the L2 term penalises (all weights, not b)."""
+    """D = diag(1, ..., 1, 0): which parameters the L2 term penalises (all weights, not
+    b)."""
     mask = np.ones(n_params)
     mask[-1] = 0.0
     return mask
 
 
-def loss_value(A: np.ndarray, y: np.ndarray, theta: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> float:
-    """J(theta) = s/n ||A theta - y||^2 + alpha ||w||^2, with s = 1 (mse) or 1/2 (half_mse)."""
+def loss_value(
+    A: np.ndarray,
+    y: np.ndarray,
+    theta: np.ndarray,
+    loss: str = "mse",
+    alpha: float = 0.0,
+) -> float:
+    """J(theta) = s/n ||A theta - y||^2 + alpha ||w||^2, with s = 1 (mse) or 1/2
+    (half_mse)."""
     s = check_loss(loss)
     r = A @ theta - y
     return float(s / len(y) * (r @ r) + alpha * np.sum(theta[:-1] ** 2))
 
 
-def gradient(A: np.ndarray, y: np.ndarray, theta: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> np.ndarray:
-    """grad J = 2s/n A^T (A theta - y) + 2 alpha D theta  (= (2/n) A^T r for mse, (1/n) A^T r for half)."""
+def gradient(
+    A: np.ndarray,
+    y: np.ndarray,
+    theta: np.ndarray,
+    loss: str = "mse",
+    alpha: float = 0.0,
+) -> np.ndarray:
+    """grad J = 2s/n A^T (A theta - y) + 2 alpha D theta  (= (2/n) A^T r for mse, (1/n)
+    A^T r for half)."""
     s = check_loss(loss)
     r = A @ theta - y
     return 2.0 * s / len(y) * (A.T @ r) + 2.0 * alpha * penalty_mask(len(theta)) * theta
@@ -89,7 +114,8 @@ def hessian(A: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> np.ndarray:
 def batch_gradient_terms(
     A: np.ndarray, y: np.ndarray, batch_size: int, loss: str = "mse", alpha: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-batch terms of the gradient, grad J_B(theta) = H_B theta - c_B, for consecutive batches.
+    """Per-batch terms of the gradient, grad J_B(theta) = H_B theta - c_B, for
+    consecutive batches.
 
     H_B = 2s/|B| A_B^T A_B + 2 alpha D,   c_B = 2s/|B| A_B^T y_B,
     for the batches rows [0, bs), [bs, 2 bs), ... of A (the last one may be smaller).
@@ -102,7 +128,8 @@ def batch_gradient_terms(
     yf = y[: n_full * batch_size].reshape(n_full, batch_size, 1)
     if batch_size == 1:
         AtA, Aty = Af[:, 0, :, None] * Af[:, 0, None, :], Af[:, 0] * yf[:, 0]
-    elif batch_size <= 8:  # batched matmul of tiny matrices is slow: sum outer products instead
+    # batched matmul of tiny matrices is slow: sum outer products instead
+    elif batch_size <= 8:
         AtA = (Af[:, :, :, None] * Af[:, :, None, :]).sum(axis=1)
         Aty = (Af * yf).sum(axis=1)
     else:
@@ -123,10 +150,12 @@ def batch_gradient_terms(
 class Quadratic:
     """The loss as an exact quadratic around a reference point theta_ref (the optimum).
 
-    J(theta) = J_ref + g_ref . d + 1/2 d^T H d,   grad J(theta) = g_ref + H d,   d = theta - theta_ref.
+    J(theta) = J_ref + g_ref . d + 1/2 d^T H d,   grad J(theta) = g_ref + H d,
+                                                  d = theta - theta_ref.
 
-    Built once from the data (O(n d^2)); every evaluation afterwards costs O(d^2) whatever n is.
-    Expanding around the optimum keeps the loss accurate even when it is tiny (no cancellation).
+    Built once from the data (O(n d^2)); every evaluation afterwards costs O(d^2)
+    whatever n is. Expanding around the optimum keeps the loss accurate even when it is
+    tiny (no cancellation).
     """
 
     theta_ref: np.ndarray
@@ -138,7 +167,8 @@ class Quadratic:
     alpha: float
 
     def loss_at(self, thetas: np.ndarray) -> np.ndarray:
-        """J at each row of ``thetas`` (shape (..., p)); overflow gives inf, silently."""
+        """J at each row of ``thetas`` (shape (..., p)); overflow gives inf,
+        silently."""
         with np.errstate(all="ignore"):
             d = np.asarray(thetas, dtype=float) - self.theta_ref
             quad = np.einsum("...i,ij,...j->...", d, self.hessian, d)
@@ -158,7 +188,8 @@ class Quadratic:
 
 @dataclass(frozen=True)
 class CenteredStats:
-    """One pass over the data: n, means, and the centred sums S_xx = Xc^T Xc, S_xy = Xc^T yc, S_yy = yc^T yc."""
+    """One pass over the data: n, means, and the centred sums S_xx = Xc^T Xc, S_xy =
+    Xc^T yc, S_yy = yc^T yc."""
 
     n: int
     x_mean: np.ndarray
@@ -169,7 +200,8 @@ class CenteredStats:
 
 
 def centered_stats(X: np.ndarray, y: np.ndarray) -> CenteredStats:
-    """One BLAS product: Z Z^T with Z = [X - x_0, y - y_0, 1]^T, shifted by the first row.
+    """One BLAS product: Z Z^T with Z = [X - x_0, y - y_0, 1]^T, shifted by the first
+    row.
 
     Shifting first avoids cancellation when the data have a large offset; then
     S = sum z z^T - n z_mean z_mean^T with z_mean small compared with the spread.
@@ -178,7 +210,8 @@ def centered_stats(X: np.ndarray, y: np.ndarray) -> CenteredStats:
     if d == 1:
         return _centered_stats_one_feature(X[:, 0], y)
     shift = np.append(X[0], y[0])
-    Z = np.empty((d + 2, n))  # one contiguous row per variable: fast to fill and to multiply
+    # one contiguous row per variable: fast to fill and to multiply
+    Z = np.empty((d + 2, n))
     with np.errstate(all="ignore"):  # NaN/inf in the data: caught by the caller's check
         np.subtract(X.T, shift[:d, None], out=Z[:d])
         np.subtract(y, shift[d], out=Z[d])
@@ -187,17 +220,31 @@ def centered_stats(X: np.ndarray, y: np.ndarray) -> CenteredStats:
         z_mean = G[: d + 1, -1] / n
         S = G[: d + 1, : d + 1] - n * np.outer(z_mean, z_mean)
     mean = shift + z_mean
-    return CenteredStats(n, mean[:d], float(mean[d]), S[:d, :d], S[:d, d], float(S[d, d]))
+    return CenteredStats(
+        n, mean[:d], float(mean[d]), S[:d, :d], S[:d, d], float(S[d, d])
+    )
 
 
 def _centered_stats_one_feature(x: np.ndarray, y: np.ndarray) -> CenteredStats:
-    """centered_stats for one feature with dot products of vectors (about 3x faster than the Gram matrix)."""
+    """centered_stats for one feature with dot products of vectors (about 3x faster than
+    the Gram matrix)."""
     n = len(x)
     with np.errstate(all="ignore"):
         xs, ys = x - x[0], y - y[0]
         mx, my = xs.sum() / n, ys.sum() / n
-        Sxx, Sxy, Syy = xs @ xs - n * mx * mx, xs @ ys - n * mx * my, ys @ ys - n * my * my
-    return CenteredStats(n, np.array([x[0] + mx]), float(y[0] + my), np.array([[Sxx]]), np.array([Sxy]), float(Syy))
+        Sxx, Sxy, Syy = (
+            xs @ xs - n * mx * mx,
+            xs @ ys - n * mx * my,
+            ys @ ys - n * my * my,
+        )
+    return CenteredStats(
+        n,
+        np.array([x[0] + mx]),
+        float(y[0] + my),
+        np.array([[Sxx]]),
+        np.array([Sxy]),
+        float(Syy),
+    )
 
 
 def centered_loss_and_gradient(
@@ -212,44 +259,69 @@ def centered_loss_and_gradient(
     s = check_loss(loss)
     w, b = theta[:-1], theta[-1]
     u = b + st.x_mean @ w - st.y_mean
-    value = s / st.n * (w @ st.Sxx @ w - 2 * w @ st.Sxy + st.Syy) + s * u * u + alpha * (w @ w)
-    grad_w = 2 * s / st.n * (st.Sxx @ w - st.Sxy) + 2 * s * u * st.x_mean + 2 * alpha * w
+    value = (
+        s / st.n * (w @ st.Sxx @ w - 2 * w @ st.Sxy + st.Syy)
+        + s * u * u
+        + alpha * (w @ w)
+    )
+    grad_w = (
+        2 * s / st.n * (st.Sxx @ w - st.Sxy) + 2 * s * u * st.x_mean + 2 * alpha * w
+    )
     return max(float(value), 0.0), np.append(grad_w, 2 * s * u)
 
 
 def centered_hessian(st: CenteredStats, loss: str, alpha: float) -> np.ndarray:
-    """H = 2s/n A^T A + 2 alpha D, from A^T A = [[S_xx + n m m^T, n m], [n m^T, n]] (m = x_mean)."""
+    """H = 2s/n A^T A + 2 alpha D, from A^T A = [[S_xx + n m m^T, n m], [n m^T, n]] (m =
+    x_mean)."""
     s = check_loss(loss)
     m = st.x_mean
-    AtA = np.block([[st.Sxx + st.n * np.outer(m, m), st.n * m[:, None]], [st.n * m[None, :], np.array([[st.n]])]])
+    AtA = np.block(
+        [
+            [st.Sxx + st.n * np.outer(m, m), st.n * m[:, None]],
+            [st.n * m[None, :], np.array([[st.n]])],
+        ]
+    )
     return 2 * s / st.n * AtA + 2 * alpha * np.diag(penalty_mask(len(m) + 1))
 
 
 def centered_optimum(st: CenteredStats, loss: str, alpha: float) -> np.ndarray:
-    """theta* from (S_xx + n alpha / s I) w = S_xy, b = y_mean - x_mean . w (minimum norm if singular)."""
+    """theta* from (S_xx + n alpha / s I) w = S_xy, b = y_mean - x_mean . w (minimum
+    norm if singular)."""
     s = check_loss(loss)
     d = len(st.x_mean)
     w, *_ = np.linalg.lstsq(st.Sxx + st.n * alpha / s * np.eye(d), st.Sxy, rcond=None)
     return np.append(w, st.y_mean - st.x_mean @ w)
 
 
-def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> Quadratic:
-    """Sufficient statistics of the loss (one pass over the data), expanded around the optimum."""
+def quadratic(
+    X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0
+) -> Quadratic:
+    """Sufficient statistics of the loss (one pass over the data), expanded around the
+    optimum."""
     check_loss(loss)
     X, y = check_shapes(X, y)
     st = centered_stats(X, y)
     spread_too_big = max(np.abs(st.Sxx).max(), st.Syy) > MAX_SUM
-    offset_too_big = max(np.abs(st.x_mean).max(), abs(st.y_mean)) > MAX_ABS_VALUE  # J(0) ~ mean y^2 overflows
-    if not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy)) or spread_too_big or offset_too_big:
-        check_values(X, y)  # the detailed check only when the statistics are off: it says what is wrong
-        raise ParameterError("X", "the data are too large to fit in double precision: rescale them")
+    # J(0) ~ mean y^2 overflows
+    offset_too_big = max(np.abs(st.x_mean).max(), abs(st.y_mean)) > MAX_ABS_VALUE
+    if (
+        not (np.all(np.isfinite(st.Sxx)) and np.isfinite(st.Syy))
+        or spread_too_big
+        or offset_too_big
+    ):
+        # the detailed check only when the statistics are off: it says what is wrong
+        check_values(X, y)
+        raise ParameterError(
+            "X", "the data are too large to fit in double precision: rescale them"
+        )
     spread = np.diag(st.Sxx)
     if np.any((spread > 0) & (spread < MIN_SUM)):
         tiny = float(np.sqrt(spread[spread > 0].min() / st.n))
         raise ParameterError(
             "X",
-            f"a feature varies by as little as {tiny:.2g}: its squares underflow and its weight would be "
-            "astronomical. Multiply the column by a power of ten (or standardize the features)",
+            f"a feature varies by as little as {tiny:.2g}: its squares underflow and"
+            " its weight would be astronomical. Multiply the column by a power of ten"
+            " (or standardize the features)",
         )
     theta_star = centered_optimum(st, loss, alpha)
     loss_ref, grad_ref = centered_loss_and_gradient(st, theta_star, loss, alpha)
@@ -264,11 +336,15 @@ def quadratic(X: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.
     )
 
 
-def closed_form_theta(A: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0) -> np.ndarray:
-    """Normal equations (A^T A + (n alpha / s) D) theta = A^T y, solved by least squares.
+def closed_form_theta(
+    A: np.ndarray, y: np.ndarray, loss: str = "mse", alpha: float = 0.0
+) -> np.ndarray:
+    """Normal equations (A^T A + (n alpha / s) D) theta = A^T y, solved by least
+    squares.
 
-    Ridge is solved as the augmented system [A; sqrt(n alpha / s) D] theta = [y; 0], so a constant
-    feature (singular A^T A) still gives the minimum-norm solution instead of an error.
+    Ridge is solved as the augmented system [A; sqrt(n alpha / s) D] theta = [y; 0], so
+    a constant feature (singular A^T A) still gives the minimum-norm solution instead of
+    an error.
     """
     s = check_loss(loss)
     p = A.shape[1]

@@ -1,14 +1,17 @@
-"""The optimizer registry: every optimizer's name, family, defaults, update rule and stability limit.
+"""The optimizer registry: every optimizer's name, family, defaults, update rule and
+stability limit.
 
-Each optimizer is a pair of pure functions built by a factory: ``init(theta) -> state`` and
-``update(g, state, lr) -> (step, new_state)``; the caller applies ``theta <- theta - step``.
-States are NamedTuples; nothing is mutated.  The rules are torch.optim's (momentum buffer starts at
-the first gradient, dampening 0, eps outside the square root, Adam bias-corrected) and so are the
-defaults, which are written once: in the factory's signature.  ``REGISTRY`` reads them from there.
+Each optimizer is a pair of pure functions built by a factory: ``init(theta) -> state``
+and ``update(g, state, lr) -> (step, new_state)``; the caller applies
+``theta <- theta - step``. States are NamedTuples; nothing is mutated.  The rules are
+torch.optim's (momentum buffer starts at the first gradient, dampening 0, eps outside
+the square root, Adam bias-corrected) and so are the defaults, which are written once:
+in the factory's signature.  ``REGISTRY`` reads them from there.
 
-The rules use only arithmetic operators (``x ** 0.5`` for the square root), so one function serves
-a NumPy vector, a Python float (one coordinate: every rule here is coordinate-wise given g) and a
-batch of runs stacked along a leading axis (learning-rate sweeps).
+The rules use only arithmetic operators (``x ** 0.5`` for the square root), so one
+function serves a NumPy vector, a Python float (one coordinate: every rule here is
+coordinate-wise given g) and a batch of runs stacked along a leading axis (learning-rate
+sweeps).
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ class EmptyState(NamedTuple):
     pass
 
 
-# State fields are named as the update rules name them (the Learn page shows them by these names).
+# State fields are named as the update rules name them (the Learn page shows them by
+# these names).
 class VelocityState(NamedTuple):
     v: Any
 
@@ -56,8 +60,9 @@ class AdamState(NamedTuple):
 
 
 def _check_unit_interval(name: str, value):
-    """A float in [0, 1); or, for runs stacked along a leading axis, one per run (an array shaped to broadcast
-    against them, e.g. (runs, 1): the scrubber's (learning rate, momentum) pairs)."""
+    """A float in [0, 1); or, for runs stacked along a leading axis, one per run (an
+    array shaped to broadcast against them, e.g. (runs, 1): the scrubber's (learning
+    rate, momentum) pairs)."""
     values = np.asarray(value, dtype=float)
     if not np.all((values >= 0.0) & (values < 1.0)):
         raise ParameterError(name, f"{name} must be in [0, 1), got {value!r}")
@@ -88,9 +93,11 @@ def gd() -> Optimizer:
 def momentum(momentum: float = 0.9) -> Optimizer:
     """Heavy-ball momentum, torch.optim.SGD(momentum=mu, dampening=0).
 
-    v_t = mu * v_{t-1} + g_t          (v_0 = 0, so the buffer starts at the first gradient)
+    v_t = mu * v_{t-1} + g_t          (v_0 = 0, so the buffer starts at the first
+                                      gradient)
     theta_t = theta_{t-1} - lr * v_t
-    mu is ``momentum``.  torch's SGD has momentum 0 by default (plain GD); 0.9 is the usual choice.
+    mu is ``momentum``.  torch's SGD has momentum 0 by default (plain GD); 0.9 is the
+    usual choice.
     """
     mu = _check_unit_interval("momentum", momentum)
 
@@ -126,7 +133,8 @@ def adagrad(eps: float = 1e-10) -> Optimizer:
     """Adagrad, torch.optim.Adagrad (lr_decay = 0, initial accumulator 0).
 
     G_t = G_{t-1} + g_t^2
-    theta_t = theta_{t-1} - lr * g_t / (sqrt(G_t) + eps)      (eps outside the square root)
+    theta_t = theta_{t-1} - lr * g_t / (sqrt(G_t) + eps)
+    (eps outside the square root)
     """
     eps = _check_positive("eps", eps)
 
@@ -141,7 +149,8 @@ def adagrad(eps: float = 1e-10) -> Optimizer:
 
 
 def rmsprop(rho: float = 0.99, eps: float = 1e-8) -> Optimizer:
-    """RMSprop, torch.optim.RMSprop (its ``alpha`` is our ``rho``; centered=False, momentum=0).
+    """RMSprop, torch.optim.RMSprop (its ``alpha`` is our ``rho``; centered=False,
+    momentum=0).
 
     v_t = rho * v_{t-1} + (1 - rho) * g_t^2
     theta_t = theta_{t-1} - lr * g_t / (sqrt(v_t) + eps)
@@ -185,45 +194,56 @@ def adam(beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> Optimiz
     return Optimizer("adam", init, update, {"beta1": beta1, "beta2": beta2, "eps": eps})
 
 
-# ---------------------------------------------------------------- what each optimizer's steps do
-# GD, heavy ball and Nesterov are linear iterations on the quadratic loss: their limit, best rate, zones
-# and contraction come from their characteristic polynomials (dynamics.py, by ``family``).  The adaptive
-# ones rescale each coordinate's step by the gradients seen so far, so no fixed limit applies; what is
-# true of their steps is stated here, per coordinate, as multiples of lr (tests run them to prove it).
+# ---------------------------------------------------------------- what each optimizer's
+# steps do GD, heavy ball and Nesterov are linear iterations on the quadratic loss:
+# their limit, best rate, zones and contraction come from their characteristic
+# polynomials (dynamics.py, by ``family``).  The adaptive ones rescale each coordinate's
+# step by the gradients seen so far, so no fixed limit applies; what is true of their
+# steps is stated here, per coordinate, as multiples of lr (tests run them to prove it).
 def _adagrad_steps(hp: dict) -> tuple[float, float]:
-    """First step g/|g| * lr = lr; later |g_t| / sqrt(sum g_i^2) <= 1, so never more than lr."""
+    """First step g/|g| * lr = lr; later |g_t| / sqrt(sum g_i^2) <= 1, so never more
+    than lr."""
     return 1.0, 1.0
 
 
 def _rmsprop_steps(hp: dict) -> tuple[float, float]:
-    """v_t >= (1 - rho) g_t^2, so |step| <= lr / sqrt(1 - rho), reached on the first step (v_0 = 0, no
-    bias correction)."""
+    """v_t >= (1 - rho) g_t^2, so |step| <= lr / sqrt(1 - rho), reached on the first
+    step (v_0 = 0, no bias correction)."""
     bound = 1.0 / (1.0 - hp["rho"]) ** 0.5
     return bound, bound
 
 
 def _adam_steps(hp: dict) -> tuple[float, float]:
-    """First step m_hat / sqrt(v_hat) = g / |g|: lr.  Later at most (1 - beta1) / sqrt(1 - beta2) x lr when
-    that exceeds 1, else lr (Kingma & Ba 2015, section 2.1)."""
+    """First step m_hat / sqrt(v_hat) = g / |g|: lr.  Later at most (1 - beta1) / sqrt(1
+    - beta2) x lr when that exceeds 1, else lr (Kingma & Ba 2015, section 2.1)."""
     return 1.0, max(1.0, (1.0 - hp["beta1"]) / (1.0 - hp["beta2"]) ** 0.5)
 
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """One row of the registry: everything the app, CLI, estimator, exports and lessons say of an optimizer."""
+    """One row of the registry: everything the app, CLI, estimator, exports and lessons
+    say of an optimizer."""
 
     name: str
     family: str  # "gd", "heavy_ball", "nesterov" (linear: dynamics.py) or "adaptive"
     factory: Callable[..., Optimizer]
     latex: str  # the update rule, in the symbols of the docstring
-    limit_text: str  # the full-batch limit in symbols ("2/L"; mu is the momentum); "" for the adaptive ones
-    steps: Callable[[dict], tuple[float, float]] | None = None  # adaptive: (first step, largest step) / lr
-    steps_text: str = ""  # adaptive: what is true of its steps, with {first} and {most} as multiples of lr
+    # the full-batch limit in symbols ("2/L"; mu is the momentum); "" for the adaptive
+    # ones
+    limit_text: str
+    # adaptive: (first step, largest step) / lr
+    steps: Callable[[dict], tuple[float, float]] | None = None
+    # adaptive: what is true of its steps, with {first} and {most} as multiples of lr
+    steps_text: str = ""
 
     @property
     def defaults(self) -> dict[str, float]:
-        """torch.optim's defaults, read from the factory's signature (their only home)."""
-        return {p.name: p.default for p in inspect.signature(self.factory).parameters.values()}
+        """torch.optim's defaults, read from the factory's signature (their only
+        home)."""
+        return {
+            p.name: p.default
+            for p in inspect.signature(self.factory).parameters.values()
+        }
 
     @property
     def adaptive(self) -> bool:
@@ -235,20 +255,35 @@ class OptimizerSpec:
         return self.family in ("heavy_ball", "nesterov")
 
     def own(self, hyperparameters: dict) -> dict:
-        """The hyperparameters this optimizer takes, defaults filled in (unknown names and None ignored)."""
-        return {**self.defaults, **{k: v for k, v in hyperparameters.items() if k in self.defaults and v is not None}}
+        """The hyperparameters this optimizer takes, defaults filled in (unknown names
+        and None ignored)."""
+        return {
+            **self.defaults,
+            **{
+                k: v
+                for k, v in hyperparameters.items()
+                if k in self.defaults and v is not None
+            },
+        }
 
     def step_sizes(self, **hyperparameters: float | None) -> tuple[float, float] | None:
-        """Adaptive: (first step, largest possible step) per coordinate, as multiples of lr; else None."""
+        """Adaptive: (first step, largest possible step) per coordinate, as multiples of
+        lr; else None."""
         return None if self.steps is None else self.steps(self.own(hyperparameters))
 
     def steps_statement(self, **hyperparameters: float | None) -> str:
-        """Adaptive: one sentence on its step sizes at these hyperparameters; else ""."""
+        """Adaptive: one sentence on its step sizes at these hyperparameters; else
+        ""."""
         sizes = self.step_sizes(**hyperparameters)
-        return "" if sizes is None else self.steps_text.format(first=f"{sizes[0]:.3g}", most=f"{sizes[1]:.3g}")
+        return (
+            ""
+            if sizes is None
+            else self.steps_text.format(first=f"{sizes[0]:.3g}", most=f"{sizes[1]:.3g}")
+        )
 
     def build(self, **hyperparameters: float | None) -> Optimizer:
-        """The optimizer with these hyperparameters (unknown names and None values are ignored)."""
+        """The optimizer with these hyperparameters (unknown names and None values are
+        ignored)."""
         return self.factory(**self.own(hyperparameters))
 
 
@@ -257,61 +292,93 @@ REGISTRY: dict[str, OptimizerSpec] = {
     for spec in (
         OptimizerSpec("gd", "gd", gd, r"\theta \leftarrow \theta - \eta\, g", "2/L"),
         OptimizerSpec(
-            "momentum", "heavy_ball", momentum,
-            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v", "(2 + 2μ)/L",
+            "momentum",
+            "heavy_ball",
+            momentum,
+            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v",
+            "(2 + 2μ)/L",
         ),
         OptimizerSpec(
-            "nesterov", "nesterov", nesterov,
-            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\,(g + \mu v)", "(2 + 2μ)/((1 + 2μ)·L)",
+            "nesterov",
+            "nesterov",
+            nesterov,
+            r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\,(g +"
+            r" \mu v)",
+            "(2 + 2μ)/((1 + 2μ)·L)",
         ),
         OptimizerSpec(
-            "adagrad", "adaptive", adagrad,
-            r"G \leftarrow G + g^2,\quad \theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{G} + \epsilon}", "",
+            "adagrad",
+            "adaptive",
+            adagrad,
+            r"G \leftarrow G + g^2,\quad \theta \leftarrow \theta -"
+            r" \eta\,\frac{g}{\sqrt{G} + \epsilon}",
+            "",
             _adagrad_steps,
-            "Adagrad's first step moves each parameter by lr; later steps shrink as squared gradients add up "
-            "(never more than lr).",
+            "Adagrad's first step moves each parameter by lr; later steps shrink as"
+            " squared gradients add up (never more than lr).",
         ),
         OptimizerSpec(
-            "rmsprop", "adaptive", rmsprop,
+            "rmsprop",
+            "adaptive",
+            rmsprop,
             r"v \leftarrow \rho v + (1 - \rho) g^2,\quad "
             r"\theta \leftarrow \theta - \eta\,\frac{g}{\sqrt{v} + \epsilon}",
-            "", _rmsprop_steps,
-            "RMSprop has no bias correction: its first step moves each parameter by lr/√(1−ρ) = {first}·lr, and "
-            "steps several times lr recur whenever the gradient grows.",
+            "",
+            _rmsprop_steps,
+            "RMSprop has no bias correction: its first step moves each parameter by"
+            " lr/√(1−ρ) = {first}·lr, and steps several times lr recur whenever the"
+            " gradient grows.",
         ),
         OptimizerSpec(
-            "adam", "adaptive", adam,
-            r"m \leftarrow \beta_1 m + (1 - \beta_1) g,\ v \leftarrow \beta_2 v + (1 - \beta_2) g^2,\ "
-            r"\theta \leftarrow \theta - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1 - \beta_2^t)} + \epsilon}",
-            "", _adam_steps,
-            "Adam's first step moves each parameter by lr·sign(g); no step is larger than "
-            "lr·(1−β₁)/√(1−β₂) = {most}·lr, and steps shrink as the gradient's sign starts to flip near the optimum.",
+            "adam",
+            "adaptive",
+            adam,
+            r"m \leftarrow \beta_1 m + (1 - \beta_1) g,\ v \leftarrow \beta_2 v + (1 -"
+            r" \beta_2) g^2,\ "
+            r"\theta \leftarrow \theta - \eta\,\frac{m / (1 - \beta_1^t)}{\sqrt{v / (1"
+            r" - \beta_2^t)} + \epsilon}",
+            "",
+            _adam_steps,
+            "Adam's first step moves each parameter by lr·sign(g); no step is larger"
+            " than lr·(1−β₁)/√(1−β₂) = {most}·lr, and steps shrink as the gradient's"
+            " sign starts to flip near the optimum.",
         ),
     )
-}  # fmt: skip
+}
 #: Every hyperparameter any optimizer takes (the app's and the CLI's controls).
-HYPERPARAMETER_NAMES: tuple[str, ...] = tuple(dict.fromkeys(k for s in REGISTRY.values() for k in s.defaults))
+HYPERPARAMETER_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(k for s in REGISTRY.values() for k in s.defaults)
+)
 
 
 def spec(name: str) -> OptimizerSpec:
     """The registry row of ``name``, or a ParameterError naming the choices."""
     if name not in REGISTRY:
-        raise ParameterError("optimizer", f"unknown optimizer {name!r}: choose one of {list(REGISTRY)}")
+        raise ParameterError(
+            "optimizer", f"unknown optimizer {name!r}: choose one of {list(REGISTRY)}"
+        )
     return REGISTRY[name]
 
 
 def check_hyperparameter_names(hyperparameters: dict) -> None:
-    """Every name is some optimizer's hyperparameter: a misspelt argument (``learning_rat=0.5``) raises, naming
-    the known ones, instead of being dropped while the run goes on with the defaults."""
+    """Every name is some optimizer's hyperparameter: a misspelt argument
+    (``learning_rat=0.5``) raises, naming the known ones, instead of being dropped while
+    the run goes on with the defaults."""
     unknown = [k for k in hyperparameters if k not in HYPERPARAMETER_NAMES]
     if unknown:
-        what = "unknown argument" + ("s " if len(unknown) > 1 else " ") + ", ".join(repr(k) for k in unknown)
+        what = (
+            "unknown argument"
+            + ("s " if len(unknown) > 1 else " ")
+            + ", ".join(repr(k) for k in unknown)
+        )
         known = ", ".join(HYPERPARAMETER_NAMES)
-        raise ParameterError(unknown[0], f"{what}: the optimizers' hyperparameters are {known}")
+        raise ParameterError(
+            unknown[0], f"{what}: the optimizers' hyperparameters are {known}"
+        )
 
 
 def make_optimizer(name: str, **hyperparameters: float | None) -> Optimizer:
-    """Build an optimizer by name, keeping only the hyperparameters it takes (None: its default); a name that
-    is no optimizer's hyperparameter raises."""
+    """Build an optimizer by name, keeping only the hyperparameters it takes (None: its
+    default); a name that is no optimizer's hyperparameter raises."""
     check_hyperparameter_names(hyperparameters)
     return spec(name).build(**hyperparameters)

@@ -1,4 +1,5 @@
-"""Learning-rate schedules, indexed by epoch e = 0, 1, ... (every step of an epoch shares its rate)."""
+"""Learning-rate schedules, indexed by epoch e = 0, 1, ... (every step of an epoch
+shares its rate)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,19 @@ def epoch_learning_rates(
     """
     e = np.arange(epochs, dtype=float)
     if schedule not in SCHEDULES:
-        raise ParameterError("schedule", f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")
+        raise ParameterError(
+            "schedule",
+            f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}",
+        )
     if schedule in ("step", "exponential") and not 0 < gamma <= 1:
         raise ParameterError("gamma", f"gamma must be in (0, 1], got {gamma!r}")
     if schedule == "constant":
         return np.full(epochs, float(learning_rate))
     if schedule == "step":
         if step_size < 1:
-            raise ParameterError("step_size", f"step_size must be >= 1, got {step_size!r}")
+            raise ParameterError(
+                "step_size", f"step_size must be >= 1, got {step_size!r}"
+            )
         return learning_rate * gamma ** np.floor(e / step_size)
     if schedule == "exponential":
         return learning_rate * gamma**e
@@ -41,4 +47,6 @@ def epoch_learning_rates(
         if decay < 0:
             raise ParameterError("decay", f"decay must be >= 0, got {decay!r}")
         return learning_rate / (1.0 + decay * e)
-    raise ParameterError("schedule", f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}")
+    raise ParameterError(
+        "schedule", f"unknown schedule {schedule!r}: choose one of {list(SCHEDULES)}"
+    )

@@ -1,4 +1,5 @@
-"""The loss over a grid of two parameters, from the sufficient statistics (cost independent of n)."""
+"""The loss over a grid of two parameters, from the sufficient statistics (cost
+independent of n)."""
 
 from __future__ import annotations
 
@@ -28,15 +29,21 @@ def loss_surface(
     params: tuple[int, int] | None = None,
     fixed: np.ndarray | None = None,
 ) -> Surface:
-    """J over a resolution x resolution grid of parameters ``params`` = (i, j) (default (w_1, b)).
+    """J over a resolution x resolution grid of parameters ``params`` = (i, j) (default
+    (w_1, b)).
 
     The other parameters are held at ``fixed`` (default: the optimum).
     """
     p = len(q.theta_ref)
     i, j = params if params is not None else (0, p - 1)
     if i == j or not (0 <= i < p and 0 <= j < p):
-        raise ParameterError("params", f"params must be two different indices in 0..{p - 1}, got {(i, j)}")
-    base = q.theta_ref.copy() if fixed is None else np.asarray(fixed, dtype=float).copy()
+        raise ParameterError(
+            "params",
+            f"params must be two different indices in 0..{p - 1}, got {(i, j)}",
+        )
+    base = (
+        q.theta_ref.copy() if fixed is None else np.asarray(fixed, dtype=float).copy()
+    )
     xs = np.linspace(*x_range, resolution)
     ys = np.linspace(*y_range, resolution)
     grid = np.broadcast_to(base, (resolution, resolution, p)).copy()
@@ -46,9 +53,13 @@ def loss_surface(
 
 
 def level_ellipse(
-    q: Quadratic, level: float, params: tuple[int, int] | None = None, n_points: int = 120
+    q: Quadratic,
+    level: float,
+    params: tuple[int, int] | None = None,
+    n_points: int = 120,
 ) -> np.ndarray | None:
-    """Points (n_points, 2) of the level set J = level in the plane of ``params``, the others at the optimum."""
+    """Points (n_points, 2) of the level set J = level in the plane of ``params``, the
+    others at the optimum."""
     return slice_ellipse(q, q.theta_ref, level, params, n_points)
 
 
@@ -60,14 +71,15 @@ def slice_ellipse(
     n_points: int = 120,
     above_minimum: bool = False,
 ) -> np.ndarray | None:
-    """Points (n_points, 2) of J = level in the plane of ``params`` = (i, j) through ``through`` (the
-    other parameters held at its values).
+    """Points (n_points, 2) of J = level in the plane of ``params`` = (i, j) through
+    ``through`` (the other parameters held at its values).
 
-    In that plane, with a = through[[i, j]], d = u - a, g and H2 the gradient and Hessian block there:
-    J(u) = J(a) + g.d + 1/2 d^T H2 d, an ellipse centred at a - H2^-1 g, whose minimum is
-    m = J(a) - 1/2 g^T H2^-1 g; axes along H2's eigenvectors, semi-axes sqrt(2 (level - m) / lambda_i).
-    With ``above_minimum`` the level is taken as a height above the slice's own minimum m.
-    None below the minimum, or along a flat direction (lambda = 0), where it is not a closed curve.
+    In that plane, with a = through[[i, j]], d = u - a, g and H2 the gradient and
+    Hessian block there: J(u) = J(a) + g.d + 1/2 d^T H2 d, an ellipse centred at a -
+    H2^-1 g, whose minimum is m = J(a) - 1/2 g^T H2^-1 g; axes along H2's eigenvectors,
+    semi-axes sqrt(2 (level - m) / lambda_i). With ``above_minimum`` the level is taken
+    as a height above the slice's own minimum m. None below the minimum, or along a flat
+    direction (lambda = 0), where it is not a closed curve.
     """
     p = len(q.theta_ref)
     i, j = params if params is not None else (0, p - 1)

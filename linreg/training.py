@@ -1,17 +1,20 @@
-"""Training: train(...) -> Trajectory, and the one engine every run goes through (``stacked_run``).
+"""Training: train(...) -> Trajectory, and the one engine every run goes through
+(``stacked_run``).
 
-Every step is theta <- theta - step, with step from the optimizer (optimizers.py) and the gradient of the
-batch loss in the form grad J_B(theta) = H_B theta - c_B (model.batch_gradient_terms).  For full batch
-H_B, c_B are the data's sufficient statistics, computed once, so a step costs O(p^2) whatever n.
+Every step is theta <- theta - step, with step from the optimizer (optimizers.py) and
+the gradient of the batch loss in the form grad J_B(theta) = H_B theta - c_B
+(model.batch_gradient_terms).  For full batch H_B, c_B are the data's sufficient
+statistics, computed once, so a step costs O(p^2) whatever n.
 
-The engine advances a stack of L runs together, theta of shape (L, p): the optimizers' rules are
-elementwise, so one NumPy step moves every run.  ``train`` is a stack of one; the learning-rate sweeps
-(sweep.py) stack one run per rate.  Full-batch GD at constant rates runs no loop: it is the closed form
-of its linear recursion.  The steps come in chunks; each chunk's full-data loss and gradient are
-evaluated at once from the same statistics, and one rule marks divergence (``beyond_limit``).
+The engine advances a stack of L runs together, theta of shape (L, p): the optimizers'
+rules are elementwise, so one NumPy step moves every run.  ``train`` is a stack of one;
+the learning-rate sweeps (sweep.py) stack one run per rate.  Full-batch GD at constant
+rates runs no loop: it is the closed form of its linear recursion.  The steps come in
+chunks; each chunk's full-data loss and gradient are evaluated at once from the same
+statistics, and one rule marks divergence (``beyond_limit``).
 
-Step k = 0 is the start; step k >= 1 is the state after k updates.  Step k belongs to epoch
-ceil(k / steps_per_epoch).
+Step k = 0 is the start; step k >= 1 is the state after k updates.  Step k belongs to
+epoch ceil(k / steps_per_epoch).
 """
 
 from __future__ import annotations
@@ -38,16 +41,20 @@ from .validation import (
     check_shapes,
 )
 
-#: Training stops as diverged once the loss exceeds this factor times max(J_0, J(theta = 0)).
+#: Training stops as diverged once the loss exceeds this factor times max(J_0, J(theta =
+#: 0)).
 DIVERGENCE_FACTOR = 1e6
-#: The engine hands its steps over in chunks of at most this many: the checkpoint, the loss and gradient
-#: of every step, and the divergence and tolerance checks run once per chunk.
+#: The engine hands its steps over in chunks of at most this many: the checkpoint, the
+#: loss and gradient of every step, and the divergence and tolerance checks run once per
+#: chunk.
 CHUNK_STEPS = 2048
-#: Mini-batch terms are built a whole number of epochs at a time: about CHUNK_STEPS steps, at most this many rows.
+#: Mini-batch terms are built a whole number of epochs at a time: about CHUNK_STEPS
+#: steps, at most this many rows.
 CHUNK_ROWS = 2_000_000
 TOL_CRITERIA = ("grad_norm", "loss_change")
-#: Called between chunks of a long computation.  It may raise to abandon the work: the app's raises
-#: when the user has switched page or changed a control, so the new request takes effect at once.
+#: Called between chunks of a long computation.  It may raise to abandon the work: the
+#: app's raises when the user has switched page or changed a control, so the new request
+#: takes effect at once.
 Checkpoint = Callable[[], None]
 
 
@@ -62,10 +69,12 @@ class Trajectory:
     theta: np.ndarray  # (steps + 1, p): [w..., b] at every step
     loss: np.ndarray  # (steps + 1,): full-data loss J(theta_k)
     grad: np.ndarray  # (steps + 1, p): full-data gradient at theta_k
-    learning_rate: np.ndarray  # (steps,): rate used by update k (1-based: learning_rate[k - 1])
+    # (steps,): rate used by update k (1-based: learning_rate[k - 1])
+    learning_rate: np.ndarray
     steps_per_epoch: int
     batch_size: int
-    row_order: np.ndarray | None  # (epochs_run, n) row order of each epoch; None for full batch
+    # (epochs_run, n) row order of each epoch; None for full batch
+    row_order: np.ndarray | None
     optimizer: str
     hyperparameters: dict
     loss_name: str
@@ -77,8 +86,9 @@ class Trajectory:
     steps_to_tol: int | None = None
     tol: float | None = None
     stopped_at_tol: bool = False
-    #: (k, the optimizer's state after k updates) at the end of each chunk of the loop: the Learn page
-    #: explains a step from the snapshot before it instead of replaying every update from the start.
+    #: (k, the optimizer's state after k updates) at the end of each chunk of the loop:
+    #: the Learn page explains a step from the snapshot before it instead of replaying
+    #: every update from the start.
     state_snapshots: tuple[tuple[int, Any], ...] = ()
 
     @cached_property
@@ -86,18 +96,24 @@ class Trajectory:
         """The run's evidence, judged by the rule every screen uses (outcomes.py)."""
         requested = self.epochs_requested * self.steps_per_epoch
         return judge(
-            self.loss, np.linalg.norm(self.grad, axis=1), requested, self.tol or 0.0, self.quadratic.loss_ref,
+            self.loss,
+            np.linalg.norm(self.grad, axis=1),
+            requested,
+            self.tol or 0.0,
+            self.quadratic.loss_ref,
             self.diverged_at,
-        )  # fmt: skip
+        )
 
     @property
     def outcome(self) -> str:
-        """converged, still descending, stalled or oscillating, or diverged (outcomes.py)."""
+        """converged, still descending, stalled or oscillating, or diverged
+        (outcomes.py)."""
         return str(self.judged.outcome[0])
 
     @property
     def settled_at(self) -> int | None:
-        """The step from which ||grad J|| stayed below tol to the end (None: it did not)."""
+        """The step from which ||grad J|| stayed below tol to the end (None: it did
+        not)."""
         step = self.judged.settled_at[0]
         return None if np.isnan(step) else int(step)
 
@@ -142,14 +158,15 @@ class Trajectory:
 
 
 def divergence_threshold(q: Quadratic, theta0: np.ndarray) -> np.ndarray:
-    """The loss above which a run counts as diverged: DIVERGENCE_FACTOR x max(J(theta_0), J(0)); one per
-    run for a stack of starts (L, p)."""
+    """The loss above which a run counts as diverged: DIVERGENCE_FACTOR x
+    max(J(theta_0), J(0)); one per run for a stack of starts (L, p)."""
     start = np.maximum(q.loss_at(theta0), q.loss_at(np.zeros(np.shape(theta0)[-1])))
     return DIVERGENCE_FACTOR * np.maximum(start, np.finfo(float).tiny)
 
 
 def beyond_limit(loss: np.ndarray, limit: np.ndarray | float) -> np.ndarray:
-    """The divergence rule, for every loss given: not finite, or above ``limit`` (divergence_threshold)."""
+    """The divergence rule, for every loss given: not finite, or above ``limit``
+    (divergence_threshold)."""
     return ~np.isfinite(loss) | (loss > limit)
 
 
@@ -162,30 +179,38 @@ class Chunk:
     loss: np.ndarray  # (m, L) full-data loss J(theta_k)
     grad: np.ndarray  # (m, L, p) full-data gradient
     beyond: np.ndarray  # (m, L) the divergence rule (beyond_limit)
-    state: Any  # the optimizer's state after the chunk's last step, its arrays stacked like theta
+    # the optimizer's state after the chunk's last step, its arrays stacked like theta
+    state: Any
 
     @property
     def grad_norm(self) -> np.ndarray:
-        with np.errstate(all="ignore"):  # a diverging run's gradient overflows, as its steps did
+        # a diverging run's gradient overflows, as its steps did
+        with np.errstate(all="ignore"):
             return np.linalg.norm(self.grad, axis=-1)
 
     def first(self, mask: np.ndarray) -> np.ndarray:
-        """Per run, the first step where ``mask`` (its first rows: steps k0, k0 + 1, ...) holds; nan if none."""
+        """Per run, the first step where ``mask`` (its first rows: steps k0, k0 + 1,
+        ...) holds; nan if none."""
         return np.where(mask.any(axis=0), self.k0 + np.argmax(mask, axis=0), np.nan)
 
 
-def reached_tol(chunk: Chunk, prev_loss: np.ndarray, tol: float, tol_on: str) -> np.ndarray:
-    """(m, L): where the tolerance criterion holds (grad_norm: ||grad J|| < tol; loss_change: |J_k - J_(k-1)|
-    < tol, J_(k0-1) being ``prev_loss``)."""
+def reached_tol(
+    chunk: Chunk, prev_loss: np.ndarray, tol: float, tol_on: str
+) -> np.ndarray:
+    """(m, L): where the tolerance criterion holds (grad_norm: ||grad J|| < tol;
+    loss_change: |J_k - J_(k-1)| < tol, J_(k0-1) being ``prev_loss``)."""
     if tol_on == "grad_norm":
         return chunk.grad_norm < tol
     with np.errstate(invalid="ignore"):
-        return np.abs(np.diff(np.concatenate([prev_loss[None], chunk.loss]), axis=0)) < tol
+        return (
+            np.abs(np.diff(np.concatenate([prev_loss[None], chunk.loss]), axis=0)) < tol
+        )
 
 
 def run_state(state: Any, run: int | tuple[int, int] = 0) -> Any:
-    """One run's optimizer state out of a stack's: its arrays' row ``run`` (or one coordinate, ``(run, i)``, as a
-    Python float); counters such as Adam's t are shared by the runs."""
+    """One run's optimizer state out of a stack's: its arrays' row ``run`` (or one
+    coordinate, ``(run, i)``, as a Python float); counters such as Adam's t are shared
+    by the runs."""
     return type(state)(*(_pick(v, run) for v in state))
 
 
@@ -203,22 +228,33 @@ def stacked_run(
     terms: Iterable[tuple[np.ndarray, np.ndarray]] | None = None,
     checkpoint: Checkpoint = no_checkpoint,
 ) -> Iterator[Chunk]:
-    """Runs stacked along axis 0 of ``theta0`` (L, p), advanced together for len(rates) steps.
+    """Runs stacked along axis 0 of ``theta0`` (L, p), advanced together for len(rates)
+    steps.
 
-    ``rates`` (steps, L) is each run's learning rate at each step; ``terms`` the gradient terms (H_B, c_B)
-    of every step in blocks, shared by the runs (mini-batch: the same batches), or None for full batch.
-    Yields the start (k0 = 0, one step) and then the steps in chunks of at most CHUNK_STEPS, each after
-    a call to ``checkpoint``.  Full-batch GD at constant rates is the closed form of its recursion."""
+    ``rates`` (steps, L) is each run's learning rate at each step; ``terms`` the
+    gradient terms (H_B, c_B) of every step in blocks, shared by the runs (mini-batch:
+    the same batches), or None for full batch. Yields the start (k0 = 0, one step) and
+    then the steps in chunks of at most CHUNK_STEPS, each after a call to
+    ``checkpoint``.  Full-batch GD at constant rates is the closed form of its
+    recursion.
+    """
     limit = divergence_threshold(q, theta0)
 
     def judged(k0: int, theta: np.ndarray, state: Any) -> Chunk:
-        flat = theta.reshape(-1, theta.shape[-1])  # one (m L, p) product, not m small ones
-        loss, grad = q.loss_at(flat).reshape(theta.shape[:-1]), q.gradient_at(flat).reshape(theta.shape)
+        # one (m L, p) product, not m small ones
+        flat = theta.reshape(-1, theta.shape[-1])
+        loss, grad = (
+            q.loss_at(flat).reshape(theta.shape[:-1]),
+            q.gradient_at(flat).reshape(theta.shape),
+        )
         return Chunk(k0, theta, loss, grad, beyond_limit(loss, limit), state)
 
     yield judged(0, theta0[None], optimizer.init(theta0))
     if terms is None and optimizer.name == "gd" and bool(np.all(rates == rates[:1])):
-        steps = zip(_gd_closed_form(q, theta0, rates[0], len(rates)), repeat(optimizer.init(theta0)))
+        steps = zip(
+            _gd_closed_form(q, theta0, rates[0], len(rates)),
+            repeat(optimizer.init(theta0)),
+        )
     else:
         steps = _loop(q, theta0, optimizer, rates, terms)
     k0 = 1
@@ -228,43 +264,61 @@ def stacked_run(
         k0 += len(theta)
 
 
-def _gd_closed_form(q: Quadratic, theta0: np.ndarray, lr: np.ndarray, steps: int) -> Iterator[np.ndarray]:
-    """Full-batch GD at a constant rate is the linear recursion e_k = (I - lr H) e_(k-1), e = theta - theta*.
+def _gd_closed_form(
+    q: Quadratic, theta0: np.ndarray, lr: np.ndarray, steps: int
+) -> Iterator[np.ndarray]:
+    """Full-batch GD at a constant rate is the linear recursion e_k = (I - lr H)
+    e_(k-1), e = theta - theta*.
 
-    With H = V diag(lambda) V^T: theta_k = theta* + V diag((1 - lr lambda)^k) V^T (theta_0 - theta*), each
-    run at its own lr.  Same numbers as the loop (to rounding; tested against the textbook loop), at O(p)
-    per step in NumPy."""
+    With H = V diag(lambda) V^T: theta_k = theta* + V diag((1 - lr lambda)^k) V^T
+    (theta_0 - theta*), each run at its own lr.  Same numbers as the loop (to rounding;
+    tested against the textbook loop), at O(p) per step in NumPy."""
     lam, V = np.linalg.eigh(q.hessian)
     e0 = (theta0 - q.theta_ref) @ V  # (L, p): the start's error along each eigen-axis
     factor = 1.0 - lr[:, None] * lam  # (L, p)
     for start in range(0, steps, CHUNK_STEPS):
         k = np.arange(start + 1, min(start + CHUNK_STEPS, steps) + 1)[:, None, None]
         with np.errstate(all="ignore"):
-            errors = (factor**k * e0).reshape(-1, len(lam))  # (m L, p): one product, not m small ones
+            # (m L, p): one product, not m small ones
+            errors = (factor**k * e0).reshape(-1, len(lam))
             yield q.theta_ref + (errors @ V.T).reshape(len(k), *theta0.shape)
 
 
 def _loop(
     q: Quadratic, theta0: np.ndarray, optimizer: Optimizer, rates: np.ndarray, terms
 ) -> Iterator[tuple[np.ndarray, Any]]:
-    """The optimizer's update, step after step, on the whole stack, CHUNK_STEPS steps at a time."""
+    """The optimizer's update, step after step, on the whole stack, CHUNK_STEPS steps at
+    a time."""
     if terms is None:  # full batch: the data's H, c at every step (views, no copies)
         p = len(q.linear_term)
-        terms = [(np.broadcast_to(q.hessian, (len(rates), p, p)), np.broadcast_to(q.linear_term, (len(rates), p)))]
+        terms = [
+            (
+                np.broadcast_to(q.hessian, (len(rates), p, p)),
+                np.broadcast_to(q.linear_term, (len(rates), p)),
+            )
+        ]
     steps = _steps_one_feature if theta0.shape == (1, 2) else _steps
     theta, state = theta0, optimizer.init(theta0)
     k = 0
     for H, c in terms:
         for i in range(0, len(H), CHUNK_STEPS):
             m = min(CHUNK_STEPS, len(H) - i)
-            thetas, state = steps(theta, state, H[i : i + m], c[i : i + m], rates[k : k + m], optimizer.update)
+            thetas, state = steps(
+                theta,
+                state,
+                H[i : i + m],
+                c[i : i + m],
+                rates[k : k + m],
+                optimizer.update,
+            )
             theta, k = thetas[-1], k + m
             yield thetas, state
 
 
 def _steps(theta, state, H, c, rates, update) -> tuple[np.ndarray, Any]:
-    """theta <- theta - step for each (H_k, c_k, lr_k), every run of the stack at once: the runs' gradients,
-    one row each, are (H_k theta_l - c_k)^T = theta_l^T H_k^T - c_k."""
+    """theta <- theta - step for each (H_k, c_k, lr_k), every run of the stack at once:
+    the runs' gradients, one row each, are (H_k theta_l - c_k)^T = theta_l^T H_k^T -
+    c_k."""
     out = []
     with np.errstate(all="ignore"):
         for HkT, ck, lr in zip(H.transpose(0, 2, 1), c, rates[:, :, None], strict=True):
@@ -275,21 +329,35 @@ def _steps(theta, state, H, c, rates, update) -> tuple[np.ndarray, Any]:
 
 
 def _steps_one_feature(theta, state, H, c, rates, update) -> tuple[np.ndarray, Any]:
-    """``_steps`` for a stack of one run of one feature (w, b), the lessons' case, on Python floats: the same
-    arithmetic, written out per coordinate, about three times faster (a NumPy call on a 2-vector costs more
-    than the arithmetic; bench_core's SGD figures).  tests/test_reference.py holds both to the textbook."""
+    """``_steps`` for a stack of one run of one feature (w, b), the lessons' case, on
+    Python floats: the same arithmetic, written out per coordinate, about three times
+    faster (a NumPy call on a 2-vector costs more than the arithmetic; bench_core's SGD
+    figures).  tests/test_reference.py holds both to the textbook.
+    """
     ((t0, t1),) = theta.tolist()
     s0, s1 = (run_state(state, (0, i)) for i in (0, 1))
-    full_batch = H.strides[0] == 0  # the same H, c at every step: one list, not one per step
-    Hs, cs = (repeat(H[0].tolist(), len(H)), repeat(c[0].tolist(), len(H))) if full_batch else (H.tolist(), c.tolist())
+    # the same H, c at every step: one list, not one per step
+    full_batch = H.strides[0] == 0
+    Hs, cs = (
+        (repeat(H[0].tolist(), len(H)), repeat(c[0].tolist(), len(H)))
+        if full_batch
+        else (H.tolist(), c.tolist())
+    )
     out = []
-    for ((h00, h01), (h10, h11)), (c0, c1), lr in zip(Hs, cs, rates[:, 0].tolist(), strict=True):
+    for ((h00, h01), (h10, h11)), (c0, c1), lr in zip(
+        Hs, cs, rates[:, 0].tolist(), strict=True
+    ):
         step0, s0 = update(h00 * t0 + h01 * t1 - c0, s0, lr)
         step1, s1 = update(h10 * t0 + h11 * t1 - c1, s1, lr)
         t0 -= step0
         t1 -= step1
         out.append((t0, t1))
-    stacked = type(s0)(*(np.array([[a, b]]) if isinstance(a, float) else a for a, b in zip(s0, s1, strict=True)))
+    stacked = type(s0)(
+        *(
+            np.array([[a, b]]) if isinstance(a, float) else a
+            for a, b in zip(s0, s1, strict=True)
+        )
+    )
     return np.array(out)[:, None, :], stacked
 
 
@@ -316,12 +384,13 @@ def train(
 ) -> Trajectory:
     """Fit y ~ X w + b by the named optimizer and return the whole trajectory.
 
-    batch_size None (or n) is full-batch GD; 1 is stochastic; between is mini-batch.  Rows are
-    reshuffled each epoch by ``np.random.default_rng(random_state)`` when ``shuffle``.  Divergence
-    (loss non-finite, or above DIVERGENCE_FACTOR x its start) stops the run and is recorded,
-    keeping the steps up to the last finite loss.  ``tol`` records the first step where the
-    criterion ``tol_on`` holds (grad_norm: ||grad J|| < tol; loss_change: |J_k - J_(k-1)| < tol)
-    and, with ``stop_at_tol``, stops there.  ``checkpoint`` is called after every chunk of steps.
+    batch_size None (or n) is full-batch GD; 1 is stochastic; between is mini-batch.
+    Rows are reshuffled each epoch by ``np.random.default_rng(random_state)`` when
+    ``shuffle``.  Divergence (loss non-finite, or above DIVERGENCE_FACTOR x its start)
+    stops the run and is recorded, keeping the steps up to the last finite loss.
+    ``tol`` records the first step where the criterion ``tol_on`` holds (grad_norm:
+    ||grad J|| < tol; loss_change: |J_k - J_(k-1)| < tol) and, with ``stop_at_tol``,
+    stops there.  ``checkpoint`` is called after every chunk of steps.
     """
     X, y = check_shapes(X, y)
     check_loss(loss)
@@ -332,12 +401,16 @@ def train(
     bs = check_batch_size(batch_size, n)
     opt = make_optimizer(optimizer, **hyperparameters)
     if tol_on not in TOL_CRITERIA:
-        raise ParameterError("tol_on", f"tol_on must be one of {TOL_CRITERIA}, got {tol_on!r}")
+        raise ParameterError(
+            "tol_on", f"tol_on must be one of {TOL_CRITERIA}, got {tol_on!r}"
+        )
     if tol is not None and not (math.isfinite(tol) and tol > 0):
         raise ParameterError("tol", f"tol must be a finite number > 0, got {tol!r}")
     theta0 = np.zeros(p) if theta0 is None else np.asarray(theta0, dtype=float).ravel()
     if theta0.shape != (p,) or not np.all(np.isfinite(theta0)):
-        raise ParameterError("theta0", f"theta0 must be {p} finite numbers [w..., b], got {theta0!r}")
+        raise ParameterError(
+            "theta0", f"theta0 must be {p} finite numbers [w..., b], got {theta0!r}"
+        )
 
     q = quadratic(X, y, loss, alpha)
     epoch_lrs = epoch_learning_rates(lr0, epochs, schedule, **(schedule_params or {}))
@@ -347,7 +420,8 @@ def train(
     rates = np.repeat(epoch_lrs, steps_per_epoch)[:, None]
 
     chunks = stacked_run(q, theta0[None], opt, rates, terms, checkpoint)
-    kept: list[Chunk] = [next(chunks)]  # the start, then each chunk cut to the steps the run keeps
+    # the start, then each chunk cut to the steps the run keeps
+    kept: list[Chunk] = [next(chunks)]
     diverged_at = reason = steps_to_tol = None
     stopped_at_tol = False
     snapshots = []
@@ -356,10 +430,16 @@ def train(
         bad = chunk.first(chunk.beyond)[0]
         if not np.isnan(bad):
             finite = bool(np.isfinite(chunk.loss[int(bad) - chunk.k0, 0]))
-            reason = f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start" if finite else "loss became infinite or NaN"
+            reason = (
+                f"loss exceeded {DIVERGENCE_FACTOR:.0e} x its start"
+                if finite
+                else "loss became infinite or NaN"
+            )
             diverged_at, keep = int(bad), int(bad) - chunk.k0 + finite
         if tol is not None and steps_to_tol is None:
-            hit = chunk.first(reached_tol(chunk, kept[-1].loss[-1], tol, tol_on)[:keep])[0]
+            hit = chunk.first(
+                reached_tol(chunk, kept[-1].loss[-1], tol, tol_on)[:keep]
+            )[0]
             if not np.isnan(hit):
                 steps_to_tol = int(hit)
                 if stop_at_tol:
@@ -379,7 +459,11 @@ def train(
         learning_rate=rates[: len(theta) - 1, 0],
         steps_per_epoch=steps_per_epoch,
         batch_size=bs,
-        row_order=np.array(orders[: -(-(len(theta) - 1) // steps_per_epoch)], dtype=np.int64) if orders else None,
+        row_order=(
+            np.array(orders[: -(-(len(theta) - 1) // steps_per_epoch)], dtype=np.int64)
+            if orders
+            else None
+        ),
         optimizer=opt.name,
         hyperparameters=opt.hyperparameters,
         loss_name=loss,
@@ -395,36 +479,58 @@ def train(
     )
 
 
-def batches(X, y, bs: int, epochs: int, shuffle: bool, random_state, loss: str, alpha: float) -> tuple[Any, list]:
-    """The gradient terms of every step (None: full batch, the data's own) and the list that fills with each
-    epoch's row order as they are drawn, by one ``np.random.default_rng(random_state)``: runs given the same
-    seed see the same batches, so a stack of them shares one set of terms."""
+def batches(
+    X, y, bs: int, epochs: int, shuffle: bool, random_state, loss: str, alpha: float
+) -> tuple[Any, list]:
+    """The gradient terms of every step (None: full batch, the data's own) and the list
+    that fills with each epoch's row order as they are drawn, by one
+    ``np.random.default_rng(random_state)``: runs given the same seed see the same
+    batches, so a stack of them shares one set of terms."""
     if bs >= len(y):
         return None, []
     orders: list[np.ndarray] = []
     rng = np.random.default_rng(random_state)
-    return _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha), orders
+    return (
+        _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha),
+        orders,
+    )
 
 
 def _cut(chunk: Chunk, steps: int) -> Chunk:
     """The chunk's first ``steps`` steps."""
-    return Chunk(chunk.k0, chunk.theta[:steps], chunk.loss[:steps], chunk.grad[:steps], chunk.beyond[:steps], None)
+    return Chunk(
+        chunk.k0,
+        chunk.theta[:steps],
+        chunk.loss[:steps],
+        chunk.grad[:steps],
+        chunk.beyond[:steps],
+        None,
+    )
 
 
-def _mini_batch_terms(X, y, bs, epochs, shuffle, rng, orders, loss, alpha) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Per-batch (H_B, c_B) for blocks of whole epochs; each epoch's row order is drawn from ``rng`` and kept."""
+def _mini_batch_terms(
+    X, y, bs, epochs, shuffle, rng, orders, loss, alpha
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Per-batch (H_B, c_B) for blocks of whole epochs; each epoch's row order is drawn
+    from ``rng`` and kept."""
     A = design_matrix(X)
     n = len(y)
     per_epoch = -(-n // bs)
     epochs_per_chunk = max(1, min(-(-CHUNK_STEPS // per_epoch), CHUNK_ROWS // n))
     for e0 in range(0, epochs, epochs_per_chunk):
         chunk_orders = [
-            rng.permutation(n) if shuffle else np.arange(n) for _ in range(e0, min(epochs, e0 + epochs_per_chunk))
+            rng.permutation(n) if shuffle else np.arange(n)
+            for _ in range(e0, min(epochs, e0 + epochs_per_chunk))
         ]
         orders.extend(chunk_orders)
         idx = np.concatenate(chunk_orders)
         if n % bs == 0:
             yield batch_gradient_terms(A[idx], y[idx], bs, loss, alpha)
         else:  # batches never span two epochs
-            parts = [batch_gradient_terms(A[e], y[e], bs, loss, alpha) for e in chunk_orders]
-            yield np.concatenate([h for h, _ in parts]), np.concatenate([c for _, c in parts])
+            parts = [
+                batch_gradient_terms(A[e], y[e], bs, loss, alpha) for e in chunk_orders
+            ]
+            yield (
+                np.concatenate([h for h, _ in parts]),
+                np.concatenate([c for _, c in parts]),
+            )

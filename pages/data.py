@@ -18,7 +18,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the server enforces server.maxUploadSize 
 
 
 def on_upload() -> None:
-    """Parse the uploaded bytes; on success switch to them, on failure keep the current dataset."""
+    """Parse the uploaded bytes; on success switch to them, on failure keep the current
+    dataset."""
     file = st.session_state.get("upload_file")
     if file is None:
         return
@@ -28,7 +29,8 @@ def on_upload() -> None:
     except ValueError as exc:
         st.session_state["upload_error"] = f"{file.name}: {exc}"
         return
-    remember_data_choices()  # of the data on screen, before the upload replaces an earlier one
+    # of the data on screen, before the upload replaces an earlier one
+    remember_data_choices()
     st.session_state["upload_id"] = UPLOADS.put(data, table)
     st.session_state["upload_name"] = file.name
     st.session_state["upload_error"] = None
@@ -43,17 +45,25 @@ def upload_widget() -> None:
         on_change=on_upload,
     )
     if err := st.session_state.get("upload_error"):
-        st.error(f"Could not use {plain(err)}. The previous dataset is still active.", icon=":material/error:")
+        st.error(
+            f"Could not use {plain(err)}. The previous dataset is still active.",
+            icon=":material/error:",
+        )
 
 
 def rows_used(r: Run, table: Table | None) -> str:
-    """How many rows the run uses, and of how many the file has (the notes say why not the others)."""
+    """How many rows the run uses, and of how many the file has (the notes say why not
+    the others)."""
     train, test = r.data.n_samples, r.test.n_samples if r.test else 0
     split = f"{train:,} for training, {test:,} held out for testing" if test else ""
     if table is None or train + test >= table.rows_read:
-        return f"{words.count(train + test, 'row')}" + (f": {split}" if test else " used for training")
+        return f"{words.count(train + test, 'row')}" + (
+            f": {split}" if test else " used for training"
+        )
     of_file = f"{train + test:,} of the file's {table.rows_read:,} rows"
-    return (f"{of_file}: {split}" if test else f"{of_file} used for training") + " (the notes above say why not all)"
+    return (
+        f"{of_file}: {split}" if test else f"{of_file} used for training"
+    ) + " (the notes above say why not all)"
 
 
 def overview(r: Run) -> None:
@@ -78,7 +88,8 @@ def overview(r: Run) -> None:
     records_table(summary, "column")
     if np.abs(d.X).max() > 1e3 and not r.settings.standardize:
         st.warning(
-            "Feature values reach into the thousands: turn on **Standardize features** to keep learning rates sane."
+            "Feature values reach into the thousands: turn on **Standardize features**"
+            " to keep learning rates sane."
         )
     st.dataframe({c: values[:200, i] for i, c in enumerate(cols)}, height=260)
     chart(data_figure(d.X, d.y, d.feature_names, d.target_name), "data_scatter")
@@ -86,6 +97,9 @@ def overview(r: Run) -> None:
 
 page_style(present=False)
 st.markdown("### Data")
-st.caption("Pick a dataset, features and target in the sidebar (**Data**), or upload your own CSV here.")
+st.caption(
+    "Pick a dataset, features and target in the sidebar (**Data**), or upload your own"
+    " CSV here."
+)
 upload_widget()
 overview(current_run())

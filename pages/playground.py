@@ -1,4 +1,5 @@
-"""Playground: the fitted line, the loss curve and the path on the loss surface, in sync."""
+"""Playground: the fitted line, the loss curve and the path on the loss surface, in
+sync."""
 
 import numpy as np
 import streamlit as st
@@ -23,12 +24,17 @@ from linreg.model import LOSSES
 from linreg.viz.data import partial_plots_figure
 
 router.disable_legacy_pages_folder()
-KEYS_HELP = "Keys: space plays or pauses, ← → step one frame, PageDown/PageUp the next/previous preset."
+KEYS_HELP = (
+    "Keys: space plays or pauses, ← → step one frame, PageDown/PageUp the next/previous"
+    " preset."
+)
 
 
 def header(r: Run, present: bool, narrow_main: bool) -> None:
-    """One line that names the run and, for a preset, the lesson it shows (the presentation toggles beside
-    it, or under it when the page is narrow); a divergence, explained, with one-click fixes."""
+    """One line that names the run and, for a preset, the lesson it shows (the
+    presentation toggles beside it, or under it when the page is narrow); a divergence,
+    explained, with one-click fixes.
+    """
     s = r.settings
     name = matching_preset(s)
     lesson = f" — **{PRESETS[name].label}:** {PRESETS[name].claim}" if name else ""
@@ -36,11 +42,19 @@ def header(r: Run, present: bool, narrow_main: bool) -> None:
         text, toggles = st.container(), st.container(horizontal=True)
     else:
         text, side = st.columns([6, 2 if present else 1.3], vertical_alignment="top")
-        toggles = side.container(horizontal=True, gap="small") if present else side  # presenting: one row
-    text.markdown(f"**{r.data.title} · {labels.OPTIMIZERS[s.optimizer]} · learning rate {s.learning_rate:g}**{lesson}")
+        # presenting: one row
+        toggles = side.container(horizontal=True, gap="small") if present else side
+    text.markdown(
+        f"**{r.data.title} · {labels.OPTIMIZERS[s.optimizer]} · learning rate"
+        f" {s.learning_rate:g}**{lesson}"
+    )
     seed("present")
-    toggles.toggle("Present", key="present", help="Presentation mode: only the views, the player and the presets. "
-                   + KEYS_HELP)  # fmt: skip
+    toggles.toggle(
+        "Present",
+        key="present",
+        help="Presentation mode: only the views, the player and the presets. "
+        + KEYS_HELP,
+    )
     seed("scrub")
     toggles.toggle("Scrub lr", key="scrub", help=scrub.HELP)
     if msg := divergence_message(r):
@@ -48,7 +62,8 @@ def header(r: Run, present: bool, narrow_main: bool) -> None:
 
 
 def divergence_banner(msg: str, standardized: bool, narrow_main: bool) -> None:
-    """The divergence explained, and its one-click fixes beside it (under it when the page is narrow)."""
+    """The divergence explained, and its one-click fixes beside it (under it when the
+    page is narrow)."""
     if narrow_main:
         banner, fixes = st.container(), st.container(horizontal=True)
     else:
@@ -57,7 +72,9 @@ def divergence_banner(msg: str, standardized: bool, narrow_main: bool) -> None:
     banner.error(msg, icon=":material/error:")
     fixes.button("Halve lr", on_click=_halve_rate, icon=":material/trending_down:")
     if not standardized:
-        fixes.button("Standardize", on_click=lambda: st.session_state.update(standardize=True))
+        fixes.button(
+            "Standardize", on_click=lambda: st.session_state.update(standardize=True)
+        )
 
 
 def details(r: Run) -> None:
@@ -65,34 +82,52 @@ def details(r: Run) -> None:
     s = r.settings
     for note in r.notes:
         st.info(note)
-    batch = {"full": "full batch", "mini": f"mini-batches of {r.traj.batch_size}", "sgd": "stochastic (batch 1)"}
+    batch = {
+        "full": "full batch",
+        "mini": f"mini-batches of {r.traj.batch_size}",
+        "sgd": "stochastic (batch 1)",
+    }
     hp = labels.hyperparameter_text(r.traj.hyperparameters)
     st.caption(
         f"Loss: {labels.LOSS[s.loss]}"
         + (f" + {s.alpha:g}·‖w‖²" if s.alpha else "")
-        + (" · features standardized (contour in standardized units)" if r.scaler else "")
-        + f" · n = {r.data.n_samples} · {batch[s.batch]} · {words.count(r.traj.n_steps, 'update')}"
+        + (
+            " · features standardized (contour in standardized units)"
+            if r.scaler
+            else ""
+        )
+        + f" · n = {r.data.n_samples} · {batch[s.batch]} ·"
+        f" {words.count(r.traj.n_steps, 'update')}"
         + (f" · {labels.OPTIMIZERS[s.optimizer]}: {hp}" if hp else "")
         + f" · {KEYS_HELP}"
     )
 
 
 def rate_over_chart(r: Run) -> None:
-    """On a phone the open sidebar covers the charts: the learning rate, in step with the sidebar's, over
-    them (its own key: two widgets cannot share one; each writes the learning rate both show)."""
+    """On a phone the open sidebar covers the charts: the learning rate, in step with
+    the sidebar's, over them (its own key: two widgets cannot share one; each writes the
+    learning rate both show).
+    """
     lr = st.session_state["learning_rate"]
     st.session_state["lr_over_chart"] = lr
     options = sorted({*learning_rate_options(r.analysis.gd_limit), lr})
     st.select_slider(
-        "Learning rate", options=options, format_func=lambda v: f"{v:g}", key="lr_over_chart",
-        on_change=lambda: st.session_state.update(learning_rate=st.session_state["lr_over_chart"]),
-    )  # fmt: skip
+        "Learning rate",
+        options=options,
+        format_func=lambda v: f"{v:g}",
+        key="lr_over_chart",
+        on_change=lambda: st.session_state.update(
+            learning_rate=st.session_state["lr_over_chart"]
+        ),
+    )
 
 
 def _halve_rate() -> None:
     r = st.session_state.get("last_good_run")
     lowest, _ = learning_rate_range(r.analysis.gd_limit if r else None)
-    st.session_state["learning_rate"] = max(st.session_state.get("learning_rate", 0.01) / 2, lowest)
+    st.session_state["learning_rate"] = max(
+        st.session_state.get("learning_rate", 0.01) / 2, lowest
+    )
 
 
 #: The settings of the run the step inspector's number belongs to.
@@ -100,23 +135,36 @@ INSPECTED_RUN = "_inspected_run"
 
 
 def inspected_step(r: Run) -> int:
-    """The step the chart opens on: a new run (other settings) on its last step, never where the last
-    run's inspector was; within one run, the inspector's."""
-    if st.session_state.get(INSPECTED_RUN) != r.settings or st.session_state.get("inspect_step") is None:
+    """The step the chart opens on: a new run (other settings) on its last step, never
+    where the last run's inspector was; within one run, the inspector's."""
+    if (
+        st.session_state.get(INSPECTED_RUN) != r.settings
+        or st.session_state.get("inspect_step") is None
+    ):
         st.session_state["inspect_step"] = r.traj.n_steps
         st.session_state[INSPECTED_RUN] = r.settings
     return min(int(st.session_state["inspect_step"]), r.traj.n_steps)
 
 
 def step_inspector(r: Run) -> None:
-    """A step number whose ± buttons step back and forward (server side); the chart opens on it."""
+    """A step number whose ± buttons step back and forward (server side); the chart
+    opens on it."""
     with st.expander("Inspect one step", expanded=False):
         t = r.traj
-        k = st.number_input("Step", 0, t.n_steps, step=1, key="inspect_step", help="± step back / forward")
+        k = st.number_input(
+            "Step",
+            0,
+            t.n_steps,
+            step=1,
+            key="inspect_step",
+            help="± step back / forward",
+        )
         st.caption(
-            f"Step {k} (epoch {int(t.epoch[k])}): w = {labels.number(r.theta_original[k, 0])}, "
-            f"b = {labels.number(r.theta_original[k, -1])}, loss = {labels.number(t.loss[k])}, "
-            f"‖∇J‖ = {labels.number(float(np.linalg.norm(t.grad[k])))}"
+            f"Step {k} (epoch {int(t.epoch[k])}): w ="
+            f" {labels.number(r.theta_original[k, 0])}, b ="
+            f" {labels.number(r.theta_original[k, -1])}, loss ="
+            f" {labels.number(t.loss[k])}, ‖∇J‖ ="
+            f" {labels.number(float(np.linalg.norm(t.grad[k])))}"
         )
 
 
@@ -125,35 +173,62 @@ def metrics_row(r: Run) -> None:
     r2, rmse = r2_rmse(r)
     dist = float(np.linalg.norm(t.theta[-1] - r.analysis.theta_star))
     cols = st.columns(5)
-    minimum = f"{LOSSES[t.loss_name].symbol}; the minimum possible is {r.analysis.loss_star:.4g}"
+    minimum = (
+        f"{LOSSES[t.loss_name].symbol}; the minimum possible is"
+        f" {r.analysis.loss_star:.4g}"
+    )
     cols[0].metric("Final loss", labels.number(t.final_loss), help=minimum)
     if r.test is not None:
         r2_test, rmse_test = r2_rmse(r, on_test=True)
-        cols[1].metric("R² train / test", f"{labels.number(r2, 3)} / {labels.number(r2_test, 3)}")
-        cols[2].metric("RMSE train / test", f"{labels.number(rmse, 3)} / {labels.number(rmse_test, 3)}")
+        cols[1].metric(
+            "R² train / test", f"{labels.number(r2, 3)} / {labels.number(r2_test, 3)}"
+        )
+        cols[2].metric(
+            "RMSE train / test",
+            f"{labels.number(rmse, 3)} / {labels.number(rmse_test, 3)}",
+        )
     else:
         cols[1].metric("R²", labels.number(r2))
         cols[2].metric("RMSE", labels.number(rmse))
     settled = f"step {t.settled_at:,}" if t.settled_at is not None else "not yet"
-    first = f"; it first dipped below at step {t.steps_to_tol:,}" if t.steps_to_tol is not None else ""
-    help_ = f"the step from which ‖∇J‖ stays below {r.settings.tol:g} (the run converged there){first}"
+    first = (
+        f"; it first dipped below at step {t.steps_to_tol:,}"
+        if t.steps_to_tol is not None
+        else ""
+    )
+    help_ = (
+        f"the step from which ‖∇J‖ stays below {r.settings.tol:g} (the run converged"
+        f" there){first}"
+    )
     cols[3].metric("Converged at", settled, help=help_)
-    cols[4].metric("Distance to optimum", labels.number(dist), help="‖θ − θ*‖ in the trained parameters")
+    cols[4].metric(
+        "Distance to optimum",
+        labels.number(dist),
+        help="‖θ − θ*‖ in the trained parameters",
+    )
     if note := low_r2_note(r):
         st.caption(note)
 
 
 def start_from_click() -> None:
-    """on_select callback: a click on the contour's invisible grid moves the start there (in the data's
-    units; the contour is in the trained ones).  A callback, since the start's boxes exist by now."""
+    """on_select callback: a click on the contour's invisible grid moves the start there
+    (in the data's units; the contour is in the trained ones).  A callback, since the
+    start's boxes exist by now.
+    """
     r = st.session_state.get("last_good_run")
-    points = [p for p in st.session_state["playground"].selection.points if "x" in p and "y" in p]
+    points = [
+        p
+        for p in st.session_state["playground"].selection.points
+        if "x" in p and "y" in p
+    ]
     if r is None or not points:
         return
     theta = np.array([points[-1]["x"], points[-1]["y"]], dtype=float)
     if r.scaler:
         theta = r.scaler.params_to_original(theta)
-    st.session_state["w0"], st.session_state["b0"] = (float(f"{v:.3g}") for v in np.clip(theta, -100, 100))
+    st.session_state["w0"], st.session_state["b0"] = (
+        float(f"{v:.3g}") for v in np.clip(theta, -100, 100)
+    )
 
 
 view = current_view()
@@ -171,20 +246,28 @@ if view.surface == "3-D" and not view.present:
 if view.scrub:
     scrub.section(run, stacked, view.present)
     if not view.present:
-        st.caption("The run's step player, step inspector and metrics are set aside: turn off “Scrub lr” for them.")
+        st.caption(
+            "The run's step player, step inspector and metrics are set aside: turn off"
+            " “Scrub lr” for them."
+        )
 else:
     inspected = inspected_step(run)
     current = None if inspected >= run.traj.n_steps else inspected
     st.plotly_chart(
-        cache.cached_playground_figure(settings, view, current, stacked), key="playground",
+        cache.cached_playground_figure(settings, view, current, stacked),
+        key="playground",
         config={**CHART_CONFIG, "displayModeBar": not (stacked or narrow_main)},
-        on_select=start_from_click if run.data.n_features == 1 else "ignore", selection_mode="points",
-    )  # fmt: skip
+        on_select=start_from_click if run.data.n_features == 1 else "ignore",
+        selection_mode="points",
+    )
     if not view.present:
         details(run)
         step_inspector(run)
         metrics_row(run)
         if run.data.n_features > 1:
-            partials = partial_plots_figure(run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names)
+            partials = partial_plots_figure(
+                run.data.X, run.data.y, run.theta_original[-1], run.data.feature_names
+            )
             chart(partials, "partials")
-keyboard_player(matching_preset(settings))  # with the scrubber too: PageUp/PageDown still step the presets
+# with the scrubber too: PageUp/PageDown still step the presets
+keyboard_player(matching_preset(settings))

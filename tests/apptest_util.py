@@ -11,9 +11,11 @@ from streamlit.testing.v1 import AppTest, app_test
 
 
 class _RouterPagesManager(PagesManager):
-    """AppTest resets the legacy ``pages/`` flag before every run, so each rerun would execute the page
-    script without app.py (the router).  The app clears the flag itself on a real server
-    (ui.disable_legacy_pages_folder); here it is cleared as AppTest creates its PagesManager."""
+    """AppTest resets the legacy ``pages/`` flag before every run, so each rerun would
+    execute the page script without app.py (the router).  The app clears the flag itself
+    on a real server (ui.disable_legacy_pages_folder); here it is cleared as AppTest
+    creates its PagesManager.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,12 +28,15 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def app(page: str | None = None, timeout: float = 120, **query) -> AppTest:
-    """The real app.py run with ``query`` as the link's parameters (then switched to ``page``); each
-    run must finish within ``timeout`` seconds."""
-    st_config.set_option("client.showErrorDetails", "full")  # config.toml hides them in production
+    """The real app.py run with ``query`` as the link's parameters (then switched to
+    ``page``); each run must finish within ``timeout`` seconds."""
+    # config.toml hides them in production
+    st_config.set_option("client.showErrorDetails", "full")
     at = AppTest.from_file(APP, default_timeout=timeout)
     for k, v in query.items():
-        at.query_params[k] = [str(x) for x in v] if isinstance(v, (list, tuple)) else str(v)
+        at.query_params[k] = (
+            [str(x) for x in v] if isinstance(v, (list, tuple)) else str(v)
+        )
     at.run()
     if page:
         at.switch_page(page).run()

@@ -7,7 +7,8 @@ pytest_plugins = ["browser_util"]
 
 @pytest.fixture
 def line_data():
-    """The worked example of the README's conventions: x ~ U(0, 10), n = 100, y = 3x + 2 + noise."""
+    """The worked example of the README's conventions: x ~ U(0, 10), n = 100, y = 3x + 2
+    + noise."""
     rng = np.random.default_rng(7)
     x = rng.uniform(0, 10, 100)
     return x[:, None], 3 * x + 2 + rng.normal(0, 1, 100)

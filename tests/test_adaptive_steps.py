@@ -1,5 +1,6 @@
-"""What the screen says of the adaptive optimizers' steps (the registry's statements), proved by running
-torch.optim's own Adagrad, RMSprop and Adam, and our update rules beside them."""
+"""What the screen says of the adaptive optimizers' steps (the registry's statements),
+proved by running torch.optim's own Adagrad, RMSprop and Adam, and our update rules
+beside them."""
 
 from __future__ import annotations
 
@@ -38,9 +39,12 @@ def our_steps(name: str, gradients: np.ndarray) -> np.ndarray:
 
 
 def random_gradients(seed: int, steps: int = 300) -> np.ndarray:
-    """Gradients of scales from 1e-4 to 1e4, sign flips, sudden growth: the cases the bounds must survive."""
+    """Gradients of scales from 1e-4 to 1e4, sign flips, sudden growth: the cases the
+    bounds must survive."""
     rng = np.random.default_rng(seed)
-    scale = 10.0 ** rng.uniform(-4, 4, size=(steps, 1)) * np.exp(np.cumsum(rng.normal(0, 0.3, (steps, 1)), 0))
+    scale = 10.0 ** rng.uniform(-4, 4, size=(steps, 1)) * np.exp(
+        np.cumsum(rng.normal(0, 0.3, (steps, 1)), 0)
+    )
     return rng.normal(size=(steps, 3)) * scale
 
 
@@ -50,8 +54,10 @@ def test_first_step_and_the_largest_step_are_as_stated(name, seed):
     first, most = REGISTRY[name].step_sizes()
     g = random_gradients(seed)
     steps = torch_steps(name, g)
-    np.testing.assert_allclose(steps, our_steps(name, g), rtol=1e-9, atol=1e-15)  # same rule as torch
-    np.testing.assert_allclose(steps[0], first * LR, rtol=1e-3)  # whatever the gradient's size (eps aside)
+    # same rule as torch
+    np.testing.assert_allclose(steps, our_steps(name, g), rtol=1e-9, atol=1e-15)
+    # whatever the gradient's size (eps aside)
+    np.testing.assert_allclose(steps[0], first * LR, rtol=1e-3)
     assert steps.max() <= most * LR * (1 + 1e-9)
 
 
@@ -62,7 +68,8 @@ def test_rmsprops_first_step_is_ten_times_lr():
 
 
 def test_rmsprop_keeps_taking_large_steps_on_the_lessons_data():
-    """No bias correction and a decaying memory: after 1,000 updates its steps are still several times lr."""
+    """No bias correction and a decaying memory: after 1,000 updates its steps are still
+    several times lr."""
     data = cortical_thickness()
     lr = 0.01
     thetas = torch_run(data.X, data.y, "rmsprop", lr, 2000, {"rho": 0.99, "eps": 1e-8})
@@ -71,8 +78,8 @@ def test_rmsprop_keeps_taking_large_steps_on_the_lessons_data():
 
 
 def test_adams_largest_step_approaches_its_bound_after_a_long_calm():
-    """A gradient of 1 after 10,000 tiny ones: m_hat ~ (1 - b1), v_hat ~ (1 - b2): the step is
-    lr (1 - b1) / sqrt(1 - b2) = 3.16 lr, the bound the statement names."""
+    """A gradient of 1 after 10,000 tiny ones: m_hat ~ (1 - b1), v_hat ~ (1 - b2): the
+    step is lr (1 - b1) / sqrt(1 - b2) = 3.16 lr, the bound the statement names."""
     g = np.vstack([np.full((10_000, 1), 1e-12), [[1.0]]])
     steps = torch_steps("adam", g)
     most = REGISTRY["adam"].step_sizes()[1]

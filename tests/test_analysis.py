@@ -10,7 +10,8 @@ def test_design_example_raw_and_standardized():
     x = rng.uniform(0, 10, 100)
     y = 3 * x + 2 + rng.normal(0, 1, 100)
     raw = analyse_data(x, y)
-    # H = 2 [[E x^2, E x], [E x, 1]]; for x ~ U(0,10): E x = 5, E x^2 = 100/3 -> kappa ~ 174
+    # H = 2 [[E x^2, E x], [E x, 1]]; for x ~ U(0,10): E x = 5, E x^2 = 100/3 -> kappa ~
+    # 174
     H = 2 * np.array([[np.mean(x**2), np.mean(x)], [np.mean(x), 1.0]])
     lam = np.linalg.eigvalsh(H)
     assert raw.kappa == pytest.approx(lam[1] / lam[0])
@@ -24,9 +25,15 @@ def test_design_example_raw_and_standardized():
 
 def test_half_convention_doubles_stable_rate(line_data):
     half, full = analyse_data(*line_data, loss="half_mse"), analyse_data(*line_data)
-    for name, hp in (("gd", {}), ("momentum", {"momentum": 0.9}), ("nesterov", {"momentum": 0.5})):
+    for name, hp in (
+        ("gd", {}),
+        ("momentum", {"momentum": 0.9}),
+        ("nesterov", {"momentum": 0.5}),
+    ):
         assert limit(half, name, **hp) == pytest.approx(2 * limit(full, name, **hp))
-        assert rate_map(half, name, **hp).best_lr == pytest.approx(2 * rate_map(full, name, **hp).best_lr, rel=1e-5)
+        assert rate_map(half, name, **hp).best_lr == pytest.approx(
+            2 * rate_map(full, name, **hp).best_lr, rel=1e-5
+        )
 
 
 def test_l2_shifts_weight_curvature(line_data):

@@ -1,5 +1,7 @@
-"""What the class sees: legible figures, the views stacked on a phone, presentation mode, schedules,
-one-click fixes, controls that say what they take (AppTest; the browser suite measures the pixels)."""
+"""What the class sees: legible figures, the views stacked on a phone, presentation
+mode, schedules, one-click fixes, controls that say what they take (AppTest; the browser
+suite measures the pixels).
+"""
 
 import numpy as np
 import pytest
@@ -9,12 +11,23 @@ from linreg.experiment import Settings, run
 
 
 def solid_named_lines(fig) -> list[dict]:
-    return [t for t in fig["data"] if t.get("mode", "").startswith("lines") and t.get("name") and
-            t.get("line", {}).get("dash", "solid") == "solid" and t.get("fill") != "toself"]  # fmt: skip
+    return [
+        t
+        for t in fig["data"]
+        if t.get("mode", "").startswith("lines")
+        and t.get("name")
+        and t.get("line", {}).get("dash", "solid") == "solid"
+        and t.get("fill") != "toself"
+    ]
 
 
 @pytest.mark.parametrize(
-    "query", [{}, {"preset": "diverging"}, {"dataset": "iris", "features": ["petal_length", "sepal_length"]}]
+    "query",
+    [
+        {},
+        {"preset": "diverging"},
+        {"dataset": "iris", "features": ["petal_length", "sepal_length"]},
+    ],
 )
 def test_type_and_lines_are_big_enough_for_the_back_row(query):
     fig = main_figure(app(**query))
@@ -31,7 +44,10 @@ def test_stacked_on_request_and_side_by_side_by_default():
     side = main_figure(app())["layout"]
     assert side["xaxis"]["domain"] != side["xaxis3"]["domain"]
     stacked = main_figure(app(layout="stacked"))["layout"]
-    assert stacked["xaxis"]["domain"] == stacked["xaxis3"]["domain"] and stacked["height"] > 900
+    assert (
+        stacked["xaxis"]["domain"] == stacked["xaxis3"]["domain"]
+        and stacked["height"] > 900
+    )
 
 
 def test_presentation_mode_shows_only_the_views_player_and_presets():
@@ -39,13 +55,22 @@ def test_presentation_mode_shows_only_the_views_player_and_presets():
     assert_ok(at)
     assert not at.metric and not at.main.expander
     fig = main_figure(at)
-    assert fig["layout"]["xaxis"]["tickfont"]["size"] > main_figure(app())["layout"]["xaxis"]["tickfont"]["size"]
+    assert (
+        fig["layout"]["xaxis"]["tickfont"]["size"]
+        > main_figure(app())["layout"]["xaxis"]["tickfont"]["size"]
+    )
     assert "present" in str(at.query_params)
 
 
 def test_eigen_axes_are_named_with_their_lambda():
-    texts = [t.get("text", [""])[0] for t in main_figure(app())["data"] if t.get("mode") == "text"]
-    assert any(t.startswith("steep, λ = ") for t in texts) and any(t.startswith("shallow, λ = ") for t in texts)
+    texts = [
+        t.get("text", [""])[0]
+        for t in main_figure(app())["data"]
+        if t.get("mode") == "text"
+    ]
+    assert any(t.startswith("steep, λ = ") for t in texts) and any(
+        t.startswith("shallow, λ = ") for t in texts
+    )
 
 
 def test_residuals_coloured_by_their_pull_on_w():
@@ -57,16 +82,24 @@ def test_divergence_has_edge_markers_and_one_click_fixes():
     at = app(preset="diverging")
     fig = main_figure(at)
     edges = [
-        t for t in fig["data"] if t.get("mode") == "markers+text" and t.get("marker", {}).get("symbol") == "diamond"
+        t
+        for t in fig["data"]
+        if t.get("mode") == "markers+text"
+        and t.get("marker", {}).get("symbol") == "diamond"
     ]
-    shown = {t.get("xaxis", "x"): t for t in edges if t.get("text")}  # the fitted line and the path, each once
+    # the fitted line and the path, each once
+    shown = {t.get("xaxis", "x"): t for t in edges if t.get("text")}
     assert sorted(shown) == ["x", "x3"]
     assert shown["x"]["text"][0].startswith(("↑ line at y ≈", "↓ line at y ≈"))
     assert shown["x3"]["text"][0] == "path leaves the view"
-    for axis, t in shown.items():  # the words read inwards from the edge: never over the ticks
+    # the words read inwards from the edge: never over the ticks
+    for axis, t in shown.items():
         y_range = fig["layout"]["yaxis" + t.get("yaxis", "y")[1:]]["range"]
         at_top = t["y"][0] > sum(y_range) / 2
-        assert t["textposition"].startswith("bottom" if at_top else "top"), (axis, t["textposition"])
+        assert t["textposition"].startswith("bottom" if at_top else "top"), (
+            axis,
+            t["textposition"],
+        )
     lr = at.sidebar.number_input(key="learning_rate").value
     next(b for b in at.button if b.label == "Halve lr").click().run()
     assert at.sidebar.number_input(key="learning_rate").value == pytest.approx(lr / 2)
@@ -75,7 +108,10 @@ def test_divergence_has_edge_markers_and_one_click_fixes():
 
 def test_the_log_slider_shows_the_boxs_number():
     at = app(preset="best")
-    assert at.sidebar.select_slider(key="lr_slider").value == at.sidebar.number_input(key="learning_rate").value
+    assert (
+        at.sidebar.select_slider(key="lr_slider").value
+        == at.sidebar.number_input(key="learning_rate").value
+    )
 
 
 def test_a_bad_setting_names_the_control_to_change():
@@ -86,7 +122,8 @@ def test_a_bad_setting_names_the_control_to_change():
 
 
 def element_after(block, key: str):
-    """The element drawn right after the widget ``key`` in ``block`` (searched through nested blocks)."""
+    """The element drawn right after the widget ``key`` in ``block`` (searched through
+    nested blocks)."""
     children = list(block.children.values())
     for i, here in enumerate(children):
         if getattr(here, "key", None) == key:
@@ -100,8 +137,18 @@ def element_after(block, key: str):
 @pytest.mark.parametrize(
     ("query", "change", "control", "words"),
     [
-        ({"dataset": "synthetic"}, {"x_min": 50.0, "x_max": 0.0}, "x_max", "x_range must be"),
-        ({"dataset": "iris", "features": "petal_width", "target": "petal_width"}, {}, "target", "both a feature"),
+        (
+            {"dataset": "synthetic"},
+            {"x_min": 50.0, "x_max": 0.0},
+            "x_max",
+            "x_range must be",
+        ),
+        (
+            {"dataset": "iris", "features": "petal_width", "target": "petal_width"},
+            {},
+            "target",
+            "both a feature",
+        ),
     ],
 )
 def test_a_bad_settings_message_sits_beside_its_control(query, change, control, words):
@@ -134,7 +181,10 @@ def test_schedules_run_and_are_drawn_under_the_loss(schedule, extra):
         "inverse_time": 0.5 / (1 + 0.1 * e),
     }[schedule]
     np.testing.assert_allclose(
-        run(Settings(schedule=schedule, epochs=40, learning_rate=0.5, **extra)).traj.learning_rate, by_hand
+        run(
+            Settings(schedule=schedule, epochs=40, learning_rate=0.5, **extra)
+        ).traj.learning_rate,
+        by_hand,
     )
     assert drawn["yaxis"] != fig["data"][0]["yaxis"]
 
@@ -146,7 +196,9 @@ def test_real_tables_open_standardized():
     assert at.session_state["standardize"] is True and not at.error
 
 
-@pytest.mark.parametrize(("optimizer", "batch"), [("gd", "full"), ("momentum", "mini"), ("adam", "sgd")])
+@pytest.mark.parametrize(
+    ("optimizer", "batch"), [("gd", "full"), ("momentum", "mini"), ("adam", "sgd")]
+)
 def test_every_view_option_reaches_the_url(optimizer, batch):
     at = app(optimizer=optimizer, batch=batch, epochs=20)
     at.sidebar.checkbox(key="residuals").check().run()
@@ -156,17 +208,23 @@ def test_every_view_option_reaches_the_url(optimizer, batch):
     query = str(at.query_params)
     for key in ("residuals", "equal_axes", "log_loss", "surface"):
         assert key in query, key
-    assert (optimizer != "gd") == ("optimizer" in query) and (batch != "full") == ("batch" in query)
+    assert (optimizer != "gd") == ("optimizer" in query) and (batch != "full") == (
+        "batch" in query
+    )
 
 
-@pytest.mark.parametrize("query", [{"epochs": 1}, {"dataset": "gapminder", "standardize": "false"}])
+@pytest.mark.parametrize(
+    "query", [{"epochs": 1}, {"dataset": "gapminder", "standardize": "false"}]
+)
 def test_learn_page_with_a_single_update(query):
     at = app("pages/learn.py", **query)
     assert_ok(at)
 
 
 def test_momentum_map_marks_the_current_pair():
-    specs = chart_specs(app("pages/sweep.py", optimizer="momentum", learning_rate=0.1, momentum=0.5))
+    specs = chart_specs(
+        app("pages/sweep.py", optimizer="momentum", learning_rate=0.1, momentum=0.5)
+    )
     names = [t.get("name", "") for f in specs for t in f["data"]]
     assert any(n.startswith("yours: lr 0.1, momentum 0.50") for n in names)
 
@@ -174,6 +232,10 @@ def test_momentum_map_marks_the_current_pair():
 def test_race_runs_differ_by_dash_and_marker_not_colour_alone():
     fig = main_figure(app("pages/race.py"))
     paths = [
-        t for t in fig["data"] if t.get("legendgroup") and t.get("mode") == "lines" and t.get("showlegend") is not False
+        t
+        for t in fig["data"]
+        if t.get("legendgroup")
+        and t.get("mode") == "lines"
+        and t.get("showlegend") is not False
     ]
     assert len({t["line"].get("dash") for t in paths}) == len(paths) == 3

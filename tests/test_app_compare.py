@@ -18,10 +18,13 @@ def test_race_defaults():
     assert list(table["optimizer"]) == ["GD", "Momentum", "Adam"]
     fig = max(chart_specs(at), key=lambda f: len(f.get("frames", [])))
     # one moving marker per run in every frame
-    assert all(len(f["data"]) == 6 for f in fig["frames"])  # a marker on the contour and on the loss, per run
+    # a marker on the contour and on the loss, per run
+    assert all(len(f["data"]) == 6 for f in fig["frames"])
 
 
-@pytest.mark.parametrize("mode", ["One shared rate", "Own rate each", "Tune each (sweep)"])
+@pytest.mark.parametrize(
+    "mode", ["One shared rate", "Own rate each", "Tune each (sweep)"]
+)
 def test_race_modes(mode):
     at = app("pages/race.py", race_mode=mode, epochs=200)
     assert_ok(at)
@@ -32,7 +35,9 @@ def test_race_modes(mode):
 
 def test_race_every_optimizer_all_diverging_and_one_run():
     at = app("pages/race.py", learning_rate=50, epochs=50)
-    at.multiselect(key="race_optimizers").set_value(["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]).run()
+    at.multiselect(key="race_optimizers").set_value(
+        ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+    ).run()
     assert_ok(at)
     assert len(at.dataframe[0].value) == 6
     assert "step" in at.dataframe[0].value["diverged at"][0]
@@ -52,7 +57,9 @@ def test_race_mini_batch_shows_batch_gradients():
     assert all(len(f["data"]) == 7 for f in fig["frames"])
 
 
-@pytest.mark.parametrize("optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"])
+@pytest.mark.parametrize(
+    "optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"]
+)
 def test_sweep_every_optimizer(optimizer):
     at = app("pages/sweep.py", optimizer=optimizer, epochs=300)
     assert_ok(at)
@@ -63,13 +70,21 @@ def test_sweep_every_optimizer(optimizer):
 def test_sweep_mini_batch_and_extremes():
     at = app("pages/sweep.py", batch="Stochastic", epochs=3, n=20)
     assert_ok(at)
-    at = app("pages/sweep.py", epochs=1, dataset="Synthetic line", x_min=-100, x_max=100)
+    at = app(
+        "pages/sweep.py", epochs=1, dataset="Synthetic line", x_min=-100, x_max=100
+    )
     assert_ok(at)
 
 
 def test_sweep_limit_line_matches_the_analysis():
     at = app("pages/sweep.py")
-    fig = next(f for f in chart_specs(at) if "Final loss" in str(f["layout"].get("annotations")))
+    fig = next(
+        f
+        for f in chart_specs(at)
+        if "Final loss" in str(f["layout"].get("annotations"))
+    )
     texts = [a["text"] for a in fig["layout"]["annotations"]]
-    limit = 2 / analyse_data(cortical_thickness().X, cortical_thickness().y).L  # 0.78866
-    assert any(t == f"2/L = {math.floor(limit * 1000) / 1000:g}" for t in texts)  # rounded down: 0.788
+    # 0.78866
+    limit = 2 / analyse_data(cortical_thickness().X, cortical_thickness().y).L
+    # rounded down: 0.788
+    assert any(t == f"2/L = {math.floor(limit * 1000) / 1000:g}" for t in texts)

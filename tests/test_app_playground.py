@@ -1,4 +1,5 @@
-"""AppTest: the Playground page through the real app.py (controls, URL state, presets, divergence)."""
+"""AppTest: the Playground page through the real app.py (controls, URL state, presets,
+divergence)."""
 
 import numpy as np
 import pytest
@@ -14,11 +15,17 @@ def test_defaults_render_synchronized_figure():
     at = app()
     assert_ok(at)
     assert not at.error
-    assert [m.label for m in at.metric] == ["Final loss", "R²", "RMSE", "Converged at", "Distance to optimum"]
+    assert [m.label for m in at.metric] == [
+        "Final loss",
+        "R²",
+        "RMSE",
+        "Converged at",
+        "Distance to optimum",
+    ]
     fig = main_figure(at)
     assert 50 < len(fig["frames"]) <= 200
-    # each frame moves only a few small traces: the fit, the loss and the path drawn so far, two markers, the
-    # readout and the fourth view's two curves
+    # each frame moves only a few small traces: the fit, the loss and the path drawn so
+    # far, two markers, the readout and the fourth view's two curves
     assert all(len(f["data"]) <= 9 for f in fig["frames"])
     assert len(fig["layout"]["sliders"][0]["steps"]) == len(fig["frames"])
     labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
@@ -42,11 +49,20 @@ def test_final_loss_metric_matches_an_independent_loop():
     for _ in range(300):
         r = w * x + b - y
         w, b = w - 0.5 * 2 * np.mean(r * x), b - 0.5 * 2 * np.mean(r)
-    assert float(at.metric[0].value) == pytest.approx(np.mean((w * x + b - y) ** 2), rel=1e-3)
+    assert float(at.metric[0].value) == pytest.approx(
+        np.mean((w * x + b - y) ** 2), rel=1e-3
+    )
 
 
 def test_url_parameters_set_the_controls():
-    at = app(learning_rate=0.3, optimizer="Adam", epochs=50, batch="Mini-batch", batch_size=10, loss="half_mse")
+    at = app(
+        learning_rate=0.3,
+        optimizer="Adam",
+        epochs=50,
+        batch="Mini-batch",
+        batch_size=10,
+        loss="half_mse",
+    )
     assert_ok(at)
     assert at.sidebar.number_input(key="learning_rate").value == 0.3
     assert at.sidebar.selectbox(key="optimizer").value == "adam"
@@ -60,11 +76,16 @@ def test_divergence_banner_names_the_limit():
     at = app(learning_rate=0.9)
     assert_ok(at)
     msg = at.error[0].value
-    assert "Diverged at step" in msg and f"{0.9 / limit:.2f} ×" in msg and f"2/L = {limit:.4g}" in msg
+    assert (
+        "Diverged at step" in msg
+        and f"{0.9 / limit:.2f} ×" in msg
+        and f"2/L = {limit:.4g}" in msg
+    )
     fig = main_figure(at)
     assert fig["layout"]["yaxis2"]["type"] == "log"
     w_range = fig["layout"]["xaxis3"]["range"]
-    assert w_range[1] - w_range[0] < 100  # the contour does not zoom out to follow the blow-up
+    # the contour does not zoom out to follow the blow-up
+    assert w_range[1] - w_range[0] < 100
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
@@ -75,7 +96,9 @@ def test_every_preset_by_url(preset):
     assert (preset == "diverging") == bool(at.error)
 
 
-@pytest.mark.parametrize("optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"])
+@pytest.mark.parametrize(
+    "optimizer", ["GD", "Momentum", "Nesterov", "Adagrad", "RMSprop", "Adam"]
+)
 @pytest.mark.parametrize("loss", ["mse", "half_mse"])
 def test_every_optimizer_and_loss(optimizer, loss):
     at = app(optimizer=optimizer, loss=loss, epochs=200, learning_rate=0.05)
@@ -102,13 +125,28 @@ def _ends(w):
 
 @pytest.mark.parametrize(
     ("optimizer", "batch"),
-    [("GD", "Full"), ("Momentum", "Mini-batch"), ("Adam", "Stochastic"), ("RMSprop", "Full"), ("Adagrad", "Full")],
+    [
+        ("GD", "Full"),
+        ("Momentum", "Mini-batch"),
+        ("Adam", "Stochastic"),
+        ("RMSprop", "Full"),
+        ("Adagrad", "Full"),
+    ],
 )
 def test_every_control_at_both_ends(optimizer, batch):
     at = app(optimizer=optimizer, batch=batch, dataset="Synthetic line", epochs=100)
     assert_ok(at)
     keys = [w.key for w in _widgets(at)]
-    assert {"learning_rate", "lr_slider", "epochs", "noise", "n", "random_state", "w0", "b0"} <= set(keys)
+    assert {
+        "learning_rate",
+        "lr_slider",
+        "epochs",
+        "noise",
+        "n",
+        "random_state",
+        "w0",
+        "b0",
+    } <= set(keys)
     for key in keys:
         for value in _ends(next(w for w in _widgets(at) if w.key == key)):
             next(w for w in _widgets(at) if w.key == key).set_value(value).run()
@@ -131,7 +169,9 @@ def test_log_slider_and_exact_entry_stay_in_sync():
     at.sidebar.select_slider(key="lr_slider").set_value(0.1).run()
     assert at.sidebar.number_input(key="learning_rate").value == 0.1
     at.sidebar.number_input(key="learning_rate").set_value(0.0123).run()
-    assert at.sidebar.select_slider(key="lr_slider").value == pytest.approx(0.0126, rel=0.05)
+    assert at.sidebar.select_slider(key="lr_slider").value == pytest.approx(
+        0.0126, rel=0.05
+    )
 
 
 def test_new_sample_changes_the_seed():
@@ -142,9 +182,17 @@ def test_new_sample_changes_the_seed():
 
 
 def test_real_data_several_features_and_split():
-    at = app(dataset="Iris (real)", standardize="true", learning_rate=0.1, epochs=300, test_fraction=0.2)
+    at = app(
+        dataset="Iris (real)",
+        standardize="true",
+        learning_rate=0.1,
+        epochs=300,
+        test_fraction=0.2,
+    )
     assert_ok(at)
-    at.sidebar.multiselect(key="features").set_value(["petal_length", "sepal_length"]).run()
+    at.sidebar.multiselect(key="features").set_value(
+        ["petal_length", "sepal_length"]
+    ).run()
     assert_ok(at)
     fig = main_figure(at)
     assert fig["layout"]["annotations"][0]["text"] == "Predicted vs actual"
@@ -168,21 +216,32 @@ def test_upload_dataset_without_a_file_says_what_to_do():
 
 def test_contour_of_any_two_parameters_moves_with_the_path():
     at = app(dataset="Iris (real)", standardize="true", learning_rate=0.1, epochs=200)
-    at.sidebar.multiselect(key="features").set_value(["petal_length", "sepal_length", "sepal_width"]).run()
+    at.sidebar.multiselect(key="features").set_value(
+        ["petal_length", "sepal_length", "sepal_width"]
+    ).run()
     at.sidebar.selectbox(key="contour_x").set_value("w(sepal_length)").run()
     at.sidebar.selectbox(key="contour_y").set_value("w(sepal_width)").run()
     assert_ok(at)
     fig = main_figure(at)
     assert fig["layout"]["xaxis3"]["title"]["text"].startswith("w(sepal_length)")
-    moving_fills = [i for i, t in enumerate(fig["data"]) if t.get("fill") == "toself" and t.get("xaxis") == "x3"]
+    moving_fills = [
+        i
+        for i, t in enumerate(fig["data"])
+        if t.get("fill") == "toself" and t.get("xaxis") == "x3"
+    ]
     assert len(moving_fills) == 5
-    assert set(moving_fills) <= set(fig["frames"][10]["traces"])  # the slices are redrawn in every frame
-    assert len(fig["frames"]) > 50 and {"playground", "partials"} <= {c.key for c in at.get("plotly_chart")}
+    # the slices are redrawn in every frame
+    assert set(moving_fills) <= set(fig["frames"][10]["traces"])
+    assert len(fig["frames"]) > 50 and {"playground", "partials"} <= {
+        c.key for c in at.get("plotly_chart")
+    }
     assert max(len(c.proto.spec) for c in at.get("plotly_chart")) < 1_000_000
 
 
 def test_outlier_size_moves_the_optimum():
-    at = app(dataset="Synthetic line", outlier_fraction=0.1, epochs=50, learning_rate=0.02)
+    at = app(
+        dataset="Synthetic line", outlier_fraction=0.1, epochs=50, learning_rate=0.02
+    )
     before = at.metric[0].value
     at.sidebar.slider(key="outlier_scale").set_value(50.0).run()
     assert_ok(at)
@@ -190,13 +249,19 @@ def test_outlier_size_moves_the_optimum():
 
 
 def test_the_momentum_presets_step_is_the_metrics_step():
-    """The preset's claim ("converges by step N") and the metric name the same step: from there on ‖∇J‖ stays
-    below the tolerance (recomputed here from the run's θ with numpy's gradient of (1/n)·Σ r²)."""
+    """The preset's claim ("converges by step N") and the metric name the same step:
+    from there on ‖∇J‖ stays below the tolerance (recomputed here from the run's θ with
+    numpy's gradient of (1/n)·Σ r²).
+    """
     import re
 
     at = app(preset="momentum")
     assert_ok(at)
-    claim = int(re.search(r"converges by step (\d+)", at.markdown[0].value.replace(",", "")).group(1))
+    claim = int(
+        re.search(
+            r"converges by step (\d+)", at.markdown[0].value.replace(",", "")
+        ).group(1)
+    )
     shown = next(m.value for m in at.metric if m.label == "Converged at")
     from linreg.app.presets import preset_settings
     from linreg.experiment import run
@@ -214,9 +279,18 @@ def test_the_run_unfolds_unless_whole_run_and_presenting_hides_the_fourth_view()
         names = [t.get("name") for t in fig["data"]]
         return {names[i] for f in fig["frames"] for i in f["traces"]}
 
-    unfolding, whole = main_figure(app(epochs=200)), main_figure(app(epochs=200, whole_run="true"))
+    unfolding, whole = (
+        main_figure(app(epochs=200)),
+        main_figure(app(epochs=200, whole_run="true")),
+    )
     assert {"path", "training loss", "readout"} <= moved(unfolding)
     assert "path" not in moved(whole) and "readout" in moved(whole)
     assert "xaxis4" in unfolding["layout"]  # the fourth view, by default
-    assert "xaxis4" not in main_figure(app(epochs=200, present="true"))["layout"]  # presenting: three views
-    assert "xaxis4" in main_figure(app(epochs=200, present="true", convergence_panel="show"))["layout"]
+    # presenting: three views
+    assert "xaxis4" not in main_figure(app(epochs=200, present="true"))["layout"]
+    assert (
+        "xaxis4"
+        in main_figure(app(epochs=200, present="true", convergence_panel="show"))[
+            "layout"
+        ]
+    )

@@ -1,6 +1,6 @@
-"""AppTest: state that must not leak from one run, dataset or page into the next (issue: a live demo that
-never trips): a new run opens on its last step, a dataset comes with its own data controls, the share link
-carries the Learn page's step."""
+"""AppTest: state that must not leak from one run, dataset or page into the next (issue:
+a live demo that never trips): a new run opens on its last step, a dataset comes with
+its own data controls, the share link carries the Learn page's step."""
 
 import pytest
 from apptest_util import app, assert_ok, main_figure
@@ -25,15 +25,19 @@ def query(at) -> dict:
     return {k: at.query_params[k] for k in at.query_params}
 
 
-# ---------------------------------------------------------------- a new run opens on its last step
+# ---------------------------------------------------------------- a new run opens on
+# its last step
 def full_batch_epochs(name: str) -> int:
-    """A full-batch preset that converges makes one update per epoch: its last step is its epoch count."""
+    """A full-batch preset that converges makes one update per epoch: its last step is
+    its epoch count."""
     s = Settings(**PRESETS[name].changes)
     assert s.batch == "full"
     return s.epochs
 
 
-@pytest.mark.parametrize(("first", "then"), [("best", "lesson"), ("diverging", "momentum")])
+@pytest.mark.parametrize(
+    ("first", "then"), [("best", "lesson"), ("diverging", "momentum")]
+)
 def test_a_new_run_opens_on_its_last_step(first, then):
     at = app()
     preset(at, first)
@@ -47,10 +51,13 @@ def test_a_new_run_opens_on_its_last_step(first, then):
 def test_halve_lr_opens_the_fixed_run_on_its_last_step():
     at = app(preset="diverging")
     epochs = full_batch_epochs("diverging")
-    assert at.number_input(key="inspect_step").value < epochs  # stopped when it diverged
+    # stopped when it diverged
+    assert at.number_input(key="inspect_step").value < epochs
     next(b for b in at.button if b.label == "Halve lr").click().run()
     assert not at.error  # half of 1.05 x 2/L converges: every epoch runs
-    assert at.number_input(key="inspect_step").value == epochs and shown_step(at) == epochs
+    assert (
+        at.number_input(key="inspect_step").value == epochs and shown_step(at) == epochs
+    )
 
 
 def test_the_inspector_steps_within_one_run():
@@ -65,8 +72,8 @@ def test_the_inspector_steps_within_one_run():
     assert at.number_input(key="inspect_step").value == 400 and shown_step(at) == 400
 
 
-# ---------------------------------------------------------------- a dataset brings its own controls
-# The bundled tables' default columns, as their sources describe them.
+# ---------------------------------------------------------------- a dataset brings its
+# own controls The bundled tables' default columns, as their sources describe them.
 COLUMNS = {
     "tips": ("total_bill", "tip"),
     "iris": ("petal_length", "petal_width"),
@@ -87,7 +94,12 @@ def test_switching_tables_brings_each_tables_own_columns():
         assert at.sidebar.multiselect(key="features").value == [feature]
         assert at.sidebar.selectbox(key="target").value == target
         assert at.session_state["standardize"] is True
-        assert query(at) == {"dataset": name, "standardize": "true", "features": feature, "target": target}
+        assert query(at) == {
+            "dataset": name,
+            "standardize": "true",
+            "features": feature,
+            "target": target,
+        }
 
 
 def test_back_to_the_lessons_data_is_the_lesson_again():
@@ -104,16 +116,23 @@ def test_back_to_the_lessons_data_is_the_lesson_again():
 def test_what_the_user_set_for_a_dataset_comes_back_with_it():
     at = app()
     choose_dataset(at, "iris")
-    at.sidebar.multiselect(key="features").set_value(["sepal_length", "sepal_width"]).run()
+    at.sidebar.multiselect(key="features").set_value(
+        ["sepal_length", "sepal_width"]
+    ).run()
     at.sidebar.checkbox(key="standardize").uncheck().run()
     choose_dataset(at, "tips")
-    assert at.sidebar.multiselect(key="features").value == ["total_bill"]  # not Iris's choice
+    # not Iris's choice
+    assert at.sidebar.multiselect(key="features").value == ["total_bill"]
     assert at.session_state["standardize"] is True
     choose_dataset(at, "iris")
-    assert at.sidebar.multiselect(key="features").value == ["sepal_length", "sepal_width"]
+    assert at.sidebar.multiselect(key="features").value == [
+        "sepal_length",
+        "sepal_width",
+    ]
     assert at.session_state["standardize"] is False
     assert query(at)["features"] == ["sepal_length", "sepal_width"]
-    assert query(at)["standardize"] == "false"  # a link naming iris opens it standardized: this one says not
+    # a link naming iris opens it standardized: this one says not
+    assert query(at)["standardize"] == "false"
 
 
 def test_a_generated_datasets_sample_size_stays_with_it():
@@ -137,18 +156,24 @@ def test_a_preset_on_other_data_keeps_the_users_choices_for_the_last():
 
 @pytest.mark.parametrize("dataset", ["cortical", "synthetic", "iris"])
 def test_the_data_section_draws_the_datasets_controls(dataset):
-    """The keys a dataset change sets are the ones the sidebar's Data section draws for that dataset."""
+    """The keys a dataset change sets are the ones the sidebar's Data section draws for
+    that dataset."""
     at = app(dataset=dataset)
     section = next(e for e in at.sidebar.expander if e.label == "Data")
 
     def keys(node) -> list[str]:
         children = getattr(node, "children", {}).values()
-        return [k for c in children for k in ([c.key] if getattr(c, "key", None) else []) + keys(c)]
+        return [
+            k
+            for c in children
+            for k in ([c.key] if getattr(c, "key", None) else []) + keys(c)
+        ]
 
     assert sorted(keys(section)) == sorted(["dataset", *data_keys(dataset)])
 
 
-# ---------------------------------------------------------------- the Learn page's step in the link
+# ---------------------------------------------------------------- the Learn page's step
+# in the link
 def test_the_share_link_carries_the_learn_pages_step():
     at = app("pages/learn.py")
     at.slider(key="learn_step").set_value(57).run()
@@ -158,7 +183,10 @@ def test_the_share_link_carries_the_learn_pages_step():
     assert_ok(reopened)
     assert reopened.slider(key="learn_step").value == 57
     theta = run(Settings()).traj.theta[58]  # the update 57 -> 58
-    assert f"{theta[0]:.4g}" in reopened.latex[3].value and f"{theta[1]:.4g}" in reopened.latex[3].value
+    assert (
+        f"{theta[0]:.4g}" in reopened.latex[3].value
+        and f"{theta[1]:.4g}" in reopened.latex[3].value
+    )
 
 
 def test_the_learn_step_stays_across_pages_and_follows_a_shorter_run():
@@ -166,14 +194,19 @@ def test_the_learn_step_stays_across_pages_and_follows_a_shorter_run():
     at.slider(key="learn_step").set_value(57).run()
     at.switch_page("pages/playground.py").run()
     assert query(at)["learn_step"] == "57"
-    at.sidebar.number_input(key="epochs").set_value(20).run()  # 20 updates: 0 -> 1 .. 19 -> 20
+    # 20 updates: 0 -> 1 .. 19 -> 20
+    at.sidebar.number_input(key="epochs").set_value(20).run()
     at.switch_page("pages/learn.py").run()
     assert_ok(at)
-    assert at.slider(key="learn_step").value == 19 and "Step 57 is past" in at.info[0].value
+    assert (
+        at.slider(key="learn_step").value == 19
+        and "Step 57 is past" in at.info[0].value
+    )
 
 
 def test_a_learn_step_past_the_run_shows_its_last_update_and_says_so():
-    at = app("pages/learn.py", learn_step=5000)  # the lesson's run has 2000 updates: 0 -> 1 .. 1999 -> 2000
+    # the lesson's run has 2000 updates: 0 -> 1 .. 1999 -> 2000
+    at = app("pages/learn.py", learn_step=5000)
     assert_ok(at)
     assert at.slider(key="learn_step").value == 1999
     assert "Step 5,000 is past this run's last update" in at.info[0].value

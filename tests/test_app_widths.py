@@ -1,15 +1,22 @@
-"""What the server draws for the widths the browser measured (display.SCREEN, set by the probe in a real
-browser; set by hand here): three views stacked when the main area is narrow, the learning rate over the
-chart when the sidebar would cover it, code under the maths, a race table that fits.  The user agent plays
-no part (tests/test_screens.py: a phone's at 1280 px, a desktop's at 390 px)."""
+"""What the server draws for the widths the browser measured (display.SCREEN, set by the
+probe in a real browser; set by hand here): three views stacked when the main area is
+narrow, the learning rate over the chart when the sidebar would cover it, code under the
+maths, a race table that fits.  The user agent plays no part (tests/test_screens.py: a
+phone's at 1280 px, a desktop's at 390 px)."""
 
 import pytest
 from apptest_util import app, assert_ok, main_figure
 
-from linreg.app.display import CODE_BESIDE_MATHS_PX, SCREEN, SIDEBAR_COVERS_BELOW_PX, STACK_BELOW_PX
+from linreg.app.display import (
+    CODE_BESIDE_MATHS_PX,
+    SCREEN,
+    SIDEBAR_COVERS_BELOW_PX,
+    STACK_BELOW_PX,
+)
 
 PHONE = {"main": 358, "window": 390}
-SPLIT_SCREEN = {"main": 448, "window": 800}  # a desktop window half a screen wide: the sidebar sits beside
+# a desktop window half a screen wide: the sidebar sits beside
+SPLIT_SCREEN = {"main": 448, "window": 800}
 PROJECTOR = {"main": 790, "window": 1280}
 
 
@@ -25,12 +32,17 @@ def stacked(fig: dict) -> bool:
 
 
 def test_the_measured_widths_sit_on_the_right_side_of_the_thresholds():
-    assert PHONE["main"] < STACK_BELOW_PX and SPLIT_SCREEN["main"] < STACK_BELOW_PX <= PROJECTOR["main"]
+    assert (
+        PHONE["main"] < STACK_BELOW_PX
+        and SPLIT_SCREEN["main"] < STACK_BELOW_PX <= PROJECTOR["main"]
+    )
     assert PHONE["window"] < SIDEBAR_COVERS_BELOW_PX <= SPLIT_SCREEN["window"]
     assert PROJECTOR["main"] < CODE_BESIDE_MATHS_PX
 
 
-@pytest.mark.parametrize(("widths", "stack"), [(PHONE, True), (SPLIT_SCREEN, True), (PROJECTOR, False)])
+@pytest.mark.parametrize(
+    ("widths", "stack"), [(PHONE, True), (SPLIT_SCREEN, True), (PROJECTOR, False)]
+)
 def test_the_views_stack_when_the_main_area_is_narrow(widths, stack):
     at = measured(app(), widths)
     assert_ok(at)
@@ -46,8 +58,10 @@ def test_on_a_phone_the_learning_rate_sits_over_the_chart_in_step_with_the_sideb
     over.set_value(0.1).run()
     assert at.sidebar.number_input(key="learning_rate").value == 0.1
     assert at.sidebar.select_slider(key="lr_slider").value == 0.1
-    assert any("learning rate 0.1**" in m.value for m in at.markdown)  # the run shown is the new rate's
-    at.sidebar.number_input(key="learning_rate").set_value(0.02).run()  # and the other way round
+    # the run shown is the new rate's
+    assert any("learning rate 0.1**" in m.value for m in at.markdown)
+    # and the other way round
+    at.sidebar.number_input(key="learning_rate").set_value(0.02).run()
     assert at.select_slider(key="lr_over_chart").value == 0.02
 
 
@@ -59,8 +73,11 @@ def test_beside_the_sidebar_the_learning_rate_stays_in_it():
 def test_learn_puts_the_code_under_the_maths_unless_there_is_room_for_both():
     at = measured(app(), PROJECTOR, "pages/learn.py")
     assert_ok(at)
-    assert at.code and not any(c.get("code") for c in at.main.columns)  # code under the maths, not beside
-    wide = measured(app(), {"main": CODE_BESIDE_MATHS_PX, "window": 1600}, "pages/learn.py")
+    # code under the maths, not beside
+    assert at.code and not any(c.get("code") for c in at.main.columns)
+    wide = measured(
+        app(), {"main": CODE_BESIDE_MATHS_PX, "window": 1600}, "pages/learn.py"
+    )
     assert any(c.get("code") for c in wide.main.columns)
 
 
@@ -78,4 +95,7 @@ def test_the_data_summary_on_a_phone_has_one_column_per_data_column():
     table = at.table[0].value
     assert list(table.columns) == ["age (scaled 0-1)", "cortical thickness (mm)"]
     assert list(table.index) == ["mean", "std", "min", "max"]
-    assert float(table.loc["min", "age (scaled 0-1)"]) == 0.0 and float(table.loc["max", "age (scaled 0-1)"]) == 1.0
+    assert (
+        float(table.loc["min", "age (scaled 0-1)"]) == 0.0
+        and float(table.loc["max", "age (scaled 0-1)"]) == 1.0
+    )

@@ -1,4 +1,5 @@
-"""Real browser (Debian chromium via Playwright): what a student sees.  Screenshots go to artifacts/."""
+"""Real browser (Debian chromium via Playwright): what a student sees.  Screenshots go
+to artifacts/."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_util import ROOT, SCRUBBER_JS, require_browser, streamlit_server, wait_ready
+from browser_util import (
+    ROOT,
+    SCRUBBER_JS,
+    require_browser,
+    streamlit_server,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 require_browser()
@@ -44,7 +51,8 @@ def current_step(chart) -> int:
     return int(re.search(r"\d+", text).group())
 
 
-#: The step the player's slider shows on the synchronized figure (the chart with the Play button), or null.
+#: The step the player's slider shows on the synchronized figure (the chart with the
+#: Play button), or null.
 STEP_JS = """() => {
     const chart = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
         .find(c => c.querySelector('.updatemenu-button'));
@@ -55,17 +63,23 @@ STEP_JS = """() => {
 
 
 def wait_for_step(page, condition: str, arg=None) -> None:
-    """Until the player's step satisfies ``condition`` (JavaScript over ``step`` and ``arg``): the animation
-    has moved there, however long a loaded machine takes."""
+    """Until the player's step satisfies ``condition`` (JavaScript over ``step`` and
+    ``arg``): the animation has moved there, however long a loaded machine takes."""
     page.wait_for_function(
-        f"(arg) => {{ const step = ({STEP_JS})(); return step !== null && ({condition}); }}", arg=arg, timeout=60_000
+        f"(arg) => {{ const step = ({STEP_JS})(); return step !== null &&"
+        f" ({condition}); }}",
+        arg=arg,
+        timeout=60_000,
     )
 
 
 def test_loads_and_renders(browser, server):
     page = open_page(browser, server)
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text("Age vs cortical thickness · GD · learning rate 0.01").count() == 1
+    assert (
+        page.get_by_text("Age vs cortical thickness · GD · learning rate 0.01").count()
+        == 1
+    )
     chart = playground(page)
     assert fill_count(chart) >= 5  # the level sets
     shot(page, "playground_default")
@@ -76,7 +90,8 @@ def test_play_advances_and_contour_stays(browser, server):
     page = open_page(browser, server)
     chart = playground(page)
     before = fill_count(chart)
-    assert current_step(chart) == 2000  # it opens on the lesson's end; Play replays it from the start
+    # it opens on the lesson's end; Play replays it from the start
+    assert current_step(chart) == 2000
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
     wait_for_step(page, "step > 0 && step < 2000")  # replayed from the start
     mid_step = current_step(chart)
@@ -100,27 +115,34 @@ def test_control_change_rerenders(browser, server):
 
 
 def test_link_survives_page_switch_on_fresh_server(browser):
-    """The first session after a server start once lost its URL parameters on its first page switch."""
+    """The first session after a server start once lost its URL parameters on its first
+    page switch."""
     with streamlit_server() as url:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(f"{url}/?learning_rate=0.3&optimizer=Adam&epochs=150")
         wait_ready(page, "Age vs cortical thickness · Adam · learning rate 0.3")
         lr_box = page.locator(LR_BOX)
-        # Streamlit's number_input shows its default for a moment before the URL value (a frontend race
-        # within ~1 s of loading; see the closing note): switch once the inputs show the link's values.
+        # Streamlit's number_input shows its default for a moment before the URL value
+        # (a frontend race within ~1 s of loading; see the closing note): switch once
+        # the inputs show the link's values.
         page.wait_for_function(
             """() => [...document.querySelectorAll('[data-testid="stSidebar"] input')]
-                .some(i => (i.getAttribute('aria-label') || '').startsWith('Learning rate (t') && i.value === '0.3')"""
+                .some(i => (i.getAttribute('aria-label') || '').startsWith('Learning rate (t') && i.value === '0.3')"""  # noqa: E501
         )
-        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Optimizer race").click()
+        page.locator('[data-testid="stSidebarNavLink"]').filter(
+            has_text="Optimizer race"
+        ).click()
         wait_ready(page, "Optimizer race")
         page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
         assert "/race" in page.url
-        for param in ("learning_rate=0.3", "optimizer=adam", "epochs=150"):  # keys, not labels
+        # keys, not labels
+        for param in ("learning_rate=0.3", "optimizer=adam", "epochs=150"):
             assert param in page.url
         assert lr_box.input_value() == "0.3"
         shot(page, "race_after_switch")
-        page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Learning-rate sweep").click()
+        page.locator('[data-testid="stSidebarNavLink"]').filter(
+            has_text="Learning-rate sweep"
+        ).click()
         wait_ready(page, "Learning-rate sweep")
         page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
         assert "learning_rate=0.3" in page.url
@@ -134,26 +156,39 @@ def test_direct_link_to_a_page_on_fresh_server(browser):
         page.goto(f"{url}/sweep?optimizer=Momentum")
         wait_ready(page, "Learning-rate sweep")
         page.wait_for_selector(f"{CHART} .main-svg", timeout=60_000)
-        # the router ran: shared sidebar controls and the real page titles, not the legacy pages/ list
+        # the router ran: shared sidebar controls and the real page titles, not the
+        # legacy pages/ list
         assert page.locator(LR_BOX).count() == 1
-        assert page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Playground").count() == 1
+        assert (
+            page.locator('[data-testid="stSidebarNavLink"]')
+            .filter(has_text="Playground")
+            .count()
+            == 1
+        )
         assert page.locator('[data-testid="stException"]').count() == 0
         page.close()
 
 
 #: missing_values.csv: its data rows 4 and 8 have no y
-DROPPED = "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 4 and 8"
+DROPPED = (
+    "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 4"
+    " and 8"
+)
 
 
 def test_upload_good_then_bad_file(browser, server):
     page = open_page(browser, f"{server}/data")
     data = ROOT / "tests" / "data"
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(data / "missing_values.csv"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(data / "missing_values.csv")
+    )
     page.get_by_text(DROPPED).first.wait_for(timeout=30_000)
     wait_ready(page)
     assert page.get_by_text("Uploaded CSV").count() >= 1
     shot(page, "data_upload_good")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(data / "latin1.csv"))
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(data / "latin1.csv")
+    )
     page.get_by_text("previous dataset is still active").first.wait_for(timeout=30_000)
     wait_ready(page)
     assert page.get_by_text(DROPPED).count() >= 1  # still the good file
@@ -173,8 +208,10 @@ def test_dark_theme_renders(browser):
 
 def test_several_features_play_moves_the_slices(browser, server):
     query = (
-        "?dataset=Iris+%28real%29&features=petal_length&features=sepal_length&features=sepal_width"
-        "&standardize=true&learning_rate=0.1&epochs=200&contour_x=w%28sepal_length%29&contour_y=w%28sepal_width%29"
+        "?dataset=Iris+%28real%29&features=petal_length&features=sepal_length&features="
+        "sepal_width"
+        "&standardize=true&learning_rate=0.1&epochs=200&contour_x=w%28sepal_length%29&c"
+        "ontour_y=w%28sepal_width%29"
     )
     page = open_page(browser, server + "/" + query)
     page.get_by_text("Predicted vs actual").first.wait_for(timeout=30_000)
@@ -182,7 +219,8 @@ def test_several_features_play_moves_the_slices(browser, server):
     shape_before = chart.locator(".scatterlayer .js-fill").first.get_attribute("d")
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
     wait_for_step(page, "step > 0")
-    page.wait_for_function(  # the slices of the loss surface move with the other parameters
+    # the slices of the loss surface move with the other parameters
+    page.wait_for_function(
         """(before) => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
             .find(c => c.querySelector('.updatemenu-button'))
             .querySelector('.scatterlayer .js-fill').getAttribute('d') !== before""",
@@ -200,16 +238,21 @@ def test_race_plays_all_runs_together(browser, server):
     markers_before = chart.locator(".scatterlayer .trace .points path").count()
     chart.locator(".updatemenu-button").filter(has_text="▶ Play").click()
     wait_for_step(page, "step > 0")
-    assert chart.locator(".scatterlayer .trace .points path").count() >= markers_before > 0
-    # the loss subplot keeps its curves while playing (Plotly blanks a subplot with no moving trace)
+    assert (
+        chart.locator(".scatterlayer .trace .points path").count() >= markers_before > 0
+    )
+    # the loss subplot keeps its curves while playing (Plotly blanks a subplot with no
+    # moving trace)
     loss_lines = chart.locator(".subplot.x2y2 .scatterlayer .js-line")
-    assert loss_lines.count() >= 3 and all(len(loss_lines.nth(i).get_attribute("d") or "") > 50 for i in range(3))
+    assert loss_lines.count() >= 3 and all(
+        len(loss_lines.nth(i).get_attribute("d") or "") > 50 for i in range(3)
+    )
     shot(page, "race_playing")
     page.close()
 
 
-#: Counts the synchronized figure's animation frames and notes when an animation is interrupted (Plotly's
-#: plotly_animatingframe and plotly_animationinterrupted events).
+#: Counts the synchronized figure's animation frames and notes when an animation is
+#: interrupted (Plotly's plotly_animatingframe and plotly_animationinterrupted events).
 COUNT_FRAMES_JS = """() => {
     const gd = document.querySelector('.st-key-playground .js-plotly-plot');
     window.__player = {frames: 0, interrupted: false};
@@ -222,7 +265,7 @@ AFTER_TICKS_JS = """(ticks) => new Promise(done => {
     let left = ticks;
     const tick = () => (--left > 0 ? requestAnimationFrame(tick) : done(window.__player.frames - start));
     requestAnimationFrame(tick);
-})"""
+})"""  # noqa: E501
 
 
 def test_keyboard_plays_pauses_and_steps(browser, server):
@@ -232,11 +275,13 @@ def test_keyboard_plays_pauses_and_steps(browser, server):
     page.evaluate(COUNT_FRAMES_JS)
     page.keyboard.press("Space")
     wait_for_step(page, "step > 0 && step < 300")
-    assert page.evaluate("() => window.__player.frames") > 0  # the counter counts: its 0 below means something
+    # the counter counts: its 0 below means something
+    assert page.evaluate("() => window.__player.frames") > 0
     page.keyboard.press("Space")  # pause
     page.wait_for_function("() => window.__player.interrupted")
     paused = current_step(chart)
-    frames = page.evaluate(AFTER_TICKS_JS, 30)  # what the player did over the next 30 painted frames
+    # what the player did over the next 30 painted frames
+    frames = page.evaluate(AFTER_TICKS_JS, 30)
     assert frames == 0 and current_step(chart) == paused
     page.keyboard.press("ArrowRight")
     wait_for_step(page, "step > arg", paused)
@@ -252,31 +297,42 @@ def test_click_on_the_contour_sets_the_start(browser, server):
     plot = chart.locator(".draglayer .x3y4 .nsewdrag").first
     box = plot.bounding_box()
     page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.2 * box["height"])
-    page.wait_for_function("() => location.search.includes('w0=') && location.search.includes('b0=')", timeout=30_000)
+    page.wait_for_function(
+        "() => location.search.includes('w0=') && location.search.includes('b0=')",
+        timeout=30_000,
+    )
     wait_ready(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
 
 
-MINI_BATCH_SWEEP = "sweep?dataset=synthetic&n=2000&epochs=10000&batch=mini&batch_size=2&optimizer=adam"
+MINI_BATCH_SWEEP = (
+    "sweep?dataset=synthetic&n=2000&epochs=10000&batch=mini&batch_size=2&optimizer=adam"
+)
 
 
 def test_switching_page_during_a_long_sweep_takes_effect_at_once(browser):
-    """Streamlit starts the new page's run at once (runner.fastReruns) but leaves the old one computing in
-    the background, with the GIL, until it reaches a yield point.  The core calls the app's checkpoint
-    between chunks of work, so the sweep left behind (600,000 mini-batch updates, seconds) stops there:
-    once the Data page is up, the server is idle."""
+    """Streamlit starts the new page's run at once (runner.fastReruns) but leaves the
+    old one computing in the background, with the GIL, until it reaches a yield point.
+    The core calls the app's checkpoint between chunks of work, so the sweep left behind
+    (600,000 mini-batch updates, seconds) stops there: once the Data page is up, the
+    server is idle."""
     import time
 
     from browser_util import cpu_seconds, streamlit_process
 
     with streamlit_process() as (url, server):
-        page = open_page(browser, url)  # imports done: what is left is the sweep's own work
+        # imports done: what is left is the sweep's own work
+        page = open_page(browser, url)
         page.goto(f"{url}/{MINI_BATCH_SWEEP}")
         page.get_by_text("Sweeping the learning rates").first.wait_for(timeout=60_000)
         clicked = time.perf_counter()
         page.locator('[data-testid="stSidebarNavLink"]').filter(has_text="Data").click()
-        page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+        page.wait_for_selector(
+            '[data-testid="stFileUploaderDropzoneInput"]',
+            state="attached",
+            timeout=60_000,
+        )
         switched = time.perf_counter() - clicked
         wait_ready(page)
         assert "/data" in page.url
@@ -284,15 +340,18 @@ def test_switching_page_during_a_long_sweep_takes_effect_at_once(browser):
         before = cpu_seconds(server.pid)
         page.wait_for_timeout(1500)
         busy = cpu_seconds(server.pid) - before
-        assert busy < 0.3, f"the server used {busy:.2f} s of CPU in 1.5 s after the switch: the sweep went on"
+        assert busy < 0.3, (
+            f"the server used {busy:.2f} s of CPU in 1.5 s after the switch: the sweep"
+            " went on"
+        )
         assert switched < 2.5, f"the Data page came {switched:.1f} s after the click"
         page.close()
 
 
 def wait_drawn(page) -> None:
-    """Until the page was drawn for the widths the browser measured: on a first load the script can be idle
-    before the width probe has even mounted (wait_ready alone returned then, and the probe's message came
-    during a drag)."""
+    """Until the page was drawn for the widths the browser measured: on a first load the
+    script can be idle before the width probe has even mounted (wait_ready alone
+    returned then, and the probe's message came during a drag)."""
     page.wait_for_function("() => !!document.body.dataset.drawnFor", timeout=60_000)
     wait_ready(page)
 
@@ -310,23 +369,34 @@ def test_the_scrubber_redraws_in_the_browser_alone(browser, server):
     assert len(sent) == before, "the scrubber sent messages to the server"
     assert len(drag["moves"]) >= 15  # each move redrew the figure
     first, last = drag["labels"][0], drag["labels"][-1]
-    assert "monotone" in first and first.endswith(": still descending")  # limit / 1000: far too small
+    # limit / 1000: far too small
+    assert "monotone" in first and first.endswith(": still descending")
     assert "diverging" in last and "diverged at step" in last
     shot(page, "scrubber_dragged")
-    # after the drag (Plotly's own click-to-select fails once frames replaced traces), a click on a
-    # rate of the strip still makes it the run: the box, the link and the strip's run follow
+    # after the drag (Plotly's own click-to-select fails once frames replaced traces), a
+    # click on a rate of the strip still makes it the run: the box, the link and the
+    # strip's run follow
     page.mouse.move(10, 10)
     rate = click_rate(page, 40)
-    page.wait_for_function("() => location.search.includes('learning_rate=')", timeout=30_000)
+    page.wait_for_function(
+        "() => location.search.includes('learning_rate=')", timeout=30_000
+    )
     wait_ready(page)
-    chosen = float(page.locator('input[aria-label^="Learning rate (type"]').input_value())
-    assert chosen == pytest.approx(rate, rel=1e-3) and f"learning_rate={chosen:g}" in page.url
+    chosen = float(
+        page.locator('input[aria-label^="Learning rate (type"]').input_value()
+    )
+    assert (
+        chosen == pytest.approx(rate, rel=1e-3)
+        and f"learning_rate={chosen:g}" in page.url
+    )
     page.close()
 
 
 def test_the_momentum_scrubber_joins_both_sliders_in_the_browser_alone(browser, server):
-    """A hand drags the learning rate, then the momentum: no message to the server, a new picture on every move,
-    and each momentum's frame is at the rate the first slider was left on (the pair's frame), not its first."""
+    """A hand drags the learning rate, then the momentum: no message to the server, a
+    new picture on every move, and each momentum's frame is at the rate the first slider
+    was left on (the pair's frame), not its first.
+    """
     from browser_util import drag_scrubber
 
     page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -338,22 +408,34 @@ def test_the_momentum_scrubber_joins_both_sliders_in_the_browser_alone(browser, 
     lr = drag_scrubber(page, positions=12)
     mu = drag_scrubber(page, positions=8, slider=1)
     assert len(sent) == before, "the scrubber sent messages to the server"
-    assert len(lr["moves"]) >= 8 and len(mu["moves"]) >= 6  # every move redrew the figure
+    # every move redrew the figure
+    assert len(lr["moves"]) >= 8 and len(mu["moves"]) >= 6
     rate = lr["labels"][-1]
     assert rate != lr["labels"][0]
     for label, said in zip(mu["labels"], mu["said"], strict=True):
-        assert said.startswith(f"learning rate {rate}, momentum {label} · "), (label, said)
-    assert {label.split(",")[0] for label in mu["labels"]} >= {"0", "0.99"}  # the whole rail
+        assert said.startswith(f"learning rate {rate}, momentum {label} · "), (
+            label,
+            said,
+        )
+    # the whole rail
+    assert {label.split(",")[0] for label in mu["labels"]} >= {"0", "0.99"}
     assert len(set(mu["paths"])) == len(set(mu["labels"]))  # each momentum its own path
     assert len(set(lr["paths"])) == len(set(lr["labels"]))
-    # the rate map is still drawn (an image: an animation drops a heat-map trace from its subplot)
-    assert page.evaluate(f"() => ({SCRUBBER_JS}).querySelectorAll('.imagelayer image').length") == 1
+    # the rate map is still drawn (an image: an animation drops a heat-map trace from
+    # its subplot)
+    assert (
+        page.evaluate(
+            f"() => ({SCRUBBER_JS}).querySelectorAll('.imagelayer image').length"
+        )
+        == 1
+    )
     shot(page, "scrubber_momentum_dragged")
     page.close()
 
 
 def test_the_downloaded_view_works_offline_from_disk(browser, server, tmp_path):
-    """Download this view, open the file from disk with the network cut: the momentum slider redraws, Play plays."""
+    """Download this view, open the file from disk with the network cut: the momentum
+    slider redraws, Play plays."""
     from browser_util import drag_scrubber
 
     page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -365,24 +447,41 @@ def test_the_downloaded_view_works_offline_from_disk(browser, server, tmp_path):
     download.value.save_as(saved)
     page.close()
     text = saved.read_text()
-    assert "learning_rate" in text and "Nesterov" in text and "optimizer=nesterov" in text  # the caption, the link
+    # the caption, the link
+    assert (
+        "learning_rate" in text and "Nesterov" in text and "optimizer=nesterov" in text
+    )
     context = browser.new_context(offline=True, viewport={"width": 1280, "height": 720})
     offline = context.new_page()
     errors, requests = [], []
-    offline.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    offline.on(
+        "console", lambda m: errors.append(m.text) if m.type == "error" else None
+    )
     offline.on("pageerror", lambda e: errors.append(str(e)))
-    offline.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    offline.on(
+        "request",
+        lambda r: (
+            requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None
+        ),
+    )
     offline.goto(saved.as_uri())
-    offline.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
+    offline.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2"
+    )
     mu = drag_scrubber(offline, positions=6, slider=1)
     assert len(set(mu["said"])) >= 5 and all("momentum" in said for said in mu["said"])
-    player = offline.locator(".js-plotly-plot").filter(has=offline.locator(".updatemenu-button")).first
+    player = (
+        offline.locator(".js-plotly-plot")
+        .filter(has=offline.locator(".updatemenu-button"))
+        .first
+    )
     player.scroll_into_view_if_needed()
     start = current_step(player)
     player.locator(".updatemenu-button").filter(has_text="▶ Play").click()
     offline.wait_for_function(
-        "(s) => { const t = [...document.querySelectorAll('.slider-group > text.slider-label')].pop();"
-        " return t && parseInt(t.textContent.match(/\\d+/)[0]) !== s; }",
+        "(s) => { const t = [...document.querySelectorAll('.slider-group >"
+        " text.slider-label')].pop(); return t &&"
+        " parseInt(t.textContent.match(/\\d+/)[0]) !== s; }",
         arg=start,
     )
     assert not errors and not requests, (errors, requests)
@@ -390,21 +489,26 @@ def test_the_downloaded_view_works_offline_from_disk(browser, server, tmp_path):
 
 
 PHONE_UA = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Version/17.0 Mobile/15E148 Safari/604.1"
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
 )
 #: The pair's verdict as drawn (the text of the scrubber's trace named "verdict").
 VERDICT_JS = (
     "() => { const gd = "
     + SCRUBBER_JS
-    + "; const t = gd && gd.data.find(t => t.name === 'verdict'); return t ? t.text[0] : null; }"
+    + "; const t = gd && gd.data.find(t => t.name === 'verdict'); return t ? t.text[0]"
+    " : null; }"
 )
 
 
 def test_on_a_phone_both_sliders_answer_a_touch(browser, server):
     """Stacked views on a phone; a tap on each slider's rail shows the pair it names."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=PHONE_UA, is_mobile=True,
-                                  has_touch=True)  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        user_agent=PHONE_UA,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.goto(f"{server}/?scrub=true&optimizer=nesterov")
     wait_drawn(page)
@@ -412,9 +516,11 @@ def test_on_a_phone_both_sliders_answer_a_touch(browser, server):
 
     def tap(slider: int, at: float) -> None:
         rail = page.evaluate(
-            f"(k) => {{ const r = ({SCRUBBER_JS}).querySelectorAll('.slider-rail-rect')[k];"
-            " r.scrollIntoView({block: 'center'}); const b = r.getBoundingClientRect();"
-            " return [b.left, b.right, b.top + b.height / 2]; }",
+            "(k) => { const r ="
+            f" ({SCRUBBER_JS}).querySelectorAll('.slider-rail-rect')[k];"
+            " r.scrollIntoView({block: 'center'}); const b ="
+            " r.getBoundingClientRect(); return [b.left, b.right, b.top + b.height /"
+            " 2]; }",
             slider,
         )
         page.touchscreen.tap(rail[0] + at * (rail[1] - rail[0]), rail[2])
@@ -422,8 +528,12 @@ def test_on_a_phone_both_sliders_answer_a_touch(browser, server):
     tap(1, 0.0)
     page.wait_for_function(f"() => ({VERDICT_JS})().includes(', momentum 0<br>')")
     tap(0, 1.0)
-    page.wait_for_function(f"() => ({VERDICT_JS})().includes(', momentum 0<br>diverging')")
+    page.wait_for_function(
+        f"() => ({VERDICT_JS})().includes(', momentum 0<br>diverging')"
+    )
     tap(1, 1.0)
-    page.wait_for_function(f"() => ({VERDICT_JS})().includes(', momentum 0.99<br>diverging')")
+    page.wait_for_function(
+        f"() => ({VERDICT_JS})().includes(', momentum 0.99<br>diverging')"
+    )
     shot(page, "scrubber_momentum_phone")
     context.close()

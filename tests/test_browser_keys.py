@@ -1,6 +1,7 @@
-"""Real browser: the player's keys in front of a class.  Space, ← and → drive the main chart whatever has
-focus (a preset button, the Present toggle) except a box being typed in; PageDown/PageUp step the
-presets like slides.  Screenshots (1280x720, presentation mode) go to artifacts/."""
+"""Real browser: the player's keys in front of a class.  Space, ← and → drive the main
+chart whatever has focus (a preset button, the Present toggle) except a box being typed
+in; PageDown/PageUp step the presets like slides.  Screenshots (1280x720, presentation
+mode) go to artifacts/."""
 
 from __future__ import annotations
 
@@ -19,16 +20,21 @@ SHOTS = ROOT / "artifacts"
 PLAYER = ".st-key-playground .js-plotly-plot"
 FRAME_JS = f"() => document.querySelector('{PLAYER}').layout.sliders[0].active"
 LAST_JS = f"() => document.querySelector('{PLAYER}').layout.sliders[0].steps.length - 1"
-#: Keys that got past the app's handler to the page's own (bubbling) handlers, and whether it took them.
+#: Keys that got past the app's handler to the page's own (bubbling) handlers, and
+#: whether it took them.
 REACHED_JS = """() => {
     window.__reached = [];
     window.addEventListener('keydown', e => window.__reached.push(e.key + ':' + e.defaultPrevented));
-}"""
-FOCUSED_JS = "() => (document.activeElement.getAttribute('aria-label') || document.activeElement.textContent)"
+}"""  # noqa: E501
+FOCUSED_JS = (
+    "() => (document.activeElement.getAttribute('aria-label') ||"
+    " document.activeElement.textContent)"
+)
 
 
 def presenting(browser, url: str):
-    """A 1280x720 window in presentation mode, the player drawn; counts the messages sent to the server."""
+    """A 1280x720 window in presentation mode, the player drawn; counts the messages
+    sent to the server."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda _: page.sent.append(1)))
@@ -49,17 +55,21 @@ def claim(name: str) -> str:
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))  # the window the class sees, 1280x720
+    # the window the class sees, 1280x720
+    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
 def test_keys_on_a_focused_preset_drive_the_player_not_the_preset_bar(browser, server):
     page = presenting(browser, f"{server}/?present=true")
-    page.locator(".st-key-preset_choice button").filter(has_text=PRESETS["momentum"].label).click()
+    page.locator(".st-key-preset_choice button").filter(
+        has_text=PRESETS["momentum"].label
+    ).click()
     page.get_by_text(claim("momentum")).first.wait_for(timeout=30_000)
     wait_ready(page)
     page.wait_for_selector(f"{PLAYER} .main-svg", timeout=60_000)
     last = page.evaluate(LAST_JS)
-    page.wait_for_function(f"() => ({FRAME_JS})() === {last}")  # a new run opens on its last step
+    # a new run opens on its last step
+    page.wait_for_function(f"() => ({FRAME_JS})() === {last}")
     assert page.evaluate(FOCUSED_JS) == PRESETS["momentum"].label
     sent = len(page.sent)
 
@@ -68,12 +78,17 @@ def test_keys_on_a_focused_preset_drive_the_player_not_the_preset_bar(browser, s
     page.wait_for_function(f"() => ({FRAME_JS})() === {last - 2}")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(f"() => ({FRAME_JS})() === {last - 1}")
-    assert page.evaluate(FOCUSED_JS) == PRESETS["momentum"].label  # focus did not move along the bar
-    page.keyboard.press("Space")  # plays the rest of the run, does not apply the focused preset
+    # focus did not move along the bar
+    assert page.evaluate(FOCUSED_JS) == PRESETS["momentum"].label
+    # plays the rest of the run, does not apply the focused preset
+    page.keyboard.press("Space")
     page.wait_for_function(f"() => ({FRAME_JS})() === {last}")
     shot(page, "keys_present_preset_focused")
-    assert len(page.sent) == sent, "a key sent a message to the server (a preset or a toggle changed)"
-    assert page.evaluate("() => window.__reached") == []  # the preset bar's own handlers never saw them
+    assert len(page.sent) == sent, (
+        "a key sent a message to the server (a preset or a toggle changed)"
+    )
+    # the preset bar's own handlers never saw them
+    assert page.evaluate("() => window.__reached") == []
     assert "optimizer=momentum" in page.url
     page.close()
 
@@ -89,7 +104,9 @@ def test_space_on_the_present_toggle_plays_and_the_toggle_stays(browser, server)
     page.wait_for_function(f"() => ({FRAME_JS})() < {last}")
     page.wait_for_function(f"() => ({FRAME_JS})() > 2")  # and moves on
     page.keyboard.press("Space")  # pauses
-    page.wait_for_function(f"() => document.querySelector('{PLAYER}').__playing === false")
+    page.wait_for_function(
+        f"() => document.querySelector('{PLAYER}').__playing === false"
+    )
     paused = frame(page)
     page.keyboard.press("ArrowLeft")
     page.wait_for_function(f"() => ({FRAME_JS})() === {paused - 1}")
@@ -106,7 +123,8 @@ def test_page_down_and_up_step_through_the_presets(browser, server):
     names = list(PRESETS)
     i = names.index("momentum")
     page = presenting(browser, f"{server}/?present=true&preset=momentum")
-    page.locator('.st-key-present input[role="switch"]').focus()  # a remote works whatever has focus
+    # a remote works whatever has focus
+    page.locator('.st-key-present input[role="switch"]').focus()
     page.keyboard.press("PageDown")
     page.get_by_text(claim(names[i + 1])).first.wait_for(timeout=30_000)
     wait_ready(page)
@@ -124,11 +142,18 @@ def test_page_down_and_up_step_through_the_presets(browser, server):
 
 def test_keys_typed_in_a_box_stay_in_the_box(browser, server):
     page = presenting(browser, f"{server}/?epochs=300")
-    box = page.locator('[data-testid="stSidebar"] input[aria-label^="Learning rate (type"]')
+    box = page.locator(
+        '[data-testid="stSidebar"] input[aria-label^="Learning rate (type"]'
+    )
     box.click()
     last = frame(page)
     for key in ("ArrowLeft", "Space", "PageDown"):
         box.press(key)
-        page.wait_for_function(f"() => window.__reached.some(k => k.startsWith('{key.replace('Space', ' ')}:'))")
-    assert frame(page) == last and page.evaluate("() => window.__reached.every(k => k.endsWith(':false'))")
+        page.wait_for_function(
+            "() => window.__reached.some(k =>"
+            f" k.startsWith('{key.replace('Space', ' ')}:'))"
+        )
+    assert frame(page) == last and page.evaluate(
+        "() => window.__reached.every(k => k.endsWith(':false'))"
+    )
     page.close()

@@ -1,5 +1,6 @@
-"""The run unfolds in a real browser: play, pause at three steps, and read what chromium drew there (the path's
-last point, the loss curve's last step, the readout) against the core's own run."""
+"""The run unfolds in a real browser: play, pause at three steps, and read what chromium
+drew there (the path's last point, the loss curve's last step, the readout) against the
+core's own run."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from linreg.experiment import Settings, run
 def values(data) -> np.ndarray:
     """Numbers as Plotly holds them: a list, or a base64 typed array."""
     if isinstance(data, dict):
-        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])).astype(float)
+        return np.frombuffer(
+            base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])
+        ).astype(float)
     return np.asarray(data, dtype=float)
 
 
@@ -27,7 +30,8 @@ SETTINGS = Settings(epochs=300, learning_rate=0.05)
 LINK = "/?epochs=300&learning_rate=0.05"
 SHOTS = ROOT / "artifacts"
 
-#: The chart with the player, listening to its own frames: every frame drawn is counted and named.
+#: The chart with the player, listening to its own frames: every frame drawn is counted
+#: and named.
 LISTEN_JS = """() => {
   const gd = document.querySelector('.st-key-playground .js-plotly-plot');
   window.__frames = [];
@@ -48,7 +52,7 @@ READ_JS = """() => {
     path_x: raw(path.x), path_y: raw(path.y), loss_x: raw(loss.x), loss_y: raw(loss.y), readout: text || '',
     frames: window.__frames.length,
   };
-}"""
+}"""  # noqa: E501
 
 
 def button(page, label: str):
@@ -62,18 +66,22 @@ def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
     wait_ready(page)
     page.wait_for_selector(".st-key-playground .main-svg", timeout=60_000)
     n_frames = page.evaluate(LISTEN_JS)
-    button(page, "Slow").click()  # 300 ms a frame: time to pause where the test means to
+    # 300 ms a frame: time to pause where the test means to
+    button(page, "Slow").click()
     seen = []
     for target in (n_frames // 5, n_frames // 2, 4 * n_frames // 5):
-        page.wait_for_function(f"() => window.__frames.length >= {target}", timeout=60_000)
+        page.wait_for_function(
+            f"() => window.__frames.length >= {target}", timeout=60_000
+        )
         button(page, "Pause").click()
         drawn = page.evaluate("() => window.__frames.length")
-        # paused: no frame comes after the pause's own (waits for the readout to match the slider's step)
+        # paused: no frame comes after the pause's own (waits for the readout to match
+        # the slider's step)
         page.wait_for_function(
             """() => { const gd = document.querySelector('.st-key-playground .js-plotly-plot');
                  const step = gd.layout.sliders[0].steps[gd._fullLayout.sliders[0].active].label;
                  return [...gd.querySelectorAll('.scatterlayer .trace text')].some(
-                   t => t.textContent.startsWith(`step ${Number(step).toLocaleString('en-US')} of`)); }""",
+                   t => t.textContent.startsWith(`step ${Number(step).toLocaleString('en-US')} of`)); }""",  # noqa: E501
             timeout=10_000,
         )
         now = page.evaluate(READ_JS)
@@ -82,20 +90,28 @@ def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
         seen.append(s)
         assert 0 < s < t.n_steps
         path = np.column_stack([values(now["path_x"]), values(now["path_y"])])
-        np.testing.assert_allclose(path[-1], t.theta[s], rtol=1e-5)  # the drawn path ends on theta_s
+        # the drawn path ends on theta_s
+        np.testing.assert_allclose(path[-1], t.theta[s], rtol=1e-5)
         loss_x, loss_y = values(now["loss_x"]), values(now["loss_y"])
-        assert len(path) <= n_frames and loss_x[-1] == s and np.all(loss_x <= s)  # and holds no later step
+        # and holds no later step
+        assert len(path) <= n_frames and loss_x[-1] == s and np.all(loss_x <= s)
         assert loss_y[-1] == pytest.approx(t.loss[s], rel=1e-5)
         readout = now["readout"].replace(",", "")
         assert f"step {s} of {t.n_steps}" in readout
-        assert float(re.search(r"loss ([\d.e+-]+)", readout).group(1)) == pytest.approx(t.loss[s], rel=1e-3)
+        assert float(re.search(r"loss ([\d.e+-]+)", readout).group(1)) == pytest.approx(
+            t.loss[s], rel=1e-3
+        )
         assert float(re.search(r"‖∇J‖ ([\d.e+-]+)", readout).group(1)) == pytest.approx(
             np.linalg.norm(t.grad[s]), rel=1e-3
         )
         assert t.outcome not in readout  # the outcome word waits for the end
         if len(seen) == 2:
             SHOTS.mkdir(exist_ok=True)
-            page.evaluate("() => document.querySelector('.st-key-playground').scrollIntoView({block: 'start'})")
+            page.evaluate(
+                "() =>"
+                " document.querySelector('.st-key-playground').scrollIntoView({block:"
+                " 'start'})"
+            )
             page.screenshot(path=str(SHOTS / "playground_paused_mid_run.png"))
         button(page, "Resume").click()
     assert seen == sorted(seen) and len(set(seen)) == 3

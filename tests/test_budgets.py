@@ -1,4 +1,5 @@
-"""The work budgets are arithmetic of the core (experiment.py): checked against numbers worked by hand."""
+"""The work budgets are arithmetic of the core (experiment.py): checked against numbers
+worked by hand."""
 
 from linreg.experiment import MAX_ROWS_READ, MAX_UPDATES, shared_epochs, sweep_updates
 
@@ -9,11 +10,15 @@ def test_the_budgets_are_the_ones_the_numbers_below_were_worked_for():
 
 def test_runs_sharing_one_runs_budget():
     assert shared_epochs(2000, 1, 1) == 2000  # within budget: as asked
-    assert shared_epochs(300_000, 1, 1) == 200_000  # one run: MAX_UPDATES full-batch epochs
-    assert shared_epochs(2000, 6, 100) == 333  # six racers of 100 batches an epoch: 200,000 / 6 / 100
+    # one run: MAX_UPDATES full-batch epochs
+    assert shared_epochs(300_000, 1, 1) == 200_000
+    # six racers of 100 batches an epoch: 200,000 / 6 / 100
+    assert shared_epochs(2000, 6, 100) == 333
     assert shared_epochs(10, 4, 100_000) == 1  # never less than one epoch
 
 
 def test_a_sweep_of_large_batches_reads_no_more_rows_than_a_run():
-    assert sweep_updates(1_000_000, 1) == 1_000_000  # one row an update: the budget stands
-    assert sweep_updates(1_000_000, 256) == 195_312  # 1e6 x 50 rows an update / 256 rows a batch
+    # one row an update: the budget stands
+    assert sweep_updates(1_000_000, 1) == 1_000_000
+    # 1e6 x 50 rows an update / 256 rows a batch
+    assert sweep_updates(1_000_000, 256) == 195_312

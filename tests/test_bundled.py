@@ -1,4 +1,5 @@
-"""The bundled datasets ship inside the package (linreg/data/) and load without Plotly."""
+"""The bundled datasets ship inside the package (linreg/data/) and load without
+Plotly."""
 
 import csv
 import gzip
@@ -36,17 +37,27 @@ assert not any(m == "plotly" or m.startswith("plotly.") for m in sys.modules)
 
 
 def rows_in(file: str) -> int:
-    """Data rows of a bundled file, counted by the csv module (not by the parser under test)."""
-    text = gzip.decompress((ROOT / "linreg" / "data" / file).read_bytes()).decode("utf-8")
+    """Data rows of a bundled file, counted by the csv module (not by the parser under
+    test)."""
+    text = gzip.decompress((ROOT / "linreg" / "data" / file).read_bytes()).decode(
+        "utf-8"
+    )
     return sum(1 for row in csv.reader(io.StringIO(text)) if row) - 1  # the header
 
 
 def test_the_core_loads_every_bundled_dataset_without_plotly():
     out = subprocess.run(
-        [sys.executable, "-c", NO_PLOTLY + LOAD_EVERY_DATASET], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-c", NO_PLOTLY + LOAD_EVERY_DATASET],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     assert out.returncode == 0, out.stderr
-    loaded = {name: (int(read), int(used)) for name, read, used in (line.split() for line in out.stdout.splitlines())}
+    loaded = {
+        name: (int(read), int(used))
+        for name, read, used in (line.split() for line in out.stdout.splitlines())
+    }
     assert set(loaded) == set(BUNDLED)
     for name, (file, *_) in BUNDLED.items():
         read, used = loaded[name]
@@ -54,18 +65,35 @@ def test_the_core_loads_every_bundled_dataset_without_plotly():
 
 
 def test_the_blocker_blocks():
-    out = subprocess.run([sys.executable, "-c", NO_PLOTLY + "import plotly"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", NO_PLOTLY + "import plotly"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode != 0 and "no plotly here" in out.stderr
 
 
 def test_the_wheel_ships_the_bundled_datasets(tmp_path):
-    """Built from pyproject.toml alone (a copy of the package, no build isolation: no network)."""
+    """Built from pyproject.toml alone (a copy of the package, no build isolation: no
+    network)."""
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    shutil.copytree(ROOT / "linreg", tmp_path / "linreg", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "linreg",
+        tmp_path / "linreg",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     build = "from setuptools import build_meta; print(build_meta.build_wheel('dist'))"
-    out = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True, cwd=tmp_path, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", build],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     wheel = tmp_path / "dist" / out.stdout.strip().splitlines()[-1]
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"linreg/data/{file}" for file, *_ in BUNDLED.values()} <= names
-    assert "linreg/bundled.py" in names and not any(n.startswith(("pages/", "tests/")) for n in names)
+    assert "linreg/bundled.py" in names and not any(
+        n.startswith(("pages/", "tests/")) for n in names
+    )

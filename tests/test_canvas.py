@@ -1,5 +1,7 @@
-"""The dict-built figures (viz/canvas.py) against Plotly's own: same axes as make_subplots and
-update_xaxes, and a spec Plotly's validator accepts, for every kind of Playground and scrubber figure."""
+"""The dict-built figures (viz/canvas.py) against Plotly's own: same axes as
+make_subplots and update_xaxes, and a spec Plotly's validator accepts, for every kind of
+Playground and scrubber figure.
+"""
 
 from __future__ import annotations
 
@@ -17,31 +19,63 @@ from linreg.viz import playground, scrubber
 from linreg.viz.canvas import Canvas, merge, scatter
 
 SHAPES = [
-    {"rows": 1, "cols": 3, "specs": [[{}, {"secondary_y": True}, {}]], "subplot_titles": ("a", "b", "c")},
-    {"rows": 3, "cols": 1, "specs": [[{}], [{"secondary_y": True}], [{}]], "vertical_spacing": 0.1},
-    {"rows": 2, "cols": 3, "specs": [[{}, {}, {}], [{"colspan": 3}, None, None]], "row_heights": [230, 50]},
+    {
+        "rows": 1,
+        "cols": 3,
+        "specs": [[{}, {"secondary_y": True}, {}]],
+        "subplot_titles": ("a", "b", "c"),
+    },
+    {
+        "rows": 3,
+        "cols": 1,
+        "specs": [[{}], [{"secondary_y": True}], [{}]],
+        "vertical_spacing": 0.1,
+    },
+    {
+        "rows": 2,
+        "cols": 3,
+        "specs": [[{}, {}, {}], [{"colspan": 3}, None, None]],
+        "row_heights": [230, 50],
+    },
 ]
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_a_canvas_puts_traces_and_axis_settings_where_make_subplots_does(shape):
-    canvas, reference = Canvas(**shape), make_subplots(**copy.deepcopy(shape))  # it fills in the specs
-    cells = [(r, c) for r in range(1, shape["rows"] + 1) for c in range(1, shape["cols"] + 1)]
+    # it fills in the specs
+    canvas, reference = Canvas(**shape), make_subplots(**copy.deepcopy(shape))
+    cells = [
+        (r, c) for r in range(1, shape["rows"] + 1) for c in range(1, shape["cols"] + 1)
+    ]
     cells = [cell for cell in cells if reference.get_subplot(*cell) is not None]
     for k, cell in enumerate(cells):
         canvas.add(scatter(x=[k], y=[k]), cell)
         reference.add_trace(go.Scatter(x=[k], y=[k]), row=cell[0], col=cell[1])
         canvas.x(cell, range=[0, k + 1], title={"text": f"x{k}"})
-        reference.update_xaxes(range=[0, k + 1], title_text=f"x{k}", row=cell[0], col=cell[1])
+        reference.update_xaxes(
+            range=[0, k + 1], title_text=f"x{k}", row=cell[0], col=cell[1]
+        )
         canvas.y(cell, type="log")
         reference.update_yaxes(type="log", row=cell[0], col=cell[1], secondary_y=False)
-    for secondary in [(r, c) for (r, c) in cells if shape["specs"][r - 1][c - 1].get("secondary_y")]:
+    for secondary in [
+        (r, c) for (r, c) in cells if shape["specs"][r - 1][c - 1].get("secondary_y")
+    ]:
         canvas.add(scatter(x=[0], y=[9]), secondary, secondary_y=True)
-        reference.add_trace(go.Scatter(x=[0], y=[9]), row=secondary[0], col=secondary[1], secondary_y=True)
+        reference.add_trace(
+            go.Scatter(x=[0], y=[9]),
+            row=secondary[0],
+            col=secondary[1],
+            secondary_y=True,
+        )
         canvas.y(secondary, secondary_y=True, showgrid=False)
-        reference.update_yaxes(showgrid=False, row=secondary[0], col=secondary[1], secondary_y=True)
-    built = go.Figure({"data": canvas.data, "layout": canvas.layout})  # validated: raises on a wrong property
-    assert [(t.xaxis, t.yaxis) for t in built.data] == [(t.xaxis, t.yaxis) for t in reference.data]
+        reference.update_yaxes(
+            showgrid=False, row=secondary[0], col=secondary[1], secondary_y=True
+        )
+    # validated: raises on a wrong property
+    built = go.Figure({"data": canvas.data, "layout": canvas.layout})
+    assert [(t.xaxis, t.yaxis) for t in built.data] == [
+        (t.xaxis, t.yaxis) for t in reference.data
+    ]
     assert built.layout.to_plotly_json() == reference.layout.to_plotly_json()
 
 
@@ -55,17 +89,36 @@ def _playground(settings: Settings, **options):
     r = run(settings)
     opts = playground.PlotOptions(**options)
     return playground.playground_figure(
-        r.traj, r.data.X, r.data.y, r.analysis, r.theta_original, r.optimum_original, x_pull=r.x_train[:, 0],
-        test_loss=r.test_loss, options=opts,
-    )  # fmt: skip
+        r.traj,
+        r.data.X,
+        r.data.y,
+        r.analysis,
+        r.theta_original,
+        r.optimum_original,
+        x_pull=r.x_train[:, 0],
+        test_loss=r.test_loss,
+        options=opts,
+    )
 
 
 CASES = {
     "one feature": (Settings(), {}),
-    "stacked, larger type, residuals": (Settings(), {"stacked": True, "scale": 1.25, "residuals": True}),
-    "diverging": (Settings(learning_rate=0.2, epochs=40), {"equal_axes": True, "click_grid": True}),
-    "schedule and test loss": (Settings(schedule="step", step_size=100, test_fraction=0.3), {}),
-    "three parameters": (Settings(dataset="tips", features=("total_bill", "size")), {"params": (1, 2)}),
+    "stacked, larger type, residuals": (
+        Settings(),
+        {"stacked": True, "scale": 1.25, "residuals": True},
+    ),
+    "diverging": (
+        Settings(learning_rate=0.2, epochs=40),
+        {"equal_axes": True, "click_grid": True},
+    ),
+    "schedule and test loss": (
+        Settings(schedule="step", step_size=100, test_fraction=0.3),
+        {},
+    ),
+    "three parameters": (
+        Settings(dataset="tips", features=("total_bill", "size")),
+        {"params": (1, 2)},
+    ),
 }
 
 
@@ -74,9 +127,12 @@ def test_playground_figures_are_valid_plotly(case):
     settings, options = CASES[case]
     spec = _playground(settings, **options).to_dict()
     validated = go.Figure(spec)  # Plotly's validator on every trace, axis and frame
-    assert len(validated.data) == len(spec["data"]) and len(validated.frames) == len(spec["frames"])
+    assert len(validated.data) == len(spec["data"]) and len(validated.frames) == len(
+        spec["frames"]
+    )
     axes = [key for key in spec["layout"] if key.startswith(("xaxis", "yaxis"))]
-    assert all(spec["layout"][key]["tickfont"]["size"] >= 15 for key in axes)  # legible on every axis
+    # legible on every axis
+    assert all(spec["layout"][key]["tickfont"]["size"] >= 15 for key in axes)
 
 
 @pytest.mark.parametrize("stacked", [False, True])
@@ -86,12 +142,24 @@ def test_scrubber_figures_are_valid_plotly(stacked):
     rates, current = scrub_grid(m.limit, 0.01)
     paths = rate_paths(r.traj.quadratic, rates, 200, "gd", r.traj.theta[0])
     fig = scrubber.scrubber_figure(
-        paths, paths.theta, r.data.X, r.data.y, r.traj.quadratic, r.analysis, r.optimum_original, current=current,
-        rate_map=m, stacked=stacked,
-    )  # fmt: skip
+        paths,
+        paths.theta,
+        r.data.X,
+        r.data.y,
+        r.traj.quadratic,
+        r.analysis,
+        r.optimum_original,
+        current=current,
+        rate_map=m,
+        stacked=stacked,
+    )
     spec = fig.to_dict()
     go.Figure(spec)
     notes = spec["layout"]["annotations"]
-    assert any(note["text"].startswith("limit 2/L") and note["xref"] != "paper" for note in notes)
-    assert m.zone(rates[current]) == "monotone"  # 0.01 < 1/L = 0.394: the figure opens on the user's rate
+    assert any(
+        note["text"].startswith("limit 2/L") and note["xref"] != "paper"
+        for note in notes
+    )
+    # 0.01 < 1/L = 0.394: the figure opens on the user's rate
+    assert m.zone(rates[current]) == "monotone"
     assert np.isclose(rates[current], 0.01)

@@ -19,7 +19,11 @@ def test_drop_rows_and_count():
     t = parse_csv(b"x,y,name\n1,2,a\n2,,b\n3,6,c\n4,inf,d\n5,10,e\n")
     assert t.numeric_columns == ("x", "y")
     data, note = table_to_dataset(t, ["x"], "y")
-    assert note == "dropped 2 of 5 rows with no finite number in a chosen column: y on data rows 2 and 4"
+    assert (
+        note
+        == "dropped 2 of 5 rows with no finite number in a chosen column: y on data"
+        " rows 2 and 4"
+    )
     assert t.notes == ("a text column left out (words, not numbers): name",)
     np.testing.assert_allclose(data.y, [2, 6, 10])
 
@@ -50,5 +54,7 @@ def test_column_errors():
 
 
 def test_row_cap():
-    t = parse_csv(b"x,y\n" + b"".join(b"%d,%d\n" % (i, 2 * i) for i in range(50)), max_rows=10)
+    t = parse_csv(
+        b"x,y\n" + b"".join(b"%d,%d\n" % (i, 2 * i) for i in range(50)), max_rows=10
+    )
     assert t.n_rows == 10 and "first 10 rows" in t.notes[0]

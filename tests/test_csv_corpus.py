@@ -1,4 +1,5 @@
-"""The corpus of malformed and unusual files in tests/data: each gives its message or its cleaned data."""
+"""The corpus of malformed and unusual files in tests/data: each gives its message or
+its cleaned data."""
 
 from pathlib import Path
 
@@ -18,7 +19,11 @@ ACCEPTED = {
     "semicolon_decimal_comma.csv": (("x",), "y", [2 * i + 1.25 for i in range(10)]),
     "tab_separated.tsv": (("x",), "y", Y),
     "no_header.csv": (("column 1",), "column 2", Y),
-    "missing_values.csv": (("x",), "y", [y for i, y in enumerate(Y) if i not in (3, 7)]),
+    "missing_values.csv": (
+        ("x",),
+        "y",
+        [y for i, y in enumerate(Y) if i not in (3, 7)],
+    ),
     "inf_and_nan.csv": (("x",), "y", [y for i, y in enumerate(Y) if i not in (2, 5)]),
     "duplicate_names.csv": (("x",), "y", Y),
     "markup_names.csv": (("<b>x</b>",), "[y](http://evil)", Y),
@@ -31,11 +36,23 @@ ACCEPTED = {
     "whitespace_padded.csv": (("x",), "y", Y),
     "constant_feature.csv": (("x",), "y", list(range(10))),
 }
-NOTES = {  # each dropped row named: the rows under the header counted from 1, the chosen columns it lacks
-    "missing_values.csv": "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 4 and 8",
-    "inf_and_nan.csv": "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows 3 and 6",
-    "ragged_rows.csv": "dropped 1 of 6 rows with no finite number in a chosen column: z on data row 2",
-    "quoted_fields.csv": "dropped 1 of 5 rows with no finite number in a chosen column: x on data row 3",
+# each dropped row named: the rows under the header counted from 1, the chosen columns
+# it lacks
+NOTES = {
+    "missing_values.csv": (
+        "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows"
+        " 4 and 8"
+    ),
+    "inf_and_nan.csv": (
+        "dropped 2 of 10 rows with no finite number in a chosen column: y on data rows"
+        " 3 and 6"
+    ),
+    "ragged_rows.csv": (
+        "dropped 1 of 6 rows with no finite number in a chosen column: z on data row 2"
+    ),
+    "quoted_fields.csv": (
+        "dropped 1 of 5 rows with no finite number in a chosen column: x on data row 3"
+    ),
 }
 REFUSED = {
     "latin1.csv": "not UTF-8 text",
@@ -83,7 +100,9 @@ def test_upload_limit():
 
 
 def upload(at, name):
-    at.file_uploader(key="upload_file").upload(name, (DATA / name).read_bytes(), "text/csv").run()
+    at.file_uploader(key="upload_file").upload(
+        name, (DATA / name).read_bytes(), "text/csv"
+    ).run()
     return at
 
 
@@ -97,13 +116,16 @@ def test_app_good_file_becomes_the_dataset():
     assert "Uploaded CSV" in at.markdown[0].value
 
 
-@pytest.mark.parametrize("name", ["latin1.csv", "text_only.csv", "huge_values.csv", "empty.csv"])
+@pytest.mark.parametrize(
+    "name", ["latin1.csv", "text_only.csv", "huge_values.csv", "empty.csv"]
+)
 def test_app_bad_file_keeps_previous_dataset(name):
     at = app("pages/data.py")
     at = upload(at, name)
     assert_ok(at)
     assert at.session_state["dataset"] == "cortical"
-    assert any(REFUSED[name] in e.value.replace("\\", "") for e in at.error)  # Markdown-escaped
+    # Markdown-escaped
+    assert any(REFUSED[name] in e.value.replace("\\", "") for e in at.error)
     assert any("previous dataset is still active" in e.value for e in at.error)
 
 
@@ -112,4 +134,5 @@ def test_app_markup_column_names_shown_as_text():
     assert_ok(at)
     assert at.sidebar.multiselect(key="features").value == ["<b>x</b>"]
     summary = next(d.value for d in at.dataframe if "column" in d.value.columns)
-    assert list(summary["column"]) == ["<b>x</b>", "[y](http://evil)"]  # the names as text, not markup
+    # the names as text, not markup
+    assert list(summary["column"]) == ["<b>x</b>", "[y](http://evil)"]

@@ -14,10 +14,14 @@ def test_cortical_thickness_follows_the_lesson():
 
 def test_synthetic_outliers_and_seed():
     clean = synthetic_linear(n=200, noise=0.5, seed=3)
-    dirty = synthetic_linear(n=200, noise=0.5, outlier_fraction=0.1, outlier_scale=20, seed=3)
+    dirty = synthetic_linear(
+        n=200, noise=0.5, outlier_fraction=0.1, outlier_scale=20, seed=3
+    )
     moved = np.abs(dirty.y - clean.y) > 1
     assert moved.sum() == 20
-    np.testing.assert_array_equal(synthetic_linear(seed=5).y, synthetic_linear(seed=5).y)
+    np.testing.assert_array_equal(
+        synthetic_linear(seed=5).y, synthetic_linear(seed=5).y
+    )
 
 
 @pytest.mark.parametrize(
@@ -41,7 +45,9 @@ def test_standardizer_maps_parameters_back(multi_data):
     np.testing.assert_allclose(Z.mean(axis=0), 0, atol=1e-12)
     theta_z = np.array([0.3, -1.0, 2.0, 0.5])
     theta = sc.params_to_original(theta_z)
-    np.testing.assert_allclose(Z @ theta_z[:-1] + theta_z[-1], X @ theta[:-1] + theta[-1])
+    np.testing.assert_allclose(
+        Z @ theta_z[:-1] + theta_z[-1], X @ theta[:-1] + theta[-1]
+    )
     np.testing.assert_allclose(sc.params_from_original(theta), theta_z)
 
 
@@ -51,8 +57,11 @@ def test_standardizer_constant_column():
 
 
 def test_outliers_stand_out_at_a_small_noise():
-    """At the app's default noise (0.05) an outlier still moves by scale x 10% of the line's rise (3 x 10 = 30)."""
+    """At the app's default noise (0.05) an outlier still moves by scale x 10% of the
+    line's rise (3 x 10 = 30)."""
     clean = synthetic_linear(n=200, noise=0.05, seed=3)
-    dirty = synthetic_linear(n=200, noise=0.05, outlier_fraction=0.05, outlier_scale=10, seed=3)
+    dirty = synthetic_linear(
+        n=200, noise=0.05, outlier_fraction=0.05, outlier_scale=10, seed=3
+    )
     moved = np.abs(dirty.y - clean.y)
     assert (moved > 1).sum() == 10 and np.allclose(moved[moved > 1], 10 * 0.1 * 3 * 10)

@@ -3,17 +3,23 @@ import os
 import numpy as np
 import pytest
 
-if os.environ.get("CI") != "true":  # on a laptop scikit-learn is optional; CI installs it and must run these
+# on a laptop scikit-learn is optional; CI installs it and must run these
+if os.environ.get("CI") != "true":
     pytest.importorskip("sklearn")
 from sklearn.utils.estimator_checks import check_estimator
 
 from linreg import LinearRegressionGD
 
 
-@pytest.mark.filterwarnings("ignore::UserWarning")  # array-API check skipped without SciPy
+# array-API check skipped without SciPy
+@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_scikit_learn_check_estimator():
     results = check_estimator(LinearRegressionGD(), on_fail=None)
-    failed = [(r["check_name"], str(r["exception"])[:200]) for r in results if r["status"] == "failed"]
+    failed = [
+        (r["check_name"], str(r["exception"])[:200])
+        for r in results
+        if r["status"] == "failed"
+    ]
     assert not failed
 
 

@@ -1,10 +1,12 @@
-"""Every control of every page pushed to its ends on 200,000 rows and 10,000 epochs: no rerun may take over
-LIMIT_S (AppTest stops a run that does and raises), and none may end in an exception.
+"""Every control of every page pushed to its ends on 200,000 rows and 10,000 epochs: no
+rerun may take over LIMIT_S (AppTest stops a run that does and raises), and none may end
+in an exception.
 
-A control a value reveals (the batch size under mini-batch, a hyperparameter under its optimizer, a
-schedule's factor, a table's columns, the race's own rates) is pushed to its ends while it is shown.  On the
-Playground, the sidebar's home, every control; on the other pages, the page's own controls and the sidebar's
-controls that change how much work a run is (a value such as the slope or the start changes no amount of work).
+A control a value reveals (the batch size under mini-batch, a hyperparameter under its
+optimizer, a schedule's factor, a table's columns, the race's own rates) is pushed to
+its ends while it is shown.  On the Playground, the sidebar's home, every control; on
+the other pages, the page's own controls and the sidebar's controls that change how much
+work a run is (a value such as the slope or the start changes no amount of work).
 """
 
 from __future__ import annotations
@@ -15,16 +17,44 @@ from apptest_util import app, assert_ok
 from linreg.app.controls import CONTROLS
 from linreg.app.presets import PRESETS
 
-#: A rerun over this is a wait a class notices (generous: the machine running the suite is shared).
+#: A rerun over this is a wait a class notices (generous: the machine running the suite
+#: is shared).
 LIMIT_S = 10
-BIG = {"dataset": "synthetic", "n": 200_000, "epochs": 10_000, "optimizer": "momentum", "schedule": "exponential"}
+BIG = {
+    "dataset": "synthetic",
+    "n": 200_000,
+    "epochs": 10_000,
+    "optimizer": "momentum",
+    "schedule": "exponential",
+}
 PAGES = [None, "pages/race.py", "pages/sweep.py", "pages/learn.py", "pages/data.py"]
-#: The sidebar's controls that change how much work a page does: pushed to their ends on every page.
-WORK = {"n", "epochs", "batch", "batch_size", "optimizer", "schedule", "dataset", "features", "learning_rate",
-        "standardize"}  # fmt: skip
-#: Choices whose every option is an end; of other choices (a table's columns, a guess) the first and the last.
+#: The sidebar's controls that change how much work a page does: pushed to their ends on
+#: every page.
+WORK = {
+    "n",
+    "epochs",
+    "batch",
+    "batch_size",
+    "optimizer",
+    "schedule",
+    "dataset",
+    "features",
+    "learning_rate",
+    "standardize",
+}
+#: Choices whose every option is an end; of other choices (a table's columns, a guess)
+#: the first and the last.
 EVERY_OPTION = {k for k, c in CONTROLS.items() if c.kind == "choice"}
-KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "checkbox", "toggle", "multiselect")
+KINDS = (
+    "slider",
+    "select_slider",
+    "number_input",
+    "selectbox",
+    "radio",
+    "checkbox",
+    "toggle",
+    "multiselect",
+)
 
 
 def controls(at) -> dict[str, tuple[str, object]]:
@@ -41,13 +71,22 @@ def controls(at) -> dict[str, tuple[str, object]]:
 
 
 def ends(kind: str, w) -> list:
-    """Both ends of a range, every choice of a choice, both states of a switch, all and one of a multi."""
-    options = list(CONTROLS[w.key].options) if w.key in CONTROLS and CONTROLS[w.key].options else None
+    """Both ends of a range, every choice of a choice, both states of a switch, all and
+    one of a multi."""
+    options = (
+        list(CONTROLS[w.key].options)
+        if w.key in CONTROLS and CONTROLS[w.key].options
+        else None
+    )
     if kind in ("slider", "number_input"):
         return [w.min, w.max]
     if kind == "select_slider":
         labels = list(w.options)
-        return [float(labels[0]), float(labels[-1])] if options is None else [options[0], options[-1]]
+        return (
+            [float(labels[0]), float(labels[-1])]
+            if options is None
+            else [options[0], options[-1]]
+        )
     if kind in ("selectbox", "radio"):
         choices = options or list(w.options)
         return choices if w.key in EVERY_OPTION else [choices[0], choices[-1]]
@@ -67,7 +106,8 @@ def rerun(at, page, key: str, value) -> None:
 
 
 def push(at, page, key: str, shown: set[str], wanted) -> None:
-    """``key`` to each of its ends, then back; what a value reveals, to its ends while it is shown."""
+    """``key`` to each of its ends, then back; what a value reveals, to its ends while
+    it is shown."""
     if key not in controls(at):
         return
     kind, w = controls(at)[key]
@@ -80,12 +120,18 @@ def push(at, page, key: str, shown: set[str], wanted) -> None:
             for end in ends(*controls(at)[revealed]):
                 if revealed in controls(at):
                     rerun(at, page, revealed, end)
-    if kind != "button" and key in controls(at) and controls(at)[key][1].value != original:
+    if (
+        kind != "button"
+        and key in controls(at)
+        and controls(at)[key][1].value != original
+    ):
         rerun(at, page, key, original)
 
 
 def in_sidebar(at) -> set[str]:
-    return {w.key for kind in KINDS for w in at.sidebar.get(kind)} | {f"button: {b.label}" for b in at.sidebar.button}
+    return {w.key for kind in KINDS for w in at.sidebar.get(kind)} | {
+        f"button: {b.label}" for b in at.sidebar.button
+    }
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -97,7 +143,8 @@ def test_every_control_at_its_ends_reruns_within_the_limit(page):
     def wanted(key: str) -> bool:
         return page is None or key in WORK or key not in in_sidebar(at)
 
-    for key in sorted(shown, key=lambda k: (k == "dataset", k)):  # a new dataset changes the data controls: last
+    # a new dataset changes the data controls: last
+    for key in sorted(shown, key=lambda k: (k == "dataset", k)):
         if wanted(key):
             push(at, page, key, shown, wanted)
     if page is None:  # the presets, last: each sets every control

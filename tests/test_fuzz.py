@@ -1,4 +1,5 @@
-"""Fuzzing: random data and hyperparameters through the core, random control combinations through the app."""
+"""Fuzzing: random data and hyperparameters through the core, random control
+combinations through the app."""
 
 import os
 import random
@@ -23,11 +24,17 @@ def problems(draw):
     return np.array(X).reshape(n, d) * scale, np.array(y)
 
 
-# Random on a laptop (new cases each run); a fixed seed in CI, so a landing never hangs on chance.
+# Random on a laptop (new cases each run); a fixed seed in CI, so a landing never hangs
+# on chance.
 IN_CI = os.environ.get("CI") == "true"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=IN_CI)
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=IN_CI,
+)
 @given(
     problem=problems(),
     optimizer=st.sampled_from(list(REGISTRY)),
@@ -37,12 +44,23 @@ IN_CI = os.environ.get("CI") == "true"
     loss=st.sampled_from(["mse", "half_mse"]),
     alpha=st.sampled_from([0.0, 0.1, 10.0]),
 )
-def test_core_never_fails_and_never_hides_nan(problem, optimizer, log_lr, epochs, batch, loss, alpha):
+def test_core_never_fails_and_never_hides_nan(
+    problem, optimizer, log_lr, epochs, batch, loss, alpha
+):
     X, y = problem
     batch_size = None if batch == 0 else min(batch, len(y))
     try:
-        t = train(X, y, optimizer=optimizer, learning_rate=10**log_lr, epochs=epochs, batch_size=batch_size,
-                  loss=loss, alpha=alpha, tol=1e-9)  # fmt: skip
+        t = train(
+            X,
+            y,
+            optimizer=optimizer,
+            learning_rate=10**log_lr,
+            epochs=epochs,
+            batch_size=batch_size,
+            loss=loss,
+            alpha=alpha,
+            tol=1e-9,
+        )
     except ValueError as exc:  # the documented refusal of features too small to square
         assert "underflow" in str(exc)
         return
@@ -63,8 +81,14 @@ def test_core_never_fails_and_never_hides_nan(problem, optimizer, log_lr, epochs
 )
 def test_core_bad_input_is_a_clear_value_error(X, y, lr, epochs):
     try:
-        t = train(np.array(X)[:, None] if X else np.zeros((0, 1)), np.array(y), learning_rate=lr, epochs=epochs)
-    except ParameterError as exc:  # never another exception type: a message about one of the arguments
+        t = train(
+            np.array(X)[:, None] if X else np.zeros((0, 1)),
+            np.array(y),
+            learning_rate=lr,
+            epochs=epochs,
+        )
+    # never another exception type: a message about one of the arguments
+    except ParameterError as exc:
         assert exc.parameter in {"X", "y", "learning_rate", "epochs"} and str(exc)
     else:
         assert np.all(np.isfinite(t.loss))
@@ -93,7 +117,12 @@ CHOICES = {
 
 
 def _widget(at, key):
-    for group in (at.sidebar.number_input, at.sidebar.slider, at.sidebar.selectbox, at.sidebar.radio):
+    for group in (
+        at.sidebar.number_input,
+        at.sidebar.slider,
+        at.sidebar.selectbox,
+        at.sidebar.radio,
+    ):
         for w in group:
             if w.key == key:
                 return w
@@ -102,7 +131,8 @@ def _widget(at, key):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_random_control_combinations_through_the_app(seed):
-    """4 x 50 = 200 random combinations, each a few controls changed at once; never an exception."""
+    """4 x 50 = 200 random combinations, each a few controls changed at once; never an
+    exception."""
     rnd = random.Random(seed)
     at = app(epochs=50)
     for _ in range(50):
@@ -123,10 +153,12 @@ def test_random_control_combinations_through_the_app(seed):
 
 
 @pytest.mark.parametrize(
-    "y", [[8.988465674311579e307, 8.98846567431158e307], [1e154, 1e154 + 1e140]], ids=["overflowing sum", "offset"]
+    "y",
+    [[8.988465674311579e307, 8.98846567431158e307], [1e154, 1e154 + 1e140]],
+    ids=["overflowing sum", "offset"],
 )
 def test_huge_targets_are_refused_by_name(y):
-    """Found by the fuzz test on a laptop: a sum that overflows, and values whose spread is fine but whose
-    square at the start (w = b = 0) is infinite."""
+    """Found by the fuzz test on a laptop: a sum that overflows, and values whose spread
+    is fine but whose square at the start (w = b = 0) is infinite."""
     with pytest.raises(ValueError, match="overflow when squared"):
         train(np.array([[0.0], [1.0]]), np.array(y), learning_rate=1.0, epochs=1)

@@ -1,5 +1,7 @@
-"""Script runs take turns (linreg/app/gate.py): one at a time, a turn given back whatever the run
-raises, and a run that has waited MAX_WAIT_S goes ahead anyway.  Threads are ordered by events, not sleeps."""
+"""Script runs take turns (linreg/app/gate.py): one at a time, a turn given back
+whatever the run raises, and a run that has waited MAX_WAIT_S goes ahead anyway.
+Threads are ordered by events, not sleeps.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import pytest
 
 from linreg.app import gate
 
-#: Long enough for any wait below on a loaded machine; the runs that should not wait never reach it.
+#: Long enough for any wait below on a loaded machine; the runs that should not wait
+#: never reach it.
 NEVER = 60.0
 
 
@@ -22,8 +25,13 @@ def _turn_is_free() -> bool:
 
 
 def test_runs_take_turns(monkeypatch):
-    monkeypatch.setattr(gate, "MAX_WAIT_S", NEVER)  # the second run waits for the first, however slow the machine
-    first_inside, first_may_leave, first_left = threading.Event(), threading.Event(), threading.Event()
+    # the second run waits for the first, however slow the machine
+    monkeypatch.setattr(gate, "MAX_WAIT_S", NEVER)
+    first_inside, first_may_leave, first_left = (
+        threading.Event(),
+        threading.Event(),
+        threading.Event(),
+    )
     second_at_gate, second_inside = threading.Event(), threading.Event()
     second_saw_first_gone = []
 
@@ -44,7 +52,8 @@ def test_runs_take_turns(monkeypatch):
     for t in threads:
         t.start()
     second_at_gate.wait(NEVER)
-    assert not second_inside.wait(0.2)  # the first still holds the turn: the second cannot be in
+    # the first still holds the turn: the second cannot be in
+    assert not second_inside.wait(0.2)
     first_may_leave.set()
     for t in threads:
         t.join(NEVER)
@@ -63,7 +72,11 @@ def test_a_turn_is_given_back_when_the_run_raises():
 
 def test_a_run_that_waited_too_long_goes_ahead(monkeypatch):
     monkeypatch.setattr(gate, "MAX_WAIT_S", 0.1)
-    holding, may_finish, finished = threading.Event(), threading.Event(), threading.Event()
+    holding, may_finish, finished = (
+        threading.Event(),
+        threading.Event(),
+        threading.Event(),
+    )
 
     def long_run() -> None:
         with gate.take_turn():
@@ -77,7 +90,8 @@ def test_a_run_that_waited_too_long_goes_ahead(monkeypatch):
     with gate.take_turn():  # waits MAX_WAIT_S, then runs beside the long run
         ran_beside = holding.is_set() and not finished.is_set()
     assert ran_beside
-    assert not _turn_is_free()  # the run that went ahead did not give back a turn it never had
+    # the run that went ahead did not give back a turn it never had
+    assert not _turn_is_free()
     may_finish.set()
     thread.join(NEVER)
     assert _turn_is_free()  # the long run gave its turn back: the turn is whole

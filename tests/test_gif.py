@@ -9,21 +9,32 @@ from linreg.viz.gif import playground_gif
 
 def test_gif_animates_the_three_views():
     r = run(Settings(learning_rate=0.71, epochs=80))
-    gif = Image.open(io.BytesIO(playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=30)))
+    gif = Image.open(
+        io.BytesIO(
+            playground_gif(
+                r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=30
+            )
+        )
+    )
     assert gif.format == "GIF" and gif.size == (1200, 400) and 20 <= gif.n_frames <= 30
     first, later = np.asarray(gif.convert("RGB")), None
     gif.seek(gif.n_frames - 1)
     later = np.asarray(gif.convert("RGB"))
     fit = np.array([0xD5, 0x5E, 0x00])
-    # the fitted line moves: the fit-coloured pixels of the data panel differ between first and last frame
+    # the fitted line moves: the fit-coloured pixels of the data panel differ between
+    # first and last frame
     mask = lambda im: np.all(im[:, :400] == fit, axis=-1)  # noqa: E731
-    assert mask(first).any() and mask(later).any() and (mask(first) != mask(later)).any()
+    assert (
+        mask(first).any() and mask(later).any() and (mask(first) != mask(later)).any()
+    )
 
 
 def test_gif_of_a_diverging_run():
     r = run(Settings(learning_rate=0.9, epochs=100))
     assert r.traj.diverged
-    data = playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=20)
+    data = playground_gif(
+        r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=20
+    )
     assert Image.open(io.BytesIO(data)).n_frames >= 10
 
 
@@ -32,7 +43,8 @@ def test_nice_ticks_are_round_numbers_inside_the_range():
 
     np.testing.assert_allclose(nice_ticks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1.0])
     np.testing.assert_allclose(nice_ticks(-2.3, 6.1), [-2, 0, 2, 4, 6])
-    np.testing.assert_allclose(nice_ticks(2.64, 2.93), [2.7, 2.8, 2.9])  # 0.29 / 5 = 0.058: steps of 0.1
+    # 0.29 / 5 = 0.058: steps of 0.1
+    np.testing.assert_allclose(nice_ticks(2.64, 2.93), [2.7, 2.8, 2.9])
     np.testing.assert_allclose(log_ticks(0.003, 120), [0.01, 0.1, 1, 10, 100])
     assert tick_text(-0.0) == "0" and tick_text(0.30000000000000004) == "0.3"
 
@@ -46,15 +58,19 @@ def test_the_gif_has_a_title_and_axes_for_slides():
     r = run(Settings(learning_rate=0.3, epochs=40))
 
     def last_frame(**kwargs) -> np.ndarray:
-        data = playground_gif(r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=5, **kwargs)
+        data = playground_gif(
+            r.traj, r.data.X[:, 0], r.data.y, r.theta_original, n_frames=5, **kwargs
+        )
         gif = Image.open(io.BytesIO(data))
         gif.seek(gif.n_frames - 1)
         return np.asarray(gif.convert("RGB"))
 
     titled, plain = last_frame(title="GD · learning rate 0.3"), last_frame()
-    title_band = (slice(0, 30), slice(0, 600))  # the title's left half (the step counter is on the right)
+    # the title's left half (the step counter is on the right)
+    title_band = (slice(0, 30), slice(0, 600))
     assert ink(titled[title_band]).sum() > 50 and not ink(plain[title_band]).any()
-    for panel in range(3):  # every panel has tick values under its x axis and left of its y axis
+    # every panel has tick values under its x axis and left of its y axis
+    for panel in range(3):
         left = panel * 400
         under = titled[400 - 56 : 400 - 30, left + 78 : left + 384]
         beside = titled[40:344, left + 20 : left + 75]

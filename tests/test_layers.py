@@ -1,4 +1,5 @@
-"""Architecture: import-linter holds the one-way layers (contracts in pyproject.toml)."""
+"""Architecture: import-linter holds the one-way layers (contracts in
+pyproject.toml)."""
 
 import subprocess
 import sys
@@ -18,17 +19,30 @@ def test_import_contracts_hold(capsys, monkeypatch):
 
 
 def test_every_core_module_is_under_contract():
-    """A new module in linreg/ is core and must be listed in the core's contract (or the rule has a hole)."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-    core = next(c for c in config["contracts"] if c["type"] == "forbidden" and "linreg.model" in c["source_modules"])
-    files = {f"linreg.{p.stem}" for p in (ROOT / "linreg").glob("*.py") if p.stem != "__init__"}
+    """A new module in linreg/ is core and must be listed in the core's contract (or the
+    rule has a hole)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"][
+        "importlinter"
+    ]
+    core = next(
+        c
+        for c in config["contracts"]
+        if c["type"] == "forbidden" and "linreg.model" in c["source_modules"]
+    )
+    files = {
+        f"linreg.{p.stem}"
+        for p in (ROOT / "linreg").glob("*.py")
+        if p.stem != "__init__"
+    }
     assert files == set(core["source_modules"])
 
 
 def test_importing_linreg_loads_no_ui_pandas_or_sklearn():
     code = (
-        "import sys, linreg; linreg.train([[0.0], [1.0]], [0.0, 1.0]); "
-        "print(sorted(m for m in ('streamlit', 'plotly', 'sklearn', 'pandas') if m in sys.modules))"
+        "import sys, linreg; linreg.train([[0.0], [1.0]], [0.0, 1.0]); print(sorted(m"
+        " for m in ('streamlit', 'plotly', 'sklearn', 'pandas') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
+    )
     assert out.stdout.strip() == "[]", out.stderr

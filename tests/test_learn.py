@@ -1,4 +1,5 @@
-"""Learn page: substituted numbers, the source shown, exports (the script reproduces the run)."""
+"""Learn page: substituted numbers, the source shown, exports (the script reproduces the
+run)."""
 
 import re
 import subprocess
@@ -15,7 +16,9 @@ from linreg.lesson import export_script, safe_cell, step_details, trajectory_csv
 
 def script_trajectory(r):
     src = export_script(r.traj, r.x_train, r.data.y, r.data.title)
-    out = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", src], capture_output=True, text=True, check=True
+    ).stdout
     return np.array([[float(v) for v in line.split()] for line in out.splitlines()])
 
 
@@ -26,7 +29,14 @@ def script_trajectory(r):
         Settings(optimizer="adam", epochs=200, learning_rate=0.05),
         Settings(optimizer="nesterov", batch="mini", batch_size=7, epochs=4),
         Settings(optimizer="adagrad", batch="sgd", epochs=2, learning_rate=0.1),
-        Settings(dataset="synthetic", standardize=True, optimizer="rmsprop", learning_rate=0.05, epochs=40, alpha=0.1),
+        Settings(
+            dataset="synthetic",
+            standardize=True,
+            optimizer="rmsprop",
+            learning_rate=0.05,
+            epochs=40,
+            alpha=0.1,
+        ),
     ],
 )
 def test_exported_script_reproduces_the_trajectory(settings):
@@ -45,7 +55,9 @@ def test_step_details_match_the_record():
         np.testing.assert_array_equal(d.rows, r.traj.rows_of_step(k + 1))
         # the gradient shown is the batch's, by the direct formula
         A = np.hstack([r.x_train[d.rows], np.ones((len(d.rows), 1))])
-        np.testing.assert_allclose(d.gradient, 2 / len(d.rows) * A.T @ (A @ d.theta - r.data.y[d.rows]))
+        np.testing.assert_allclose(
+            d.gradient, 2 / len(d.rows) * A.T @ (A @ d.theta - r.data.y[d.rows])
+        )
 
 
 def test_page_shows_the_numbers_and_the_running_source():
@@ -53,7 +65,9 @@ def test_page_shows_the_numbers_and_the_running_source():
     assert_ok(at)
     r = run(Settings())
     update = at.latex[3].value
-    assert f"{r.traj.theta[1][0]:.4g}" in update and f"{r.traj.theta[1][1]:.4g}" in update
+    assert (
+        f"{r.traj.theta[1][0]:.4g}" in update and f"{r.traj.theta[1][1]:.4g}" in update
+    )
     import inspect
 
     assert at.code[2].value == inspect.getsource(model.gradient).rstrip("\n")
@@ -92,8 +106,11 @@ def test_predict_then_reveal():
     at.button(key="reveal").click().run()
     assert_ok(at)
     shown = (at.success or at.warning)[0].value
-    assert re.search(r"\*\*(converged|still descending|stalled or oscillating|diverged)\*\*", shown)
-    assert "× the limit 2/L" in shown  # the reason quotes GD's own limit (tests/test_claims.py proves the words)
+    assert re.search(
+        r"\*\*(converged|still descending|stalled or oscillating|diverged)\*\*", shown
+    )
+    # the reason quotes GD's own limit (tests/test_claims.py proves the words)
+    assert "× the limit 2/L" in shown
 
 
 def test_csv_export_is_safe_and_complete():
@@ -102,7 +119,11 @@ def test_csv_export_is_safe_and_complete():
     lines = text.strip().splitlines()
     assert lines[0].split(",")[:3] == ["step", "epoch", "learning_rate"]
     assert "'w[=HYPERLINK(1)]" not in lines[0] and "w[=HYPERLINK(1)]" in lines[0]
-    assert safe_cell("=1+1") == "'=1+1" and safe_cell("-2") == "'-2" and safe_cell("x") == "x"
+    assert (
+        safe_cell("=1+1") == "'=1+1"
+        and safe_cell("-2") == "'-2"
+        and safe_cell("x") == "x"
+    )
     assert len(lines) == 7
     assert float(lines[-1].split(",")[-2]) == pytest.approx(r.traj.loss[-1])
 
@@ -113,8 +134,13 @@ def test_equations_break_into_lines_and_show_a_row_that_says_something():
     r = run(Settings(optimizer="adam"))
     model_line, update = at.latex[0].value, at.latex[3].value
     x = r.x_train[:, 0]
-    row = int(np.argmax(np.abs(x)))  # the lesson's first row has x = 0: 0 × 0 + 0 says nothing
-    assert x[row] != 0 and f"\\hat y_{{{row + 1}}}" in model_line and f"\\times{x[row]:.4g}" in model_line
+    # the lesson's first row has x = 0: 0 × 0 + 0 says nothing
+    row = int(np.argmax(np.abs(x)))
+    assert (
+        x[row] != 0
+        and f"\\hat y_{{{row + 1}}}" in model_line
+        and f"\\times{x[row]:.4g}" in model_line
+    )
     assert "\\begin{aligned}" in update
     # Adam's three statements, then m, v, t and the new theta: one line each
     assert update.count("\\\\") >= 3 + 3
@@ -124,5 +150,8 @@ def test_equations_break_into_lines_and_show_a_row_that_says_something():
 def test_adams_step_count_is_a_number_not_a_vector():
     at = app("pages/learn.py", optimizer="adam")
     assert_ok(at)
-    latex = " ".join(e.body for e in at.get("latex") if hasattr(e, "body")) + " ".join(m.value for m in at.markdown)
-    assert "t = 1" in latex and "t = [" not in latex  # after update 0 (the first), Adam has counted one step
+    latex = " ".join(e.body for e in at.get("latex") if hasattr(e, "body")) + " ".join(
+        m.value for m in at.markdown
+    )
+    # after update 0 (the first), Adam has counted one step
+    assert "t = 1" in latex and "t = [" not in latex

@@ -1,5 +1,7 @@
-"""The learning rate's box and slider follow the data's limit 2/L: unscaled data whose limit is below the
-ordinary range (Gapminder's GDP column: 2/L ~ 7e-9) can still be given a rate that converges."""
+"""The learning rate's box and slider follow the data's limit 2/L: unscaled data whose
+limit is below the ordinary range (Gapminder's GDP column: 2/L ~ 7e-9) can still be
+given a rate that converges.
+"""
 
 import numpy as np
 import pytest
@@ -10,7 +12,8 @@ from linreg.bundled import bundled_table
 
 
 def gapminder_gdp_limit() -> float:
-    """2/L for lifeExp ~ gdpPercap unscaled, from the table itself: L = the top eigenvalue of (2/n) A^T A."""
+    """2/L for lifeExp ~ gdpPercap unscaled, from the table itself: L = the top
+    eigenvalue of (2/n) A^T A."""
     x = bundled_table("gapminder").values["gdpPercap"]
     A = np.column_stack([x, np.ones_like(x)])
     return 2 / np.linalg.eigvalsh(2 / len(x) * A.T @ A)[-1]
@@ -20,7 +23,11 @@ def gapminder_gdp_limit() -> float:
     ("limit", "current", "expected"),
     [
         (0.79, (), (1e-6, 100.0)),  # the lesson's data: the ordinary range
-        (2.6e-7, (), (1e-11, 100.0)),  # 2.6e-11 is four decades below: the box reaches its decade
+        (
+            2.6e-7,
+            (),
+            (1e-11, 100.0),
+        ),  # 2.6e-11 is four decades below: the box reaches its decade
         (2e10, (), (1e-6, 1e12)),  # tiny features: one decade above 2e10
         (None, (), (1e-6, 100.0)),  # no data to follow
         (0.79, (1e-9, 500.0), (1e-9, 500.0)),  # a rate already set stays in its box
@@ -34,7 +41,8 @@ def test_the_slider_reaches_three_decades_below_the_limit():
     options = learning_rate_options(2.6e-7)
     assert options[0] == pytest.approx(1e-10) and options[-1] == pytest.approx(10.0)
     assert np.allclose(np.diff(np.log10(options)), 0.05, atol=0.003)  # 20 a decade
-    assert learning_rate_options(0.79)[0] == pytest.approx(1e-4)  # ordinary data: 1e-4 to 10, as before
+    # ordinary data: 1e-4 to 10, as before
+    assert learning_rate_options(0.79)[0] == pytest.approx(1e-4)
 
 
 def test_unscaled_gdp_gets_a_box_that_reaches_a_rate_that_converges():
@@ -48,7 +56,8 @@ def test_unscaled_gdp_gets_a_box_that_reaches_a_rate_that_converges():
     box.set_value(float(f"{limit / 2:.3g}")).run()
     assert_ok(at)
     assert not at.error  # no divergence
-    assert "diverging" not in " ".join(c.value for c in at.sidebar.caption)  # the gauge's zone
+    # the gauge's zone
+    assert "diverging" not in " ".join(c.value for c in at.sidebar.caption)
 
 
 def test_a_link_may_carry_a_rate_the_data_need():
@@ -56,7 +65,9 @@ def test_a_link_may_carry_a_rate_the_data_need():
     rate = f"{limit / 2:.3g}"
     at = app(dataset="gapminder", standardize="false", learning_rate=rate)
     assert_ok(at)
-    assert not at.warning and at.sidebar.number_input(key="learning_rate").value == float(rate)
+    assert not at.warning and at.sidebar.number_input(
+        key="learning_rate"
+    ).value == float(rate)
     at = app(learning_rate=rate)  # the lesson's data: far below its range
     assert "must be between 1e-06 and 100" in " ".join(w.value for w in at.warning)
 

@@ -1,4 +1,5 @@
-"""First steps of each optimizer, worked by hand from torch.optim's documented algorithms."""
+"""First steps of each optimizer, worked by hand from torch.optim's documented
+algorithms."""
 
 import math
 
@@ -94,7 +95,11 @@ def test_unknown_optimizer():
 
 
 def test_defaults_are_torch_defaults():
-    assert make_optimizer("adam").hyperparameters == {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+    assert make_optimizer("adam").hyperparameters == {
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "eps": 1e-8,
+    }
     assert make_optimizer("rmsprop").hyperparameters == {"rho": 0.99, "eps": 1e-8}
     assert make_optimizer("adagrad").hyperparameters == {"eps": 1e-10}
     assert make_optimizer("momentum").hyperparameters == {"momentum": 0.9}

@@ -1,5 +1,6 @@
-"""The outcome vocabulary (outcomes.py): hand-made loss histories with known answers, then real runs
-whose behaviour is known from their dynamics or measured here independently."""
+"""The outcome vocabulary (outcomes.py): hand-made loss histories with known answers,
+then real runs whose behaviour is known from their dynamics or measured here
+independently."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ import pytest
 
 from linreg import train
 from linreg.datasets import cortical_thickness
-from linreg.outcomes import CONVERGED, DESCENDING, DIVERGED, STALLED, Watch, judge, windows
+from linreg.outcomes import (
+    CONVERGED,
+    DESCENDING,
+    DIVERGED,
+    STALLED,
+    Watch,
+    judge,
+    windows,
+)
 
 STAR = 1.0
 
@@ -48,7 +57,8 @@ def test_hovering_is_stalled():
 
 
 def test_closing_in_on_a_cycle_far_from_the_optimum_is_stalled():
-    """Both envelopes meet at 0.5 above the minimum: the top falls, but the bottom rises."""
+    """Both envelopes meet at 0.5 above the minimum: the top falls, but the bottom
+    rises."""
     amp = 0.3 * 0.995**K
     excess = 0.5 + amp * np.cos(np.pi * K)
     assert word(STAR + excess, np.sqrt(excess)) == STALLED
@@ -62,13 +72,21 @@ def test_stopped_or_still_climbing_is_diverged():
 
 def test_stacked_evidence_fed_in_chunks_equals_one_run_at_a_time():
     rng = np.random.default_rng(0)
-    runs = [STAR + 0.99**K, STAR + 0.5 + 0.1 * np.cos(K), STAR + 0.9**K * 0.0 + 1e-20, STAR + 1.002**K]
+    runs = [
+        STAR + 0.99**K,
+        STAR + 0.5 + 0.1 * np.cos(K),
+        STAR + 0.9**K * 0.0 + 1e-20,
+        STAR + 1.002**K,
+    ]
     grads = [np.sqrt(r - STAR) for r in runs]
     watch = Watch(400, 4, 1e-6, STAR, np.array([r[0] for r in runs]))
     cuts = np.sort(rng.choice(np.arange(1, 400), 7, replace=False))
     for a, b in zip(np.r_[0, cuts], np.r_[cuts, 401], strict=True):
         watch.see(
-            a, np.stack([r[a:b] for r in runs], 1), np.stack([g[a:b] for g in grads], 1), np.zeros((b - a, 4), bool)
+            a,
+            np.stack([r[a:b] for r in runs], 1),
+            np.stack([g[a:b] for g in grads], 1),
+            np.zeros((b - a, 4), bool),
         )
     assert list(watch.outcome) == [word(r, g) for r, g in zip(runs, grads, strict=True)]
 
@@ -85,20 +103,38 @@ DATA = cortical_thickness()
 @pytest.mark.parametrize(
     ("optimizer", "lr", "expected"),
     [
-        ("gd", 0.01, DESCENDING),  # contraction 1 - 0.01 * 0.134 per step: 2000 steps are not enough
+        (
+            "gd",
+            0.01,
+            DESCENDING,
+        ),  # contraction 1 - 0.01 * 0.134 per step: 2000 steps are not enough
         ("gd", 0.7, CONVERGED),
         ("gd", 0.8, DIVERGED),  # above 2/L = 0.789
         ("nesterov", 0.6, DIVERGED),  # above its own limit 0.535
-        ("rmsprop", 0.946, STALLED),  # the issue's example: 227x the minimum, never settling
-        ("adam", 1e-4, DESCENDING),  # the issue's example: 3,200x the minimum after 500 epochs, still falling
+        (
+            "rmsprop",
+            0.946,
+            STALLED,
+        ),  # the issue's example: 227x the minimum, never settling
+        (
+            "adam",
+            1e-4,
+            DESCENDING,
+        ),  # the issue's example: 3,200x the minimum after 500 epochs, still falling
     ],
 )
 def test_real_runs(optimizer, lr, expected):
     epochs = 500 if lr == 1e-4 else 2000
-    t = train(DATA.X, DATA.y, optimizer=optimizer, learning_rate=lr, epochs=epochs, tol=1e-6)
+    t = train(
+        DATA.X, DATA.y, optimizer=optimizer, learning_rate=lr, epochs=epochs, tol=1e-6
+    )
     assert t.outcome == expected
     excess = t.loss - t.quadratic.loss_ref
-    if expected == STALLED:  # measured here: the last quarter's bottom is not below the one before it
-        assert excess[-500:].min() >= excess[-1000:-500].min() and excess[-1] > 100 * t.quadratic.loss_ref
+    # measured here: the last quarter's bottom is not below the one before it
+    if expected == STALLED:
+        assert (
+            excess[-500:].min() >= excess[-1000:-500].min()
+            and excess[-1] > 100 * t.quadratic.loss_ref
+        )
     if expected == DESCENDING:
         assert np.all(np.diff(excess[len(excess) // 2 :]) < 0)

@@ -1,5 +1,5 @@
-"""Every validation error of the core is a ParameterError naming its parameter, and the app routes it by that
-name (not by the message's words) to the control that sets it."""
+"""Every validation error of the core is a ParameterError naming its parameter, and the
+app routes it by that name (not by the message's words) to the control that sets it."""
 
 import ast
 from pathlib import Path
@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linreg import ParameterError, cortical_thickness, quadratic, synthetic_linear, train
+from linreg import (
+    ParameterError,
+    cortical_thickness,
+    quadratic,
+    synthetic_linear,
+    train,
+)
 from linreg.app.controls import CONTROLS
 from linreg.app.labels import CONTROL_OF_PARAMETER, NO_CONTROL, control_of
 from linreg.csvdata import parse_csv, table_to_dataset
@@ -32,15 +38,21 @@ BAD_CALLS = {
     "theta0": lambda: train(X, Y, theta0=[1.0, 2.0, 3.0]),
     "tol": lambda: train(X, Y, tol=-1.0),
     "schedule": lambda: train(X, Y, schedule="cosine"),
-    "gamma": lambda: train(X, Y, schedule="exponential", schedule_params={"gamma": 2.0}),
+    "gamma": lambda: train(
+        X, Y, schedule="exponential", schedule_params={"gamma": 2.0}
+    ),
     "step_size": lambda: train(X, Y, schedule="step", schedule_params={"step_size": 0}),
-    "decay": lambda: train(X, Y, schedule="inverse_time", schedule_params={"decay": -1.0}),
+    "decay": lambda: train(
+        X, Y, schedule="inverse_time", schedule_params={"decay": -1.0}
+    ),
     "x_range": lambda: synthetic_linear(x_range=(5.0, -5.0)),
     "outlier_fraction": lambda: synthetic_linear(outlier_fraction=2.0),
     "n": lambda: synthetic_linear(n=1),
     "noise": lambda: synthetic_linear(noise=-1.0),
     "test_fraction": lambda: split(DATA, 1.0, 0),
-    "upload_id": lambda: make_dataset(Settings(dataset="upload", features=("a",), target="b")),
+    "upload_id": lambda: make_dataset(
+        Settings(dataset="upload", features=("a",), target="b")
+    ),
     "dataset": lambda: make_dataset(Settings(dataset="mnist")),
     "features": lambda: table_to_dataset(TABLE, ["s"], "b"),
     "target": lambda: table_to_dataset(TABLE, ["a"], "zz"),
@@ -52,7 +64,8 @@ def test_a_bad_argument_names_its_parameter(parameter):
     with pytest.raises(ParameterError) as caught:
         BAD_CALLS[parameter]()
     assert caught.value.parameter == parameter
-    assert isinstance(caught.value, ValueError)  # callers that catch ValueError still catch it
+    # callers that catch ValueError still catch it
+    assert isinstance(caught.value, ValueError)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +73,11 @@ def test_a_bad_argument_names_its_parameter(parameter):
     [
         ("X", [[1e200], [2e200], [3e200]], [1.0, 2.0, 3.0]),  # overflows when squared
         ("y", [[1.0], [2.0], [3.0]], [1e200, 2e200, 3e200]),
-        ("X", [[0.0], [1e-160], [2e-160]], [1.0, 2.0, 3.0]),  # varies too little: underflows
+        (
+            "X",
+            [[0.0], [1e-160], [2e-160]],
+            [1.0, 2.0, 3.0],
+        ),  # varies too little: underflows
         ("X", [[np.nan], [1.0], [2.0]], [1.0, 2.0, 3.0]),
         ("y", [[0.0], [1.0], [2.0]], [1.0, 2.0]),  # lengths differ
     ],
@@ -86,11 +103,15 @@ def test_another_optimizers_hyperparameter_is_still_taken_and_ignored():
 
 
 def _raised_parameters() -> set[str]:
-    """Every parameter name a ParameterError is raised with in the core's source (literal first argument)."""
+    """Every parameter name a ParameterError is raised with in the core's source
+    (literal first argument)."""
     names = set()
     for path in CORE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            called = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ParameterError"
+            called = (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "ParameterError"
+            )
             if called and isinstance(node.args[0], ast.Constant):
                 names.add(node.args[0].value)
     return names
@@ -110,8 +131,19 @@ def test_the_core_raises_no_bare_value_error():
     assert _plain_value_errors() == []
 
 
-#: Parameters of the core's API that no control of the app sets (the app never passes them bad values).
-API_ONLY = {"k", "params", "sweep", "X_train", "feature_names", "name", "data", "csv", "tol_on"}
+#: Parameters of the core's API that no control of the app sets (the app never passes
+#: them bad values).
+API_ONLY = {
+    "k",
+    "params",
+    "sweep",
+    "X_train",
+    "feature_names",
+    "name",
+    "data",
+    "csv",
+    "tol_on",
+}
 
 
 def test_every_parameter_the_core_names_has_a_control_or_is_api_only():
@@ -121,7 +153,10 @@ def test_every_parameter_the_core_names_has_a_control_or_is_api_only():
 
 
 def test_every_routed_control_is_a_widget_of_the_sidebar():
-    assert {key for key, _ in CONTROL_OF_PARAMETER.values()} <= set(CONTROLS) | {"features", "target"}
+    assert {key for key, _ in CONTROL_OF_PARAMETER.values()} <= set(CONTROLS) | {
+        "features",
+        "target",
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,16 @@
-"""The places the app leans on behaviour Streamlit and Plotly do not document, pinned in requirements.txt:
-these tests fail loudly, with what to do, when an upgrade changes it.
+"""The places the app leans on behaviour Streamlit and Plotly do not document, pinned in
+requirements.txt: these tests fail loudly, with what to do, when an upgrade changes it.
 
-``app.router.disable_legacy_pages_folder`` (and tests/apptest_util.py) clear Streamlit's class attribute
-``PagesManager.uses_pages_directory``: the page bodies live in ``pages/`` (the project's layout), which
-Streamlit would otherwise run as a legacy multipage folder, without the router, until ``st.navigation`` runs.
+``app.router.disable_legacy_pages_folder`` (and tests/apptest_util.py) clear Streamlit's
+class attribute ``PagesManager.uses_pages_directory``: the page bodies live in
+``pages/`` (the project's layout), which Streamlit would otherwise run as a legacy
+multipage folder, without the router, until ``st.navigation`` runs.
 
-``viz.animation.FramedFigure`` keeps a figure's animation frames as plain dicts: no public API hands
-``st.plotly_chart`` a spec without Plotly validating it (a dict is validated, ~100 ms for 200 frames), so the
-figure is a ``go.Figure`` built with Plotly's ``_validate=False`` whose ``to_dict`` adds the frames, and
-Streamlit serialises a ``go.Figure`` through its ``to_dict``.
+``viz.animation.FramedFigure`` keeps a figure's animation frames as plain dicts: no
+public API hands ``st.plotly_chart`` a spec without Plotly validating it (a dict is
+validated, ~100 ms for 200 frames), so the figure is a ``go.Figure`` built with Plotly's
+``_validate=False`` whose ``to_dict`` adds the frames, and Streamlit serialises a
+``go.Figure`` through its ``to_dict``.
 """
 
 import json
@@ -21,7 +23,8 @@ from streamlit.testing.v1 import AppTest
 from linreg.viz.animation import FramedFigure
 
 ROOT = Path(__file__).resolve().parents[1]
-#: A frame entry Plotly's validator refuses: it reaches the browser only if nothing validated the frames.
+#: A frame entry Plotly's validator refuses: it reaches the browser only if nothing
+#: validated the frames.
 SENTINEL = "notaplotlyproperty"
 
 
@@ -32,8 +35,19 @@ def chart_with_unvalidated_frames():
 
     from linreg.viz.animation import FramedFigure
 
-    frames = [{"name": "0", "data": [{"x": [1.0], "y": [2.0]}], "traces": [0], "notaplotlyproperty": 1}]
-    fig = FramedFigure(go.Figure(go.Scatter(x=[0.0, 1.0], y=[0.0, 1.0])), frames, {"sliders": [{"steps": []}]})
+    frames = [
+        {
+            "name": "0",
+            "data": [{"x": [1.0], "y": [2.0]}],
+            "traces": [0],
+            "notaplotlyproperty": 1,
+        }
+    ]
+    fig = FramedFigure(
+        go.Figure(go.Scatter(x=[0.0, 1.0], y=[0.0, 1.0])),
+        frames,
+        {"sliders": [{"steps": []}]},
+    )
     st.plotly_chart(fig, key="first")
     st.plotly_chart(fig, key="again")
 
@@ -44,17 +58,23 @@ def test_streamlit_sends_a_figure_as_its_to_dict_makes_it():
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
         assert spec.get("frames") and spec["frames"][0].get(SENTINEL) == 1, (
-            "st.plotly_chart no longer serialises a go.Figure by its own to_dict() without validating it again: "
-            "FramedFigure (linreg/viz/animation.py) loses its frames or their speed. Keep streamlit at the version "
-            "pinned in requirements.txt, or find this version's way to send a prebuilt spec."
+            "st.plotly_chart no longer serialises a go.Figure by its own to_dict()"
+            " without validating it again: FramedFigure (linreg/viz/animation.py) loses"
+            " its frames or their speed. Keep streamlit at the version pinned in"
+            " requirements.txt, or find this version's way to send a prebuilt spec."
         )
         assert spec["layout"]["sliders"] == [{"steps": []}]
 
 
 def test_plotly_builds_a_figure_without_validating_it():
-    spec = {"data": [{"type": "scatter", "x": [0.0], "y": [0.0], SENTINEL: 1}], "layout": {}}
+    spec = {
+        "data": [{"type": "scatter", "x": [0.0], "y": [0.0], SENTINEL: 1}],
+        "layout": {},
+    }
     fig = FramedFigure(spec, [], {})  # a validated figure would raise on SENTINEL
-    assert fig.to_dict()["data"][0][SENTINEL] == 1, "plotly ignores _validate=False now: see requirements.txt"
+    assert fig.to_dict()["data"][0][SENTINEL] == 1, (
+        "plotly ignores _validate=False now: see requirements.txt"
+    )
 
 
 def test_the_installed_versions_are_the_pinned_ones():
@@ -65,16 +85,24 @@ def test_the_installed_versions_are_the_pinned_ones():
             requirement = Requirement(text)
             pins[requirement.name] = requirement.specifier
     for package in ("streamlit", "plotly"):
-        assert pins[package].contains(version(package)), f"{package} {version(package)} is not {pins[package]}"
+        assert pins[package].contains(version(package)), (
+            f"{package} {version(package)} is not {pins[package]}"
+        )
 
 
 def test_the_legacy_pages_flag_is_where_the_router_clears_it():
-    """If this fails, Streamlit moved or renamed the flag: find how it now decides to run ``pages/`` as a legacy
-    folder, update linreg/app/router.py and tests/apptest_util.py, and re-pin streamlit in requirements.txt."""
+    """If this fails, Streamlit moved or renamed the flag: find how it now decides to
+    run ``pages/`` as a legacy folder, update linreg/app/router.py and
+    tests/apptest_util.py, and re-pin streamlit in requirements.txt.
+    """
     from streamlit.runtime.pages_manager import PagesManager
 
-    assert isinstance(PagesManager.uses_pages_directory, bool | None), "PagesManager.uses_pages_directory is gone"
+    assert isinstance(PagesManager.uses_pages_directory, bool | None), (
+        "PagesManager.uses_pages_directory is gone"
+    )
     import inspect
 
     source = inspect.getsource(PagesManager)
-    assert "uses_pages_directory" in source, "PagesManager no longer reads uses_pages_directory"
+    assert "uses_pages_directory" in source, (
+        "PagesManager no longer reads uses_pages_directory"
+    )

@@ -1,12 +1,14 @@
-"""Every page and every preset as the class sees it: a projector's 1280 x 720 (normal and presenting),
-1024 x 768, a desktop window 800 x 700 (a split screen) and a phone (390 x 844, a phone's user agent).
+"""Every page and every preset as the class sees it: a projector's 1280 x 720 (normal
+and presenting), 1024 x 768, a desktop window 800 x 700 (a split screen) and a phone
+(390 x 844, a phone's user agent).
 
-Screenshots go to artifacts/screens/ (look at them); the test measures what can be measured: no error;
-no two texts of a chart on top of each other (titles, legend, annotations, labels, ticks, the player's
-buttons); no tick label turned sideways; no text cut by its box (scrollWidth > clientWidth: an equation,
-a toggle's label, a metric's number); nothing wider than the window; the three views stacked exactly
-when the main area is narrow, whatever the user agent says; and, presenting, the presets, Play, the
-step slider and the scrubber's slider on screen without scrolling.
+Screenshots go to artifacts/screens/ (look at them); the test measures what can be
+measured: no error; no two texts of a chart on top of each other (titles, legend,
+annotations, labels, ticks, the player's buttons); no tick label turned sideways; no
+text cut by its box (scrollWidth > clientWidth: an equation, a toggle's label, a
+metric's number); nothing wider than the window; the three views stacked exactly when
+the main area is narrow, whatever the user agent says; and, presenting, the presets,
+Play, the step slider and the scrubber's slider on screen without scrolling.
 """
 
 from __future__ import annotations
@@ -24,37 +26,48 @@ require_browser()
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 SHOTS = ROOT / "artifacts" / "screens"
-PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
-DESKTOP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+PHONE_AGENT = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15"
+    " Mobile/15E148"
+)
+DESKTOP_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+    " Chrome/120.0 Safari/537.36"
+)
 
 
 class Screen(NamedTuple):
     width: int
     height: int
     agent: str = DESKTOP_AGENT
-    stacked: bool = True  # the three views one under another (the main area is too narrow for three)
+    # the three views one under another (the main area is too narrow for three)
+    stacked: bool = True
 
 
 SCREENS = {
     "projector": Screen(1280, 720, stacked=False),
-    "small_projector": Screen(1024, 768),  # with the sidebar open the main area is ~540 px: stacked
+    "small_projector": Screen(
+        1024, 768
+    ),  # with the sidebar open the main area is ~540 px: stacked
     "desktop_window": Screen(800, 700),
     "phone": Screen(390, 844, PHONE_AGENT),
 }
 PAGES = ["/", "/race", "/sweep", "/learn", "/data"]
-#: Presenting (no sidebar: the main area is the window's width), every preset, with the player or the scrubber.
+#: Presenting (no sidebar: the main area is the window's width), every preset, with the
+#: player or the scrubber.
 PRESENTING = {
     "projector": Screen(1280, 720, stacked=False),
     "small_projector": Screen(1024, 768, stacked=False),
 }
 
-#: Waits for the page drawn for the widths the browser measured (the probe's mark), every chart drawn.
+#: Waits for the page drawn for the widths the browser measured (the probe's mark),
+#: every chart drawn.
 DRAWN_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   const charts = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')];
   return document.body.dataset.drawnFor && app && app.getAttribute('data-test-script-state') === 'notRunning'
     && document.fonts.status === 'loaded' && charts.length > 0 && charts.every(c => c.querySelector('.main-svg'));
-}"""
+}"""  # noqa: E501
 
 MEASURE_JS = """() => {
   const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
@@ -120,7 +133,7 @@ MEASURE_JS = """() => {
     presets: box(document.querySelector('[data-testid="stButtonGroup"]') || main),
     present_toggle: (() => { const t = document.querySelector('.st-key-present'); return t ? box(t) : null; })(),
   };
-}"""
+}"""  # noqa: E501
 
 
 def overlap(a, b) -> bool:
@@ -128,7 +141,12 @@ def overlap(a, b) -> bool:
 
 
 def overlapping(texts: list[dict]) -> list[tuple[str, str]]:
-    return [(a["text"], b["text"]) for i, a in enumerate(texts) for b in texts[i + 1 :] if overlap(a["box"], b["box"])]
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(texts)
+        for b in texts[i + 1 :]
+        if overlap(a["box"], b["box"])
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +165,12 @@ def tabs(browser):
 
     def tab(screen: Screen):
         if screen not in opened:
-            context = browser.new_context(viewport={"width": screen.width, "height": screen.height},
-                                          user_agent=screen.agent, is_mobile=screen.agent == PHONE_AGENT,
-                                          has_touch=screen.agent == PHONE_AGENT)  # fmt: skip
+            context = browser.new_context(
+                viewport={"width": screen.width, "height": screen.height},
+                user_agent=screen.agent,
+                is_mobile=screen.agent == PHONE_AGENT,
+                has_touch=screen.agent == PHONE_AGENT,
+            )
             opened[screen] = context.new_page()
         return opened[screen]
 
@@ -159,17 +180,26 @@ def tabs(browser):
 
 
 def visit(page, browser, target: str) -> None:
-    """Open ``target`` by the sidebar's link (the same session: no second measuring of the widths), or by
-    loading it where the sidebar is folded away (a phone); until the page is drawn for the measured widths."""
+    """Open ``target`` by the sidebar's link (the same session: no second measuring of
+    the widths), or by loading it where the sidebar is folded away (a phone); until the
+    page is drawn for the measured widths.
+    """
     link = page.locator(f'[data-testid="stSidebarNavLink"][href$="{target}"]')
-    page.evaluate("() => { delete document.body.dataset.drawnFor; }")  # the new page's probe marks it again
-    box = link.first.bounding_box() if page.url.startswith(browser.base_url) and link.count() else None
-    if box and box["x"] >= 0:  # the sidebar is open (on a phone it waits folded, off the screen's left edge)
+    # the new page's probe marks it again
+    page.evaluate("() => { delete document.body.dataset.drawnFor; }")
+    box = (
+        link.first.bounding_box()
+        if page.url.startswith(browser.base_url) and link.count()
+        else None
+    )
+    # the sidebar is open (on a phone it waits folded, off the screen's left edge)
+    if box and box["x"] >= 0:
         link.first.click()
     else:
         page.goto(browser.base_url + target)
     page.wait_for_function(DRAWN_JS, timeout=90_000)
-    wait_ready(page, settle_ms=300)  # Plotly lays out text after the script's last message
+    # Plotly lays out text after the script's last message
+    wait_ready(page, settle_ms=300)
 
 
 def measure(page, shot: str) -> dict:
@@ -179,22 +209,44 @@ def measure(page, shot: str) -> dict:
 
 
 def check_readable(m: dict, where: str, screen: Screen) -> None:
-    """What holds on every screen: no error, no overlap, nothing cut, turned or too wide."""
+    """What holds on every screen: no error, no overlap, nothing cut, turned or too
+    wide."""
     assert m["errors"] == 0, where
     for chart in m["charts"]:
-        assert not overlapping(chart["texts"]), (where, chart["key"], overlapping(chart["texts"]))
-        assert not chart["clipped"], (where, chart["key"], "text cut at the chart's edge", chart["clipped"])
+        assert not overlapping(chart["texts"]), (
+            where,
+            chart["key"],
+            overlapping(chart["texts"]),
+        )
+        assert not chart["clipped"], (
+            where,
+            chart["key"],
+            "text cut at the chart's edge",
+            chart["clipped"],
+        )
     assert not m["rotated"], (where, "tick labels turned sideways", m["rotated"][:5])
     assert m["tick_px"] and min(m["tick_px"]) >= 14, (where, min(m["tick_px"] or [0]))
     for button in m["buttons"]:
         assert button[3] - button[1] >= 24, (where, "a player button is under 24 px")
     assert not m["cut"], (where, "text cut by its box", m["cut"][:5])
-    assert not [x["text"] for x in m["metrics"] if x["cut"]], (where, "metric truncated", m["metrics"])
+    assert not [x["text"] for x in m["metrics"] if x["cut"]], (
+        where,
+        "metric truncated",
+        m["metrics"],
+    )
     page_width, main_width, main_box = m["wide"]
-    assert page_width <= screen.width + 1 and main_width <= main_box + 1, (where, "wider than the window", m["wide"])
+    assert page_width <= screen.width + 1 and main_width <= main_box + 1, (
+        where,
+        "wider than the window",
+        m["wide"],
+    )
     if m["main_chart"] and len(m["main_chart"]) > 1:
         stacked = len(set(m["main_chart"])) == 1
-        assert stacked == screen.stacked, (where, "stacked" if stacked else "side by side", m["main_chart"])
+        assert stacked == screen.stacked, (
+            where,
+            "stacked" if stacked else "side by side",
+            m["main_chart"],
+        )
 
 
 def check_presentable(m: dict, where: str, screen: Screen, scrub: bool) -> None:
@@ -206,7 +258,12 @@ def check_presentable(m: dict, where: str, screen: Screen, scrub: bool) -> None:
         on_screen |= {"Play": m["play"], "the step slider": m["step_slider"]}
     for name, box in on_screen.items():
         assert box is not None, (where, f"no {name}")
-        assert box[1] >= 0 and box[3] <= screen.height, (where, f"{name} off screen", box, screen.height)
+        assert box[1] >= 0 and box[3] <= screen.height, (
+            where,
+            f"{name} off screen",
+            box,
+            screen.height,
+        )
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
@@ -223,14 +280,19 @@ def test_every_page_on_every_screen(browser, tabs, name):
     assert not problems, problems
 
 
-def every_preset(page, browser, start: str, prefix: str, screen: Screen, scrub: bool | None = None) -> list:
-    """Open ``start``, then click through the presets in that session (as a presenter does); what is wrong
-    with each (every preset is seen, whatever the first one's trouble)."""
+def every_preset(
+    page, browser, start: str, prefix: str, screen: Screen, scrub: bool | None = None
+) -> list:
+    """Open ``start``, then click through the presets in that session (as a presenter
+    does); what is wrong with each (every preset is seen, whatever the first one's
+    trouble)."""
     problems = []
     page.goto(browser.base_url + start)
     wait_ready(page, settle_ms=0)
     for preset, spec in PRESETS.items():
-        page.locator('[data-testid="stButtonGroup"] button', has_text=spec.label).first.click()
+        page.locator(
+            '[data-testid="stButtonGroup"] button', has_text=spec.label
+        ).first.click()
         page.wait_for_function(CLAIMED_JS, arg=spec.claim[:40], timeout=90_000)
         page.wait_for_function(DRAWN_JS, timeout=90_000)
         wait_ready(page, settle_ms=300)
@@ -246,11 +308,16 @@ def every_preset(page, browser, start: str, prefix: str, screen: Screen, scrub: 
 
 
 #: The header names the preset's lesson once its run is drawn.
-CLAIMED_JS = """(claim) => document.querySelector('[data-testid="stMain"]').textContent.includes(claim)"""
+CLAIMED_JS = (
+    """(claim) => """
+    """document.querySelector('[data-testid="stMain"]').textContent.includes(claim)"""
+)
 
 
 def test_every_preset_on_a_projector(browser, tabs):
-    problems = every_preset(tabs(SCREENS["projector"]), browser, "/", "projector", SCREENS["projector"])
+    problems = every_preset(
+        tabs(SCREENS["projector"]), browser, "/", "projector", SCREENS["projector"]
+    )
     assert not problems, problems
 
 
@@ -259,7 +326,14 @@ def test_every_preset_on_a_projector(browser, tabs):
 def test_every_preset_presented(browser, tabs, name, scrub):
     screen = PRESENTING[name]
     start = "/?present=true" + ("&scrub=true" if scrub else "")
-    problems = every_preset(tabs(screen), browser, start, f"{name}_present{'_scrub' if scrub else ''}", screen, scrub)
+    problems = every_preset(
+        tabs(screen),
+        browser,
+        start,
+        f"{name}_present{'_scrub' if scrub else ''}",
+        screen,
+        scrub,
+    )
     assert not problems, problems
 
 
@@ -268,19 +342,28 @@ def test_every_preset_presented(browser, tabs, name, scrub):
     [(PHONE_AGENT, (1280, 720), False), (DESKTOP_AGENT, (390, 844), True)],
     ids=["phone_agent_wide_window", "desktop_agent_narrow_window"],
 )
-def test_the_layout_follows_the_width_not_the_user_agent(browser, tabs, agent, size, stacked):
+def test_the_layout_follows_the_width_not_the_user_agent(
+    browser, tabs, agent, size, stacked
+):
     screen = Screen(*size, agent, stacked)
     page = tabs(screen)
     page.goto(browser.base_url + "/")
     page.wait_for_function(DRAWN_JS, timeout=90_000)
     wait_ready(page, settle_ms=300)
     check_readable(
-        measure(page, f"agent_{'phone' if agent == PHONE_AGENT else 'desktop'}_{size[0]}"), "playground", screen
+        measure(
+            page, f"agent_{'phone' if agent == PHONE_AGENT else 'desktop'}_{size[0]}"
+        ),
+        "playground",
+        screen,
     )
     # the same window, resized across the threshold: the views follow without a reload
     other = (800, 700) if size[0] > 800 else (1280, 720)
     page.set_viewport_size({"width": other[0], "height": other[1]})
-    page.wait_for_function(f"() => document.body.dataset.drawnFor?.split(' ')[1] === '{other[0]}'", timeout=60_000)
+    page.wait_for_function(
+        f"() => document.body.dataset.drawnFor?.split(' ')[1] === '{other[0]}'",
+        timeout=60_000,
+    )
     page.wait_for_function(DRAWN_JS, timeout=60_000)
     wait_ready(page, settle_ms=300)
     domains = page.evaluate(MEASURE_JS)["main_chart"]

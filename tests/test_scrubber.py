@@ -1,4 +1,5 @@
-"""The learning-rate scrubber: its runs against train(), its claims against the theory, its figure's frames."""
+"""The learning-rate scrubber: its runs against train(), its claims against the theory,
+its figure's frames."""
 
 import base64
 import io
@@ -18,7 +19,9 @@ from linreg.viz import scrubber
 
 def decode(values) -> np.ndarray:
     if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).astype(float)
+        return np.frombuffer(
+            base64.b64decode(values["bdata"]), dtype=values["dtype"]
+        ).astype(float)
     return np.asarray(values, dtype=float)
 
 
@@ -28,19 +31,29 @@ def lesson():
     return data, quadratic(data.X, data.y)
 
 
-@pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize(
+    "optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+)
 def test_every_scrubbed_run_is_the_run_train_makes(lesson, optimizer):
-    """Stacked runs (one NumPy step for all rates) against train's own loop, one rate at a time."""
+    """Stacked runs (one NumPy step for all rates) against train's own loop, one rate at
+    a time."""
     data, q = lesson
     rates = np.geomspace(1e-3, 0.7, 7)
     paths = rate_paths(q, rates, 300, optimizer)
     for i, lr in enumerate(rates):
-        t = train(data.X, data.y, optimizer=optimizer, learning_rate=float(lr), epochs=300)
-        kept = paths.steps <= t.n_steps  # a diverged run stops (train) or turns nan (rate_paths) there
+        t = train(
+            data.X, data.y, optimizer=optimizer, learning_rate=float(lr), epochs=300
+        )
+        # a diverged run stops (train) or turns nan (rate_paths) there
+        kept = paths.steps <= t.n_steps
         finite = np.all(np.isfinite(paths.theta[i]), axis=1)
-        assert np.array_equal(finite, kept) or (t.diverged and np.array_equal(finite[kept][:-1], kept[kept][:-1]))
+        assert np.array_equal(finite, kept) or (
+            t.diverged and np.array_equal(finite[kept][:-1], kept[kept][:-1])
+        )
         both = kept & finite
-        np.testing.assert_allclose(paths.theta[i, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            paths.theta[i, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12
+        )
         assert np.isnan(paths.diverged_at[i]) == (not t.diverged)
 
 
@@ -52,11 +65,17 @@ def test_kept_steps_start_dense_and_end_on_the_last():
 
 
 def test_gd_runs_diverge_exactly_beyond_two_over_L(lesson):
-    """What the strip and the slider's labels claim, on the runs themselves: GD diverges iff lr > 2/L."""
+    """What the strip and the slider's labels claim, on the runs themselves: GD diverges
+    iff lr > 2/L."""
     q = lesson[1]
     a = analyse(q)
     limit = 2 / a.L
-    rates = np.concatenate([np.geomspace(limit / 100, limit * 0.95, 20), np.geomspace(limit * 1.05, limit * 2, 10)])
+    rates = np.concatenate(
+        [
+            np.geomspace(limit / 100, limit * 0.95, 20),
+            np.geomspace(limit * 1.05, limit * 2, 10),
+        ]
+    )
     paths = rate_paths(q, rates, 3000)
     np.testing.assert_array_equal(paths.diverging, rates > limit)
     m = rate_map(a, "gd")
@@ -65,24 +84,36 @@ def test_gd_runs_diverge_exactly_beyond_two_over_L(lesson):
         assert ("diverged" in label) == (lr > limit)
         zone = "monotone" if lr <= 1 / a.L else "zig-zag" if lr < limit else "diverging"
         rho = max(abs(1 - lr * a.eigenvalues))
-        shown = float(label.split("×")[1].split("/")[0])  # three significant digits at least
+        # three significant digits at least
+        shown = float(label.split("×")[1].split("/")[0])
         assert label.startswith(f"{zone}, ×") and shown == pytest.approx(rho, rel=5e-3)
 
 
 def scrub_figure(lesson, learning_rate=0.3, optimizer="gd"):
     data, q = lesson
     a = analyse(q)
-    rates = np.unique(np.append(np.geomspace(2 / a.L / 1000, 2 / a.L * 1.6, 60), learning_rate))
+    rates = np.unique(
+        np.append(np.geomspace(2 / a.L / 1000, 2 / a.L * 1.6, 60), learning_rate)
+    )
     current = int(np.searchsorted(rates, learning_rate))
     paths = rate_paths(q, rates, 2000, optimizer)
     fig = scrubber.scrubber_figure(
-        paths, paths.theta, data.X, data.y, q, a, a.theta_star, current=current,
+        paths,
+        paths.theta,
+        data.X,
+        data.y,
+        q,
+        a,
+        a.theta_star,
+        current=current,
         rate_map=rate_map(a, optimizer),
-    )  # fmt: skip
+    )
     return paths, current, json.loads(fig.to_json())
 
 
-def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider(lesson):
+def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider(
+    lesson,
+):
     paths, current, spec = scrub_figure(lesson)
     frames = spec["frames"]
     assert len(frames) == len(paths.learning_rates) == 61
@@ -91,7 +122,8 @@ def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider
     assert slider["active"] == current
     for step, frame in zip(slider["steps"], frames, strict=True):
         assert step["method"] == "animate" and step["args"][0] == [frame["name"]]
-        assert step["args"][1]["frame"]["redraw"] is False  # the browser alone: no server, no full redraw
+        # the browser alone: no server, no full redraw
+        assert step["args"][1]["frame"]["redraw"] is False
     assert len(json.dumps(spec)) < 1_000_000
 
 
@@ -99,13 +131,21 @@ def test_each_frame_draws_its_own_rate(lesson):
     paths, current, spec = scrub_figure(lesson)
     for i in (0, current, len(paths.learning_rates) - 1):
         _, loss, path, mark = spec["frames"][i]["data"]
-        np.testing.assert_allclose(decode(path["x"]), paths.theta[i, :, 0], rtol=1e-6, equal_nan=True)
-        np.testing.assert_allclose(decode(path["y"]), paths.theta[i, :, 1], rtol=1e-6, equal_nan=True)
-        np.testing.assert_allclose(decode(loss["y"]), paths.loss[i], rtol=1e-6, equal_nan=True)
+        np.testing.assert_allclose(
+            decode(path["x"]), paths.theta[i, :, 0], rtol=1e-6, equal_nan=True
+        )
+        np.testing.assert_allclose(
+            decode(path["y"]), paths.theta[i, :, 1], rtol=1e-6, equal_nan=True
+        )
+        np.testing.assert_allclose(
+            decode(loss["y"]), paths.loss[i], rtol=1e-6, equal_nan=True
+        )
         assert decode(mark["x"])[0] == pytest.approx(paths.learning_rates[i], rel=1e-6)
     # the figure opens on the current rate: its traces are that frame's
     moving = spec["frames"][current]["traces"]
-    np.testing.assert_allclose(decode(spec["data"][moving[2]]["x"]), paths.theta[current, :, 0], rtol=1e-6)
+    np.testing.assert_allclose(
+        decode(spec["data"][moving[2]]["x"]), paths.theta[current, :, 0], rtol=1e-6
+    )
 
 
 def test_the_slider_labels_say_what_each_rate_does(lesson):
@@ -113,7 +153,10 @@ def test_the_slider_labels_say_what_each_rate_does(lesson):
     labels = [s["label"] for s in spec["layout"]["sliders"][0]["steps"]]
     a = analyse(lesson[1])
     limit = 2 / a.L
-    assert all(("diverged" in label) == (lr > limit) for label, lr in zip(labels, paths.learning_rates, strict=True))
+    assert all(
+        ("diverged" in label) == (lr > limit)
+        for label, lr in zip(labels, paths.learning_rates, strict=True)
+    )
     rho = max(abs(1 - 0.3 * a.eigenvalues))  # GD's contraction at 0.3 (< 1/L: monotone)
     assert f"0.3 · monotone, ×{rho:.3f}/step: converged" in labels
 
@@ -123,7 +166,8 @@ def test_playground_scrub_mode_sets_the_player_and_metrics_aside():
     assert_ok(at)
     specs = chart_specs(at)
     sliders = [s["layout"]["sliders"][0] for s in specs if s["layout"].get("sliders")]
-    assert [s["currentvalue"]["prefix"].strip() for s in sliders] == ["learning rate"]  # no step player
+    # no step player
+    assert [s["currentvalue"]["prefix"].strip() for s in sliders] == ["learning rate"]
     assert not at.metric
     assert any("set aside" in c.value for c in at.caption)
 
@@ -131,10 +175,14 @@ def test_playground_scrub_mode_sets_the_player_and_metrics_aside():
 def test_sweep_page_has_the_scrubber_and_a_mini_batch_run_says_it_is_full_batch():
     at = app("pages/sweep.py", batch="mini", batch_size=8)
     assert_ok(at)
-    sliders = [s["layout"]["sliders"][0] for s in chart_specs(at) if s["layout"].get("sliders")]
+    sliders = [
+        s["layout"]["sliders"][0] for s in chart_specs(at) if s["layout"].get("sliders")
+    ]
     prefixes = [s["currentvalue"]["prefix"] for s in sliders]
     assert "learning rate " in prefixes
-    assert any("full batch: the run itself uses mini-batches" in c.value for c in at.caption)
+    assert any(
+        "full batch: the run itself uses mini-batches" in c.value for c in at.caption
+    )
 
 
 def test_several_features_scrub_predicted_against_actual():
@@ -145,7 +193,8 @@ def test_several_features_scrub_predicted_against_actual():
 
 
 def test_a_run_that_ends_above_its_start_without_diverging_says_so(lesson):
-    """One epoch at a rate just past the limit: the loss rose, but not past the divergence threshold."""
+    """One epoch at a rate just past the limit: the loss rose, but not past the
+    divergence threshold."""
     q = lesson[1]
     a = analyse(q)
     paths = rate_paths(q, [1.5 * 2 / a.L], 1)
@@ -158,26 +207,38 @@ def test_the_scrub_grid_spans_the_limit_and_holds_the_current_rate():
 
     rates, i = scrub_grid(0.8, 0.0123)
     assert len(rates) == 61 and rates[i] == 0.0123
-    assert rates[0] == pytest.approx(0.8 / 1000) and rates[-1] == pytest.approx(0.8 * 1.6)
+    assert rates[0] == pytest.approx(0.8 / 1000) and rates[-1] == pytest.approx(
+        0.8 * 1.6
+    )
     assert np.all(np.diff(np.log(rates)) > 0)
     rates, i = scrub_grid(None, 0.01)  # adaptive: no limit, the sweep's range
-    assert rates[0] == pytest.approx(1e-4) and rates[-1] == pytest.approx(10) and rates[i] == 0.01
+    assert (
+        rates[0] == pytest.approx(1e-4)
+        and rates[-1] == pytest.approx(10)
+        and rates[i] == 0.01
+    )
 
 
-# ---------------------------------------------------------------- learning rate and momentum together
+# ---------------------------------------------------------------- learning rate and
+# momentum together
 def largest_root(family: str, lr: float, mu: float, eigenvalues) -> float:
-    """The contraction per step from numpy's roots of each axis' characteristic polynomial (README's a, c)."""
+    """The contraction per step from numpy's roots of each axis' characteristic
+    polynomial (README's a, c)."""
     moduli = []
     for lam in eigenvalues:
         h = lr * lam
-        a, c = {"heavy_ball": (1 + mu - h, mu), "nesterov": ((1 + mu) * (1 - h), mu * (1 - h))}[family]
+        a, c = {
+            "heavy_ball": (1 + mu - h, mu),
+            "nesterov": ((1 + mu) * (1 - h), mu * (1 - h)),
+        }[family]
         moduli.append(max(abs(np.roots([1.0, -a, c]))))
     return max(moduli)
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
 def test_every_stacked_pair_is_the_run_train_makes(lesson, optimizer):
-    """Runs stacked over (learning rate, momentum), one NumPy step for all, against train's own loop per pair."""
+    """Runs stacked over (learning rate, momentum), one NumPy step for all, against
+    train's own loop per pair."""
     data, q = lesson
     rates, momenta = np.geomspace(1e-2, 2.5, 5), [0.0, 0.5, 0.9, 0.99]
     paths = rate_paths(q, rates, 400, optimizer, momenta=momenta)
@@ -186,10 +247,22 @@ def test_every_stacked_pair_is_the_run_train_makes(lesson, optimizer):
         for i, lr in enumerate(rates):
             k = j * len(rates) + i
             assert paths.learning_rates[k] == lr and paths.momenta[k] == mu
-            t = train(data.X, data.y, optimizer=optimizer, learning_rate=float(lr), momentum=mu, epochs=400, tol=1e-6)
-            both = (paths.steps <= t.n_steps) & np.all(np.isfinite(paths.theta[k]), axis=1)
+            t = train(
+                data.X,
+                data.y,
+                optimizer=optimizer,
+                learning_rate=float(lr),
+                momentum=mu,
+                epochs=400,
+                tol=1e-6,
+            )
+            both = (paths.steps <= t.n_steps) & np.all(
+                np.isfinite(paths.theta[k]), axis=1
+            )
             assert both.sum() >= 2
-            np.testing.assert_allclose(paths.theta[k, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(
+                paths.theta[k, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12
+            )
             assert paths.outcome[k] == t.outcome
             assert np.isnan(paths.diverged_at[k]) == (not t.diverged)
 
@@ -202,21 +275,33 @@ def test_the_optimizers_refuse_a_momentum_out_of_range_in_a_stack():
 
 
 def test_heavy_balls_flat_interval_is_where_its_best_rate_is_flat(lesson):
-    """The closed form the map draws ((1 - √μ)²/λmin to (1 + √μ)²/L) against the best rate's numerical search."""
+    """The closed form the map draws ((1 - √μ)²/λmin to (1 + √μ)²/L) against the best
+    rate's numerical search."""
     a = analyse(lesson[1])
     for mu in (0.6, 0.9, 0.99):
         theory = LinearTheory("heavy_ball", np.maximum(a.eigenvalues, 0), mu)
         lo, hi = theory.flat_interval
-        assert lo == pytest.approx((1 - mu**0.5) ** 2 / a.eigenvalues[0]) and hi == pytest.approx(
-            (1 + mu**0.5) ** 2 / a.L
-        )
+        assert lo == pytest.approx(
+            (1 - mu**0.5) ** 2 / a.eigenvalues[0]
+        ) and hi == pytest.approx((1 + mu**0.5) ** 2 / a.L)
         np.testing.assert_allclose(theory.best.interval, (lo, hi), rtol=1e-6)
-        assert largest_root("heavy_ball", np.sqrt(lo * hi), mu, a.eigenvalues) == pytest.approx(mu**0.5, rel=1e-9)
-    assert LinearTheory("heavy_ball", np.maximum(a.eigenvalues, 0), 0.1).flat_interval is None  # κ too large for it
-    assert LinearTheory("nesterov", np.maximum(a.eigenvalues, 0), 0.9).flat_interval is None
+        assert largest_root(
+            "heavy_ball", np.sqrt(lo * hi), mu, a.eigenvalues
+        ) == pytest.approx(mu**0.5, rel=1e-9)
+    # κ too large for it
+    assert (
+        LinearTheory("heavy_ball", np.maximum(a.eigenvalues, 0), 0.1).flat_interval
+        is None
+    )
+    assert (
+        LinearTheory("nesterov", np.maximum(a.eigenvalues, 0), 0.9).flat_interval
+        is None
+    )
 
 
-def pair_figure(lesson, optimizer="momentum", learning_rate=0.3, momentum=0.9, stacked=False):
+def pair_figure(
+    lesson, optimizer="momentum", learning_rate=0.3, momentum=0.9, stacked=False
+):
     from linreg.dynamics import best_pair
     from linreg.sweep import SCRUB_PAIR_RATES, scrub_grid, scrub_momenta
     from linreg.viz import rates as rate_views
@@ -228,11 +313,22 @@ def pair_figure(lesson, optimizer="momentum", learning_rate=0.3, momentum=0.9, s
     lrs, i = scrub_grid(max(m.limit for m in maps), learning_rate, SCRUB_PAIR_RATES)
     paths = rate_paths(q, lrs, 2000, optimizer, momenta=momenta)
     family = maps[0].theory.family
-    chart = rate_views.momentum_map(a, family, best_pair(family, np.maximum(a.eigenvalues, 0)))
+    chart = rate_views.momentum_map(
+        a, family, best_pair(family, np.maximum(a.eigenvalues, 0))
+    )
     fig = scrubber.scrubber_figure(
-        paths, paths.theta, data.X, data.y, q, a, a.theta_star, current=i, rate_map=maps[j], stacked=stacked,
+        paths,
+        paths.theta,
+        data.X,
+        data.y,
+        q,
+        a,
+        a.theta_star,
+        current=i,
+        rate_map=maps[j],
+        stacked=stacked,
         momenta=scrubber.Momenta(momenta, j, maps, chart),
-    )  # fmt: skip
+    )
     return paths, (i, j), momenta, json.loads(fig.to_json())
 
 
@@ -241,35 +337,66 @@ def test_the_two_sliders_name_the_pairs_frame_and_it_draws_that_pair(lesson, opt
     paths, (i0, j0), momenta, spec = pair_figure(lesson, optimizer)
     lr_slider, mu_slider = spec["layout"]["sliders"]
     assert (lr_slider["name"], mu_slider["name"]) == ("learning_rate", "momentum")
-    for name in (lr_slider["name"], mu_slider["name"]):  # the script finds the sliders by these names
+    # the script finds the sliders by these names
+    for name in (lr_slider["name"], mu_slider["name"]):
         assert f"x.name === '{name}'" in scrubber.PAIR_SLIDERS_JS
     assert lr_slider["active"] == i0 and mu_slider["active"] == j0
-    assert [float(s["label"]) for s in mu_slider["steps"]] == list(momenta) and 0.9 in momenta
-    assert all(s["method"] == "skip" for s in lr_slider["steps"] + mu_slider["steps"])  # the script animates
+    assert [float(s["label"]) for s in mu_slider["steps"]] == list(
+        momenta
+    ) and 0.9 in momenta
+    # the script animates
+    assert all(s["method"] == "skip" for s in lr_slider["steps"] + mu_slider["steps"])
     frames = {f["name"]: f for f in spec["frames"]}
-    assert len(frames) == len(paths.learning_rates) == len(lr_slider["steps"]) * len(momenta)
+    assert (
+        len(frames)
+        == len(paths.learning_rates)
+        == len(lr_slider["steps"]) * len(momenta)
+    )
     traces = [t.get("name") for t in spec["data"]]
-    path, pair, said = (spec["frames"][0]["traces"].index(traces.index(n)) for n in ("path", "the pair", "verdict"))
+    path, pair, said = (
+        spec["frames"][0]["traces"].index(traces.index(n))
+        for n in ("path", "the pair", "verdict")
+    )
     eigenvalues = analyse(lesson[1]).eigenvalues
     family = {"momentum": "heavy_ball", "nesterov": "nesterov"}[optimizer]
     for i in (0, i0, len(lr_slider["steps"]) - 1):
         for j in range(len(momenta)):
             lr_step, mu_step = lr_slider["steps"][i], mu_slider["steps"][j]
-            frame = frames[f"{lr_step['value']} {mu_step['value']}"]  # as PAIR_SLIDERS_JS joins them
+            # as PAIR_SLIDERS_JS joins them
+            frame = frames[f"{lr_step['value']} {mu_step['value']}"]
             lr, mu = paths.learning_rates[j * len(lr_slider["steps"]) + i], momenta[j]
-            run = train(lesson[0].X, lesson[0].y, optimizer=optimizer, learning_rate=float(lr), momentum=mu,
-                        epochs=2000, tol=1e-6)  # fmt: skip
-            both = (paths.steps <= run.n_steps) & np.isfinite(decode(frame["data"][path]["x"]))
+            run = train(
+                lesson[0].X,
+                lesson[0].y,
+                optimizer=optimizer,
+                learning_rate=float(lr),
+                momentum=mu,
+                epochs=2000,
+                tol=1e-6,
+            )
+            both = (paths.steps <= run.n_steps) & np.isfinite(
+                decode(frame["data"][path]["x"])
+            )
             drawn = decode(frame["data"][path]["x"])
-            np.testing.assert_allclose(drawn[both], run.theta[paths.steps[both], 0], rtol=1e-6)  # float32 on screen
+            # float32 on screen
+            np.testing.assert_allclose(
+                drawn[both], run.theta[paths.steps[both], 0], rtol=1e-6
+            )
             assert (
-                decode(frame["data"][pair]["x"])[0] == pytest.approx(lr) and decode(frame["data"][pair]["y"])[0] == mu
+                decode(frame["data"][pair]["x"])[0] == pytest.approx(lr)
+                and decode(frame["data"][pair]["y"])[0] == mu
             )
             text = frame["data"][said]["text"][0]
-            assert text.startswith(f"learning rate {float(lr_step['label']):g}, momentum {mu:g} · ")
+            assert text.startswith(
+                f"learning rate {float(lr_step['label']):g}, momentum {mu:g} · "
+            )
             rho = float(text.split("×")[1].split("/")[0])
-            assert rho == pytest.approx(largest_root(family, lr, mu, eigenvalues), rel=5e-3)
-            assert text.endswith(f": {run.outcome}") or (run.diverged and "diverged at step" in text)
+            assert rho == pytest.approx(
+                largest_root(family, lr, mu, eigenvalues), rel=5e-3
+            )
+            assert text.endswith(f": {run.outcome}") or (
+                run.diverged and "diverged at step" in text
+            )
     assert len(json.dumps(spec)) < 2_000_000
 
 
@@ -278,37 +405,68 @@ def test_the_pair_figure_opens_on_the_users_pair_and_marks_the_map(lesson):
     assert 0.42 in momenta
     names = [t.get("name") for t in spec["data"]]
     pair = spec["data"][names.index("the pair")]
-    assert decode(pair["x"])[0] == pytest.approx(0.05) and decode(pair["y"])[0] == pytest.approx(0.42)
-    star = next(t for t in spec["data"] if (t.get("name") or "").startswith("fastest (Polyak)"))
+    assert decode(pair["x"])[0] == pytest.approx(0.05) and decode(pair["y"])[
+        0
+    ] == pytest.approx(0.42)
+    star = next(
+        t for t in spec["data"] if (t.get("name") or "").startswith("fastest (Polyak)")
+    )
     a = analyse(lesson[1])
-    mu_star = ((np.sqrt(a.L) - np.sqrt(a.eigenvalues[0])) / (np.sqrt(a.L) + np.sqrt(a.eigenvalues[0]))) ** 2
-    assert decode(star["y"])[0] == pytest.approx(mu_star, rel=1e-3)  # Polyak's momentum ((√L - √λ)/(√L + √λ))²
+    mu_star = (
+        (np.sqrt(a.L) - np.sqrt(a.eigenvalues[0]))
+        / (np.sqrt(a.L) + np.sqrt(a.eigenvalues[0]))
+    ) ** 2
+    # Polyak's momentum ((√L - √λ)/(√L + √λ))²
+    assert decode(star["y"])[0] == pytest.approx(mu_star, rel=1e-3)
     edge = next(t for t in spec["data"] if t.get("name") == "stability limit")
-    np.testing.assert_allclose(decode(edge["x"]), (2 + 2 * decode(edge["y"])) / a.L, rtol=1e-6)  # (2 + 2μ)/L
+    # (2 + 2μ)/L
+    np.testing.assert_allclose(
+        decode(edge["x"]), (2 + 2 * decode(edge["y"])) / a.L, rtol=1e-6
+    )
     assert any((t.get("name") or "").startswith("flat") for t in spec["data"])
 
 
 def test_the_stacked_pair_figure_puts_the_map_in_its_own_row(lesson):
     *_, spec = pair_figure(lesson, stacked=True)
-    (heat,) = spec["layout"]["images"]  # the map, as an image on its axes (an animation drops a heat-map trace)
+    # the map, as an image on its axes (an animation drops a heat-map trace)
+    (heat,) = spec["layout"]["images"]
     path = next(t for t in spec["data"] if t.get("name") == "path")
     domain = lambda axis: spec["layout"][axis.replace("y", "yaxis")]["domain"]  # noqa: E731
-    assert domain(heat["yref"])[1] < domain(path["yaxis"])[0]  # under the path, not beside it
+    # under the path, not beside it
+    assert domain(heat["yref"])[1] < domain(path["yaxis"])[0]
 
 
 def test_the_maps_image_has_the_heat_maps_colours():
-    """Lower contraction is faster: yellow (Viridis' top) at zmin, dark purple at zmax, nothing where it diverges;
-    the image's top row is the largest momentum."""
+    """Lower contraction is faster: yellow (Viridis' top) at zmin, dark purple at zmax,
+    nothing where it diverges; the image's top row is the largest momentum."""
     from linreg.viz.rates import HEAT_SCALE, heat_png
 
     z = np.array([[0.5, 1.0], [np.nan, 0.75]])  # rows: momentum 0, then 0.5
-    heat = {"z": z, "zmin": 0.5, "zmax": 1.0, "colorscale": HEAT_SCALE, "reversescale": True}
-    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(heat_png(heat).split(",")[1]))))
+    heat = {
+        "z": z,
+        "zmin": 0.5,
+        "zmax": 1.0,
+        "colorscale": HEAT_SCALE,
+        "reversescale": True,
+    }
+    image = np.asarray(
+        Image.open(io.BytesIO(base64.b64decode(heat_png(heat).split(",")[1])))
+    )
     assert image.shape == (2, 2, 4)
-    assert image[1, 0].tolist() == [0xFD, 0xE7, 0x25, 255] and image[1, 1].tolist() == [0x44, 0x01, 0x54, 255]
+    assert image[1, 0].tolist() == [0xFD, 0xE7, 0x25, 255] and image[1, 1].tolist() == [
+        0x44,
+        0x01,
+        0x54,
+        255,
+    ]
     assert image[0, 0, 3] == 0  # diverges: transparent
-    # 0.75 is half way: half way between Viridis' 5th and 6th stops (#26828e, #1f9e89), at 4/9 and 5/9
-    np.testing.assert_allclose(image[0, 1, :3], [(0x26 + 0x1F) / 2, (0x82 + 0x9E) / 2, (0x8E + 0x89) / 2], atol=0.6)
+    # 0.75 is half way: half way between Viridis' 5th and 6th stops (#26828e, #1f9e89),
+    # at 4/9 and 5/9
+    np.testing.assert_allclose(
+        image[0, 1, :3],
+        [(0x26 + 0x1F) / 2, (0x82 + 0x9E) / 2, (0x8E + 0x89) / 2],
+        atol=0.6,
+    )
 
 
 def test_a_momentum_scrub_page_has_both_sliders_and_a_download():
@@ -325,8 +483,11 @@ def test_the_pair_figure_is_valid_plotly(lesson, stacked):
     import plotly.graph_objects as go
 
     *_, spec = pair_figure(lesson, "nesterov", stacked=stacked)
-    validated = go.Figure(spec)  # Plotly's validator on every trace, axis, image, slider and frame
-    assert len(validated.frames) == len(spec["frames"]) and [s.name for s in validated.layout.sliders] == [
+    # Plotly's validator on every trace, axis, image, slider and frame
+    validated = go.Figure(spec)
+    assert len(validated.frames) == len(spec["frames"]) and [
+        s.name for s in validated.layout.sliders
+    ] == [
         "learning_rate",
         "momentum",
     ]

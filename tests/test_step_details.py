@@ -1,5 +1,6 @@
-"""The Learn page's step inspector: any step explained with bounded work, and the same numbers as replaying
-every update from the start (the plain loop below) and as the textbook model."""
+"""The Learn page's step inspector: any step explained with bounded work, and the same
+numbers as replaying every update from the start (the plain loop below) and as the
+textbook model."""
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from linreg.reference import LinearModel
 
 
 def replayed(traj, X, y, k):
-    """Every update from the start, each gradient on its batch's rows (what step_details did before)."""
+    """Every update from the start, each gradient on its batch's rows (what step_details
+    did before)."""
     A = np.hstack([X, np.ones((len(y), 1))])
     opt = make_optimizer(traj.optimizer, **traj.hyperparameters)
     state = opt.init(traj.theta[0])
@@ -32,26 +34,51 @@ def assert_same_state(a, b):
 
 
 CASES = {
-    f"{name}, {batch}": Settings(optimizer=name, batch=batch, epochs=epochs, learning_rate=lr, batch_size=7)
+    f"{name}, {batch}": Settings(
+        optimizer=name, batch=batch, epochs=epochs, learning_rate=lr, batch_size=7
+    )
     for name in REGISTRY
-    for batch, epochs, lr in (("full", 3000, 0.3), ("mini", 200, 0.05), ("sgd", 25, 0.01))
+    for batch, epochs, lr in (
+        ("full", 3000, 0.3),
+        ("mini", 200, 0.05),
+        ("sgd", 25, 0.01),
+    )
 }
 CASES["schedule and L2, mini-batch"] = Settings(
-    dataset="synthetic", standardize=True, optimizer="adam", batch="mini", batch_size=16, epochs=400,
-    learning_rate=0.05, schedule="step", step_size=50, alpha=0.1, loss="half_mse",
-)  # fmt: skip
+    dataset="synthetic",
+    standardize=True,
+    optimizer="adam",
+    batch="mini",
+    batch_size=16,
+    epochs=400,
+    learning_rate=0.05,
+    schedule="step",
+    step_size=50,
+    alpha=0.1,
+    loss="half_mse",
+)
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_every_step_is_the_replayed_one(case):
-    """Runs over 2,048 updates, so steps after the loop's snapshots are explained from them."""
+    """Runs over 2,048 updates, so steps after the loop's snapshots are explained from
+    them."""
     r = run(CASES[case])
     t = r.traj
-    closed_form = t.optimizer == "gd" and t.row_order is None  # GD's full-batch run has no loop, no state
-    assert t.n_steps > 2048 and (t.state_snapshots or closed_form), "the case must reach past a snapshot"
+    # GD's full-batch run has no loop, no state
+    closed_form = t.optimizer == "gd" and t.row_order is None
+    assert t.n_steps > 2048 and (t.state_snapshots or closed_form), (
+        "the case must reach past a snapshot"
+    )
     last = t.n_steps - 1
-    after_snapshots = [j for j, _ in t.state_snapshots[:2]] + [j + 1 for j, _ in t.state_snapshots[:2]]
-    for k in sorted(k for k in {0, 1, 2047, 2048, 2049, *after_snapshots, last // 2, last} if k <= last):
+    after_snapshots = [j for j, _ in t.state_snapshots[:2]] + [
+        j + 1 for j, _ in t.state_snapshots[:2]
+    ]
+    for k in sorted(
+        k
+        for k in {0, 1, 2047, 2048, 2049, *after_snapshots, last // 2, last}
+        if k <= last
+    ):
         d = step_details(t, r.x_train, r.data.y, k)
         g, step, state = replayed(t, r.x_train, r.data.y, k)
         np.testing.assert_allclose(d.gradient, g, rtol=1e-9, atol=1e-12)
@@ -78,7 +105,8 @@ def test_full_batch_gd_is_the_textbook_model():
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Rows that step_details passes to a gradient formula, and how many updates it replays."""
+    """Rows that step_details passes to a gradient formula, and how many updates it
+    replays."""
     seen = {"gradient_rows": 0, "gradient_calls": 0, "batch_rows": 0, "updates": 0}
     gradient, terms = model.gradient, lesson.batch_gradient_terms
 
@@ -110,21 +138,31 @@ BIG = {"dataset": "synthetic", "n": 200_000, "epochs": 10_000, "standardize": Tr
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam", "gd"])
-def test_the_last_of_10000_full_batch_steps_on_200000_rows_takes_one_pass(counted, optimizer):
-    """The replay evaluated 10,000 gradients on all 200,000 rows (2e9 rows); now one, on the step shown."""
+def test_the_last_of_10000_full_batch_steps_on_200000_rows_takes_one_pass(
+    counted, optimizer
+):
+    """The replay evaluated 10,000 gradients on all 200,000 rows (2e9 rows); now one, on
+    the step shown."""
     r = run(Settings(**BIG, optimizer=optimizer, learning_rate=0.01))
     assert r.traj.n_steps == 10_000
     d = step_details(r.traj, r.x_train, r.data.y, 9_999)
     assert counted["gradient_calls"] == 1 and counted["gradient_rows"] == 200_000
     assert counted["batch_rows"] == 0
-    assert counted["updates"] <= 2_048 + 1  # from the loop's last snapshot (GD keeps no state: 1)
+    # from the loop's last snapshot (GD keeps no state: 1)
+    assert counted["updates"] <= 2_048 + 1
     np.testing.assert_allclose(d.theta_next, r.traj.theta[-1], rtol=1e-12)
 
 
 def test_the_last_mini_batch_step_touches_a_chunk_of_rows_not_the_run(counted):
-    """Batches of 256 on 200,000 rows: 50 epochs (a run reads 10 million rows), all of them replayed before;
-    now one chunk of the loop, 3 epochs of 782 batches (the first 2,048 steps' worth of whole epochs)."""
-    r = run(Settings(**BIG, optimizer="adam", batch="mini", batch_size=256, learning_rate=0.01))
+    """Batches of 256 on 200,000 rows: 50 epochs (a run reads 10 million rows), all of
+    them replayed before; now one chunk of the loop, 3 epochs of 782 batches (the first
+    2,048 steps' worth of whole epochs).
+    """
+    r = run(
+        Settings(
+            **BIG, optimizer="adam", batch="mini", batch_size=256, learning_rate=0.01
+        )
+    )
     t = r.traj
     k = t.n_steps - 1
     assert k * 256 > 9_900_000

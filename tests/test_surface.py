@@ -43,7 +43,8 @@ def test_level_ellipse_lies_on_its_level(line_data):
 
 
 def test_slice_through_any_point_is_the_brute_force_level_set(multi_data):
-    """Level sets of the (w_2, w_3) slice with the other parameters held at an arbitrary step's values."""
+    """Level sets of the (w_2, w_3) slice with the other parameters held at an arbitrary
+    step's values."""
     from linreg.surface import slice_ellipse
 
     X, y = multi_data
@@ -56,4 +57,5 @@ def test_slice_through_any_point_is_the_brute_force_level_set(multi_data):
         theta = through.copy()
         theta[[1, 2]] = u
         assert loss_value(A, y, theta) == pytest.approx(level, rel=1e-9)
-    assert slice_ellipse(q, through, 0.0, params=(1, 2)) is None  # below the slice's minimum
+    # below the slice's minimum
+    assert slice_ellipse(q, through, 0.0, params=(1, 2)) is None

@@ -39,14 +39,18 @@ def test_stacked_runs_equal_single_runs(line_data, q, optimizer):
     lrs = np.array([1e-4, 3e-3, 0.02])
     s = sweep_full_batch(q, lrs, 300, optimizer, tol=1e-3)
     for i, lr in enumerate(lrs):
-        t = train(*line_data, optimizer=optimizer, learning_rate=lr, epochs=300, tol=1e-3)
+        t = train(
+            *line_data, optimizer=optimizer, learning_rate=lr, epochs=300, tol=1e-3
+        )
         assert s.final_loss[i] == pytest.approx(t.final_loss, rel=1e-8)
         assert (t.settled_at or np.nan) == pytest.approx(s.settled_at[i], nan_ok=True)
         assert t.outcome == s.outcome[i]
 
 
 def test_mini_batch_sweep_and_best(line_data):
-    s = sweep_runs(*line_data, [1e-4, 1e-3, 5.0], epochs=5, batch_size=10, random_state=1)
+    s = sweep_runs(
+        *line_data, [1e-4, 1e-3, 5.0], epochs=5, batch_size=10, random_state=1
+    )
     assert s.diverging.tolist() == [False, False, True]
     assert s.best_learning_rate == 1e-3
 
@@ -57,14 +61,30 @@ def test_grid():
 
 
 def test_mini_batch_sweeps_stay_within_their_work_budget():
-    from linreg.sweep import MAX_SWEEP_UPDATES, MIN_SWEPT_RATES, mini_batch_plan, swept_epochs
+    from linreg.sweep import (
+        MAX_SWEEP_UPDATES,
+        MIN_SWEPT_RATES,
+        mini_batch_plan,
+        swept_epochs,
+    )
 
-    cases = [(2000, 7), (10_000, 100), (50, 5000), (10_000, 100_000), (3, 20), (10_000, 1000)]
-    for budget in (MAX_SWEEP_UPDATES, MAX_SWEEP_UPDATES // 6):  # one sweep; one of six racers tuned
+    cases = [
+        (2000, 7),
+        (10_000, 100),
+        (50, 5000),
+        (10_000, 100_000),
+        (3, 20),
+        (10_000, 1000),
+    ]
+    # one sweep; one of six racers tuned
+    for budget in (MAX_SWEEP_UPDATES, MAX_SWEEP_UPDATES // 6):
         for epochs, per_epoch in cases:
             plan = mini_batch_plan(epochs, per_epoch, budget=budget)
             if plan is None:
-                assert MIN_SWEPT_RATES * swept_epochs(epochs, per_epoch) * per_epoch > budget
+                assert (
+                    MIN_SWEPT_RATES * swept_epochs(epochs, per_epoch) * per_epoch
+                    > budget
+                )
             else:
                 runs_epochs, rates = plan
                 assert 1 <= runs_epochs <= epochs and MIN_SWEPT_RATES <= rates <= 60
@@ -81,29 +101,58 @@ def test_sweeps_call_the_checkpoint_and_stop_when_it_raises():
     X = rng.normal(size=(50, 1))
     y = 2 * X[:, 0] + 1 + rng.normal(size=50)
     calls = []
-    sweep_full_batch(quadratic(X, y), log_grid(count=5), 3 * CHUNK_STEPS, checkpoint=lambda: calls.append(1))
+    sweep_full_batch(
+        quadratic(X, y),
+        log_grid(count=5),
+        3 * CHUNK_STEPS,
+        checkpoint=lambda: calls.append(1),
+    )
     assert len(calls) == 3
 
     def stop():
         raise AbandonedError
 
     with pytest.raises(AbandonedError):
-        sweep_full_batch(quadratic(X, y), log_grid(count=5), 10 * CHUNK_STEPS, checkpoint=stop)
+        sweep_full_batch(
+            quadratic(X, y), log_grid(count=5), 10 * CHUNK_STEPS, checkpoint=stop
+        )
     with pytest.raises(AbandonedError):
         sweep_runs(X, y, log_grid(count=5), 10, batch_size=2, checkpoint=stop)
 
 
-@pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize(
+    "optimizer", ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+)
 @pytest.mark.parametrize("batch_size", [1, 7])
-def test_a_stacked_mini_batch_sweep_is_train_at_every_rate(line_data, optimizer, batch_size):
-    """One stack of runs sharing their batches does what ``train`` (itself the textbook run, test_reference.py)
-    does at each rate: the same final loss, outcome, settled and diverged steps."""
+def test_a_stacked_mini_batch_sweep_is_train_at_every_rate(
+    line_data, optimizer, batch_size
+):
+    """One stack of runs sharing their batches does what ``train`` (itself the textbook
+    run, test_reference.py) does at each rate: the same final loss, outcome, settled and
+    diverged steps."""
     rates = [1e-4, 3e-3, 0.05, 0.4, 3.0]
-    s = sweep_runs(*line_data, rates, 40, 1e-3, optimizer=optimizer, batch_size=batch_size, random_state=3)
+    s = sweep_runs(
+        *line_data,
+        rates,
+        40,
+        1e-3,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        random_state=3,
+    )
     for i, lr in enumerate(rates):
-        t = train(*line_data, optimizer=optimizer, learning_rate=lr, epochs=40, batch_size=batch_size,
-                  random_state=3, tol=1e-3)  # fmt: skip
-        assert s.final_loss[i] == (np.inf if t.diverged else pytest.approx(t.final_loss, rel=1e-9))
+        t = train(
+            *line_data,
+            optimizer=optimizer,
+            learning_rate=lr,
+            epochs=40,
+            batch_size=batch_size,
+            random_state=3,
+            tol=1e-3,
+        )
+        assert s.final_loss[i] == (
+            np.inf if t.diverged else pytest.approx(t.final_loss, rel=1e-9)
+        )
         assert s.outcome[i] == t.outcome
         assert (t.settled_at or np.nan) == pytest.approx(s.settled_at[i], nan_ok=True)
         assert (t.diverged_at or np.nan) == pytest.approx(s.diverged_at[i], nan_ok=True)
@@ -114,5 +163,14 @@ def test_a_mini_batch_sweep_counts_its_updates():
     X = rng.normal(size=(50, 1))
     y = 2 * X[:, 0] + 1
     heard = []
-    sweep_runs(X, y, log_grid(count=3)[:2], 100, batch_size=1, progress=lambda done, total: heard.append((done, total)))
-    assert heard[-1] == (100 * 50, 100 * 50) and all(a < b for (a, _), (b, _) in itertools.pairwise(heard))
+    sweep_runs(
+        X,
+        y,
+        log_grid(count=3)[:2],
+        100,
+        batch_size=1,
+        progress=lambda done, total: heard.append((done, total)),
+    )
+    assert heard[-1] == (100 * 50, 100 * 50) and all(
+        a < b for (a, _), (b, _) in itertools.pairwise(heard)
+    )

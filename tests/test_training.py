@@ -9,7 +9,8 @@ from linreg.theory import limit as rate_limit
 
 
 def seed_loop(x, y, lr, epochs, half=False):
-    """The lesson's per-epoch loop, written out plainly (seed 001: mse, gradient (2/n) sum r x)."""
+    """The lesson's per-epoch loop, written out plainly (seed 001: mse, gradient (2/n)
+    sum r x)."""
     w = b = 0.0
     path = [(w, b)]
     c = 1.0 if half else 2.0
@@ -33,14 +34,22 @@ def test_full_batch_equals_seed_loop(loss):
 
 
 def test_lesson_log_at_epoch_200_is_close_to_the_seed_output():
-    # The lesson prints "Epoch  200: w=0.881, b=2.311, Loss=0.0727"; the noise draw differs, the dynamics do not.
-    traj = train(*(lambda d: (d.X, d.y))(cortical_thickness()), learning_rate=0.01, epochs=200)
+    # The lesson prints "Epoch  200: w=0.881, b=2.311, Loss=0.0727"; the noise draw
+    # differs, the dynamics do not.
+    traj = train(
+        *(lambda d: (d.X, d.y))(cortical_thickness()), learning_rate=0.01, epochs=200
+    )
     w, b = traj.theta[200]
-    assert abs(w - 0.881) < 0.02 and abs(b - 2.311) < 0.02 and abs(traj.loss[200] - 0.0727) < 0.005
+    assert (
+        abs(w - 0.881) < 0.02
+        and abs(b - 2.311) < 0.02
+        and abs(traj.loss[200] - 0.0727) < 0.005
+    )
 
 
 def reference_run(name, A, y, lr, epochs, hp):
-    """Direct per-step implementation of each optimizer from its textbook rule (no linreg code)."""
+    """Direct per-step implementation of each optimizer from its textbook rule (no
+    linreg code)."""
     theta = np.zeros(A.shape[1])
     m = np.zeros_like(theta)
     v = np.zeros_like(theta)
@@ -68,7 +77,8 @@ def reference_run(name, A, y, lr, epochs, hp):
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
-@pytest.mark.parametrize("n_features", [1, 4])  # the one-feature float steps and the vector loop
+# the one-feature float steps and the vector loop
+@pytest.mark.parametrize("n_features", [1, 4])
 def test_every_optimizer_matches_reference(name, n_features):
     rng = np.random.default_rng(n_features)
     X = rng.normal(size=(50, n_features))
@@ -82,7 +92,15 @@ def test_every_optimizer_matches_reference(name, n_features):
 @pytest.mark.parametrize("batch_size", [1, 7, 10])
 def test_mini_batch_matches_plain_loop_on_recorded_rows(line_data, batch_size):
     X, y = line_data
-    traj = train(X, y, optimizer="momentum", learning_rate=0.001, epochs=3, batch_size=batch_size, random_state=4)
+    traj = train(
+        X,
+        y,
+        optimizer="momentum",
+        learning_rate=0.001,
+        epochs=3,
+        batch_size=batch_size,
+        random_state=4,
+    )
     assert traj.steps_per_epoch == -(-100 // batch_size)
     assert traj.n_steps == 3 * traj.steps_per_epoch
     theta, v = np.zeros(2), np.zeros(2)
@@ -106,8 +124,12 @@ def test_deterministic_for_a_seed(line_data):
 
 
 def test_longer_run_extends_shorter_one(line_data):
-    short = train(*line_data, learning_rate=0.001, epochs=3, batch_size=8, random_state=2)
-    long = train(*line_data, learning_rate=0.001, epochs=2000, batch_size=8, random_state=2)
+    short = train(
+        *line_data, learning_rate=0.001, epochs=3, batch_size=8, random_state=2
+    )
+    long = train(
+        *line_data, learning_rate=0.001, epochs=2000, batch_size=8, random_state=2
+    )
     np.testing.assert_array_equal(long.theta[: len(short.theta)], short.theta)
 
 
@@ -124,7 +146,9 @@ def test_full_data_loss_and_gradient_recorded(line_data):
 @pytest.mark.parametrize("factor", [0.97, 1.03])
 def test_gd_stability_limit(line_data, factor):
     info = analyse_data(*line_data)
-    traj = train(*line_data, learning_rate=factor * rate_limit(info, "gd"), epochs=20000)
+    traj = train(
+        *line_data, learning_rate=factor * rate_limit(info, "gd"), epochs=20000
+    )
     assert traj.diverged == (factor > 1)
     if factor < 1:
         np.testing.assert_allclose(traj.theta[-1], info.theta_star, rtol=1e-6)
@@ -134,7 +158,9 @@ def test_gd_stability_limit(line_data, factor):
 def test_momentum_stability_limit(line_data, factor):
     info = analyse_data(*line_data)
     lr = factor * rate_limit(info, "momentum", momentum=0.5)
-    traj = train(*line_data, optimizer="momentum", momentum=0.5, learning_rate=lr, epochs=20000)
+    traj = train(
+        *line_data, optimizer="momentum", momentum=0.5, learning_rate=lr, epochs=20000
+    )
     assert traj.diverged == (factor > 1)
 
 
@@ -156,25 +182,39 @@ def test_standardized_data_converges_in_one_step(line_data):
     Xs = (X - X.mean()) / X.std()
     traj = train(Xs, y, learning_rate=0.5, epochs=50, tol=1e-9)
     assert traj.steps_to_tol == 1
-    np.testing.assert_allclose(traj.theta[1], np.linalg.lstsq(np.hstack([Xs, np.ones((100, 1))]), y)[0])
+    np.testing.assert_allclose(
+        traj.theta[1], np.linalg.lstsq(np.hstack([Xs, np.ones((100, 1))]), y)[0]
+    )
 
 
 def test_tolerance_stop_and_criterion(line_data):
-    traj = train(*line_data, learning_rate=0.02, epochs=5000, tol=1e-3, stop_at_tol=True)
+    traj = train(
+        *line_data, learning_rate=0.02, epochs=5000, tol=1e-3, stop_at_tol=True
+    )
     k = traj.steps_to_tol
     assert traj.stopped_at_tol and traj.n_steps == k
     assert np.linalg.norm(traj.grad[k]) < 1e-3 <= np.linalg.norm(traj.grad[k - 1])
-    lc = train(*line_data, learning_rate=0.02, epochs=5000, tol=1e-6, tol_on="loss_change")
+    lc = train(
+        *line_data, learning_rate=0.02, epochs=5000, tol=1e-6, tol_on="loss_change"
+    )
     j = lc.steps_to_tol
-    assert abs(lc.loss[j] - lc.loss[j - 1]) < 1e-6 <= abs(lc.loss[j - 1] - lc.loss[j - 2])
+    assert (
+        abs(lc.loss[j] - lc.loss[j - 1]) < 1e-6 <= abs(lc.loss[j - 1] - lc.loss[j - 2])
+    )
     assert lc.n_steps == 5000
 
 
 def test_schedule_rates_recorded(line_data):
     traj = train(
-        *line_data, learning_rate=0.01, epochs=6, schedule="step", schedule_params={"gamma": 0.5, "step_size": 2}
+        *line_data,
+        learning_rate=0.01,
+        epochs=6,
+        schedule="step",
+        schedule_params={"gamma": 0.5, "step_size": 2},
     )
-    np.testing.assert_allclose(traj.learning_rate, [0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025])
+    np.testing.assert_allclose(
+        traj.learning_rate, [0.01, 0.01, 0.005, 0.005, 0.0025, 0.0025]
+    )
 
 
 @pytest.mark.parametrize(
@@ -204,7 +244,11 @@ def test_bad_arguments(line_data, kwargs, match):
         (np.zeros((1, 1)), np.zeros(1), "at least 2 samples"),
         (np.zeros((3, 1)), np.zeros(4), "X has 3 rows but y has 4"),
         (np.array([[1.0], [np.nan], [2.0]]), np.zeros(3), "NaN or infinite"),
-        (np.array([[1.0], [2.0], [3.0]]), np.array([1.0, np.inf, 2.0]), "y contains 1 NaN"),
+        (
+            np.array([[1.0], [2.0], [3.0]]),
+            np.array([1.0, np.inf, 2.0]),
+            "y contains 1 NaN",
+        ),
         (np.array([["a"], ["b"]]), np.zeros(2), "must be numeric"),
         (np.array([[1e300], [2.0]]), np.zeros(2), "overflow when squared"),
     ],
@@ -215,10 +259,12 @@ def test_bad_data(X, y, match):
 
 
 def test_feature_too_small_to_square_is_a_clear_error():
-    # found by the fuzz test: x = [0, 5.9e-160] squares to a subnormal and the weight overflowed
+    # found by the fuzz test: x = [0, 5.9e-160] squares to a subnormal and the weight
+    # overflowed
     with pytest.raises(ValueError, match="underflow"):
         train(np.array([[0.0], [5.91324035e-160]]), np.array([0.0, 1.0]), epochs=1)
-    train(np.array([[1.0], [1.0], [1.0]]), np.array([0.0, 1.0, 2.0]), epochs=2)  # a constant feature stays legal
+    # a constant feature stays legal
+    train(np.array([[1.0], [1.0], [1.0]]), np.array([0.0, 1.0, 2.0]), epochs=2)
 
 
 class AbandonedError(Exception):
@@ -243,7 +289,14 @@ def test_the_checkpoint_runs_after_every_chunk_of_steps(optimizer):
     data = cortical_thickness()
     checkpoint, calls = counting_checkpoint()
     epochs = 2 * CHUNK_STEPS + 1  # three chunks: two full, one of a single step
-    t = train(data.X, data.y, optimizer=optimizer, learning_rate=1e-6, epochs=epochs, checkpoint=checkpoint)
+    t = train(
+        data.X,
+        data.y,
+        optimizer=optimizer,
+        learning_rate=1e-6,
+        epochs=epochs,
+        checkpoint=checkpoint,
+    )
     assert t.n_steps == epochs
     assert len(calls) == 3
 
@@ -252,5 +305,14 @@ def test_a_raising_checkpoint_abandons_the_run_at_once():
     data = cortical_thickness()
     checkpoint, calls = counting_checkpoint(stop_after=1)
     with pytest.raises(AbandonedError):
-        train(data.X, data.y, optimizer="adam", batch_size=1, learning_rate=1e-3, epochs=10_000, checkpoint=checkpoint)
-    assert len(calls) == 1  # not one call per chunk of the whole run: the work stopped there
+        train(
+            data.X,
+            data.y,
+            optimizer="adam",
+            batch_size=1,
+            learning_rate=1e-3,
+            epochs=10_000,
+            checkpoint=checkpoint,
+        )
+    # not one call per chunk of the whole run: the work stopped there
+    assert len(calls) == 1

@@ -1,5 +1,5 @@
-"""The upload store is shared by every session (each a thread): bounded, least recently used out, and safe
-when sessions upload and read at once."""
+"""The upload store is shared by every session (each a thread): bounded, least recently
+used out, and safe when sessions upload and read at once."""
 
 import threading
 import time
@@ -27,12 +27,17 @@ def test_the_least_recently_used_upload_leaves_first():
     first, second = store.put(content(1), TABLE), store.put(content(2), TABLE)
     store.get(first)  # a session still using its upload keeps it
     third = store.put(content(3), TABLE)
-    assert store.get(first) is TABLE and store.get(second) is None and store.get(third) is TABLE
+    assert (
+        store.get(first) is TABLE
+        and store.get(second) is None
+        and store.get(third) is TABLE
+    )
 
 
 class Interleaving(OrderedDict):
-    """The store's table, handing the processor to another thread inside every operation: interleavings of
-    two sessions' puts and gets that a loaded server meets by chance come up at once."""
+    """The store's table, handing the processor to another thread inside every
+    operation: interleavings of two sessions' puts and gets that a loaded server meets
+    by chance come up at once."""
 
     def __setitem__(self, key, value):
         time.sleep(0)
@@ -54,7 +59,9 @@ class Interleaving(OrderedDict):
 def test_sessions_uploading_and_reading_at_once():
     store = UploadStore(max_entries=4)
     store._tables = Interleaving()
-    tables = {i: parse_csv(f"x,y\n1,{i}\n2,{i + 1}\n3,{i + 3}\n".encode()) for i in range(6)}
+    tables = {
+        i: parse_csv(f"x,y\n1,{i}\n2,{i + 1}\n3,{i + 3}\n".encode()) for i in range(6)
+    }
     errors: list[BaseException] = []
     wrong: list[int] = []
     start = threading.Barrier(8)

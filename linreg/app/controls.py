@@ -1,6 +1,6 @@
-"""Every control's kind, range, step and default: read by the sidebar that draws it and by the URL
-reader that cleans a link's values before any widget exists (a value a widget would refuse never
-reaches it)."""
+"""Every control's kind, range, step and default: read by the sidebar that draws it and
+by the URL reader that cleans a link's values before any widget exists (a value a widget
+would refuse never reaches it)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ class Control:
     lo: float | None = None
     hi: float | None = None
     step: float | None = None
-    options: tuple = ()  # the allowed values of a choice, a multi, or a float select slider
+    # the allowed values of a choice, a multi, or a float select slider
+    options: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,25 @@ class ViewOptions:
     residuals: bool = False
     equal_axes: bool = False
     surface: str = "contour"
-    contour_x: str = ""  # parameter names on the contour with several features ("" = first weight, b)
+    # parameter names on the contour with several features ("" = first weight, b)
+    contour_x: str = ""
     contour_y: str = ""
-    layout: str = "auto"  # the three views side by side or stacked; auto: stacked when the page is narrow
-    present: bool = False  # presentation mode: only the views, the player and the presets, larger
+    # the three views side by side or stacked; auto: stacked when the page is narrow
+    layout: str = "auto"
+    # presentation mode: only the views, the player and the presets, larger
+    present: bool = False
     scrub: bool = False  # the learning-rate scrubber in place of the step player
-    whole_run: bool = False  # the whole path and loss curve at once (a still slide), not drawn step by step
-    convergence_panel: str = "auto"  # the fourth view (error per eigen-axis, adaptive steps); auto: not presenting
+    # the whole path and loss curve at once (a still slide), not drawn step by step
+    whole_run: bool = False
+    # the fourth view (error per eigen-axis, adaptive steps); auto: not presenting
+    convergence_panel: str = "auto"
 
 
 SETTINGS = Settings()
 VIEW = ViewOptions()
 RACE_DEFAULTS = {"race_optimizers": ("gd", "momentum", "adam"), "race_mode": "shared"}
-LEARN_DEFAULTS = {"learn_step": 0}  # the Learn page's step to explain (update k -> k + 1)
+# the Learn page's step to explain (update k -> k + 1)
+LEARN_DEFAULTS = {"learn_step": 0}
 RACE_RATE = "race_lr_"  # + optimizer name: that optimizer's own rate in the race
 
 CONTROLS: dict[str, Control] = {
@@ -64,7 +71,9 @@ CONTROLS: dict[str, Control] = {
     "standardize": Control("bool"),
     # optimizer
     "optimizer": Control("choice", options=tuple(REGISTRY)),
-    "learning_rate": Control("float", 1e-6, 100.0),  # on ordinary data: learning_rate_range follows the data's
+    "learning_rate": Control(
+        "float", 1e-6, 100.0
+    ),  # on ordinary data: learning_rate_range follows the data's
     "epochs": Control("int", 1, 10_000, 100),
     "batch": Control("choice", options=BATCH_MODES),
     "batch_size": Control("int", 2, 256, 1),
@@ -98,15 +107,17 @@ CONTROLS: dict[str, Control] = {
     # race page
     "race_optimizers": Control("multi", options=tuple(REGISTRY)),
     "race_mode": Control("choice", options=tuple(RACE_MODES)),
-    # learn page (a run has at most MAX_UPDATES updates: steps 0 .. MAX_UPDATES - 1 are explained)
+    # learn page (a run has at most MAX_UPDATES updates: steps 0 .. MAX_UPDATES - 1 are
+    # explained)
     "learn_step": Control("int", 0, MAX_UPDATES - 1, 1),
 }
 SETTINGS_KEYS = tuple(f.name for f in fields(Settings) if f.name != "upload_id")
 VIEW_KEYS = tuple(f.name for f in fields(ViewOptions))
 
 
-#: The learning-rate box reaches this many decades below the data's full-batch limit 2/L and this many above:
-#: data whose limit is below the box's ordinary range (a GDP column unscaled: 2/L ~ 1e-7) can still converge.
+#: The learning-rate box reaches this many decades below the data's full-batch limit 2/L
+#: and this many above: data whose limit is below the box's ordinary range (a GDP column
+#: unscaled: 2/L ~ 1e-7) can still converge.
 LR_DECADES_BELOW, LR_DECADES_ABOVE = 4, 1
 #: The log slider's rates on ordinary data, this many a decade; widened like the box.
 LR_SLIDER = (1e-4, 10.0)
@@ -118,9 +129,11 @@ def _decade(x: float, rounding) -> float:
 
 
 def learning_rate_range(gd_limit: float | None, *current: float) -> tuple[float, float]:
-    """The learning-rate box's range on data whose full-batch GD limit is ``gd_limit`` (2/L; None: unknown):
-    the ordinary range widened to whole decades from LR_DECADES_BELOW below the limit to LR_DECADES_ABOVE
-    above it, and to hold the ``current`` rates (a rate already set is never pushed out of its box)."""
+    """The learning-rate box's range on data whose full-batch GD limit is ``gd_limit``
+    (2/L; None: unknown): the ordinary range widened to whole decades from
+    LR_DECADES_BELOW below the limit to LR_DECADES_ABOVE above it, and to hold the
+    ``current`` rates (a rate already set is never pushed out of its box).
+    """
     c = CONTROLS["learning_rate"]
     lo, hi = c.lo, c.hi
     if gd_limit is not None and math.isfinite(gd_limit) and gd_limit > 0:
@@ -130,25 +143,32 @@ def learning_rate_range(gd_limit: float | None, *current: float) -> tuple[float,
 
 
 def learning_rate_options(gd_limit: float | None) -> tuple[float, ...]:
-    """The log slider's rates (3 significant digits): LR_SLIDER, widened to the decade three below the data's
-    limit and the one above it."""
+    """The log slider's rates (3 significant digits): LR_SLIDER, widened to the decade
+    three below the data's limit and the one above it."""
     lo, hi = LR_SLIDER
     if gd_limit is not None and math.isfinite(gd_limit) and gd_limit > 0:
-        lo, hi = min(lo, _decade(gd_limit / 1e3, math.floor)), max(hi, _decade(gd_limit * 10, math.ceil))
+        lo, hi = (
+            min(lo, _decade(gd_limit / 1e3, math.floor)),
+            max(hi, _decade(gd_limit * 10, math.ceil)),
+        )
     decades = round(math.log10(hi / lo))
-    return tuple(float(f"{v:.3g}") for v in np.geomspace(lo, hi, decades * LR_SLIDER_PER_DECADE + 1))
+    return tuple(
+        float(f"{v:.3g}")
+        for v in np.geomspace(lo, hi, decades * LR_SLIDER_PER_DECADE + 1)
+    )
 
 
 def control(key: str, gd_limit: float | None = None) -> Control:
-    """The control of ``key``; a learning rate's (a race rate's too) has the range that follows the data's
-    full-batch limit ``gd_limit`` (None: the ordinary range)."""
+    """The control of ``key``; a learning rate's (a race rate's too) has the range that
+    follows the data's full-batch limit ``gd_limit`` (None: the ordinary range)."""
     if key == "learning_rate" or key.startswith(RACE_RATE):
         return Control("float", *learning_rate_range(gd_limit))
     return CONTROLS[key]
 
 
 def default(key: str, optimizer: str = SETTINGS.optimizer):
-    """The value a control starts at; a hyperparameter's is the optimizer's own (the registry's)."""
+    """The value a control starts at; a hyperparameter's is the optimizer's own (the
+    registry's)."""
     if key in REGISTRY[optimizer].defaults:
         return REGISTRY[optimizer].defaults[key]
     if key in SETTINGS_KEYS:
@@ -161,5 +181,6 @@ def default(key: str, optimizer: str = SETTINGS.optimizer):
 
 
 def widget_value(value):
-    """A value as a widget's state holds it: several choices as a list (Settings keeps tuples)."""
+    """A value as a widget's state holds it: several choices as a list (Settings keeps
+    tuples)."""
     return list(value) if isinstance(value, tuple) else value

@@ -1,5 +1,7 @@
-"""The vocabulary: what each key of the core is called on screen.  Keys travel in URLs and exports;
-labels are only ever shown (old links that carried labels are read back through ``LABEL_TO_KEY``)."""
+"""The vocabulary: what each key of the core is called on screen.  Keys travel in URLs
+and exports; labels are only ever shown (old links that carried labels are read back
+through ``LABEL_TO_KEY``).
+"""
 
 from __future__ import annotations
 
@@ -24,8 +26,17 @@ DATASETS_SHOWN = {
 }
 BATCH = {"full": "Full", "mini": "Mini-batch", "sgd": "Stochastic"}
 LOSS = {k: f"{c.symbol} = {c.formula}" for k, c in LOSSES.items()}
-SCHEDULES = {"constant": "Constant", "step": "Step", "exponential": "Exponential", "inverse_time": "Inverse time"}
-RACE_MODES = {"shared": "One shared rate", "own": "Own rate each", "tuned": "Tune each (sweep)"}
+SCHEDULES = {
+    "constant": "Constant",
+    "step": "Step",
+    "exponential": "Exponential",
+    "inverse_time": "Inverse time",
+}
+RACE_MODES = {
+    "shared": "One shared rate",
+    "own": "Own rate each",
+    "tuned": "Tune each (sweep)",
+}
 HYPERPARAMETERS = {
     "momentum": "Momentum μ",
     "beta1": "β₁ (first moment decay)",
@@ -35,7 +46,8 @@ HYPERPARAMETERS = {
 }
 SYMBOLS = {"momentum": "μ", "beta1": "β₁", "beta2": "β₂", "rho": "ρ", "eps": "ε"}
 
-#: Every choice's label, per URL key, mapped back to its key (links made before URLs carried keys).
+#: Every choice's label, per URL key, mapped back to its key (links made before URLs
+#: carried keys).
 LABEL_TO_KEY = {
     "optimizer": {v: k for k, v in OPTIMIZERS.items()},
     "dataset": {v: k for k, v in DATASETS_SHOWN.items()},
@@ -46,7 +58,8 @@ LABEL_TO_KEY = {
 
 
 def parameter_labels(features) -> list[str]:
-    """theta's entries by name: w(feature) for each feature, then b ("w", "b" for one feature)."""
+    """theta's entries by name: w(feature) for each feature, then b ("w", "b" for one
+    feature)."""
     return [f"w({f})" for f in features] + ["b"] if len(features) > 1 else ["w", "b"]
 
 
@@ -58,8 +71,9 @@ def hyperparameter_text(hyperparameters: dict) -> str:
 number = short_number  # one way to write a number on screen, charts and page alike
 
 
-#: The control that sets each parameter a core error names (``ParameterError.parameter``): the key of the widget
-#: the message is placed beside, and the control's words in the page's message.
+#: The control that sets each parameter a core error names
+#: (``ParameterError.parameter``): the key of the widget the message is placed beside,
+#: and the control's words in the page's message.
 CONTROL_OF_PARAMETER = {
     "learning_rate": ("learning_rate", "Learning rate"),
     "epochs": ("epochs", "Epochs"),
@@ -83,7 +97,10 @@ CONTROL_OF_PARAMETER = {
     "features": ("features", "Features (Data)"),
     "target": ("target", "Target (Data)"),
     "test_fraction": ("test_fraction", "Test fraction (Data)"),
-    "X": ("standardize", "the data: standardize the features (Data)"),  # values that overflow or underflow
+    "X": (
+        "standardize",
+        "the data: standardize the features (Data)",
+    ),  # values that overflow or underflow
     "y": ("target", "Target (Data)"),
 }
 #: Which control an error names when it names none.
@@ -91,5 +108,6 @@ NO_CONTROL = (None, "the settings")
 
 
 def control_of(error: ValueError) -> tuple[str | None, str]:
-    """(widget key, words) of the control that sets the parameter ``error`` names; NO_CONTROL when none does."""
+    """(widget key, words) of the control that sets the parameter ``error`` names;
+    NO_CONTROL when none does."""
     return CONTROL_OF_PARAMETER.get(getattr(error, "parameter", None), NO_CONTROL)

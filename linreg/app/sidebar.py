@@ -1,7 +1,8 @@
 """The shared sidebar (drawn by app.py before every page) and the preset bar.
 
-Each widget's key is its ``Settings``/``ViewOptions`` field name and the URL key; its range and step
-come from ``controls.CONTROLS``; its starting value is seeded into its state (``state.seed``).
+Each widget's key is its ``Settings``/``ViewOptions`` field name and the URL key; its
+range and step come from ``controls.CONTROLS``; its starting value is seeded into its
+state (``state.seed``).
 """
 
 from __future__ import annotations
@@ -30,14 +31,16 @@ from .state import (
     seed,
 )
 
-#: This run's empty slot under each control an error can name (labels.CONTROL_OF_PARAMETER), filled by sidebar()
-#: with the message once the settings are known: the message sits beside the control it is about.
+#: This run's empty slot under each control an error can name
+#: (labels.CONTROL_OF_PARAMETER), filled by sidebar() with the message once the settings
+#: are known: the message sits beside the control it is about.
 _slots: ContextVar[dict] = ContextVar("control_slots")
 _SLOTTED = {key for key, _ in labels.CONTROL_OF_PARAMETER.values()}
 
 
 def _beside(where, key: str) -> None:
-    """Keep an empty slot under the control ``key`` just drawn in ``where``, for a message about it."""
+    """Keep an empty slot under the control ``key`` just drawn in ``where``, for a
+    message about it."""
     slots = _slots.get(None)
     if slots is not None and key in _SLOTTED:
         slots[key] = where.empty()
@@ -52,7 +55,9 @@ def _number(where, key: str, label: str, **kwargs):
     seed(key)
     step = int(c.step) if c.kind == "int" and c.step else c.step
     lo, hi = (int(c.lo), int(c.hi)) if c.kind == "int" else (c.lo, c.hi)
-    value = where.number_input(label, min_value=lo, max_value=hi, step=step, key=key, **kwargs)
+    value = where.number_input(
+        label, min_value=lo, max_value=hi, step=step, key=key, **kwargs
+    )
     _beside(where, key)
     return value
 
@@ -60,7 +65,9 @@ def _number(where, key: str, label: str, **kwargs):
 def _slider(where, key: str, label: str, **kwargs):
     c = CONTROLS[key]
     seed(key)
-    value = where.slider(label, min_value=c.lo, max_value=c.hi, step=c.step, key=key, **kwargs)
+    value = where.slider(
+        label, min_value=c.lo, max_value=c.hi, step=c.step, key=key, **kwargs
+    )
     _beside(where, key)
     return value
 
@@ -68,14 +75,20 @@ def _slider(where, key: str, label: str, **kwargs):
 def _options(where, key: str, label: str, **kwargs):
     c = CONTROLS[key]
     seed(key)
-    value = where.select_slider(label, options=c.options, format_func=lambda v: f"{v:g}", key=key, **kwargs)
+    value = where.select_slider(
+        label, options=c.options, format_func=lambda v: f"{v:g}", key=key, **kwargs
+    )
     _beside(where, key)
     return value
 
 
-def _choice(where, key: str, label: str, names: dict, widget: str = "selectbox", **kwargs):
+def _choice(
+    where, key: str, label: str, names: dict, widget: str = "selectbox", **kwargs
+):
     seed(key)
-    value = getattr(where, widget)(label, list(CONTROLS[key].options), format_func=names.get, key=key, **kwargs)
+    value = getattr(where, widget)(
+        label, list(CONTROLS[key].options), format_func=names.get, key=key, **kwargs
+    )
     _beside(where, key)
     return value
 
@@ -88,8 +101,8 @@ def _checkbox(where, key: str, label: str, **kwargs):
 
 
 def sidebar() -> Settings:
-    """All shared controls; returns the settings they describe.  When they cannot run, the message is placed
-    under the control it names."""
+    """All shared controls; returns the settings they describe.  When they cannot run,
+    the message is placed under the control it names."""
     sb = st.sidebar
     slots = {}
     token = _slots.set(slots)
@@ -126,7 +139,8 @@ def settings_error(settings: Settings) -> ValueError | None:
 
 
 def data_limit(settings: Settings) -> float | None:
-    """The data's full-batch GD limit 2/L (None when the settings cannot run: the page says why)."""
+    """The data's full-batch GD limit 2/L (None when the settings cannot run: the page
+    says why)."""
     try:
         return cached_run(settings).analysis.gd_limit
     except ValueError:
@@ -134,22 +148,34 @@ def data_limit(settings: Settings) -> float | None:
 
 
 def learning_rate_controls(gd_limit: float | None) -> None:
-    """The log slider and the exact box, their ranges following the data's limit (controls.learning_rate_range):
-    drawn once the data are known, in the slot kept for them under the optimizer."""
+    """The log slider and the exact box, their ranges following the data's limit
+    (controls.learning_rate_range): drawn once the data are known, in the slot kept for
+    them under the optimizer."""
     seed("learning_rate")
     lo, hi = learning_rate_range(gd_limit, st.session_state["learning_rate"])
     slider_slot = st.container()
     lr = st.number_input(
-        lr_box_label(lo, hi), min_value=lo, max_value=hi, format="%g", step=None, key="learning_rate",
-        help="A value outside this range is not taken: the box keeps the last one. The range follows the data: "
-        "it reaches well below their stability limit 2/L.",
-    )  # fmt: skip
-    st.session_state["lr_slider"] = lr  # the slider always shows the box's number, typed or from a preset
+        lr_box_label(lo, hi),
+        min_value=lo,
+        max_value=hi,
+        format="%g",
+        step=None,
+        key="learning_rate",
+        help=(
+            "A value outside this range is not taken: the box keeps the last one. The"
+            " range follows the data: it reaches well below their stability limit 2/L."
+        ),
+    )
+    # the slider always shows the box's number, typed or from a preset
+    st.session_state["lr_slider"] = lr
     options = sorted({*learning_rate_options(gd_limit), lr})
     slider_slot.select_slider(
-        "Learning rate (log scale)", options=options, format_func=lambda v: f"{v:g}", key="lr_slider",
+        "Learning rate (log scale)",
+        options=options,
+        format_func=lambda v: f"{v:g}",
+        key="lr_slider",
         on_change=lr_from_slider,
-    )  # fmt: skip
+    )
 
 
 def preset_bar() -> None:
@@ -160,20 +186,32 @@ def preset_bar() -> None:
         format_func=lambda k: PRESETS[k].label,
         key="preset_choice",
         on_change=lambda: apply_preset(st.session_state.get("preset_choice")),
-        help="One click sets every control; the link in the address bar then reproduces the view.",
+        help=(
+            "One click sets every control; the link in the address bar then reproduces"
+            " the view."
+        ),
         label_visibility="collapsed",
     )
 
 
 def _optimizer_controls(sb):
-    """Optimizer, epochs, hyperparameters, batch; returns the slots of the learning rate and of the gauge."""
-    opt = _choice(sb, "optimizer", "Optimizer", labels.OPTIMIZERS, on_change=optimizer_changed)
-    rate_slot = sb.container()  # the learning rate's slider and box, drawn once the data's limit is known
+    """Optimizer, epochs, hyperparameters, batch; returns the slots of the learning rate
+    and of the gauge."""
+    opt = _choice(
+        sb, "optimizer", "Optimizer", labels.OPTIMIZERS, on_change=optimizer_changed
+    )
+    # the learning rate's slider and box, drawn once the data's limit is known
+    rate_slot = sb.container()
     gauge_slot = sb.container()
     _number(sb, "epochs", "Epochs")
     schedule = _choice(sb, "schedule", "Learning-rate schedule", labels.SCHEDULES)
     if schedule in ("step", "exponential"):
-        _slider(sb, "gamma", "γ: the rate's factor" + (" at each cut" if schedule == "step" else " per epoch"))
+        _slider(
+            sb,
+            "gamma",
+            "γ: the rate's factor"
+            + (" at each cut" if schedule == "step" else " per epoch"),
+        )
     if schedule == "step":
         _number(sb, "step_size", "Epochs between cuts")
     if schedule == "inverse_time":
@@ -190,8 +228,11 @@ def _optimizer_controls(sb):
 
 
 def _data_controls() -> None:
-    ds = _choice(st, "dataset", "Dataset", labels.DATASETS_SHOWN, on_change=dataset_changed)
-    st.session_state[DATA_SHOWN] = ds  # however it was set (box, preset, link, upload): whose values these are
+    ds = _choice(
+        st, "dataset", "Dataset", labels.DATASETS_SHOWN, on_change=dataset_changed
+    )
+    # however it was set (box, preset, link, upload): whose values these are
+    st.session_state[DATA_SHOWN] = ds
     if ds in TABULAR and st.session_state.get("standardize"):
         st.caption("Real tables open standardized: their columns' units are far apart.")
     if ds in TABULAR:
@@ -208,13 +249,18 @@ def _data_controls() -> None:
         _slider(st, "outlier_scale", "Outlier size (× max(σ, 10% of the line's rise))")
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     _number(c1, "random_state", "Random seed")
-    c2.button("New sample", on_click=new_sample, help="New noise and a new train/test split (seed + 1)")
+    c2.button(
+        "New sample",
+        on_click=new_sample,
+        help="New noise and a new train/test split (seed + 1)",
+    )
     _slider(st, "test_fraction", "Test fraction")
     _checkbox(st, "standardize", "Standardize features")
 
 
 def _column_controls(ds: str) -> None:
-    """Feature and target columns of a real table (numeric columns only); a link's unknown columns are dropped."""
+    """Feature and target columns of a real table (numeric columns only); a link's
+    unknown columns are dropped."""
     table = table_for(ds)
     if table is None:
         st.caption("Upload a CSV on the **Data** page.")
@@ -222,8 +268,13 @@ def _column_controls(ds: str) -> None:
     options = list(table.numeric_columns)
     default_x, default_y = default_columns(ds, table)
     chosen = [c for c in st.session_state.get("features") or () if c in options]
-    if st.session_state.get("features") and len(chosen) < len(st.session_state["features"]):
-        st.warning(f"Columns not in this table were left out: {plain(', '.join(st.session_state['features']))}")
+    if st.session_state.get("features") and len(chosen) < len(
+        st.session_state["features"]
+    ):
+        st.warning(
+            "Columns not in this table were left out:"
+            f" {plain(', '.join(st.session_state['features']))}"
+        )
     st.session_state["features"] = chosen or list(default_x)
     if st.session_state.get("target") not in options:
         st.session_state["target"] = default_y
@@ -243,26 +294,64 @@ def _loss_controls() -> None:
         st,
         "tol",
         "Tolerance ‖∇J‖",
-        help="A run has converged from the step on which the gradient norm falls below this and stays there.",
+        help=(
+            "A run has converged from the step on which the gradient norm falls below"
+            " this and stays there."
+        ),
     )
 
 
 def _view_controls() -> None:
-    _choice(st, "log_loss", "Loss axis", {k: k for k in CONTROLS["log_loss"].options}, widget="radio", horizontal=True)
-    _choice(st, "surface", "Surface", {k: k for k in CONTROLS["surface"].options}, widget="radio", horizontal=True)
+    _choice(
+        st,
+        "log_loss",
+        "Loss axis",
+        {k: k for k in CONTROLS["log_loss"].options},
+        widget="radio",
+        horizontal=True,
+    )
+    _choice(
+        st,
+        "surface",
+        "Surface",
+        {k: k for k in CONTROLS["surface"].options},
+        widget="radio",
+        horizontal=True,
+    )
     _checkbox(st, "residuals", "Residuals")
     _checkbox(st, "equal_axes", "Same scale on w and b axes")
-    _checkbox(st, "whole_run", "Whole run", help="The whole path and loss curve at once (a still slide); off, they "
-              "are drawn up to the current step as the run plays.")  # fmt: skip
-    _choice(st, "convergence_panel", "Fourth view (error per axis, adaptive steps)",
-            {k: k for k in CONTROLS["convergence_panel"].options}, widget="radio", horizontal=True,
-            help="The error along the steepest and the shallowest eigen-axis per step, or for Adagrad, RMSprop "
-            "and Adam each coordinate's effective step. Auto: shown, except when presenting.")  # fmt: skip
+    _checkbox(
+        st,
+        "whole_run",
+        "Whole run",
+        help=(
+            "The whole path and loss curve at once (a still slide); off, they "
+            "are drawn up to the current step as the run plays."
+        ),
+    )
+    _choice(
+        st,
+        "convergence_panel",
+        "Fourth view (error per axis, adaptive steps)",
+        {k: k for k in CONTROLS["convergence_panel"].options},
+        widget="radio",
+        horizontal=True,
+        help=(
+            "The error along the steepest and the shallowest eigen-axis per step, or"
+            " for Adagrad, RMSprop and Adam each coordinate's effective step. Auto:"
+            " shown, except when presenting."
+        ),
+    )
     names = parameter_names(current_settings())
     if len(names) > 2:
-        st.caption("Contour of two parameters (the others held at their values at each step):")
+        st.caption(
+            "Contour of two parameters (the others held at their values at each step):"
+        )
         c1, c2 = st.columns(2)
-        for where, key, label, index in ((c1, "contour_x", "x axis", 0), (c2, "contour_y", "y axis", len(names) - 1)):
+        for where, key, label, index in (
+            (c1, "contour_x", "x axis", 0),
+            (c2, "contour_y", "y axis", len(names) - 1),
+        ):
             if st.session_state.get(key) not in names:
                 st.session_state[key] = names[index]
             where.selectbox(label, names, key=key)
@@ -273,13 +362,16 @@ def parameter_names(settings: Settings) -> list[str]:
     features = settings.features if settings.dataset in TABULAR else ()
     if settings.dataset in TABULAR and not features:
         table = table_for(settings.dataset)
-        features = default_columns(settings.dataset, table)[0] if table is not None else ()
+        features = (
+            default_columns(settings.dataset, table)[0] if table is not None else ()
+        )
     return labels.parameter_labels(features)
 
 
 def stability_gauge(settings: Settings) -> None:
-    """What the optimizer's own dynamics (or, for the adaptive ones, its full-batch runs) say of the learning
-    rate on the data on screen, the current rate marked; and what this run did."""
+    """What the optimizer's own dynamics (or, for the adaptive ones, its full-batch
+    runs) say of the learning rate on the data on screen, the current rate marked; and
+    what this run did."""
     try:
         r = cached_run(settings)
     except ValueError:
@@ -287,5 +379,12 @@ def stability_gauge(settings: Settings) -> None:
     m = rate_map_of(settings)
     hp = settings.hyperparameters
     st.html(rates.stability_gauge(settings.learning_rate, m))
-    batch = "" if settings.batch == "full" else " The gauge is for full batches; mini-batches are noisier."
-    st.caption(f"{rate_sentence(m, r.analysis, settings.learning_rate, **hp)}. This run: **{r.traj.outcome}**.{batch}")
+    batch = (
+        ""
+        if settings.batch == "full"
+        else " The gauge is for full batches; mini-batches are noisier."
+    )
+    st.caption(
+        f"{rate_sentence(m, r.analysis, settings.learning_rate, **hp)}. This run:"
+        f" **{r.traj.outcome}**.{batch}"
+    )

@@ -1,4 +1,5 @@
-"""Uploaded tables, shared by every session of this process (one upload store, by content hash)."""
+"""Uploaded tables, shared by every session of this process (one upload store, by
+content hash)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from ..csvdata import Table
 
 
 class UploadStore:
-    """Parsed uploads by content hash, shared by sessions (same bytes, same table), bounded: the least recently
-    used leaves first.  Every session's script runs in its own thread: one lock makes each put and get whole."""
+    """Parsed uploads by content hash, shared by sessions (same bytes, same table),
+    bounded: the least recently used leaves first.  Every session's script runs in its
+    own thread: one lock makes each put and get whole.
+    """
 
     def __init__(self, max_entries: int = 16):
         self._tables: OrderedDict[str, Table] = OrderedDict()
@@ -28,7 +31,8 @@ class UploadStore:
         return key
 
     def get(self, key: str) -> Table | None:
-        """The table, now the most recently used (a session still working on its upload keeps it)."""
+        """The table, now the most recently used (a session still working on its upload
+        keeps it)."""
         with self._lock:
             table = self._tables.get(key)
             if table is not None:

@@ -1,8 +1,10 @@
-"""Client-side animation: light frames that move only small traces, and the Play/Pause/step player.
+"""Client-side animation: light frames that move only small traces, and the
+Play/Pause/step player.
 
-Every curve and the whole path are drawn once as static traces; each frame moves only small traces
-(the fitted line, a marker on the loss curve, a marker and a short tail on the contour), listed with
-``traces=[...]`` and played with ``redraw=False``: no server round trip while playing.
+Every curve and the whole path are drawn once as static traces; each frame moves only
+small traces (the fitted line, a marker on the loss curve, a marker and a short tail on
+the contour), listed with ``traces=[...]`` and played with ``redraw=False``: no server
+round trip while playing.
 """
 
 from __future__ import annotations
@@ -15,15 +17,21 @@ import plotly.graph_objects as go
 
 from .style import FONT_SIZE
 
-MAX_FRAMES = 100  # 8 s of playback at 80 ms a frame; each frame is sent (and parsed) on every rerun
+# 8 s of playback at 80 ms a frame; each frame is sent (and parsed) on every rerun
+MAX_FRAMES = 100
 
 
 def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
-    """Steps shown as animation frames: every step early on, then geometrically sparser (0 and the end included)."""
+    """Steps shown as animation frames: every step early on, then geometrically sparser
+    (0 and the end included)."""
     if n_steps + 1 <= max_frames:
         return np.arange(n_steps + 1)
     dense = np.arange(min(max_frames // 4, n_steps + 1))
-    sparse = np.geomspace(max(dense[-1], 1), n_steps, max_frames - len(dense)).round().astype(int)
+    sparse = (
+        np.geomspace(max(dense[-1], 1), n_steps, max_frames - len(dense))
+        .round()
+        .astype(int)
+    )
     return np.unique(np.concatenate([dense, sparse, [n_steps]]))
 
 
@@ -35,14 +43,17 @@ def frame(data: list[dict], traces: list[int], step: int) -> dict:
 
 
 class FramedFigure(go.Figure):
-    """A go.Figure whose animation frames (and player controls) stay plain dicts of numbers we made.
+    """A go.Figure whose animation frames (and player controls) stay plain dicts of
+    numbers we made.
 
-    Plotly turns every frame's traces into validated objects: ~100 ms for 200 frames, most of a
-    rerun's time.  These parts are only ever serialised (Streamlit calls ``to_dict`` on every rerun,
-    the figure itself is cached), so they are kept as given and added to the serialised form, which
-    is made once.  ``fig`` is a validated figure, or a spec of plain dicts (canvas.Canvas) taken as is.
-    Neither Streamlit's ``to_dict`` call nor Plotly's ``_validate`` is documented: both are pinned in
-    requirements.txt and checked by tests/test_private_apis.py (no public API sends a spec unvalidated).
+    Plotly turns every frame's traces into validated objects: ~100 ms for 200 frames,
+    most of a rerun's time.  These parts are only ever serialised (Streamlit calls
+    ``to_dict`` on every rerun, the figure itself is cached), so they are kept as given
+    and added to the serialised form, which is made once.  ``fig`` is a validated
+    figure, or a spec of plain dicts (canvas.Canvas) taken as is. Neither Streamlit's
+    ``to_dict`` call nor Plotly's ``_validate`` is documented: both are pinned in
+    requirements.txt and checked by tests/test_private_apis.py (no public API sends a
+    spec unvalidated).
     """
 
     def __init__(self, fig: go.Figure | dict, frames: list[dict], layout: dict):
@@ -53,11 +64,15 @@ class FramedFigure(go.Figure):
         self._serialised: dict | None = None
 
     def _with_raw(self, spec: dict) -> dict:
-        return {**spec, "layout": {**spec.get("layout", {}), **self._raw_layout}, "frames": self._raw_frames}
+        return {
+            **spec,
+            "layout": {**spec.get("layout", {}), **self._raw_layout},
+            "frames": self._raw_frames,
+        }
 
     def to_dict(self) -> dict:
-        """The figure as Plotly's dict (arrays base64-encoded), made on the first call: a cached figure
-        is shared read-only, and each rerun serialises it again."""
+        """The figure as Plotly's dict (arrays base64-encoded), made on the first call:
+        a cached figure is shared read-only, and each rerun serialises it again."""
         if self._serialised is None:
             self._serialised = self._with_raw(super().to_dict())
         return self._serialised
@@ -67,67 +82,125 @@ class FramedFigure(go.Figure):
 
 
 def _typed(values) -> dict | list:
-    """Long arrays as float32 in Plotly's binary form (5.3 characters a number instead of ~10);
-    short ones (below about 8 numbers, the break-even) as plain lists of 7 significant digits."""
+    """Long arrays as float32 in Plotly's binary form (5.3 characters a number instead
+    of ~10); short ones (below about 8 numbers, the break-even) as plain lists of 7
+    significant digits.
+    """
     data = np.asarray(values, dtype=np.float32)
-    if len(data) < 8:  # float32's 7 digits, written out in plain Python: numpy's overhead dominates a few numbers
+    # float32's 7 digits, written out in plain Python: numpy's overhead dominates a few
+    # numbers
+    if len(data) < 8:
         return [float(f"{v:.7g}") for v in data.tolist()]
     return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
 def _xy(x, y, text=None) -> dict:
-    """A frame's new data for one moving scatter trace (float32: 7 digits, all a chart can show)."""
+    """A frame's new data for one moving scatter trace (float32: 7 digits, all a chart
+    can show)."""
     data = {"type": "scatter", "x": _typed(x), "y": _typed(y)}
     return data if text is None else {**data, "text": list(text)}
 
 
 PLAY_MS = {"▶ Play": 80, "Slow": 300, "Fast": 15}
-#: Animate to a frame at once: no transition, no full redraw (only the frame's traces change).
-JUMP = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
+#: Animate to a frame at once: no transition, no full redraw (only the frame's traces
+#: change).
+JUMP = {
+    "mode": "immediate",
+    "frame": {"duration": 0, "redraw": False},
+    "transition": {"duration": 0},
+}
 
 
 def player_layout(
-    steps: np.ndarray, start: int, below_px: float, plot_px: float, font_size: int = FONT_SIZE, compact: bool = False
+    steps: np.ndarray,
+    start: int,
+    below_px: float,
+    plot_px: float,
+    font_size: int = FONT_SIZE,
+    compact: bool = False,
 ) -> dict:
-    """Play / Pause / Resume / speed buttons on one row and the step slider on the next, under the plots
-    (``below_px`` pixels below the plot area of ``plot_px`` pixels), all client-side: no server round trip.
+    """Play / Pause / Resume / speed buttons on one row and the step slider on the next,
+    under the plots (``below_px`` pixels below the plot area of ``plot_px`` pixels), all
+    client-side: no server round trip.
 
-    Play, Slow and Fast start from the first step (the figure opens on the last one); Resume goes on
-    from where Pause stopped; ``compact`` (a phone) keeps Play, Pause and Resume.  Returned as plain
-    layout entries (added unvalidated by FramedFigure: 200 slider steps cost Plotly's validator ~20 ms).
+    Play, Slow and Fast start from the first step (the figure opens on the last one);
+    Resume goes on from where Pause stopped; ``compact`` (a phone) keeps Play, Pause and
+    Resume.  Returned as plain layout entries (added unvalidated by FramedFigure: 200
+    slider steps cost Plotly's validator ~20 ms).
     """
     names = [str(int(s)) for s in steps]
 
     def play(ms: int, frames) -> list:
-        opts = {"frame": {"duration": ms, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
+        opts = {
+            "frame": {"duration": ms, "redraw": False},
+            "transition": {"duration": 0},
+            "mode": "immediate",
+        }
         return [frames, {**opts, "fromcurrent": frames is None}]
 
     speeds = list(PLAY_MS.items())[:1] if compact else PLAY_MS.items()
-    buttons = [{"label": label, "method": "animate", "args": play(ms, names)} for label, ms in speeds]
-    buttons.insert(1, {"label": "❚❚ Pause", "method": "animate", "args": [[None], JUMP]})
+    buttons = [
+        {"label": label, "method": "animate", "args": play(ms, names)}
+        for label, ms in speeds
+    ]
+    buttons.insert(
+        1, {"label": "❚❚ Pause", "method": "animate", "args": [[None], JUMP]}
+    )
     buttons.insert(2, {"label": "Resume", "method": "animate", "args": play(80, None)})
     row = -below_px / plot_px
     return {
         "updatemenus": [
             {
-                "type": "buttons", "direction": "right", "x": 0.0, "y": row, "xanchor": "left", "yanchor": "top",
-                "pad": {"t": 0, "r": 0}, "showactive": False, "font": {"size": font_size}, "buttons": buttons,
+                "type": "buttons",
+                "direction": "right",
+                "x": 0.0,
+                "y": row,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"t": 0, "r": 0},
+                "showactive": False,
+                "font": {"size": font_size},
+                "buttons": buttons,
             }
         ],
-        "sliders": [frame_slider(names, names, start, row - 40 / plot_px, "Step ", font_size, "#444")],
-    }  # fmt: skip
+        "sliders": [
+            frame_slider(
+                names, names, start, row - 40 / plot_px, "Step ", font_size, "#444"
+            )
+        ],
+    }
 
 
 def frame_slider(
-    names: list[str], labels: list[str], active: int, y: float, prefix: str, font_size: int, color: str
+    names: list[str],
+    labels: list[str],
+    active: int,
+    y: float,
+    prefix: str,
+    font_size: int,
+    color: str,
 ) -> dict:
-    """A layout slider whose steps jump to the frames ``names`` at once (no transition, no redraw), the
-    current step's label after ``prefix`` above it, at height ``y`` (plot fractions) under the plots."""
+    """A layout slider whose steps jump to the frames ``names`` at once (no transition,
+    no redraw), the current step's label after ``prefix`` above it, at height ``y``
+    (plot fractions) under the plots.
+    """
     return {
-        "active": active, "x": 0.0, "len": 1.0, "y": y, "yanchor": "top", "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
-        "currentvalue": {"prefix": prefix, "font": {"size": font_size, "color": color}, "xanchor": "left"},
+        "active": active,
+        "x": 0.0,
+        "len": 1.0,
+        "y": y,
+        "yanchor": "top",
+        "pad": {"t": 0, "b": 0, "l": 0, "r": 0},
+        "currentvalue": {
+            "prefix": prefix,
+            "font": {"size": font_size, "color": color},
+            "xanchor": "left",
+        },
         "font": {"size": 11, "color": "rgba(0,0,0,0)"},  # 100 tick labels are clutter
-        "ticklen": 0, "minorticklen": 0,
-        "steps": [{"label": label, "method": "animate", "args": [[name], JUMP]}
-                  for name, label in zip(names, labels, strict=True)],
-    }  # fmt: skip
+        "ticklen": 0,
+        "minorticklen": 0,
+        "steps": [
+            {"label": label, "method": "animate", "args": [[name], JUMP]}
+            for name, label in zip(names, labels, strict=True)
+        ],
+    }

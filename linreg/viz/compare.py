@@ -1,4 +1,5 @@
-"""The optimizer race: several runs on one contour and one loss chart, played together."""
+"""The optimizer race: several runs on one contour and one loss chart, played
+together."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ MAX_ARROWS = 40
 
 
 def _union_box(trajs: list[Trajectory]) -> tuple[tuple, tuple]:
-    """Frame the runs that converge (a diverging one would stretch the box); it then leaves the frame."""
+    """Frame the runs that converge (a diverging one would stretch the box); it then
+    leaves the frame."""
     framed = [t for t in trajs if not t.diverged] or trajs
     boxes = [view_box(t, (0, t.theta.shape[1] - 1)) for t in framed]
     xr = (min(b[0][0] for b in boxes), max(b[0][1] for b in boxes))
@@ -25,16 +27,22 @@ def _union_box(trajs: list[Trajectory]) -> tuple[tuple, tuple]:
     return xr, yr
 
 
-def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int, length: float) -> tuple[list, list]:
-    """Segments from theta_k along minus each batch gradient of the epoch (at theta_k), scaled so the
-    full-batch gradient has ``length``; None-separated for one scatter trace."""
+def batch_gradient_arrows(
+    traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int, length: float
+) -> tuple[list, list]:
+    """Segments from theta_k along minus each batch gradient of the epoch (at theta_k),
+    scaled so the full-batch gradient has ``length``; None-separated for one scatter
+    trace."""
     theta = traj.theta[k]
     full = traj.grad[k]
     norm = float(np.linalg.norm(full[[0, -1]])) or 1.0
     epoch = max(int(traj.epoch[k]), 1) - 1
     order = traj.row_order[min(epoch, len(traj.row_order) - 1)]
-    bs = traj.batch_size  # the first MAX_ARROWS batches only: an SGD epoch of 200,000 rows has 200,000
-    batches = [order[i : i + bs] for i in range(0, min(len(order), MAX_ARROWS * bs), bs)]
+    # the first MAX_ARROWS batches only: an SGD epoch of 200,000 rows has 200,000
+    bs = traj.batch_size
+    batches = [
+        order[i : i + bs] for i in range(0, min(len(order), MAX_ARROWS * bs), bs)
+    ]
     xs, ys = [], []
     for rows in batches:
         g = gradient(A[rows], y[rows], theta, traj.loss_name, traj.alpha)
@@ -44,11 +52,33 @@ def batch_gradient_arrows(traj: Trajectory, A: np.ndarray, y: np.ndarray, k: int
     return xs, ys
 
 
-def _add_marker(fig: go.Figure, x: float, y: float, color: str, symbol: str, size: int, group: str, cell: dict) -> int:
+def _add_marker(
+    fig: go.Figure,
+    x: float,
+    y: float,
+    color: str,
+    symbol: str,
+    size: int,
+    group: str,
+    cell: dict,
+) -> int:
     """A run's current-step marker (moved by the frames); returns its trace index."""
-    marker = {"color": color, "symbol": symbol, "size": size, "line": {"color": "white", "width": 2}}
+    marker = {
+        "color": color,
+        "symbol": symbol,
+        "size": size,
+        "line": {"color": "white", "width": 2},
+    }
     fig.add_trace(
-        go.Scatter(x=[x], y=[y], mode="markers", marker=marker, showlegend=False, legendgroup=group, hoverinfo="skip"),
+        go.Scatter(
+            x=[x],
+            y=[y],
+            mode="markers",
+            marker=marker,
+            showlegend=False,
+            legendgroup=group,
+            hoverinfo="skip",
+        ),
         **cell,
     )
     return len(fig.data) - 1
@@ -63,19 +93,25 @@ def race_figure(
     open_at_end: bool = True,
     stacked: bool = False,
 ) -> go.Figure:
-    """Every run's path on one contour and its loss on one log chart, played together; each run has its
-    own colour, dash and marker (distinct without colour); ``stacked`` puts the loss under the paths (a phone).
+    """Every run's path on one contour and its loss on one log chart, played together;
+    each run has its own colour, dash and marker (distinct without colour); ``stacked``
+    puts the loss under the paths (a phone).
 
-    ``arrows`` = (A, y) draws, for the first mini-batch run, each batch's gradient direction at the
-    current step (faint) beside the full-batch gradient (bold).
+    ``arrows`` = (A, y) draws, for the first mini-batch run, each batch's gradient
+    direction at the current step (faint) beside the full-batch gradient (bold).
     """
     trajs = [t for _, t in runs]
     q = trajs[0].quadratic
     params = (0, trajs[0].theta.shape[1] - 1)
     xr, yr = _union_box(trajs)
     titles = ("Paths on the loss surface", "Loss per step (log)")
-    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, subplot_titles=titles,
-                        column_widths=None if stacked else [0.55, 0.45], vertical_spacing=0.17)  # fmt: skip
+    fig = make_subplots(
+        rows=2 if stacked else 1,
+        cols=1 if stacked else 2,
+        subplot_titles=titles,
+        column_widths=None if stacked else [0.55, 0.45],
+        vertical_spacing=0.17,
+    )
 
     def cell(k: int) -> dict:
         return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
@@ -89,29 +125,71 @@ def race_figure(
     steps = frame_steps(longest, 150)
     markers, loss_markers = [], []
     for i, (label, t) in enumerate(runs):
-        line = {"color": RUN_COLORS[i % len(RUN_COLORS)], "width": 3, "dash": RUN_DASHES[i % len(RUN_DASHES)]}
+        line = {
+            "color": RUN_COLORS[i % len(RUN_COLORS)],
+            "width": 3,
+            "dash": RUN_DASHES[i % len(RUN_DASHES)],
+        }
         stride = max(1, t.n_steps // 3000)
         halo = {"color": HALO["color"], "width": line["width"] + HALO["width_extra"]}
         x, y = t.theta[::stride, 0], t.theta[::stride, -1]
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=halo, hoverinfo="skip", showlegend=False), **cell(1))
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line=line, name=label, legendgroup=label), **cell(1))
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines", line=halo, hoverinfo="skip", showlegend=False
+            ),
+            **cell(1),
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x, y=y, mode="lines", line=line, name=label, legendgroup=label
+            ),
+            **cell(1),
+        )
         loss = np.where(t.loss > 0, t.loss, np.nan)
-        curve = go.Scatter(x=np.arange(0, t.n_steps + 1, stride), y=loss[::stride], mode="lines", line=line)
-        fig.add_trace(curve.update(name=label, legendgroup=label, showlegend=False), **cell(2))
+        curve = go.Scatter(
+            x=np.arange(0, t.n_steps + 1, stride),
+            y=loss[::stride],
+            mode="lines",
+            line=line,
+        )
+        fig.add_trace(
+            curve.update(name=label, legendgroup=label, showlegend=False), **cell(2)
+        )
     end = longest if open_at_end else 0
     for i, (label, t) in enumerate(runs):
-        color, symbol = RUN_COLORS[i % len(RUN_COLORS)], RUN_SYMBOLS[i % len(RUN_SYMBOLS)]
+        color, symbol = (
+            RUN_COLORS[i % len(RUN_COLORS)],
+            RUN_SYMBOLS[i % len(RUN_SYMBOLS)],
+        )
         k = min(end, t.n_steps)
-        markers.append(_add_marker(fig, t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label, cell(1)))
-        # a marker on each loss curve too: a subplot with no moving trace is blanked by Plotly on Play
-        loss_markers.append(_add_marker(fig, k, t.loss[k], color, symbol, 13, label, cell(2)))
-    arrow_run = next((t for t in trajs if t.row_order is not None), None) if arrows is not None else None
+        markers.append(
+            _add_marker(
+                fig, t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label, cell(1)
+            )
+        )
+        # a marker on each loss curve too: a subplot with no moving trace is blanked by
+        # Plotly on Play
+        loss_markers.append(
+            _add_marker(fig, k, t.loss[k], color, symbol, 13, label, cell(2))
+        )
+    arrow_run = (
+        next((t for t in trajs if t.row_order is not None), None)
+        if arrows is not None
+        else None
+    )
     arrow_idx = None
     if arrow_run is not None:
         length = 0.12 * (xr[1] - xr[0])
-        ax, ay = batch_gradient_arrows(arrow_run, *arrows, min(end, arrow_run.n_steps), length)
+        ax, ay = batch_gradient_arrows(
+            arrow_run, *arrows, min(end, arrow_run.n_steps), length
+        )
         line = {"color": PALETTE["purple"], "width": 2.5}
-        fig.add_trace(go.Scatter(x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"), **cell(1))
+        fig.add_trace(
+            go.Scatter(
+                x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"
+            ),
+            **cell(1),
+        )
         arrow_idx = len(fig.data) - 1
     frames = []
     for s in steps:
@@ -121,7 +199,9 @@ def race_figure(
             data += [_xy([t.theta[k, 0]], [t.theta[k, -1]]), _xy([k], [t.loss[k]])]
             idx += [m, lm]
         if arrow_idx is not None:
-            ax, ay = batch_gradient_arrows(arrow_run, *arrows, min(int(s), arrow_run.n_steps), length)
+            ax, ay = batch_gradient_arrows(
+                arrow_run, *arrows, min(int(s), arrow_run.n_steps), length
+            )
             data.append({"type": "scatter", "x": ax, "y": ay})
             idx.append(arrow_idx)
         frames.append(frame(data, idx, int(s)))
@@ -130,7 +210,8 @@ def race_figure(
     fig.update_xaxes(title_text="step", **cell(2))
     fig.update_yaxes(type="log", title_text="loss", **cell(2))
     plot_px = 2 * plot_px + 120 if stacked else plot_px
-    legend_lines = sum(label.count("<br>") + 1 for label, _ in runs)  # stacked: one entry under another
+    # stacked: one entry under another
+    legend_lines = sum(label.count("<br>") + 1 for label, _ in runs)
     top, bottom = (40 + 22 * legend_lines if stacked else 84), 70 + 90
     fig.update_layout(
         height=top + plot_px + bottom,
@@ -139,5 +220,7 @@ def race_figure(
     )
     legible(fig)
     start = int(np.searchsorted(steps, end)) if open_at_end else 0
-    player = player_layout(steps, min(start, len(steps) - 1), 70, plot_px, compact=stacked)
+    player = player_layout(
+        steps, min(start, len(steps) - 1), 70, plot_px, compact=stacked
+    )
     return FramedFigure(fig, frames, player)

@@ -1,8 +1,9 @@
-"""A view saved as one self-contained HTML file: it opens from disk, offline, with its sliders and Play working.
+"""A view saved as one self-contained HTML file: it opens from disk, offline, with its
+sliders and Play working.
 
-Plotly's JavaScript comes from the installed plotly package, inlined once for every figure; the scripts a
-figure needs (the scrubber's PAIR_SLIDERS_JS) are inlined after them; a caption says what the view shows
-and the link it came from.
+Plotly's JavaScript comes from the installed plotly package, inlined once for every
+figure; the scripts a figure needs (the scrubber's PAIR_SLIDERS_JS) are inlined after
+them; a caption says what the view shows and the link it came from.
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ from plotly.offline import get_plotlyjs
 CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
 
 
-def view_html(figures: list[go.Figure], title: str, caption: list[str], scripts: tuple[str, ...] = ()) -> str:
-    """One page: ``title``, the ``caption`` lines (plain text, escaped), each figure (its frames and sliders,
-    not playing until asked), Plotly's bundle and the ``scripts`` (``<script>`` blocks, module constants), no
-    network."""
+def view_html(
+    figures: list[go.Figure],
+    title: str,
+    caption: list[str],
+    scripts: tuple[str, ...] = (),
+) -> str:
+    """One page: ``title``, the ``caption`` lines (plain text, escaped), each figure
+    (its frames and sliders, not playing until asked), Plotly's bundle and the
+    ``scripts`` (``<script>`` blocks, module constants), no network."""
     charts = [
-        pio.to_html(fig, config=CONFIG, auto_play=False, include_plotlyjs=False, full_html=False) for fig in figures
+        pio.to_html(
+            fig, config=CONFIG, auto_play=False, include_plotlyjs=False, full_html=False
+        )
+        for fig in figures
     ]
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in caption)
     code = "".join(scripts)
@@ -32,6 +41,7 @@ def view_html(figures: list[go.Figure], title: str, caption: list[str], scripts:
         f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:sans-serif;margin:12px;color:#222}p{margin:4px 0}"
         "p.note{color:#555;font-size:90%}</style>"
-        f"<script>{get_plotlyjs()}</script></head><body><h3>{html.escape(title)}</h3>{lines}"
+        f"<script>{get_plotlyjs()}</script></head><body><h3>{html.escape(title)}"
+        f"</h3>{lines}"
         f"{''.join(charts)}{code}</body></html>"
     )

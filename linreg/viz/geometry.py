@@ -1,8 +1,10 @@
-"""Where things sit on the loss surface: the view box, exact level sets as filled ellipses, the
-optimum, the eigen-axes, the point where a diverging path leaves the frame.
+"""Where things sit on the loss surface: the view box, exact level sets as filled
+ellipses, the optimum, the eigen-axes, the point where a diverging path leaves the
+frame.
 
-Level sets are nested filled scatter traces, not a contour trace: Streamlit's Plotly drops contour
-and heatmap traces as soon as an animation starts, and scatter traces survive it.
+Level sets are nested filled scatter traces, not a contour trace: Streamlit's Plotly
+drops contour and heatmap traces as soon as an animation starts, and scatter traces
+survive it.
 """
 
 from __future__ import annotations
@@ -18,19 +20,27 @@ from .canvas import scatter
 from .style import FONT_SIZE, LEVEL_FILLS, PALETTE, compact, curve_points
 
 
-def view_box(traj: Trajectory, params: tuple[int, int], pad: float = 0.25) -> tuple[tuple, tuple]:
-    """Axis ranges around the start, the optimum and the part of the path that stays near them (box_around)."""
+def view_box(
+    traj: Trajectory, params: tuple[int, int], pad: float = 0.25
+) -> tuple[tuple, tuple]:
+    """Axis ranges around the start, the optimum and the part of the path that stays
+    near them (box_around)."""
     i, j = params
     q = traj.quadratic
-    return box_around(traj.theta[:, [i, j]], traj.loss, q.loss_ref, q.theta_ref[[i, j]], pad)
+    return box_around(
+        traj.theta[:, [i, j]], traj.loss, q.loss_ref, q.theta_ref[[i, j]], pad
+    )
 
 
-def box_around(path: np.ndarray, loss: np.ndarray, loss_ref: float, star: np.ndarray, pad: float) -> tuple:
-    """Axis ranges around a path's start (its first point), the optimum ``star`` and the path's points
-    while they stay near them.
+def box_around(
+    path: np.ndarray, loss: np.ndarray, loss_ref: float, star: np.ndarray, pad: float
+) -> tuple:
+    """Axis ranges around a path's start (its first point), the optimum ``star`` and the
+    path's points while they stay near them.
 
-    A diverging path is not followed out to 1e30: only points whose loss stays within 4x the
-    start's are framed, so the contour stays readable and the path visibly leaves the frame.
+    A diverging path is not followed out to 1e30: only points whose loss stays within 4x
+    the start's are framed, so the contour stays readable and the path visibly leaves
+    the frame.
     """
     with np.errstate(all="ignore"):
         near = loss <= 4.0 * max(loss[0], loss_ref)
@@ -43,8 +53,11 @@ def box_around(path: np.ndarray, loss: np.ndarray, loss_ref: float, star: np.nda
     return (mid[0] - half[0], mid[0] + half[0]), (mid[1] - half[1], mid[1] + half[1])
 
 
-def level_values(q: Quadratic, x_range, y_range, params, count: int = len(LEVEL_FILLS)) -> np.ndarray:
-    """Loss levels from the box's highest corner down, geometrically closer to the minimum."""
+def level_values(
+    q: Quadratic, x_range, y_range, params, count: int = len(LEVEL_FILLS)
+) -> np.ndarray:
+    """Loss levels from the box's highest corner down, geometrically closer to the
+    minimum."""
     corners = np.array([[x, y] for x in x_range for y in y_range])
     theta = np.broadcast_to(q.theta_ref, (4, len(q.theta_ref))).copy()
     theta[:, list(params)] = corners
@@ -53,10 +66,13 @@ def level_values(q: Quadratic, x_range, y_range, params, count: int = len(LEVEL_
 
 
 def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[dict]:
-    """Nested filled ellipses J = c (largest first), labelled with their loss in the hover."""
+    """Nested filled ellipses J = c (largest first), labelled with their loss in the
+    hover."""
     params = params or (0, len(q.theta_ref) - 1)
     traces = []
-    for c, fill in zip(level_values(q, x_range, y_range, params), LEVEL_FILLS, strict=False):
+    for c, fill in zip(
+        level_values(q, x_range, y_range, params), LEVEL_FILLS, strict=False
+    ):
         pts = level_ellipse(q, c, params)
         if pts is None:
             continue
@@ -65,8 +81,8 @@ def level_traces(q: Quadratic, x_range, y_range, params=None) -> list[dict]:
 
 
 def level_trace(x, y, fill: str, text: str) -> dict:
-    """One filled level set (a closed curve), its level in the hover on its outline (the area itself
-    takes no hover: a click inside reaches the points under it)."""
+    """One filled level set (a closed curve), its level in the hover on its outline (the
+    area itself takes no hover: a click inside reaches the points under it)."""
     return scatter(
         x=compact(x),
         y=compact(y),
@@ -81,13 +97,20 @@ def level_trace(x, y, fill: str, text: str) -> dict:
     )
 
 
-def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)) -> dict:
+def optimum_marker(
+    analysis: Analysis, size: int = 18, params: tuple[int, int] = (0, -1)
+) -> dict:
     """The closed-form optimum in the plane of ``params`` as a green star."""
     return scatter(
         x=[analysis.theta_star[params[0]]],
         y=[analysis.theta_star[params[1]]],
         mode="markers",
-        marker={"symbol": "star", "size": size, "color": PALETTE["optimum"], "line": {"color": "white", "width": 1}},
+        marker={
+            "symbol": "star",
+            "size": size,
+            "color": PALETTE["optimum"],
+            "line": {"color": "white", "width": 1},
+        },
         name="optimum",
         hovertemplate="optimum<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
     )
@@ -97,11 +120,15 @@ def optimum_marker(analysis: Analysis, size: int = 18, params: tuple[int, int] =
 ROUND_RTOL = 0.02
 
 
-def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = False) -> list[dict]:
-    """Lines through the optimum along the Hessian's eigenvectors (the valley's axes); ``labelled``
-    writes "steep, λ = ..." and "shallow, λ = ..." inside the frame, each along the half of its axis with
-    more room (so the two part ways), reading inwards from the frame's edge.  A round bowl (equal λ) has
-    no steep or shallow direction: one label says so.  The lines come first, the labels (mode text) last."""
+def eigen_axis_traces(
+    a: Analysis, x_range, y_range, params, labelled: bool = False
+) -> list[dict]:
+    """Lines through the optimum along the Hessian's eigenvectors (the valley's axes);
+    ``labelled`` writes "steep, λ = ..." and "shallow, λ = ..." inside the frame, each
+    along the half of its axis with more room (so the two part ways), reading inwards
+    from the frame's edge.  A round bowl (equal λ) has no steep or shallow direction:
+    one label says so.  The lines come first, the labels (mode text) last.
+    """
     i, j = params
     H2 = a.hessian[np.ix_([i, j], [i, j])]
     lam, vec = np.linalg.eigh(H2)
@@ -114,40 +141,71 @@ def eigen_axis_traces(a: Analysis, x_range, y_range, params, labelled: bool = Fa
         ends = np.array([star - reach * d, star + reach * d])
         line = {"color": "#555555", "width": 2, "dash": "dash" if k else "dot"}
         hover = f"{name} axis<br>λ = {lam[k]:.4g}<extra></extra>"
-        out.append(scatter(x=ends[:, 0], y=ends[:, 1], mode="lines", line=line, name=f"{name} axis",
-                              hovertemplate=hover, showlegend=False))  # fmt: skip
+        out.append(
+            scatter(
+                x=ends[:, 0],
+                y=ends[:, 1],
+                mode="lines",
+                line=line,
+                name=f"{name} axis",
+                hovertemplate=hover,
+                showlegend=False,
+            )
+        )
         if not labelled or (round_bowl and k == 0):
             continue
         at = _roomier_side(star, d, x_range, y_range)
         if at is None:
             continue
-        text = f"round bowl, λ = {lam[k]:.3g}" if round_bowl else f"{name}, λ = {lam[k]:.3g}"
-        texts.append(scatter(
-            x=[at[0]], y=[at[1]], mode="text", text=[text], showlegend=False,
-            textposition=f"{'top' if k else 'bottom'} {_inward(at[0], x_range)}",
-            textfont={"size": 14, "color": "#333333", "shadow": "auto"}, hoverinfo="skip",  # a halo over the path
-        ))  # fmt: skip
+        text = (
+            f"round bowl, λ = {lam[k]:.3g}"
+            if round_bowl
+            else f"{name}, λ = {lam[k]:.3g}"
+        )
+        texts.append(
+            scatter(
+                x=[at[0]],
+                y=[at[1]],
+                mode="text",
+                text=[text],
+                showlegend=False,
+                textposition=f"{'top' if k else 'bottom'} {_inward(at[0], x_range)}",
+                textfont={"size": 14, "color": "#333333", "shadow": "auto"},
+                hoverinfo="skip",  # a halo over the path
+            )
+        )
     return out + texts
 
 
 def _inward(x: float, x_range) -> str:
-    """Which way a label at ``x`` reads to stay inside the frame: away from the nearer side, centred mid-frame."""
+    """Which way a label at ``x`` reads to stay inside the frame: away from the nearer
+    side, centred mid-frame."""
     share = (x - x_range[0]) / (x_range[1] - x_range[0])
     return "left" if share > 2 / 3 else "right" if share < 1 / 3 else "center"
 
 
-def _roomier_side(start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.55) -> np.ndarray | None:
-    """The point ``share`` of the way from ``start`` to the frame's edge, along ``d`` or ``-d`` (whichever
-    reaches farther, in fractions of the frame); None when ``start`` is outside it."""
+def _roomier_side(
+    start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.55
+) -> np.ndarray | None:
+    """The point ``share`` of the way from ``start`` to the frame's edge, along ``d`` or
+    ``-d`` (whichever reaches farther, in fractions of the frame); None when ``start``
+    is outside it."""
     ahead, behind = (_inside_along(start, v, x_range, y_range, share) for v in (d, -d))
     if ahead is None or behind is None:
         return None
     span = np.array([x_range[1] - x_range[0], y_range[1] - y_range[0]])
-    return ahead if np.hypot(*((ahead - start) / span)) >= np.hypot(*((behind - start) / span)) else behind
+    return (
+        ahead
+        if np.hypot(*((ahead - start) / span)) >= np.hypot(*((behind - start) / span))
+        else behind
+    )
 
 
-def _inside_along(start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.7) -> np.ndarray | None:
-    """The point ``share`` of the way from ``start`` to the frame's edge along ``d`` (None: start outside)."""
+def _inside_along(
+    start: np.ndarray, d: np.ndarray, x_range, y_range, share: float = 0.7
+) -> np.ndarray | None:
+    """The point ``share`` of the way from ``start`` to the frame's edge along ``d``
+    (None: start outside)."""
     lo, hi = np.array([x_range[0], y_range[0]]), np.array([x_range[1], y_range[1]])
     if np.any(start < lo) or np.any(start > hi):
         return None
@@ -157,8 +215,10 @@ def _inside_along(start: np.ndarray, d: np.ndarray, x_range, y_range, share: flo
 
 
 def data_y_range(y: np.ndarray, x_grid: np.ndarray, thetas: np.ndarray) -> list[float]:
-    """The data's range, widened to follow the fitted line on its way in (an untrained line at
-    y = 0 should be seen climbing to the data), but never by more than 3 x max(spread, |mean y|)."""
+    """The data's range, widened to follow the fitted line on its way in (an untrained
+    line at y = 0 should be seen climbing to the data), but never by more than 3 x
+    max(spread, |mean y|).
+    """
     y_lo, y_hi = float(y.min()), float(y.max())
     reach = 3.0 * max(y_hi - y_lo, abs(float(y.mean())), 1e-12)
     with np.errstate(all="ignore"):
@@ -174,21 +234,36 @@ def fit_line(x_grid: np.ndarray, theta: np.ndarray) -> np.ndarray:
     return theta[0] * x_grid + theta[-1]
 
 
-def residual_sticks(x: np.ndarray, y: np.ndarray, y_hat: np.ndarray) -> tuple[list, list]:
+def residual_sticks(
+    x: np.ndarray, y: np.ndarray, y_hat: np.ndarray
+) -> tuple[list, list]:
     xs = np.column_stack([x, x, np.full_like(x, np.nan)]).ravel()
     ys = np.column_stack([y, y_hat, np.full_like(y, np.nan)]).ravel()
     return xs.tolist(), ys.tolist()
 
 
-def surface3d_figure(traj: Trajectory, analysis: Analysis, labels=("w", "b"), height: int = 600) -> go.Figure:
-    """The loss surface J(w, b) in 3-D with the whole path on it (static; rotate with the mouse)."""
+def surface3d_figure(
+    traj: Trajectory, analysis: Analysis, labels=("w", "b"), height: int = 600
+) -> go.Figure:
+    """The loss surface J(w, b) in 3-D with the whole path on it (static; rotate with
+    the mouse)."""
     params = (0, traj.theta.shape[1] - 1)
     xr, yr = view_box(traj, params)
-    s = loss_surface(traj.quadratic, xr, yr, resolution=60, params=params, fixed=analysis.theta_star)
+    s = loss_surface(
+        traj.quadratic, xr, yr, resolution=60, params=params, fixed=analysis.theta_star
+    )
     pts = curve_points(traj.n_steps, 1500)
     fig = go.Figure(
         [
-            go.Surface(x=s.x, y=s.y, z=s.z, colorscale="Blues", reversescale=True, opacity=0.85, showscale=False),
+            go.Surface(
+                x=s.x,
+                y=s.y,
+                z=s.z,
+                colorscale="Blues",
+                reversescale=True,
+                opacity=0.85,
+                showscale=False,
+            ),
             go.Scatter3d(
                 x=traj.theta[pts, 0],
                 y=traj.theta[pts, -1],

@@ -1,4 +1,5 @@
-"""An animated GIF of the three synchronized views, for slides (Pillow; no browser needed)."""
+"""An animated GIF of the three synchronized views, for slides (Pillow; no browser
+needed)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from .animation import frame_steps
 from .geometry import data_y_range, level_values, view_box
 from .style import LEVEL_FILLS, PALETTE, display_sample
 
-#: Pixels around each panel: its title above, its y ticks and title left, its x ticks and title under it.
+#: Pixels around each panel: its title above, its y ticks and title left, its x ticks
+#: and title under it.
 PAD = 40
 PAD_LEFT, PAD_BOTTOM, PAD_RIGHT = 78, 56, 16
 TITLE_PX = 34  # the GIF's title (optimizer, learning rate, ...) over the panels
@@ -23,7 +25,8 @@ INK = "#222222"
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> np.ndarray:
-    """About ``count`` round values (steps of 1, 2 or 5 times a power of ten) between lo and hi."""
+    """About ``count`` round values (steps of 1, 2 or 5 times a power of ten) between lo
+    and hi."""
     span = hi - lo
     if not np.isfinite(span) or span <= 0:
         return np.array([lo])
@@ -46,7 +49,9 @@ def tick_text(value: float) -> str:
 class _Box:
     """Maps data coordinates to the pixels of one panel (y up)."""
 
-    def __init__(self, left: int, top: int, width: int, height: int, xr, yr, log_y: bool = False):
+    def __init__(
+        self, left: int, top: int, width: int, height: int, xr, yr, log_y: bool = False
+    ):
         self.left, self.top = left + PAD_LEFT, top + PAD
         self.w, self.h = width - PAD_LEFT - PAD_RIGHT, height - PAD - PAD_BOTTOM
         self.log_y = log_y
@@ -59,34 +64,61 @@ class _Box:
             y = np.log10(np.maximum(y, 1e-300))
         px = self.left + (x - self.x0) / (self.x1 - self.x0 or 1.0) * self.w
         py = self.top + self.h - (y - self.y0) / (self.y1 - self.y0 or 1.0) * self.h
-        return list(zip(np.clip(px, -1e4, 1e4).tolist(), np.clip(py, -1e4, 1e4).tolist(), strict=True))
+        return list(
+            zip(
+                np.clip(px, -1e4, 1e4).tolist(),
+                np.clip(py, -1e4, 1e4).tolist(),
+                strict=True,
+            )
+        )
 
     def frame(self, draw: ImageDraw.ImageDraw, title: str) -> None:
-        draw.rectangle([self.left, self.top, self.left + self.w, self.top + self.h], outline="#999")
+        draw.rectangle(
+            [self.left, self.top, self.left + self.w, self.top + self.h], outline="#999"
+        )
         draw.text((self.left, self.top - 26), title, fill=INK, font=FONT)
 
     def axes(self, image: Image.Image, x_title: str, y_title: str) -> None:
-        """Tick marks and values on the x and y axes (powers of ten on a log y), and both axes' titles."""
+        """Tick marks and values on the x and y axes (powers of ten on a log y), and
+        both axes' titles."""
         draw = ImageDraw.Draw(image)
         bottom = self.top + self.h
         for x in nice_ticks(self.x0, self.x1):
             ((px, _),) = self(x, self.y1 if not self.log_y else 10.0**self.y1)
             draw.line([px, bottom, px, bottom + 5], fill="#999")
-            draw.text((px, bottom + 7), tick_text(x), fill=INK, font=TICK_FONT, anchor="mt")
-        y_values = log_ticks(10.0**self.y0, 10.0**self.y1) if self.log_y else nice_ticks(self.y0, self.y1)
+            draw.text(
+                (px, bottom + 7), tick_text(x), fill=INK, font=TICK_FONT, anchor="mt"
+            )
+        y_values = (
+            log_ticks(10.0**self.y0, 10.0**self.y1)
+            if self.log_y
+            else nice_ticks(self.y0, self.y1)
+        )
         for y in y_values:
             ((_, py),) = self(self.x0, y)
             draw.line([self.left - 5, py, self.left, py], fill="#999")
-            draw.text((self.left - 8, py), tick_text(y), fill=INK, font=TICK_FONT, anchor="rm")
-        draw.text((self.left + self.w / 2, bottom + 28), x_title, fill=INK, font=TICK_FONT, anchor="mt")
+            draw.text(
+                (self.left - 8, py), tick_text(y), fill=INK, font=TICK_FONT, anchor="rm"
+            )
+        draw.text(
+            (self.left + self.w / 2, bottom + 28),
+            x_title,
+            fill=INK,
+            font=TICK_FONT,
+            anchor="mt",
+        )
         label = Image.new("RGB", (int(TICK_FONT.getlength(y_title)) + 4, 18), "white")
         ImageDraw.Draw(label).text((2, 0), y_title, fill=INK, font=TICK_FONT)
         label = label.rotate(90, expand=True)
-        image.paste(label, (self.left - PAD_LEFT + 2, int(self.top + self.h / 2 - label.height / 2)))
+        image.paste(
+            label,
+            (self.left - PAD_LEFT + 2, int(self.top + self.h / 2 - label.height / 2)),
+        )
 
 
 def _palette(base: Image.Image, extra: list[str]) -> Image.Image:
-    """The exact colours in use (drawing has no anti-aliasing, so there are few) as a GIF palette."""
+    """The exact colours in use (drawing has no anti-aliasing, so there are few) as a
+    GIF palette."""
     colors = {rgb for _, rgb in base.getcolors(maxcolors=1 << 16) or []}
     colors |= {tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in extra}
     flat = [v for rgb in sorted(colors)[:256] for v in rgb]
@@ -95,16 +127,24 @@ def _palette(base: Image.Image, extra: list[str]) -> Image.Image:
     return pal
 
 
-def _decorate(image: Image.Image, boxes, axis_titles: tuple[str, str, str, str], title: str) -> None:
-    """The GIF's title and every panel's axes, over the white that _clip painted around the panels."""
+def _decorate(
+    image: Image.Image, boxes, axis_titles: tuple[str, str, str, str], title: str
+) -> None:
+    """The GIF's title and every panel's axes, over the white that _clip painted around
+    the panels."""
     x, y, w, b = axis_titles
-    for (box, _), (x_title, y_title) in zip(boxes, ((x, y), ("step", "loss"), (w, b)), strict=True):
+    for (box, _), (x_title, y_title) in zip(
+        boxes, ((x, y), ("step", "loss"), (w, b)), strict=True
+    ):
         box.axes(image, x_title, y_title)
-    ImageDraw.Draw(image).text((PAD_RIGHT, TITLE_PX / 2), title, fill=INK, font=FONT, anchor="lm")
+    ImageDraw.Draw(image).text(
+        (PAD_RIGHT, TITLE_PX / 2), title, fill=INK, font=FONT, anchor="lm"
+    )
 
 
 def _clip(draw: ImageDraw.ImageDraw, boxes, size) -> None:
-    """Paint white outside every panel (lines that leave a panel are cut at its edge), then the frames."""
+    """Paint white outside every panel (lines that leave a panel are cut at its edge),
+    then the frames."""
     W, H = size
     draw.rectangle([0, 0, W, boxes[0][0].top - 1], fill="white")
     draw.rectangle([0, boxes[0][0].top + boxes[0][0].h + 1, W, H], fill="white")
@@ -118,18 +158,33 @@ def _clip(draw: ImageDraw.ImageDraw, boxes, size) -> None:
 
 
 def playground_gif(
-    traj: Trajectory, x: np.ndarray, y: np.ndarray, theta_original: np.ndarray, n_frames: int = 60,
-    size: tuple[int, int] = (1200, 400), frame_ms: int = 90, title: str = "",
+    traj: Trajectory,
+    x: np.ndarray,
+    y: np.ndarray,
+    theta_original: np.ndarray,
+    n_frames: int = 60,
+    size: tuple[int, int] = (1200, 400),
+    frame_ms: int = 90,
+    title: str = "",
     axis_titles: tuple[str, str, str, str] = ("x", "y", "w", "b"),
-) -> bytes:  # fmt: skip
-    """``title`` (the optimizer and its learning rate, say) over data and fitted line | loss (log) | level sets
-    and path, each with its axes (``axis_titles``: x, y, w, b), ``n_frames`` frames, looping."""
+) -> bytes:
+    """``title`` (the optimizer and its learning rate, say) over data and fitted line |
+    loss (log) | level sets and path, each with its axes (``axis_titles``: x, y, w, b),
+    ``n_frames`` frames, looping.
+    """
     W, H = size
     pw = W // 3
     top, H = TITLE_PX, H - TITLE_PX
     steps = frame_steps(traj.n_steps, n_frames)
     x_grid = np.array([x.min(), x.max()])
-    data = _Box(0, top, pw, H, (x.min(), x.max()), data_y_range(y, x_grid, theta_original[steps]))
+    data = _Box(
+        0,
+        top,
+        pw,
+        H,
+        (x.min(), x.max()),
+        data_y_range(y, x_grid, theta_original[steps]),
+    )
     loss = np.where(np.isfinite(traj.loss) & (traj.loss > 0), traj.loss, np.nan)
     loss_range = (np.nanmin(loss) * 0.8, np.nanmax(loss) * 1.25)
     lossb = _Box(pw, top, pw, H, (0, max(traj.n_steps, 1)), loss_range, log_y=True)
@@ -138,9 +193,12 @@ def playground_gif(
     surf = _Box(2 * pw, top, pw, H, xr, yr)
 
     base = Image.new("RGB", size, "white")
-    layer = Image.new("RGB", size, "white")  # the level sets, pasted back clipped to their panel
+    # the level sets, pasted back clipped to their panel
+    layer = Image.new("RGB", size, "white")
     d = ImageDraw.Draw(layer)
-    for c, fill in zip(level_values(traj.quadratic, xr, yr, params), LEVEL_FILLS, strict=False):
+    for c, fill in zip(
+        level_values(traj.quadratic, xr, yr, params), LEVEL_FILLS, strict=False
+    ):
         pts = level_ellipse(traj.quadratic, c, params)
         if pts is not None:
             d.polygon(surf(pts[:, 0], pts[:, 1]), fill=fill, outline="#6b8fb3")
@@ -157,7 +215,11 @@ def playground_gif(
     curve = np.arange(traj.n_steps + 1)
     finite = np.isfinite(loss)
     d.line(lossb(curve[finite], loss[finite]), fill=PALETTE["data"], width=2)
-    boxes = ((data, "Data and fitted line"), (lossb, "Loss per step (log)"), (surf, "Loss surface and path"))
+    boxes = (
+        (data, "Data and fitted line"),
+        (lossb, "Loss per step (log)"),
+        (surf, "Loss surface and path"),
+    )
     _clip(d, boxes, size)
     _decorate(base, boxes, axis_titles, title)
 
@@ -172,14 +234,27 @@ def playground_gif(
             ((lx, ly),) = lossb(s, loss[s])
             f.ellipse([lx - 6, ly - 6, lx + 6, ly + 6], fill=PALETTE["fit"])
         tail = steps[max(0, k - 12) : k + 1]
-        f.line(surf(traj.theta[tail, 0], traj.theta[tail, -1]), fill=PALETTE["fit"], width=3)
+        f.line(
+            surf(traj.theta[tail, 0], traj.theta[tail, -1]),
+            fill=PALETTE["fit"],
+            width=3,
+        )
         ((mx, my),) = surf(traj.theta[s, 0], traj.theta[s, -1])
-        f.ellipse([mx - 6, my - 6, mx + 6, my + 6], fill=PALETTE["fit"], outline="white")
+        f.ellipse(
+            [mx - 6, my - 6, mx + 6, my + 6], fill=PALETTE["fit"], outline="white"
+        )
         _clip(f, boxes, size)
         _decorate(img, boxes, axis_titles, title)
         step = f"step {s} of {traj.n_steps}   loss {traj.loss[s]:.4g}"
         f.text((W - PAD_RIGHT, TITLE_PX / 2), step, fill=INK, font=FONT, anchor="rm")
         images.append(img.quantize(palette=palette, dither=Image.Dither.NONE))
     buf = io.BytesIO()
-    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:], duration=frame_ms, loop=0)
+    images[0].save(
+        buf,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=frame_ms,
+        loop=0,
+    )
     return buf.getvalue()

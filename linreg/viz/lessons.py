@@ -1,4 +1,5 @@
-"""The Learn page's figures: one update up close, and the untrained vs the trained model."""
+"""The Learn page's figures: one update up close, and the untrained vs the trained
+model."""
 
 from __future__ import annotations
 
@@ -25,11 +26,15 @@ def inspector_figure(
     height: int = 460,
     stacked: bool = False,
 ) -> go.Figure:
-    """Step k up close: residual sticks coloured by their pull on w; gradient, step and velocity arrows
-    (``stacked``: the update under the residuals, for a narrow page)."""
+    """Step k up close: residual sticks coloured by their pull on w; gradient, step and
+    velocity arrows (``stacked``: the update under the residuals, for a narrow page)."""
     titles = ("Residuals and their pull on w", f"Update {k} → {k + 1}")
-    fig = make_subplots(rows=2 if stacked else 1, cols=1 if stacked else 2, subplot_titles=titles,
-                        vertical_spacing=0.12)  # fmt: skip
+    fig = make_subplots(
+        rows=2 if stacked else 1,
+        cols=1 if stacked else 2,
+        subplot_titles=titles,
+        vertical_spacing=0.12,
+    )
     left, right = ((1, 1), (2, 1)) if stacked else ((1, 1), (1, 2))
     theta = traj.theta[k]
     pred = theta[0] * x + theta[-1]
@@ -42,9 +47,25 @@ def inspector_figure(
         rows = shown[np.sign(pull[shown]) == sign]
         if len(rows):
             xs, ys = residual_sticks(x[rows], y[rows], pred[rows])
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2}, name=name), *left)
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": color, "width": 2},
+                    name=name,
+                ),
+                *left,
+            )
     fig.add_trace(
-        go.Scatter(x=x[shown], y=y[shown], mode="markers", marker={"color": "#444", "size": 5}, name="data"), *left
+        go.Scatter(
+            x=x[shown],
+            y=y[shown],
+            mode="markers",
+            marker={"color": "#444", "size": 5},
+            name="data",
+        ),
+        *left,
     )
     grid = np.array([x.min(), x.max()])
     fig.add_trace(
@@ -61,10 +82,21 @@ def inspector_figure(
     xr, yr = view_box(traj, params)
     for t in level_traces(traj.quadratic, xr, yr, params):
         fig.add_trace(t, *right)
-    scale = 0.25 * (xr[1] - xr[0]) / max(float(np.linalg.norm(gradient[[0, -1]])), 1e-300)
-    arrows = [("−gradient (direction)", -gradient * scale, PALETTE["purple"]), ("step taken", -step, PALETTE["fit"])]
+    scale = (
+        0.25 * (xr[1] - xr[0]) / max(float(np.linalg.norm(gradient[[0, -1]])), 1e-300)
+    )
+    arrows = [
+        ("−gradient (direction)", -gradient * scale, PALETTE["purple"]),
+        ("step taken", -step, PALETTE["fit"]),
+    ]
     if velocity is not None:
-        arrows.append(("velocity (scaled like the gradient)", -velocity * scale, PALETTE["optimum"]))
+        arrows.append(
+            (
+                "velocity (scaled like the gradient)",
+                -velocity * scale,
+                PALETTE["optimum"],
+            )
+        )
     for name, vec, color in arrows:
         end = theta[[0, -1]] + vec[[0, -1]]
         fig.add_trace(
@@ -90,19 +122,29 @@ def inspector_figure(
     )
     fig.update_xaxes(range=list(xr), title_text="w", row=right[0], col=right[1])
     fig.update_yaxes(range=list(yr), title_text="b", row=right[0], col=right[1])
-    fig.update_layout(height=2 * height if stacked else height, font={"size": FONT_SIZE},
-                      legend={"orientation": "h", "y": -0.1 if stacked else -0.2})  # fmt: skip
+    fig.update_layout(
+        height=2 * height if stacked else height,
+        font={"size": FONT_SIZE},
+        legend={"orientation": "h", "y": -0.1 if stacked else -0.2},
+    )
     return legible(fig)
 
 
-def before_after_figure(x: np.ndarray, y: np.ndarray, theta_start, theta_end, height: int = 380) -> go.Figure:
-    """The LinearModel lesson's picture: predictions of the untrained and the trained model."""
+def before_after_figure(
+    x: np.ndarray, y: np.ndarray, theta_start, theta_end, height: int = 380
+) -> go.Figure:
+    """The LinearModel lesson's picture: predictions of the untrained and the trained
+    model."""
     grid = np.array([x.min(), x.max()])
     shown = display_sample(len(x))
     fig = go.Figure(
         [
             go.Scatter(
-                x=x[shown], y=y[shown], mode="markers", marker={"color": PALETTE["data"], "size": 6}, name="data"
+                x=x[shown],
+                y=y[shown],
+                mode="markers",
+                marker={"color": PALETTE["data"], "size": 6},
+                name="data",
             ),
             go.Scatter(
                 x=grid,
@@ -120,5 +162,7 @@ def before_after_figure(x: np.ndarray, y: np.ndarray, theta_start, theta_end, he
             ),
         ]
     )
-    fig.update_layout(height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        height=height, font={"size": FONT_SIZE}, legend={"orientation": "h", "y": -0.2}
+    )
     return legible(fig)

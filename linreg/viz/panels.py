@@ -1,7 +1,8 @@
-"""The Playground's three views, one function each: data and fit, loss per step, loss surface and path.
+"""The Playground's three views, one function each: data and fit, loss per step, loss
+surface and path.
 
-Each panel adds its static traces once and returns its movers: (trace index, function of (frame,
-step) -> (x, y[, text])) for the traces the animation moves.
+Each panel adds its static traces once and returns its movers: (trace index, function of
+(frame, step) -> (x, y[, text])) for the traces the animation moves.
 """
 
 from __future__ import annotations
@@ -27,25 +28,37 @@ from .geometry import (
     optimum_marker,
     residual_sticks,
 )
-from .style import HALO, LEVEL_FILLS, PALETTE, TICK_SIZE, compact, curve_points, display_sample, short_number
+from .style import (
+    HALO,
+    LEVEL_FILLS,
+    PALETTE,
+    TICK_SIZE,
+    compact,
+    curve_points,
+    display_sample,
+    short_number,
+)
 
 TAIL = 12
 MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
 MAX_PARITY_POINTS = 120  # predictions move in every frame too
 SLICE_LEVELS = 5
-SLICE_POINTS = 36  # per ellipse and frame: the moving level sets dominate the frames' size
+# per ellipse and frame: the moving level sets dominate the frames' size
+SLICE_POINTS = 36
 CLICK_GRID = 24  # invisible points on the contour: a click on one sets the start there
 Mover = Callable[[int, int], tuple]
 
 
 class Grid:
-    """Where each view sits on the canvas: side by side (a projector) or stacked (a phone)."""
+    """Where each view sits on the canvas: side by side (a projector) or stacked (a
+    phone)."""
 
     def __init__(self, canvas: Canvas, stacked: bool):
         self.canvas, self.stacked = canvas, stacked
 
     def cell(self, panel: int) -> tuple[int, int]:
-        """Stacked: row ``panel``.  Side by side: column ``panel``; the fourth view a strip under them."""
+        """Stacked: row ``panel``.  Side by side: column ``panel``; the fourth view a
+        strip under them."""
         if self.stacked:
             return panel, 1
         return (2, 1) if panel == 4 else (1, panel)
@@ -67,30 +80,69 @@ def _edge(value: float, lo: float, hi: float) -> float:
     return min(max(value, lo), hi)
 
 
-def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options) -> list:
-    """Data, the closed-form line, the fitted line, residual sticks coloured by their pull on w (moving),
-    and an edge marker that says where the line went once it leaves the frame."""
+def line_panel(
+    grid: Grid,
+    X,
+    y,
+    x_pull,
+    theta_original,
+    optimum_original,
+    steps,
+    now,
+    labels,
+    options,
+) -> list:
+    """Data, the closed-form line, the fitted line, residual sticks coloured by their
+    pull on w (moving), and an edge marker that says where the line went once it leaves
+    the frame."""
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     shown = display_sample(len(x))
-    name = "data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)"
-    marker = {"color": PALETTE["data"], "size": 8 if len(x) <= 500 else 4, "opacity": 0.8}
-    grid.add(scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name=name), 1)
+    name = (
+        "data" if len(shown) == len(x) else f"data ({len(shown):,} of {len(x):,} shown)"
+    )
+    marker = {
+        "color": PALETTE["data"],
+        "size": 8 if len(x) <= 500 else 4,
+        "opacity": 0.8,
+    }
+    grid.add(
+        scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name=name), 1
+    )
     if options.show_closed_form:
         line = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
-        trace = scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=line, name="best fit")
+        trace = scatter(
+            x=x_grid,
+            y=fit_line(x_grid, optimum_original),
+            mode="lines",
+            line=line,
+            name="best fit",
+        )
         grid.add(trace, 1)
     width = 4 * options.scale
 
     def fitted(k, s):
         return x_grid, fit_line(x_grid, theta_original[s])
 
-    movers = [(grid.add(_moving(fitted(0, now), "lines", {"line": {"color": PALETTE["fit"], "width": width}},
-                                "gradient-descent fit"), 1), fitted)]  # fmt: skip
+    movers = [
+        (
+            grid.add(
+                _moving(
+                    fitted(0, now),
+                    "lines",
+                    {"line": {"color": PALETTE["fit"], "width": width}},
+                    "gradient-descent fit",
+                ),
+                1,
+            ),
+            fitted,
+        )
+    ]
     if options.residuals and len(x) <= MAX_RESIDUALS:
         movers += _pull_sticks(grid, x, y, x_pull, theta_original, now)
     y_range = data_y_range(y, x_grid, theta_original[steps])
-    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))  # its words read rightwards, inside the panel
+    # its words read rightwards, inside the panel
+    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))
 
     def edge(k, s):
         ends = fit_line(x_grid, theta_original[s])
@@ -98,9 +150,15 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
             return None
         level = float(np.nan_to_num(ends.mean(), posinf=1e300, neginf=-1e300))
         arrow = "↑" if level > y_range[1] else "↓"
-        return near_left, _edge(level, *y_range), f"{arrow} line at y ≈ {short_number(level, 2)}"
+        return (
+            near_left,
+            _edge(level, *y_range),
+            f"{arrow} line at y ≈ {short_number(level, 2)}",
+        )
 
-    if np.any(~np.isfinite(theta_original)) or _leaves(fit_line(x_grid[:, None], theta_original[steps].T), y_range):
+    if np.any(~np.isfinite(theta_original)) or _leaves(
+        fit_line(x_grid[:, None], theta_original[steps].T), y_range
+    ):
         movers += _edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
     grid.y(1, range=y_range, title={"text": labels[1]})
     grid.x(1, title={"text": labels[0]})
@@ -109,24 +167,43 @@ def line_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps
 
 def _leaves(values: np.ndarray, bounds) -> bool:
     with np.errstate(all="ignore"):
-        return bool(np.any(~np.isfinite(values)) or np.any((values < bounds[0]) | (values > bounds[1])))
+        return bool(
+            np.any(~np.isfinite(values))
+            or np.any((values < bounds[0]) | (values > bounds[1]))
+        )
 
 
 def _moving(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> dict:
-    return scatter(x=np.asarray(xy[0], float), y=np.asarray(xy[1], float), mode=mode, name=name, **style, **kwargs)
+    return scatter(
+        x=np.asarray(xy[0], float),
+        y=np.asarray(xy[1], float),
+        mode=mode,
+        name=name,
+        **style,
+        **kwargs,
+    )
 
 
-#: Where an edge marker's words go from the marker, by the frame's quarter it sits in (upper?, right?):
-#: always inwards, so they never cover the axes' ticks or leave the frame.
-INWARD = {(True, True): "bottom left", (True, False): "bottom right", (False, True): "top left",
-          (False, False): "top right"}  # fmt: skip
+#: Where an edge marker's words go from the marker, by the frame's quarter it sits in
+#: (upper?, right?): always inwards, so they never cover the axes' ticks or leave the
+#: frame.
+INWARD = {
+    (True, True): "bottom left",
+    (True, False): "bottom right",
+    (False, True): "top left",
+    (False, False): "top right",
+}
 
 
-def _edge_markers(grid: Grid, panel: int, where: Callable, box: tuple, opening: tuple[int, int]) -> list:
-    """A marker on the frame's edge where a line or the path left it, with what happened in words.
+def _edge_markers(
+    grid: Grid, panel: int, where: Callable, box: tuple, opening: tuple[int, int]
+) -> list:
+    """A marker on the frame's edge where a line or the path left it, with what happened
+    in words.
 
-    ``where(k, s)`` is (x, y, words) at the frame's edge, or None while it is inside.  One moving trace
-    per quarter of the frame, each writing inwards (INWARD): a frame fills the one the marker is in.
+    ``where(k, s)`` is (x, y, words) at the frame's edge, or None while it is inside.
+    One moving trace per quarter of the frame, each writing inwards (INWARD): a frame
+    fills the one the marker is in.
     """
     (x_lo, x_hi), (y_lo, y_hi) = (float(np.min(box[0])), float(np.max(box[0]))), box[1]
     x_mid, y_mid = (x_lo + x_hi) / 2, (y_lo + y_hi) / 2
@@ -139,23 +216,40 @@ def _edge_markers(grid: Grid, panel: int, where: Callable, box: tuple, opening: 
                 return [], [], []
             return [at[0]], [at[1]], [at[2]]
 
-        movers.append((grid.add(_edge_marker(marker(*opening), position), panel), marker))
+        movers.append(
+            (grid.add(_edge_marker(marker(*opening), position), panel), marker)
+        )
     return movers
 
 
 def _edge_marker(xyt: tuple, position: str) -> dict:
     return scatter(
-        x=xyt[0], y=xyt[1], text=xyt[2], mode="markers+text", textposition=position,
-        marker={"symbol": "diamond", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}},
-        textfont={"color": PALETTE["fit"], "size": 15, "shadow": "auto"}, showlegend=False, hoverinfo="skip",
+        x=xyt[0],
+        y=xyt[1],
+        text=xyt[2],
+        mode="markers+text",
+        textposition=position,
+        marker={
+            "symbol": "diamond",
+            "size": 16,
+            "color": PALETTE["fit"],
+            "line": {"color": "white", "width": 2},
+        },
+        textfont={"color": PALETTE["fit"], "size": 15, "shadow": "auto"},
+        showlegend=False,
+        hoverinfo="skip",
         cliponaxis=False,
-    )  # fmt: skip
+    )
 
 
 def _pull_sticks(grid: Grid, x, y, x_pull, theta_original, now) -> list:
-    """Residual sticks in two moving traces by the sign of r_i x_i: its term of dJ/dw pushes w down or up."""
+    """Residual sticks in two moving traces by the sign of r_i x_i: its term of dJ/dw
+    pushes w down or up."""
     movers = []
-    for sign, color, name in ((1, PALETTE["fit"], "pushes w down (r·x > 0)"), (-1, PALETTE["data"], "pushes w up")):
+    for sign, color, name in (
+        (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
+        (-1, PALETTE["data"], "pushes w up"),
+    ):
 
         def sticks(k, s, sign=sign):
             theta = theta_original[s]
@@ -164,35 +258,68 @@ def _pull_sticks(grid: Grid, x, y, x_pull, theta_original, now) -> list:
             return residual_sticks(x[rows], y[rows], pred[rows])
 
         style = {"line": {"color": color, "width": 2.5}, "opacity": 0.8}
-        movers.append((grid.add(_moving(sticks(0, now), "lines", style, name), 1), sticks))
+        movers.append(
+            (grid.add(_moving(sticks(0, now), "lines", style, name), 1), sticks)
+        )
     return movers
 
 
-def parity_panel(grid: Grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options) -> list:
-    """Several features: each point's prediction against its actual value (on the diagonal = perfect)."""
+def parity_panel(
+    grid: Grid,
+    X,
+    y,
+    x_pull,
+    theta_original,
+    optimum_original,
+    steps,
+    now,
+    labels,
+    options,
+) -> list:
+    """Several features: each point's prediction against its actual value (on the
+    diagonal = perfect)."""
     shown = display_sample(len(y), MAX_PARITY_POINTS)
     Xs, ys = X[shown], y[shown]
     lo, hi = float(y.min()), float(y.max())
     pad = 0.1 * (hi - lo or 1.0)
     diagonal = [lo - pad, hi + pad]
     line = {"color": PALETTE["optimum"], "dash": "dash", "width": 3}
-    grid.add(scatter(x=diagonal, y=diagonal, mode="lines", line=line, name="perfect prediction"), 1)
+    grid.add(
+        scatter(
+            x=diagonal, y=diagonal, mode="lines", line=line, name="perfect prediction"
+        ),
+        1,
+    )
 
     def predict(k, s):
         return ys, Xs @ theta_original[s, :-1] + theta_original[s, -1]
 
-    name = "predictions" if len(shown) == len(y) else f"predictions ({len(shown)} of {len(y)} shown)"
+    name = (
+        "predictions"
+        if len(shown) == len(y)
+        else f"predictions ({len(shown)} of {len(y)} shown)"
+    )
     style = {"marker": {"color": PALETTE["fit"], "size": 8, "opacity": 0.8}}
     index = grid.add(_moving(predict(0, now), "markers", style, name), 1)
     grid.x(1, range=diagonal, title={"text": f"actual {labels[1]}"})
-    grid.y(1, range=[lo - 3 * pad, hi + 3 * pad], title={"text": f"predicted {labels[1]}"})
+    grid.y(
+        1, range=[lo - 3 * pad, hi + 3 * pad], title={"text": f"predicted {labels[1]}"}
+    )
     return [(index, predict)]
 
 
-def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, steps, now: int, options) -> list:
-    """The loss (test loss dashed) drawn up to the current step (the whole run with ``options.whole_run``),
-    the learning-rate schedule under it when it changes, a marker at the current step and the readout
-    (moving)."""
+def loss_panel(
+    grid: Grid,
+    traj: Trajectory,
+    analysis: Analysis,
+    test_loss,
+    steps,
+    now: int,
+    options,
+) -> list:
+    """The loss (test loss dashed) drawn up to the current step (the whole run with
+    ``options.whole_run``), the learning-rate schedule under it when it changes, a
+    marker at the current step and the readout (moving)."""
     pts = curve_points(traj.n_steps)
     loss = np.asarray(traj.loss, dtype=float)
     width = 3 * options.scale
@@ -202,39 +329,86 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, step
     movers = []
     for name, values, color, dash in curves:
         hover = f"step %{{x}}<br>{name} %{{y:.5g}}<extra></extra>"
-        style = {"line": {"color": color, "width": width, "dash": dash}, "hovertemplate": hover,
-                 "showlegend": test_loss is not None}  # fmt: skip
-        movers += _unfolding(grid, 2, steps, now, lambda s, v=values: (s, v[s]), pts, "lines", style, name, options)
+        style = {
+            "line": {"color": color, "width": width, "dash": dash},
+            "hovertemplate": hover,
+            "showlegend": test_loss is not None,
+        }
+        movers += _unfolding(
+            grid,
+            2,
+            steps,
+            now,
+            lambda s, v=values: (s, v[s]),
+            pts,
+            "lines",
+            style,
+            name,
+            options,
+        )
     minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
     hover = "minimum %{y:.5g}<extra></extra>"
-    grid.add(scatter(x=[0, traj.n_steps], y=[analysis.loss_star] * 2, mode="lines", line=minimum,
-                     hovertemplate=hover, name="minimum loss", showlegend=False), 2)  # fmt: skip
+    grid.add(
+        scatter(
+            x=[0, traj.n_steps],
+            y=[analysis.loss_star] * 2,
+            mode="lines",
+            line=minimum,
+            hovertemplate=hover,
+            name="minimum loss",
+            showlegend=False,
+        ),
+        2,
+    )
     if len(traj.learning_rate) and np.ptp(traj.learning_rate) > 0:
         _schedule(grid, traj)
 
     def marker(k, s):
         return [s], [loss[s]]
 
-    style = {"marker": {"color": PALETTE["fit"], "size": 15, "line": {"color": "white", "width": 2}}}
-    index = grid.add(_moving(marker(0, now), "markers", style, "current step", showlegend=False,
-                             hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>"), 2)  # fmt: skip
+    style = {
+        "marker": {
+            "color": PALETTE["fit"],
+            "size": 15,
+            "line": {"color": "white", "width": 2},
+        }
+    }
+    index = grid.add(
+        _moving(
+            marker(0, now),
+            "markers",
+            style,
+            "current step",
+            showlegend=False,
+            hovertemplate="step %{x}<br>loss %{y:.5g}<extra></extra>",
+        ),
+        2,
+    )
     movers.append((index, marker))
     grid.x(2, title={"text": "step"}, range=[0, max(traj.n_steps, 1)])
     grid.y(2, title={"text": f"loss ({LOSSES[traj.loss_name].symbol})"})
-    shown = loss if test_loss is None else np.concatenate([loss, np.asarray(test_loss, dtype=float)])
+    shown = (
+        loss
+        if test_loss is None
+        else np.concatenate([loss, np.asarray(test_loss, dtype=float)])
+    )
     top = None
     if options.log_loss:
         positive = shown[np.isfinite(shown) & (shown > 0)]
         if len(positive):
-            lo = np.log10(max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300))
+            lo = np.log10(
+                max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300)
+            )
             hi = np.log10(positive.max())
-            # over two decades, powers of ten only (2s and 5s collide), at most ~6 of them
+            # over two decades, powers of ten only (2s and 5s collide), at most ~6 of
+            # them
             decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
             grid.y(2, type="log", range=[lo - 0.2, hi + 0.2], **decades)
             top = 10 ** (hi + 0.2 - READOUT_DROP * (hi - lo + 0.4))
     else:
         finite = shown[np.isfinite(shown)]
-        if len(finite):  # fixed: a curve that grows frame by frame must not rescale its axis
+        # fixed: a curve that grows frame by frame must not rescale its axis
+        if len(finite):
             lo, hi = min(float(finite.min()), analysis.loss_star), float(finite.max())
             pad = 0.05 * (hi - lo or abs(hi) or 1.0)
             grid.y(2, range=[lo - pad, hi + 3 * pad])
@@ -244,15 +418,19 @@ def loss_panel(grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, step
     return movers
 
 
-#: The readout's top sits this share of the loss axis under its top: its first line clear of the view's title.
+#: The readout's top sits this share of the loss axis under its top: its first line
+#: clear of the view's title.
 READOUT_DROP = 0.04
-#: Its right edge at this share of the step axis: clear of the next view's axis title on a narrow projector.
+#: Its right edge at this share of the step axis: clear of the next view's axis title on
+#: a narrow projector.
 READOUT_RIGHT = 0.97
 
 
 def readout_text(traj: Trajectory, s: int) -> str:
-    """Where the run is at step ``s``: step s of N (and the epoch), the loss, the learning rate of that step's
-    update (schedules change it), the gradient's norm and, on the last step, what the run did."""
+    """Where the run is at step ``s``: step s of N (and the epoch), the loss, the
+    learning rate of that step's update (schedules change it), the gradient's norm and,
+    on the last step, what the run did.
+    """
     epoch = f"epoch {int(traj.epoch[s])} · " if traj.steps_per_epoch > 1 else ""
     lr = traj.learning_rate[max(s - 1, 0)] if len(traj.learning_rate) else float("nan")
     lines = [  # short lines: the loss view is a third of a projector's width
@@ -267,7 +445,8 @@ def readout_text(traj: Trajectory, s: int) -> str:
 
 
 def _readout(grid: Grid, traj: Trajectory, now: int, top: float, options) -> tuple:
-    """The readout in the loss panel's top right corner, written inwards (moving: one text a frame)."""
+    """The readout in the loss panel's top right corner, written inwards (moving: one
+    text a frame)."""
     x = READOUT_RIGHT * max(traj.n_steps, 1)
 
     def text(k, s):
@@ -276,19 +455,40 @@ def _readout(grid: Grid, traj: Trajectory, now: int, top: float, options) -> tup
     x0, y0, t0 = text(0, now)
     # no text shadow: it made a frame half as slow again to draw
     trace = scatter(
-        x=x0, y=y0, text=t0, mode="text", textposition="bottom left", name="readout", showlegend=False,
-        hoverinfo="skip", cliponaxis=False, textfont={"size": round(16 * options.scale), "color": "#222"},
-    )  # fmt: skip
+        x=x0,
+        y=y0,
+        text=t0,
+        mode="text",
+        textposition="bottom left",
+        name="readout",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+        textfont={"size": round(16 * options.scale), "color": "#222"},
+    )
     return grid.add(trace, 2), text
 
 
-def _unfolding(grid: Grid, panel: int, steps, now: int, at, pts, mode: str, style: dict, name: str, options) -> list:
-    """A curve ``at(step array) -> (x, y)`` drawn up to the current step, sampled at the frame ``steps`` before
-    it and ending exactly at it (moving); with ``options.whole_run``, the whole curve at the steps ``pts``
-    (static)."""
+def _unfolding(
+    grid: Grid,
+    panel: int,
+    steps,
+    now: int,
+    at,
+    pts,
+    mode: str,
+    style: dict,
+    name: str,
+    options,
+) -> list:
+    """A curve ``at(step array) -> (x, y)`` drawn up to the current step, sampled at the
+    frame ``steps`` before it and ending exactly at it (moving); with
+    ``options.whole_run``, the whole curve at the steps ``pts`` (static)."""
     if options.whole_run:
         x, y = at(pts)
-        grid.add(scatter(x=compact(x), y=compact(y), mode=mode, name=name, **style), panel)
+        grid.add(
+            scatter(x=compact(x), y=compact(y), mode=mode, name=name, **style), panel
+        )
         return []
 
     def drawn(k, s):
@@ -298,7 +498,8 @@ def _unfolding(grid: Grid, panel: int, steps, now: int, at, pts, mode: str, styl
 
 
 def prefix_steps(steps: np.ndarray, s: int) -> np.ndarray:
-    """The frame steps before step ``s``, then ``s``: what a curve drawn up to ``s`` holds (no later step)."""
+    """The frame steps before step ``s``, then ``s``: what a curve drawn up to ``s``
+    holds (no later step)."""
     steps = np.asarray(steps)
     return np.append(steps[steps < s], s).astype(int)
 
@@ -308,17 +509,36 @@ def _schedule(grid: Grid, traj: Trajectory) -> None:
     steps = np.arange(1, traj.n_steps + 1)
     pts = curve_points(traj.n_steps - 1) + 1 if traj.n_steps > 1 else steps
     line = {"color": PALETTE["purple"], "width": 2.5, "dash": "dot", "shape": "hv"}
-    grid.add(scatter(x=pts, y=compact(traj.learning_rate[pts - 1]), mode="lines", line=line,
-                        name="learning rate (schedule)", hovertemplate="step %{x}<br>lr %{y:.4g}<extra></extra>"),
-             2, secondary_y=True)  # fmt: skip
+    grid.add(
+        scatter(
+            x=pts,
+            y=compact(traj.learning_rate[pts - 1]),
+            mode="lines",
+            line=line,
+            name="learning rate (schedule)",
+            hovertemplate="step %{x}<br>lr %{y:.4g}<extra></extra>",
+        ),
+        2,
+        secondary_y=True,
+    )
     top = float(traj.learning_rate.max())
-    grid.y(2, secondary_y=True, range=[0, 3 * top], showgrid=False, title={"text": "lr"}, tickformat=".2g")
+    grid.y(
+        2,
+        secondary_y=True,
+        range=[0, 3 * top],
+        showgrid=False,
+        title={"text": "lr"},
+        tickformat=".2g",
+    )
 
 
-def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options) -> list:
-    """Level sets, labelled eigen-axes, start and optimum (static); the path drawn up to the current step
-    (the whole path and a tail with ``options.whole_run``), a marker and an edge marker once the path leaves
-    the frame (moving).  With more than two parameters the level sets
+def surface_panel(
+    grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options
+) -> list:
+    """Level sets, labelled eigen-axes, start and optimum (static); the path drawn up to
+    the current step (the whole path and a tail with ``options.whole_run``), a marker
+    and an edge marker once the path leaves the frame (moving).  With more than two
+    parameters the level sets
     are slices through the current step (the others held at their current values)."""
     i, j = params = options.params or (0, traj.theta.shape[1] - 1)
     xr, yr = options.box
@@ -336,14 +556,44 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
         grid.add(_click_grid(xr, yr), 3)
     path = traj.theta[:, [i, j]]
     pts = curve_points(traj.n_steps)
-    for color, width, name in ((HALO["color"], 3 * options.scale + HALO["width_extra"], "path halo"),
-                               (PALETTE["path"], 3 * options.scale, "path")):  # fmt: skip
-        style = {"line": {"color": color, "width": width}, "showlegend": False, "hoverinfo": "skip"}
-        movers += _unfolding(grid, 3, steps, now, lambda s: (path[s, 0], path[s, 1]), pts, "lines", style, name,
-                             options)  # fmt: skip
-    start = {"symbol": "circle-open", "size": 16, "color": PALETTE["start"], "line": {"width": 3}}
-    grid.add(scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", marker=start, name="start",
-                        hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>"), 3)  # fmt: skip
+    for color, width, name in (
+        (HALO["color"], 3 * options.scale + HALO["width_extra"], "path halo"),
+        (PALETTE["path"], 3 * options.scale, "path"),
+    ):
+        style = {
+            "line": {"color": color, "width": width},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
+        movers += _unfolding(
+            grid,
+            3,
+            steps,
+            now,
+            lambda s: (path[s, 0], path[s, 1]),
+            pts,
+            "lines",
+            style,
+            name,
+            options,
+        )
+    start = {
+        "symbol": "circle-open",
+        "size": 16,
+        "color": PALETTE["start"],
+        "line": {"width": 3},
+    }
+    grid.add(
+        scatter(
+            x=path[:1, 0],
+            y=path[:1, 1],
+            mode="markers",
+            marker=start,
+            name="start",
+            hovertemplate="start<br>(%{x:.4g}, %{y:.4g})<extra></extra>",
+        ),
+        3,
+    )
     grid.add(optimum_marker(analysis, params=params), 3)
     for t in axes:  # the axes' names over the path, readable where it crosses them
         if t["mode"] == "text":
@@ -351,7 +601,10 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
     at_frames = path[steps]
 
     def tail(k, s):
-        return at_frames[max(0, k - TAIL) : k + 1, 0], at_frames[max(0, k - TAIL) : k + 1, 1]
+        return (
+            at_frames[max(0, k - TAIL) : k + 1, 0],
+            at_frames[max(0, k - TAIL) : k + 1, 1],
+        )
 
     def head(k, s):
         return [path[s, 0]], [path[s, 1]]
@@ -364,13 +617,49 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
 
     k_now = int(np.searchsorted(steps, now))
     if options.whole_run:  # the path drawn as it happens needs no tail
-        tail_style = {"line": {"color": PALETTE["path"], "width": 4 * options.scale},
-                      "marker": {"size": 7, "color": PALETTE["path"]}}  # fmt: skip
-        movers.append((grid.add(_moving(tail(k_now, now), "lines+markers", tail_style, "tail", showlegend=False,
-                                        hoverinfo="skip"), 3), tail))  # fmt: skip
-    head_style = {"marker": {"color": PALETTE["fit"], "size": 16, "line": {"color": "white", "width": 2}}}
-    movers.append((grid.add(_moving(head(k_now, now), "markers", head_style, "current step", showlegend=False,
-                                    hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>"), 3), head))  # fmt: skip
+        tail_style = {
+            "line": {"color": PALETTE["path"], "width": 4 * options.scale},
+            "marker": {"size": 7, "color": PALETTE["path"]},
+        }
+        movers.append(
+            (
+                grid.add(
+                    _moving(
+                        tail(k_now, now),
+                        "lines+markers",
+                        tail_style,
+                        "tail",
+                        showlegend=False,
+                        hoverinfo="skip",
+                    ),
+                    3,
+                ),
+                tail,
+            )
+        )
+    head_style = {
+        "marker": {
+            "color": PALETTE["fit"],
+            "size": 16,
+            "line": {"color": "white", "width": 2},
+        }
+    }
+    movers.append(
+        (
+            grid.add(
+                _moving(
+                    head(k_now, now),
+                    "markers",
+                    head_style,
+                    "current step",
+                    showlegend=False,
+                    hovertemplate="(%{x:.4g}, %{y:.4g})<extra></extra>",
+                ),
+                3,
+            ),
+            head,
+        )
+    )
     if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
         movers += _edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
     grid.x(3, range=list(xr), title={"text": labels[2]})
@@ -381,19 +670,27 @@ def surface_panel(grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: 
 
 
 def _click_grid(xr, yr) -> dict:
-    """Invisible points over the contour: hovering says 'start here', a click selects one."""
+    """Invisible points over the contour: hovering says 'start here', a click selects
+    one."""
     gx, gy = np.meshgrid(np.linspace(*xr, CLICK_GRID), np.linspace(*yr, CLICK_GRID))
     return scatter(
-        x=compact(gx.ravel()), y=compact(gy.ravel()), mode="markers", marker={"size": 14, "opacity": 0},
-        name="start here", showlegend=False, hovertemplate="click: start at (%{x:.3g}, %{y:.3g})<extra></extra>",
-    )  # fmt: skip
+        x=compact(gx.ravel()),
+        y=compact(gy.ravel()),
+        mode="markers",
+        marker={"size": 14, "opacity": 0},
+        name="start here",
+        showlegend=False,
+        hovertemplate="click: start at (%{x:.3g}, %{y:.3g})<extra></extra>",
+    )
 
 
 def _moving_slices(grid: Grid, traj: Trajectory, xr, yr, params, now: int) -> list:
-    """Filled level sets of the slice through the current step, one moving trace per level.
+    """Filled level sets of the slice through the current step, one moving trace per
+    level.
 
-    Each is drawn at a fixed height above the slice's own minimum, so the valley's shape stays in
-    view wherever the other parameters are; the heights are those of the optimum's level sets.
+    Each is drawn at a fixed height above the slice's own minimum, so the valley's shape
+    stays in view wherever the other parameters are; the heights are those of the
+    optimum's level sets.
     """
     q = traj.quadratic
     levels = level_values(q, xr, yr, params, SLICE_LEVELS) - q.loss_ref
@@ -402,62 +699,125 @@ def _moving_slices(grid: Grid, traj: Trajectory, xr, yr, params, now: int) -> li
     for level, fill in zip(levels, fills, strict=True):
 
         def ellipse(k, s, level=level):
-            pts = slice_ellipse(q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True)
+            pts = slice_ellipse(
+                q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True
+            )
             return ([], []) if pts is None else (pts[:, 0], pts[:, 1])
 
-        movers.append((grid.add(level_trace(*ellipse(0, now), fill, f"slice minimum + {level:.3g}"), 3), ellipse))
+        movers.append(
+            (
+                grid.add(
+                    level_trace(*ellipse(0, now), fill, f"slice minimum + {level:.3g}"),
+                    3,
+                ),
+                ellipse,
+            )
+        )
     return movers
 
 
 #: The fourth view's two curves: (colour, dash) of the first and the second.
 AXIS_STYLES = ((PALETTE["data"], "solid"), (PALETTE["purple"], "solid"))
 #: The dynamics' guide in the fourth view's legend, by optimizer family (dynamics.py).
-GUIDES = {"gd": "theory |1 − lr·λ|ᵏ", "heavy_ball": "theory ρᵏ (contraction)", "nesterov": "theory ρᵏ (contraction)"}
-#: What the fourth view draws for each adaptive optimizer (stepwise.effective_steps), as its axis says it.
-EFFECTIVE_STEPS = {"adagrad": "lr/(√G + ε)", "rmsprop": "lr/(√v + ε)", "adam": "|lr·m̂/(√v̂ + ε)|"}
-#: Side by side, the fourth view leaves this share of the width on its right to its legend.
+GUIDES = {
+    "gd": "theory |1 − lr·λ|ᵏ",
+    "heavy_ball": "theory ρᵏ (contraction)",
+    "nesterov": "theory ρᵏ (contraction)",
+}
+#: What the fourth view draws for each adaptive optimizer (stepwise.effective_steps), as
+#: its axis says it.
+EFFECTIVE_STEPS = {
+    "adagrad": "lr/(√G + ε)",
+    "rmsprop": "lr/(√v + ε)",
+    "adam": "|lr·m̂/(√v̂ + ε)|",
+}
+#: Side by side, the fourth view leaves this share of the width on its right to its
+#: legend.
 LEGEND_SHARE = 0.22
 
 
 def convergence_title(traj: Trajectory, effective: np.ndarray | None) -> str:
-    """The fourth view's title: what it draws (the adaptive optimizers: by their own formula)."""
+    """The fourth view's title: what it draws (the adaptive optimizers: by their own
+    formula)."""
     if effective is not None:
         return f"Effective step per coordinate, {EFFECTIVE_STEPS[traj.optimizer]}"
     return "|Error| along each eigen-axis"
 
 
 def convergence_panel(
-    grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, options, effective=None, names=("w", "b")
+    grid: Grid,
+    traj: Trajectory,
+    analysis: Analysis,
+    steps,
+    now: int,
+    options,
+    effective=None,
+    names=("w", "b"),
 ) -> list:
-    """The fourth view, on a log scale per step: for the adaptive optimizers each coordinate's effective step
-    (``effective``, stepwise.effective_steps; the contour's two parameters, ``names``); for the others |error| along the
-    steepest and the shallowest eigen-axis with the dynamics' contraction drawn as a guide (dashed).  Drawn
-    up to the current step like the loss (the whole run with ``options.whole_run``)."""
+    """The fourth view, on a log scale per step: for the adaptive optimizers each
+    coordinate's effective step (``effective``, stepwise.effective_steps; the contour's
+    two parameters, ``names``); for the others |error| along the steepest and the
+    shallowest eigen-axis with the dynamics' contraction drawn as a guide (dashed).
+    Drawn up to the current step like the loss (the whole run with
+    ``options.whole_run``)."""
     curves = (
-        _step_curves(traj, effective, options.params, names) if effective is not None else _error_curves(traj, analysis)
+        _step_curves(traj, effective, options.params, names)
+        if effective is not None
+        else _error_curves(traj, analysis)
     )
     pts = curve_points(traj.n_steps)
     movers, values = [], []
-    for (name, at, guide, first), (color, dash) in zip(curves, AXIS_STYLES, strict=False):
-        style = {"line": {"color": color, "width": 2.5 * options.scale, "dash": dash}, "legend": "legend2",
-                 "hovertemplate": f"step %{{x}}<br>{name} %{{y:.3g}}<extra></extra>"}  # fmt: skip
+    for (name, at, guide, first), (color, dash) in zip(
+        curves, AXIS_STYLES, strict=False
+    ):
+        style = {
+            "line": {"color": color, "width": 2.5 * options.scale, "dash": dash},
+            "legend": "legend2",
+            "hovertemplate": f"step %{{x}}<br>{name} %{{y:.3g}}<extra></extra>",
+        }
         shown = pts[pts >= first]
-        movers += _unfolding(grid, 4, steps[steps >= first], now, at, shown, "lines", style, name, options)
+        movers += _unfolding(
+            grid,
+            4,
+            steps[steps >= first],
+            now,
+            at,
+            shown,
+            "lines",
+            style,
+            name,
+            options,
+        )
         values.append(at(shown)[1])
-        if guide is not None:  # wide and pale under the run's error: where they agree, the guide is its halo
+        # wide and pale under the run's error: where they agree, the guide is its halo
+        if guide is not None:
             line = {"color": color, "width": 9 * options.scale}
-            grid.add(scatter(x=pts, y=compact(guide[pts]), mode="lines", line=line, opacity=0.3, legend="legend2",
-                             name=GUIDES[REGISTRY[traj.optimizer].family], showlegend=len(values) == 1, legendrank=2000,
-                             hovertemplate="step %{x}<br>theory %{y:.3g}<extra></extra>"), 4)  # fmt: skip
+            grid.add(
+                scatter(
+                    x=pts,
+                    y=compact(guide[pts]),
+                    mode="lines",
+                    line=line,
+                    opacity=0.3,
+                    legend="legend2",
+                    name=GUIDES[REGISTRY[traj.optimizer].family],
+                    showlegend=len(values) == 1,
+                    legendrank=2000,
+                    hovertemplate="step %{x}<br>theory %{y:.3g}<extra></extra>",
+                ),
+                4,
+            )
     grid.x(4, title={"text": "step"}, range=[0, max(traj.n_steps, 1)])
-    # no axis title (the view's title says what it draws): a wider one pushed the figure's left margin out
+    # no axis title (the view's title says what it draws): a wider one pushed the
+    # figure's left margin out
     grid.y(4, type="log", **_log_range(np.concatenate(values)))
     _inner_legend(grid, 4, options)
     return movers
 
 
 def _error_curves(traj: Trajectory, analysis: Analysis) -> list:
-    """(name, step -> (step, |error|), guide, first step) along the steepest and the shallowest eigen-axis."""
+    """(name, step -> (step, |error|), guide, first step) along the steepest and the
+    shallowest eigen-axis."""
     axes = extreme_axes(analysis)
     names, indices = list(axes)[::-1], list(axes.values())[::-1]  # the steepest first
     errors = np.abs(axis_errors(traj.theta, analysis, indices))
@@ -470,16 +830,22 @@ def _error_curves(traj: Trajectory, analysis: Analysis) -> list:
     return curves
 
 
-def _step_curves(traj: Trajectory, effective: np.ndarray, params, names: tuple[str, str]) -> list:
-    """(name, step -> (step, |effective step|), None, first step 1) of the contour's two parameters."""
+def _step_curves(
+    traj: Trajectory, effective: np.ndarray, params, names: tuple[str, str]
+) -> list:
+    """(name, step -> (step, |effective step|), None, first step 1) of the contour's two
+    parameters."""
     steps = np.abs(effective)
     params = params or (0, steps.shape[1] - 1)
-    return [(f"step on {name}", lambda s, c=c: (s, steps[np.maximum(s, 1) - 1, c]), None, 1)
-            for c, name in zip(params, names, strict=True)]  # fmt: skip
+    return [
+        (f"step on {name}", lambda s, c=c: (s, steps[np.maximum(s, 1) - 1, c]), None, 1)
+        for c, name in zip(params, names, strict=True)
+    ]
 
 
 def _log_range(values: np.ndarray) -> dict:
-    """A fixed log range over the finite positive values (at most 12 decades under the largest)."""
+    """A fixed log range over the finite positive values (at most 12 decades under the
+    largest)."""
     positive = values[np.isfinite(values) & (values > 0)]
     if not len(positive):
         return {}
@@ -490,18 +856,38 @@ def _log_range(values: np.ndarray) -> dict:
 
 
 def _inner_legend(grid: Grid, panel: int, options) -> None:
-    """The fourth view's own legend (the figure's legend on top is full): side by side, on the strip's right,
-    which leaves it LEGEND_SHARE of the width; stacked, inside the view's bottom left corner."""
+    """The fourth view's own legend (the figure's legend on top is full): side by side,
+    on the strip's right, which leaves it LEGEND_SHARE of the width; stacked, inside the
+    view's bottom left corner.
+    """
     x_key, y_key = grid.canvas.axis_keys(grid.cell(panel))
     x_domain = grid.canvas.layout[x_key].get("domain", [0, 1])
     y_domain = grid.canvas.layout[y_key].get("domain", [0, 1])
-    # stacked: the bottom left, where a shrinking error has long left and a growing one has not yet come
-    legend = {"x": x_domain[0] + 0.02, "y": y_domain[0] + 0.02, "xanchor": "left", "yanchor": "bottom"}
+    # stacked: the bottom left, where a shrinking error has long left and a growing one
+    # has not yet come
+    legend = {
+        "x": x_domain[0] + 0.02,
+        "y": y_domain[0] + 0.02,
+        "xanchor": "left",
+        "yanchor": "bottom",
+    }
     if not grid.stacked:
-        x_domain = [x_domain[0], x_domain[1] - LEGEND_SHARE * (x_domain[1] - x_domain[0])]
+        x_domain = [
+            x_domain[0],
+            x_domain[1] - LEGEND_SHARE * (x_domain[1] - x_domain[0]),
+        ]
         grid.x(panel, domain=x_domain)
-        legend = {"x": x_domain[1] + 0.01, "y": y_domain[1], "xanchor": "left", "yanchor": "top"}
-        title = grid.canvas.layout["annotations"][-1]  # make_subplots' titles, in the views' order
+        legend = {
+            "x": x_domain[1] + 0.01,
+            "y": y_domain[1],
+            "xanchor": "left",
+            "yanchor": "top",
+        }
+        # make_subplots' titles, in the views' order
+        title = grid.canvas.layout["annotations"][-1]
         merge(title, {"x": sum(x_domain) / 2})
     font = {"size": round(TICK_SIZE * options.scale)}
-    merge(grid.canvas.layout, {"legend2": {**legend, "bgcolor": "rgba(255,255,255,0.8)", "font": font}})
+    merge(
+        grid.canvas.layout,
+        {"legend2": {**legend, "bgcolor": "rgba(255,255,255,0.8)", "font": font}},
+    )

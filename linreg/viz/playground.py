@@ -1,4 +1,5 @@
-"""The Playground's synchronized figure: data and fit | loss curve | loss surface and path, and the 3-D surface."""
+"""The Playground's synchronized figure: data and fit | loss curve | loss surface and
+path, and the 3-D surface."""
 
 from __future__ import annotations
 
@@ -12,17 +13,25 @@ from ..training import Trajectory
 from .animation import _xy, frame, frame_steps, player_layout
 from .canvas import Canvas, merge
 from .geometry import view_box
-from .panels import Grid, convergence_panel, convergence_title, line_panel, loss_panel, parity_panel, surface_panel
+from .panels import (
+    Grid,
+    convergence_panel,
+    convergence_title,
+    line_panel,
+    loss_panel,
+    parity_panel,
+    surface_panel,
+)
 from .style import TICK_SIZE
 
-#: Pixels: the plots' height (each row's, stacked), above them the legend and titles, below them
-#: the x-axis titles, the player's buttons and its slider.
+#: Pixels: the plots' height (each row's, stacked), above them the legend and titles,
+#: below them the x-axis titles, the player's buttons and its slider.
 PLOT_PX = {False: 260, True: 250}
 TOP_PX = {False: 74, True: 110}
 AXIS_PX = 70
 PLAYER_PX = 90
-#: Side by side, the fourth view is a strip this high under the three, this far below them (their x-axis
-#: titles and its own title).
+#: Side by side, the fourth view is a strip this high under the three, this far below
+#: them (their x-axis titles and its own title).
 STRIP_PX = 150
 STRIP_GAP_PX = 100
 
@@ -33,13 +42,17 @@ class PlotOptions:
     residuals: bool = False
     equal_axes: bool = False
     show_closed_form: bool = True
-    params: tuple[int, int] | None = None  # the two parameters on the contour (default (w_1, b))
+    # the two parameters on the contour (default (w_1, b))
+    params: tuple[int, int] | None = None
     stacked: bool = False  # the three views one under another (a phone)
     scale: float = 1.0  # type and line widths (presentation mode: larger)
-    click_grid: bool = False  # invisible points on the contour, for choosing the start by a click
+    # invisible points on the contour, for choosing the start by a click
+    click_grid: bool = False
     box: tuple | None = None  # the contour's (x range, y range); None: around the path
-    whole_run: bool = False  # the whole path and loss curve at once (a still slide); else drawn up to the step
-    convergence_panel: bool = True  # the fourth view: error per eigen-axis, or the adaptive step per coordinate
+    # the whole path and loss curve at once (a still slide); else drawn up to the step
+    whole_run: bool = False
+    # the fourth view: error per eigen-axis, or the adaptive step per coordinate
+    convergence_panel: bool = True
 
 
 def playground_figure(
@@ -59,15 +72,18 @@ def playground_figure(
 ) -> go.Figure:
     """Data and fit | loss curve | level sets and path, animated together by one slider.
 
-    One feature: the data with the fitted line.  Several: predicted against actual.  ``theta_original``
-    and ``optimum_original`` are the path and the closed-form optimum in the data's units (they differ
-    from the trained ones when the features were standardised); ``x_pull`` is the trained feature (its
-    sign says which way each residual pulls w).  The contour shows two trained parameters
-    (``options.params``, default (w_1, b)); with more, its level sets are slices through the current
-    step.  The figure opens on step ``current``, by default the last: the whole lesson at a glance.  The path
-    and the loss are drawn up to the frame's step (``options.whole_run``: all of them), with a readout of the
-    step; ``options.convergence_panel`` adds a fourth view: the error along the steepest and the shallowest
-    eigen-axis, or for an adaptive optimizer each coordinate's ``effective_steps`` (stepwise.py).
+    One feature: the data with the fitted line.  Several: predicted against actual.
+    ``theta_original`` and ``optimum_original`` are the path and the closed-form optimum
+    in the data's units (they differ from the trained ones when the features were
+    standardised); ``x_pull`` is the trained feature (its sign says which way each
+    residual pulls w).  The contour shows two trained parameters (``options.params``,
+    default (w_1, b)); with more, its level sets are slices through the current step.
+    The figure opens on step ``current``, by default the last: the whole lesson at a
+    glance.  The path and the loss are drawn up to the frame's step
+    (``options.whole_run``: all of them), with a readout of the step;
+    ``options.convergence_panel`` adds a fourth view: the error along the steepest and
+    the shallowest eigen-axis, or for an adaptive optimizer each coordinate's
+    ``effective_steps`` (stepwise.py).
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     steps = frame_steps(traj.n_steps)
@@ -79,7 +95,11 @@ def playground_figure(
     titles = (
         "Data and fitted line" if one_feature else "Predicted vs actual",
         "Loss per step",
-        "Loss surface and path" if traj.theta.shape[1] == 2 else "Loss slice through the current step",
+        (
+            "Loss surface and path"
+            if traj.theta.shape[1] == 2
+            else "Loss slice through the current step"
+        ),
     )
     if options.convergence_panel:
         titles += (convergence_title(traj, effective_steps),)
@@ -87,51 +107,91 @@ def playground_figure(
     grid = Grid(canvas, options.stacked)
     panel = line_panel if one_feature else parity_panel
     x_pull = X[:, 0] if x_pull is None else x_pull
-    movers = panel(grid, X, y, x_pull, theta_original, optimum_original, steps, now, labels, options)
+    movers = panel(
+        grid,
+        X,
+        y,
+        x_pull,
+        theta_original,
+        optimum_original,
+        steps,
+        now,
+        labels,
+        options,
+    )
     movers += loss_panel(grid, traj, analysis, test_loss, steps, now, options)
     movers += surface_panel(grid, traj, analysis, steps, now, labels, options)
     if options.convergence_panel:
-        movers += convergence_panel(grid, traj, analysis, steps, now, options, effective_steps, labels[2:])
+        movers += convergence_panel(
+            grid, traj, analysis, steps, now, options, effective_steps, labels[2:]
+        )
     canvas.legible(options.scale)
     frames = [
-        frame([_xy(*move(k, int(s))) for _, move in movers], [index for index, _ in movers], int(s))
+        frame(
+            [_xy(*move(k, int(s))) for _, move in movers],
+            [index for index, _ in movers],
+            int(s),
+        )
         for k, s in enumerate(steps)
     ]
     font = round(TICK_SIZE * options.scale + 1)
-    player = player_layout(steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked)
+    player = player_layout(
+        steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked
+    )
     return canvas.figure(frames, player)
 
 
 def _subplots(titles: tuple[str, ...], options: PlotOptions) -> tuple[Canvas, float]:
-    """The grid of three views (four: the fourth under the loss, or last when stacked) and its layout: legend
-    on top, player underneath, nothing overlapping."""
+    """The grid of three views (four: the fourth under the loss, or last when stacked)
+    and its layout: legend on top, player underneath, nothing overlapping."""
     stacked, scale, views = options.stacked, options.scale, len(titles)
     if stacked:
         rows, cols = views, 1
         specs = [[{}], [{"secondary_y": True}], [{}]] + [[{}]] * (views - 3)
-    elif views == 4:  # the fourth view: a strip under the three, as wide as they are (its x is the loss's step)
+    # the fourth view: a strip under the three, as wide as they are (its x is the loss's
+    # step)
+    elif views == 4:
         rows, cols = 2, 3
         specs = [[{}, {"secondary_y": True}, {}], [{"colspan": 3}, None, None]]
     else:
         rows, cols = 1, 3
         specs = [[{}, {"secondary_y": True}, {}]]
     if stacked:  # type grows with the scale, not the plots
-        plot_px, gap = PLOT_PX[True] * views + 80 * scale * views, 120 / (PLOT_PX[True] * views + 80 * views)
+        plot_px, gap = (
+            PLOT_PX[True] * views + 80 * scale * views,
+            120 / (PLOT_PX[True] * views + 80 * views),
+        )
     else:
-        plot_px = PLOT_PX[False] + ((STRIP_PX + STRIP_GAP_PX) * scale if rows == 2 else 0)
+        plot_px = PLOT_PX[False] + (
+            (STRIP_PX + STRIP_GAP_PX) * scale if rows == 2 else 0
+        )
         gap = STRIP_GAP_PX * scale / plot_px
     canvas = Canvas(
-        rows=rows, cols=cols, specs=specs, subplot_titles=titles,
+        rows=rows,
+        cols=cols,
+        specs=specs,
+        subplot_titles=titles,
         column_widths=None if stacked else [0.33, 0.30, 0.37],
-        row_heights=[PLOT_PX[False], STRIP_PX * scale] if rows == 2 and not stacked else None,
-        horizontal_spacing=0.08, vertical_spacing=gap if rows > 1 else None,
-    )  # fmt: skip
+        row_heights=(
+            [PLOT_PX[False], STRIP_PX * scale] if rows == 2 and not stacked else None
+        ),
+        horizontal_spacing=0.08,
+        vertical_spacing=gap if rows > 1 else None,
+    )
     top, bottom = TOP_PX[stacked] * scale, (AXIS_PX + PLAYER_PX) * scale
-    merge(canvas.layout, {
-        "height": round(top + plot_px + bottom),
-        "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1 + 34 * scale / plot_px, "x": 0.0},
-        "hovermode": "closest",
-        "uirevision": "playground",
-    })  # fmt: skip
+    merge(
+        canvas.layout,
+        {
+            "height": round(top + plot_px + bottom),
+            "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1 + 34 * scale / plot_px,
+                "x": 0.0,
+            },
+            "hovermode": "closest",
+            "uirevision": "playground",
+        },
+    )
     return canvas, plot_px

@@ -1,14 +1,17 @@
-"""The learning-rate scrubber: whole full-batch runs for many rates, one animation frame per rate.
+"""The learning-rate scrubber: whole full-batch runs for many rates, one animation frame
+per rate.
 
-A slider inside the figure picks the rate; each frame replaces four traces (the fitted line, the loss
-curve, the path on the level sets, the rate's mark on the zone strip) in the browser alone, with
-``redraw=False``: no message to the server while the rate is dragged (Distill-style).  The runs
-themselves are computed at once by the core (sweep.rate_paths).
+A slider inside the figure picks the rate; each frame replaces four traces (the fitted
+line, the loss curve, the path on the level sets, the rate's mark on the zone strip) in
+the browser alone, with ``redraw=False``: no message to the server while the rate is
+dragged (Distill-style).  The runs themselves are computed at once by the core
+(sweep.rate_paths).
 
-Heavy ball and Nesterov get a second slider, for the momentum, and the rate map over (learning rate,
-momentum) beside the path, its marker on the pair shown.  Plotly's sliders each jump to frames of their
-own; here both sliders' steps call nothing (method "skip") and ``PAIR_SLIDERS_JS``, a constant script
-the page and the saved view carry, joins the two steps' values into the name of the pair's frame.
+Heavy ball and Nesterov get a second slider, for the momentum, and the rate map over
+(learning rate, momentum) beside the path, its marker on the pair shown.  Plotly's
+sliders each jump to frames of their own; here both sliders' steps call nothing (method
+"skip") and ``PAIR_SLIDERS_JS``, a constant script the page and the saved view carry,
+joins the two steps' values into the name of the pair's frame.
 """
 
 from __future__ import annotations
@@ -30,23 +33,28 @@ from .panels import Grid
 from .rates import MomentumMap, heat_png, zone_band, zone_spans
 from .style import PALETTE, TICK_SIZE, display_sample
 
-#: Pixels: each row of plots, the zone strip, and the slider under them (and the momentum slider's room).
+#: Pixels: each row of plots, the zone strip, and the slider under them (and the
+#: momentum slider's room).
 PLOT_PX = {False: 230, True: 200}
 STRIP_PX = 50
 SLIDER_PX = 100
-SECOND_SLIDER_PX = 78  # the momentum slider under the learning rate's, when the views are stacked
+# the momentum slider under the learning rate's, when the views are stacked
+SECOND_SLIDER_PX = 78
 FRAME_PREFIX = "lr "
 VERDICT_Y = 1.3  # the pair's verdict, over the strip's zones (which span 0 to 1)
 MAX_PREDICTIONS = 120  # several features: predicted points move in every frame
-#: The sliders' names, which PAIR_SLIDERS_JS looks for (written out in it: a script is a literal, tests check both).
+#: The sliders' names, which PAIR_SLIDERS_JS looks for (written out in it: a script is a
+#: literal, tests check both).
 LR_SLIDER, MOMENTUM_SLIDER = "learning_rate", "momentum"
 
-#: Joins the learning-rate and the momentum sliders (a string literal, no data in it; the page injects it,
-#: the saved view carries it): on either slider's change it animates to the frame named by the two active
-#: steps' values joined by a space, with the options its step carries (animation.JUMP).  Plotly is the
-#: page's global (Streamlit's bundle sets window.Plotly; a saved view loads it itself): tests/test_browser.py
-#: drags both sliders, so a Streamlit without it fails there.  Listeners are attached on the first press
-#: on a chart (a chart drawn anew after a rerun is a new element), before Plotly's own slider handler runs.
+#: Joins the learning-rate and the momentum sliders (a string literal, no data in it;
+#: the page injects it, the saved view carries it): on either slider's change it
+#: animates to the frame named by the two active steps' values joined by a space, with
+#: the options its step carries (animation.JUMP).  Plotly is the page's global
+#: (Streamlit's bundle sets window.Plotly; a saved view loads it itself):
+#: tests/test_browser.py drags both sliders, so a Streamlit without it fails there.
+#: Listeners are attached on the first press on a chart (a chart drawn anew after a
+#: rerun is a new element), before Plotly's own slider handler runs.
 PAIR_SLIDERS_JS = """<script>
 (() => {
   if (window.__pairSliders) return;
@@ -71,13 +79,15 @@ PAIR_SLIDERS_JS = """<script>
   for (const type of ['pointerdown', 'mousedown', 'touchstart'])
     document.addEventListener(type, e => hook(chart(e.target)), true);
 })();
-</script>"""
+</script>"""  # noqa: E501
 
 
 @dataclass(frozen=True)
 class Momenta:
-    """The second slider's momenta (``paths`` are stacked over them: run j * L + i), the one that opens, each
-    one's rate map (its zones, contraction, limit), and the map over (learning rate, momentum)."""
+    """The second slider's momenta (``paths`` are stacked over them: run j * L + i), the
+    one that opens, each one's rate map (its zones, contraction, limit), and the map
+    over (learning rate, momentum).
+    """
 
     values: np.ndarray  # (M,)
     current: int
@@ -94,8 +104,8 @@ class ScrubLabels:
 
 
 def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
-    """What the run at rate i did (its outcome), after what the theory says of the rate (its zone and
-    contraction per step) for the optimizers that have one."""
+    """What the run at rate i did (its outcome), after what the theory says of the rate
+    (its zone and contraction per step) for the optimizers that have one."""
     did = str(paths.outcome[i])
     if not np.isnan(paths.diverged_at[i]):
         did = f"diverged at step {int(paths.diverged_at[i])}"
@@ -106,8 +116,8 @@ def verdict(paths: RatePaths, i: int, m: RateMap) -> str:
 
 
 def pair_verdict(paths: RatePaths, k: int, m: RateMap, sep: str = " · ") -> str:
-    """The pair's rates, then what run k did (``verdict``, ``m`` the rate map at its momentum), ``sep`` between
-    (a line break where the views are stacked)."""
+    """The pair's rates, then what run k did (``verdict``, ``m`` the rate map at its
+    momentum), ``sep`` between (a line break where the views are stacked)."""
     lr, mu = paths.learning_rates[k], paths.momenta[k]
     return f"learning rate {shown(lr, m):g}, momentum {mu:g}{sep}{verdict(paths, k, m)}"
 
@@ -129,17 +139,20 @@ def scrubber_figure(
     momenta: Momenta | None = None,
     square: bool = False,
 ) -> go.Figure:
-    """Data and fit | loss per step | level sets and path (| the momentum map), over a strip of the rates and
-    their zones.
+    """Data and fit | loss per step | level sets and path (| the momentum map), over a
+    strip of the rates and their zones.
 
-    ``theta_original`` is ``paths.theta`` in the data's units (the line is drawn in them; the path on the
-    level sets stays in the trained units).  The figure opens on rate ``current`` (of the learning rates;
-    with ``momenta``, at their current momentum).  ``square``: the four views of ``momenta`` two by two (a
-    main area too narrow for four in a row, wide enough for two).
+    ``theta_original`` is ``paths.theta`` in the data's units (the line is drawn in
+    them; the path on the level sets stays in the trained units).  The figure opens on
+    rate ``current`` (of the learning rates; with ``momenta``, at their current
+    momentum).  ``square``: the four views of ``momenta`` two by two (a main area too
+    narrow for four in a row, wide enough for two).
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     one_feature = X.shape[1] == 1
-    shape = Shape(stacked, momenta is not None, square and momenta is not None and not stacked)
+    shape = Shape(
+        stacked, momenta is not None, square and momenta is not None and not stacked
+    )
     canvas, plot_px = _layout(shape, scale, one_feature)
     grid = SquareGrid(canvas) if shape.square else Grid(canvas, stacked)
     x = X[:, 0]
@@ -158,13 +171,22 @@ def scrubber_figure(
         _loss_panel(grid, paths, analysis),
         _surface_panel(grid, paths, q, analysis, opening, labels),
     ]
-    mark, pair_strip = _strip(canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape, scale)
+    mark, pair_strip = _strip(
+        canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape, scale
+    )
     movers.append(mark)
     if momenta is not None:
-        movers += [_map_panel(canvas, grid, momenta.chart, paths.learning_rates.max()), *pair_strip]
+        movers += [
+            _map_panel(canvas, grid, momenta.chart, paths.learning_rates.max()),
+            *pair_strip,
+        ]
 
     def fitted(i: int) -> dict:
-        theta = theta_original[i, last[i]] if last[i] >= 0 else np.full(X.shape[1] + 1, np.nan)
+        theta = (
+            theta_original[i, last[i]]
+            if last[i] >= 0
+            else np.full(X.shape[1] + 1, np.nan)
+        )
         if one_feature:
             return _xy(x_grid, fit_line(x_grid, theta))
         with np.errstate(all="ignore"):
@@ -177,41 +199,71 @@ def scrubber_figure(
             _xy(paths.theta[i, :, 0], paths.theta[i, :, -1]),
             _xy([paths.learning_rates[i]] * 2, [-0.3, 1.3]),
         ]
-        return moving if momenta is None else moving + _pair_data(paths, i, momenta, rates, shape.verdict_sep)
+        return (
+            moving
+            if momenta is None
+            else moving + _pair_data(paths, i, momenta, rates, shape.verdict_sep)
+        )
 
     for index, data in zip(movers, frame_data(opening), strict=True):
-        canvas.data[index].update({k: _plain(v) for k, v in data.items() if k != "type"})
+        canvas.data[index].update(
+            {k: _plain(v) for k, v in data.items() if k != "type"}
+        )
     canvas.legible(scale)
     font = round(TICK_SIZE * scale + 1)
     if momenta is None:
         names = [f"{FRAME_PREFIX}{i}" for i in range(rates)]
-        frames = [{"name": n, "data": frame_data(i), "traces": movers} for i, n in enumerate(names)]
+        frames = [
+            {"name": n, "data": frame_data(i), "traces": movers}
+            for i, n in enumerate(names)
+        ]
         labels_ = [
             f"{shown(lr, rate_map):g}{shape.verdict_sep}{verdict(paths, i, rate_map)}"
             for i, lr in enumerate(paths.learning_rates)
         ]
-        slider = frame_slider(names, labels_, current, -40 / plot_px, "learning rate ", font, "#222")
+        slider = frame_slider(
+            names, labels_, current, -40 / plot_px, "learning rate ", font, "#222"
+        )
         return canvas.figure(frames, {"sliders": [slider]})
     runs = range(len(paths.learning_rates))
-    frames = [{"name": pair_frame(k, rates), "data": frame_data(k), "traces": movers} for k in runs]
-    sliders = _pair_sliders(paths, rates, current, momenta, rate_map, plot_px, font, shape)
+    frames = [
+        {"name": pair_frame(k, rates), "data": frame_data(k), "traces": movers}
+        for k in runs
+    ]
+    sliders = _pair_sliders(
+        paths, rates, current, momenta, rate_map, plot_px, font, shape
+    )
     return canvas.figure(frames, {"sliders": sliders})
 
 
 def pair_frame(k: int, rates: int) -> str:
-    """The name of run k's frame (learning rate k % rates, momentum k // rates): the two sliders' step values
-    joined by a space, as PAIR_SLIDERS_JS joins them."""
+    """The name of run k's frame (learning rate k % rates, momentum k // rates): the two
+    sliders' step values joined by a space, as PAIR_SLIDERS_JS joins them."""
     return f"{FRAME_PREFIX}{k % rates} momentum {k // rates}"
 
 
 def _pair_sliders(
-    paths: RatePaths, rates: int, current: int, momenta: Momenta, m: RateMap, plot_px: float, font: int, shape: Shape
+    paths: RatePaths,
+    rates: int,
+    current: int,
+    momenta: Momenta,
+    m: RateMap,
+    plot_px: float,
+    font: int,
+    shape: Shape,
 ) -> list[dict]:
-    """The learning-rate slider and the momentum slider, side by side (under each other when the views are
-    stacked): steps that call nothing themselves (PAIR_SLIDERS_JS animates to the pair's frame with their
-    JUMP options)."""
+    """The learning-rate slider and the momentum slider, side by side (under each other
+    when the views are stacked): steps that call nothing themselves (PAIR_SLIDERS_JS
+    animates to the pair's frame with their JUMP options)."""
 
-    def slider(name: str, values: list[str], labels: list[str], active: int, prefix: str, place: dict) -> dict:
+    def slider(
+        name: str,
+        values: list[str],
+        labels: list[str],
+        active: int,
+        prefix: str,
+        place: dict,
+    ) -> dict:
         spec = frame_slider(values, labels, active, place["y"], prefix, font, "#222")
         for step, value in zip(spec["steps"], values, strict=True):
             step.update(method="skip", value=value, args=[None, JUMP])
@@ -219,25 +271,51 @@ def _pair_sliders(
 
     top = -40 / plot_px
     if shape.stacked:
-        places = {"y": top, "x": 0.0, "len": 1.0}, {"y": -(40 + SECOND_SLIDER_PX) / plot_px, "x": 0.0, "len": 1.0}
+        places = (
+            {"y": top, "x": 0.0, "len": 1.0},
+            {
+                "y": -(40 + SECOND_SLIDER_PX) / plot_px,
+                "x": 0.0,
+                "len": 1.0,
+            },
+        )
     else:
         places = {"y": top, "x": 0.0, "len": 0.62}, {"y": top, "x": 0.68, "len": 0.32}
     lrs = paths.learning_rates[:rates]
     return [
-        slider(LR_SLIDER, [f"{FRAME_PREFIX}{i}" for i in range(rates)], [f"{shown(lr, m):g}" for lr in lrs],
-               current, "learning rate ", places[0]),
-        slider(MOMENTUM_SLIDER, [f"momentum {j}" for j in range(len(momenta.values))],
-               [f"{mu:g}" for mu in momenta.values], momenta.current, "momentum ", places[1]),
-    ]  # fmt: skip
+        slider(
+            LR_SLIDER,
+            [f"{FRAME_PREFIX}{i}" for i in range(rates)],
+            [f"{shown(lr, m):g}" for lr in lrs],
+            current,
+            "learning rate ",
+            places[0],
+        ),
+        slider(
+            MOMENTUM_SLIDER,
+            [f"momentum {j}" for j in range(len(momenta.values))],
+            [f"{mu:g}" for mu in momenta.values],
+            momenta.current,
+            "momentum ",
+            places[1],
+        ),
+    ]
 
 
-def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int, sep: str) -> list[dict]:
-    """Run k's moving traces beyond the four: its mark on the momentum map, the zones at its momentum (one
-    trace per zone, empty where the zone is), and what it did."""
+def _pair_data(
+    paths: RatePaths, k: int, momenta: Momenta, rates: int, sep: str
+) -> list[dict]:
+    """Run k's moving traces beyond the four: its mark on the momentum map, the zones at
+    its momentum (one trace per zone, empty where the zone is), and what it did."""
     j = k // rates
     m = momenta.maps[j]
     lrs = paths.learning_rates[:rates]
-    spans = {name: (a, b) for name, a, b in zone_spans(m.zones, float(lrs.min()) / 1.5, float(lrs.max()) * 1.5)}
+    spans = {
+        name: (a, b)
+        for name, a, b in zone_spans(
+            m.zones, float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
+        )
+    }
     bands = []
     for name in ZONES:
         a, b = spans.get(name, (None, None))
@@ -252,7 +330,8 @@ def _pair_data(paths: RatePaths, k: int, momenta: Momenta, rates: int, sep: str)
 
 
 def _plain(values) -> list:
-    """A frame's short list as the figure's own data: numbers as floats, gaps (None) and words kept."""
+    """A frame's short list as the figure's own data: numbers as floats, gaps (None) and
+    words kept."""
     if not isinstance(values, list):
         return values
     return [v if v is None or isinstance(v, str) else float(v) for v in values]
@@ -261,12 +340,15 @@ def _plain(values) -> list:
 def _last_finite(paths: RatePaths) -> np.ndarray:
     """Index of each run's last kept step before it diverged (-1: none)."""
     finite = np.all(np.isfinite(paths.theta), axis=2)
-    return np.where(finite.any(axis=1), finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1), -1)
+    return np.where(
+        finite.any(axis=1), finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1), -1
+    )
 
 
 @dataclass(frozen=True)
 class Shape:
-    """How the views sit: side by side over the strip, stacked (a phone), or (four views) two by two."""
+    """How the views sit: side by side over the strip, stacked (a phone), or (four
+    views) two by two."""
 
     stacked: bool
     pairs: bool  # a momentum slider: the rate map is a fourth view
@@ -283,12 +365,14 @@ class Shape:
 
     @property
     def verdict_sep(self) -> str:
-        """Between the rate (or pair) and what its run did: a line break where the views are stacked (narrow)."""
+        """Between the rate (or pair) and what its run did: a line break where the views
+        are stacked (narrow)."""
         return "<br>" if self.stacked else " · "
 
     @property
     def strip_scale(self) -> float:
-        """The strip's height (times STRIP_PX) and its y range's top: room for the pair's verdict over its zones."""
+        """The strip's height (times STRIP_PX) and its y range's top: room for the
+        pair's verdict over its zones."""
         return (2.0 if self.stacked else 1.45) if self.pairs else 1.0
 
     @property
@@ -312,54 +396,99 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
     plot_rows = rows - 1
     strip = STRIP_PX * shape.strip_scale
     plot_px = plot * plot_rows + strip
-    first = "Data and fitted line (end of run)" if one_feature else "Predicted vs actual (end of run)"
+    first = (
+        "Data and fitted line (end of run)"
+        if one_feature
+        else "Predicted vs actual (end of run)"
+    )
     third = "Loss surface and path" if one_feature else "Loss slice through the optimum"
-    if shape.pairs and not shape.stacked:  # a quarter of the width (or half, two by two): short titles
+    # a quarter of the width (or half, two by two): short titles
+    if shape.pairs and not shape.stacked:
         first = "Data and final fit" if one_feature else "Predicted vs actual"
         third = "Path on the loss" if one_feature else "Path on a loss slice"
     titles = (first, "Loss per step", third)
-    titles += ("Error ×/step (lr, μ)" if shape.pairs and not shape.stacked else "Error ×/step over (lr, momentum)",)
+    titles += (
+        (
+            "Error ×/step (lr, μ)"
+            if shape.pairs and not shape.stacked
+            else "Error ×/step over (lr, momentum)"
+        ),
+    )
     titles = titles if shape.pairs else titles[:3]
     strip_row = [{"colspan": cols}] + [None] * (cols - 1)
     specs = [[{}] * cols] * plot_rows + [strip_row]
     widths = (
         None
         if cols == 1
-        else [0.5, 0.5]
-        if shape.square
-        else [0.25, 0.22, 0.27, 0.26]
-        if shape.pairs
-        else [0.33, 0.30, 0.37]
+        else (
+            [0.5, 0.5]
+            if shape.square
+            else [0.25, 0.22, 0.27, 0.26]
+            if shape.pairs
+            else [0.33, 0.30, 0.37]
+        )
     )
     gap_px = (105 if shape.stacked or shape.square else 78) * scale
     canvas = Canvas(
-        rows=rows, cols=cols, specs=specs, subplot_titles=titles, row_heights=[plot] * plot_rows + [strip],
-        column_widths=widths, horizontal_spacing=0.12 if shape.square else 0.07 if shape.pairs else 0.08,
+        rows=rows,
+        cols=cols,
+        specs=specs,
+        subplot_titles=titles,
+        row_heights=[plot] * plot_rows + [strip],
+        column_widths=widths,
+        horizontal_spacing=0.12 if shape.square else 0.07 if shape.pairs else 0.08,
         vertical_spacing=gap_px / (plot_px + gap_px * (rows - 1)),
-    )  # fmt: skip
-    second = SECOND_SLIDER_PX if shape.pairs and shape.stacked else 0  # side by side unless stacked
+    )
+    # side by side unless stacked
+    second = SECOND_SLIDER_PX if shape.pairs and shape.stacked else 0
     top, bottom = 40 * scale, (SLIDER_PX + second) * scale
     total = plot_px + gap_px * (rows - 1)
-    merge(canvas.layout, {
-        "height": round(top + total + bottom),
-        "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
-        "showlegend": False,
-        "hovermode": "closest",
-        "uirevision": "scrubber",
-    })  # fmt: skip
+    merge(
+        canvas.layout,
+        {
+            "height": round(top + total + bottom),
+            "margin": {"l": 64, "r": 24, "t": round(top), "b": round(bottom)},
+            "showlegend": False,
+            "hovermode": "closest",
+            "uirevision": "scrubber",
+        },
+    )
     return canvas, total
 
 
 def _data_panel(grid: Grid, x, y, x_grid, optimum_original, labels: ScrubLabels) -> int:
     shown = display_sample(len(x))
-    marker = {"color": PALETTE["data"], "size": 8 if len(x) <= 500 else 4, "opacity": 0.8}
-    grid.add(scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name="data"), 1)
+    marker = {
+        "color": PALETTE["data"],
+        "size": 8 if len(x) <= 500 else 4,
+        "opacity": 0.8,
+    }
+    grid.add(
+        scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name="data"), 1
+    )
     best = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
-    grid.add(scatter(x=x_grid, y=fit_line(x_grid, optimum_original), mode="lines", line=best, name="best fit"), 1)
-    line = scatter(x=x_grid, y=x_grid, mode="lines", line={"color": PALETTE["fit"], "width": 4}, name="fit")
+    grid.add(
+        scatter(
+            x=x_grid,
+            y=fit_line(x_grid, optimum_original),
+            mode="lines",
+            line=best,
+            name="best fit",
+        ),
+        1,
+    )
+    line = scatter(
+        x=x_grid,
+        y=x_grid,
+        mode="lines",
+        line={"color": PALETTE["fit"], "width": 4},
+        name="fit",
+    )
     index = grid.add(line, 1)
     pad = 0.15 * (y.max() - y.min() or 1.0)
-    grid.y(1, range=[float(y.min() - pad), float(y.max() + pad)], title={"text": labels.y})
+    grid.y(
+        1, range=[float(y.min() - pad), float(y.max() + pad)], title={"text": labels.y}
+    )
     grid.x(1, title={"text": labels.x})
     return index
 
@@ -368,9 +497,21 @@ def _parity_panel(grid: Grid, y_shown: np.ndarray, labels: ScrubLabels) -> int:
     lo, hi = float(y_shown.min()), float(y_shown.max())
     pad = 0.15 * (hi - lo or 1.0)
     diagonal = {"color": PALETTE["optimum"], "width": 2, "dash": "dash"}
-    grid.add(scatter(x=[lo, hi], y=[lo, hi], mode="lines", line=diagonal, name="perfect prediction"), 1)
+    grid.add(
+        scatter(
+            x=[lo, hi],
+            y=[lo, hi],
+            mode="lines",
+            line=diagonal,
+            name="perfect prediction",
+        ),
+        1,
+    )
     dots = {"color": PALETTE["fit"], "size": 7, "opacity": 0.8}
-    index = grid.add(scatter(x=y_shown, y=y_shown, mode="markers", marker=dots, name="predictions"), 1)
+    index = grid.add(
+        scatter(x=y_shown, y=y_shown, mode="markers", marker=dots, name="predictions"),
+        1,
+    )
     grid.x(1, range=[lo - pad, hi + pad], title={"text": f"actual {labels.y}"})
     grid.y(1, range=[lo - pad, hi + pad], title={"text": f"predicted {labels.y}"})
     return index
@@ -382,88 +523,229 @@ def _loss_panel(grid: Grid, paths: RatePaths, analysis: Analysis) -> int:
     high = paths.start_loss * 30
     star = {"color": PALETTE["optimum"], "width": 2, "dash": "dash"}
     ends = [0, int(paths.steps[-1])]
-    grid.add(scatter(x=ends, y=[analysis.loss_star] * 2, mode="lines", line=star, name="minimum"), 2)
-    curve = scatter(x=ends, y=ends, mode="lines+markers", line={"color": PALETTE["fit"], "width": 3},
-                       marker={"size": 4})  # fmt: skip
+    grid.add(
+        scatter(
+            x=ends, y=[analysis.loss_star] * 2, mode="lines", line=star, name="minimum"
+        ),
+        2,
+    )
+    curve = scatter(
+        x=ends,
+        y=ends,
+        mode="lines+markers",
+        line={"color": PALETTE["fit"], "width": 3},
+        marker={"size": 4},
+    )
     index = grid.add(curve, 2)
-    grid.y(2, type="log", range=[np.log10(low) - 0.1, np.log10(high)], dtick=1, title={"text": "loss"})
+    grid.y(
+        2,
+        type="log",
+        range=[np.log10(low) - 0.1, np.log10(high)],
+        dtick=1,
+        title={"text": "loss"},
+    )
     grid.x(2, range=ends, title={"text": "step"})
     return index
 
 
-def _surface_panel(grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysis, current: int, labels) -> int:
-    xr, yr = box_around(paths.theta[current][:, [0, -1]], paths.loss[current], q.loss_ref, q.theta_ref[[0, -1]], 0.3)
+def _surface_panel(
+    grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysis, current: int, labels
+) -> int:
+    xr, yr = box_around(
+        paths.theta[current][:, [0, -1]],
+        paths.loss[current],
+        q.loss_ref,
+        q.theta_ref[[0, -1]],
+        0.3,
+    )
     for trace in level_traces(q, xr, yr):
         grid.add(trace, 3)
     grid.add(optimum_marker(analysis, params=(0, -1)), 3)
     style = {"color": PALETTE["path"], "width": 3}
-    index = grid.add(scatter(x=[0], y=[0], mode="lines+markers", line=style, marker={"size": 5}, name="path"), 3)
+    index = grid.add(
+        scatter(
+            x=[0],
+            y=[0],
+            mode="lines+markers",
+            line=style,
+            marker={"size": 5},
+            name="path",
+        ),
+        3,
+    )
     grid.x(3, range=list(xr), title={"text": labels.w})
     grid.y(3, range=list(yr), title={"text": labels.b})
     return index
 
 
-def _strip(canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, shape: Shape, scale: float) -> tuple[int, list[int]]:
-    """Every rate as a tick on a log axis over its zone (a click on one makes it the run); the scrubbed one black.
-    With a momentum slider, the zones (one trace per zone, at the pair's momentum) and the pair's verdict move:
-    their indices after the mark's."""
+def _strip(
+    canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, shape: Shape, scale: float
+) -> tuple[int, list[int]]:
+    """Every rate as a tick on a log axis over its zone (a click on one makes it the
+    run); the scrubbed one black. With a momentum slider, the zones (one trace per zone,
+    at the pair's momentum) and the pair's verdict move: their indices after the
+    mark's."""
     lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
-    pairs, top = shape.pairs, -0.35 + 1.7 * shape.strip_scale  # the zones' height in pixels as without a verdict
+    # the zones' height in pixels as without a verdict
+    pairs, top = shape.pairs, -0.35 + 1.7 * shape.strip_scale
     moving = []
     if pairs:
         for name in ZONES:
-            moving.append(canvas.add(zone_band(name, lo, lo, opacity=0.6, hover=False), cell))
+            moving.append(
+                canvas.add(zone_band(name, lo, lo, opacity=0.6, hover=False), cell)
+            )
     else:
         for name, a, b in zone_spans(m.zones, lo, hi):
             canvas.add(zone_band(name, a, b, opacity=0.6, hover=False), cell)
     if m.limit is not None and not pairs:
-        canvas.annotate(cell, x=np.log10(m.limit), y=1.05, text=f"limit {m.limit_text} = {m.limit_shown}",
-                        showarrow=False, yanchor="bottom", xanchor="right", font={"size": TICK_SIZE})  # fmt: skip
-    ticks = {"symbol": "line-ns-open", "size": 14, "color": "rgba(0,0,0,0.45)", "line": {"width": 2}}
+        canvas.annotate(
+            cell,
+            x=np.log10(m.limit),
+            y=1.05,
+            text=f"limit {m.limit_text} = {m.limit_shown}",
+            showarrow=False,
+            yanchor="bottom",
+            xanchor="right",
+            font={"size": TICK_SIZE},
+        )
+    ticks = {
+        "symbol": "line-ns-open",
+        "size": 14,
+        "color": "rgba(0,0,0,0.45)",
+        "line": {"width": 2},
+    }
     hover = "learning rate %{x:.3g}<br>click: make it the run<extra></extra>"
-    rates = scatter(x=lrs, y=np.full(len(lrs), 0.5), mode="markers", marker=ticks, name="rates", hovertemplate=hover)
+    rates = scatter(
+        x=lrs,
+        y=np.full(len(lrs), 0.5),
+        mode="markers",
+        marker=ticks,
+        name="rates",
+        hovertemplate=hover,
+    )
     canvas.add(rates, cell)
-    mark = scatter(x=[lrs[0]] * 2, y=[-0.3, 1.3], mode="lines", line={"color": "black", "width": 5}, name="scrubbed")
-    canvas.x(cell, type="log", range=[np.log10(lo), np.log10(hi)], dtick=1, exponentformat="power")
+    mark = scatter(
+        x=[lrs[0]] * 2,
+        y=[-0.3, 1.3],
+        mode="lines",
+        line={"color": "black", "width": 5},
+        name="scrubbed",
+    )
+    canvas.x(
+        cell,
+        type="log",
+        range=[np.log10(lo), np.log10(hi)],
+        dtick=1,
+        exponentformat="power",
+    )
     canvas.y(cell, range=[-0.35, top], visible=False, fixedrange=True)
     index = canvas.add(mark, cell)
     if pairs:
         font = {"size": round((TICK_SIZE + 1) * scale), "color": "#222"}
-        said = scatter(x=[lo], y=[VERDICT_Y], mode="text", text=[""], textposition="top right", textfont=font,
-                       cliponaxis=False, name="verdict", hoverinfo="skip")  # fmt: skip
+        said = scatter(
+            x=[lo],
+            y=[VERDICT_Y],
+            mode="text",
+            text=[""],
+            textposition="top right",
+            textfont=font,
+            cliponaxis=False,
+            name="verdict",
+            hoverinfo="skip",
+        )
         moving.append(canvas.add(said, cell))
     return index, moving
 
 
 def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap, top_rate: float) -> int:
-    """The momentum map (momentum_map) in the fourth view up to ``top_rate``, its colour bar beside it; the pair's
-    marker (moving).
+    """The momentum map (momentum_map) in the fourth view up to ``top_rate``, its colour
+    bar beside it; the pair's marker (moving).
 
-    The heat map is a layout image under the map's lines: an animation redraws every subplot's traces but
-    its scatters, and Plotly (3.x) leaves a heat-map trace out (the map went blank on the first drag)."""
+    The heat map is a layout image under the map's lines: an animation redraws every
+    subplot's traces but its scatters, and Plotly (3.x) leaves a heat-map trace out (the
+    map went blank on the first drag).
+    """
     cell = grid.cell(4)
     xkey, ykey = canvas.axis_keys(cell)
     x1, (y0, y1) = canvas.layout[xkey]["domain"][1], canvas.layout[ykey]["domain"]
     heat = chart.heat
     lrs, mus = np.log10(heat["x"]), heat["y"]
-    half_x, half_y = (lrs[1] - lrs[0]) / 2, (mus[1] - mus[0]) / 2  # the image covers the cells, not their centres
-    canvas.layout.setdefault("images", []).append({
-        "source": heat_png(heat), "xref": canvas.ref("x", cell), "yref": canvas.ref("y", cell), "layer": "below",
-        "x": float(lrs[0] - half_x), "sizex": float(lrs[-1] - lrs[0] + 2 * half_x), "xanchor": "left",
-        "y": float(mus[-1] + half_y), "sizey": float(mus[-1] - mus[0] + 2 * half_y), "yanchor": "top",
-        "sizing": "stretch",
-    })  # fmt: skip
-    bar = {"x": x1 + 0.005, "xanchor": "left", "y": y0, "yanchor": "bottom", "len": 0.8 * (y1 - y0), "thickness": 10}
-    key = {"color": [heat["zmin"]], "cmin": heat["zmin"], "cmax": heat["zmax"], "colorscale": heat["colorscale"],
-           "reversescale": heat["reversescale"], "showscale": True, "colorbar": bar, "opacity": 0}  # fmt: skip
-    canvas.add(scatter(x=[heat["x"][0]], y=[mus[0]], mode="markers", marker=key, name="×/step", hoverinfo="skip"), cell)
+    # the image covers the cells, not their centres
+    half_x, half_y = (lrs[1] - lrs[0]) / 2, (mus[1] - mus[0]) / 2
+    canvas.layout.setdefault("images", []).append(
+        {
+            "source": heat_png(heat),
+            "xref": canvas.ref("x", cell),
+            "yref": canvas.ref("y", cell),
+            "layer": "below",
+            "x": float(lrs[0] - half_x),
+            "sizex": float(lrs[-1] - lrs[0] + 2 * half_x),
+            "xanchor": "left",
+            "y": float(mus[-1] + half_y),
+            "sizey": float(mus[-1] - mus[0] + 2 * half_y),
+            "yanchor": "top",
+            "sizing": "stretch",
+        }
+    )
+    bar = {
+        "x": x1 + 0.005,
+        "xanchor": "left",
+        "y": y0,
+        "yanchor": "bottom",
+        "len": 0.8 * (y1 - y0),
+        "thickness": 10,
+    }
+    key = {
+        "color": [heat["zmin"]],
+        "cmin": heat["zmin"],
+        "cmax": heat["zmax"],
+        "colorscale": heat["colorscale"],
+        "reversescale": heat["reversescale"],
+        "showscale": True,
+        "colorbar": bar,
+        "opacity": 0,
+    }
+    canvas.add(
+        scatter(
+            x=[heat["x"][0]],
+            y=[mus[0]],
+            mode="markers",
+            marker=key,
+            name="×/step",
+            hoverinfo="skip",
+        ),
+        cell,
+    )
     for trace in chart.traces[1:]:
         canvas.add(trace, cell)
-    you = {"symbol": "x", "size": 16, "color": PALETTE["fit"], "line": {"color": "white", "width": 2}}
+    you = {
+        "symbol": "x",
+        "size": 16,
+        "color": PALETTE["fit"],
+        "line": {"color": "white", "width": 2},
+    }
     hover = "lr %{x:.3g}, momentum %{y:.2f}<extra>the pair shown</extra>"
-    index = canvas.add(scatter(x=[0], y=[0], mode="markers", marker=you, name="the pair", hovertemplate=hover), cell)
-    right = max(chart.x_range[1], float(np.log10(top_rate)) + 0.12)  # every scrubbed rate on it (blank: diverges)
-    canvas.x(cell, type="log", range=[chart.x_range[0], right], dtick=1, exponentformat="power", showgrid=False,
-             title={"text": "learning rate"})  # fmt: skip
+    index = canvas.add(
+        scatter(
+            x=[0],
+            y=[0],
+            mode="markers",
+            marker=you,
+            name="the pair",
+            hovertemplate=hover,
+        ),
+        cell,
+    )
+    # every scrubbed rate on it (blank: diverges)
+    right = max(chart.x_range[1], float(np.log10(top_rate)) + 0.12)
+    canvas.x(
+        cell,
+        type="log",
+        range=[chart.x_range[0], right],
+        dtick=1,
+        exponentformat="power",
+        showgrid=False,
+        title={"text": "learning rate"},
+    )
     canvas.y(cell, range=[0, 0.99], showgrid=False, title={"text": "momentum"})
     return index
