@@ -24,8 +24,9 @@ def test_defaults_render_synchronized_figure():
     ]
     fig = main_figure(at)
     assert 50 < len(fig["frames"]) <= 200
-    # each frame moves only a few small traces
-    assert all(len(f["data"]) <= 5 for f in fig["frames"])
+    # each frame moves only a few small traces: the fit, the loss and the path drawn so
+    # far, two markers, the readout and the fourth view's two curves
+    assert all(len(f["data"]) <= 9 for f in fig["frames"])
     assert len(fig["layout"]["sliders"][0]["steps"]) == len(fig["frames"])
     labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
     assert labels[:2] == ["▶ Play", "❚❚ Pause"]
@@ -271,3 +272,25 @@ def test_the_momentum_presets_step_is_the_metrics_step():
     above = np.flatnonzero(np.linalg.norm(grads, axis=1) >= r.settings.tol)
     assert claim == above[-1] + 1
     assert shown == f"step {claim:,}"
+
+
+def test_the_run_unfolds_unless_whole_run_and_presenting_hides_the_fourth_view():
+    def moved(fig) -> set:
+        names = [t.get("name") for t in fig["data"]]
+        return {names[i] for f in fig["frames"] for i in f["traces"]}
+
+    unfolding, whole = (
+        main_figure(app(epochs=200)),
+        main_figure(app(epochs=200, whole_run="true")),
+    )
+    assert {"path", "training loss", "readout"} <= moved(unfolding)
+    assert "path" not in moved(whole) and "readout" in moved(whole)
+    assert "xaxis4" in unfolding["layout"]  # the fourth view, by default
+    # presenting: three views
+    assert "xaxis4" not in main_figure(app(epochs=200, present="true"))["layout"]
+    assert (
+        "xaxis4"
+        in main_figure(app(epochs=200, present="true", convergence_panel="show"))[
+            "layout"
+        ]
+    )

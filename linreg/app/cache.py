@@ -29,6 +29,7 @@ from ..experiment import (
 )
 from ..model import design_matrix
 from ..optimizers import REGISTRY
+from ..stepwise import run_effective_steps
 from ..sweep import (
     MAX_SWEEP_UPDATES,
     MIN_SWEPT_RATES,
@@ -165,6 +166,13 @@ def cached_playground_figure(
         equal_axes=view.equal_axes or plane_kappa(r, params) < ROUND_KAPPA,
         scale=1.25 if view.present else 1.0,
         click_grid=len(names) == 1,
+        whole_run=view.whole_run,
+        convergence_panel=shows_convergence_panel(view),
+    )
+    effective = (
+        run_effective_steps(r.traj, r.x_train, r.data.y)
+        if options.convergence_panel
+        else None
     )
     return playground.playground_figure(
         r.traj,
@@ -178,6 +186,15 @@ def cached_playground_figure(
         labels=labels,
         options=options,
         current=current,
+        effective_steps=effective,
+    )
+
+
+def shows_convergence_panel(view: ViewOptions) -> bool:
+    """The fourth view is shown when asked for; by default (auto) unless presenting: the
+    projector keeps its three large views."""
+    return view.convergence_panel == "show" or (
+        view.convergence_panel == "auto" and not view.present
     )
 
 

@@ -40,6 +40,10 @@ class ViewOptions:
     # presentation mode: only the views, the player and the presets, larger
     present: bool = False
     scrub: bool = False  # the learning-rate scrubber in place of the step player
+    # the whole path and loss curve at once (a still slide), not drawn step by step
+    whole_run: bool = False
+    # the fourth view (error per eigen-axis, adaptive steps); auto: not presenting
+    convergence_panel: str = "auto"
 
 
 SETTINGS = Settings()
@@ -98,6 +102,8 @@ CONTROLS: dict[str, Control] = {
     "layout": Control("choice", options=("auto", "side by side", "stacked")),
     "present": Control("bool"),
     "scrub": Control("bool"),
+    "whole_run": Control("bool"),
+    "convergence_panel": Control("choice", options=("auto", "show", "hide")),
     # race page
     "race_optimizers": Control("multi", options=tuple(REGISTRY)),
     "race_mode": Control("choice", options=tuple(RACE_MODES)),

@@ -320,6 +320,28 @@ def _view_controls() -> None:
     )
     _checkbox(st, "residuals", "Residuals")
     _checkbox(st, "equal_axes", "Same scale on w and b axes")
+    _checkbox(
+        st,
+        "whole_run",
+        "Whole run",
+        help=(
+            "The whole path and loss curve at once (a still slide); off, they "
+            "are drawn up to the current step as the run plays."
+        ),
+    )
+    _choice(
+        st,
+        "convergence_panel",
+        "Fourth view (error per axis, adaptive steps)",
+        {k: k for k in CONTROLS["convergence_panel"].options},
+        widget="radio",
+        horizontal=True,
+        help=(
+            "The error along the steepest and the shallowest eigen-axis per step, or"
+            " for Adagrad, RMSprop and Adam each coordinate's effective step. Auto:"
+            " shown, except when presenting."
+        ),
+    )
     names = parameter_names(current_settings())
     if len(names) > 2:
         st.caption(

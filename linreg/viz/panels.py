@@ -13,9 +13,11 @@ import numpy as np
 
 from ..analysis import Analysis
 from ..model import LOSSES
+from ..optimizers import REGISTRY
+from ..stepwise import axis_errors, extreme_axes, theory_guide
 from ..surface import slice_ellipse
 from ..training import Trajectory
-from .canvas import Canvas, scatter
+from .canvas import Canvas, merge, scatter
 from .geometry import (
     data_y_range,
     eigen_axis_traces,
@@ -30,6 +32,7 @@ from .style import (
     HALO,
     LEVEL_FILLS,
     PALETTE,
+    TICK_SIZE,
     compact,
     curve_points,
     display_sample,
@@ -54,7 +57,11 @@ class Grid:
         self.canvas, self.stacked = canvas, stacked
 
     def cell(self, panel: int) -> tuple[int, int]:
-        return (panel, 1) if self.stacked else (1, panel)
+        """Stacked: row ``panel``.  Side by side: column ``panel``; the fourth view a
+        strip under them."""
+        if self.stacked:
+            return panel, 1
+        return (2, 1) if panel == 4 else (1, panel)
 
     def add(self, trace: dict, panel: int, secondary_y: bool = False) -> int:
         return self.canvas.add(trace, self.cell(panel), secondary_y)
@@ -302,30 +309,42 @@ def parity_panel(
 
 
 def loss_panel(
-    grid: Grid, traj: Trajectory, analysis: Analysis, test_loss, now: int, options
+    grid: Grid,
+    traj: Trajectory,
+    analysis: Analysis,
+    test_loss,
+    steps,
+    now: int,
+    options,
 ) -> list:
-    """The loss at every step (test loss dashed), the learning-rate schedule under it
-    when it changes, and a marker at the current step (moving)."""
+    """The loss (test loss dashed) drawn up to the current step (the whole run with
+    ``options.whole_run``), the learning-rate schedule under it when it changes, a
+    marker at the current step and the readout (moving)."""
     pts = curve_points(traj.n_steps)
     loss = np.asarray(traj.loss, dtype=float)
     width = 3 * options.scale
     curves = [("training loss", loss, PALETTE["data"], "solid")]
     if test_loss is not None:
         curves.append(("test loss", test_loss, PALETTE["test"], "dash"))
+    movers = []
     for name, values, color, dash in curves:
         hover = f"step %{{x}}<br>{name} %{{y:.5g}}<extra></extra>"
-        line = {"color": color, "width": width, "dash": dash}
-        grid.add(
-            scatter(
-                x=pts,
-                y=compact(values[pts]),
-                mode="lines",
-                line=line,
-                name=name,
-                hovertemplate=hover,
-                showlegend=test_loss is not None,
-            ),
+        style = {
+            "line": {"color": color, "width": width, "dash": dash},
+            "hovertemplate": hover,
+            "showlegend": test_loss is not None,
+        }
+        movers += _unfolding(
+            grid,
             2,
+            steps,
+            now,
+            lambda s, v=values: (s, v[s]),
+            pts,
+            "lines",
+            style,
+            name,
+            options,
         )
     minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
     hover = "minimum %{y:.5g}<extra></extra>"
@@ -365,10 +384,17 @@ def loss_panel(
         ),
         2,
     )
-    grid.x(2, title={"text": "step"})
+    movers.append((index, marker))
+    grid.x(2, title={"text": "step"}, range=[0, max(traj.n_steps, 1)])
     grid.y(2, title={"text": f"loss ({LOSSES[traj.loss_name].symbol})"})
+    shown = (
+        loss
+        if test_loss is None
+        else np.concatenate([loss, np.asarray(test_loss, dtype=float)])
+    )
+    top = None
     if options.log_loss:
-        positive = loss[np.isfinite(loss) & (loss > 0)]
+        positive = shown[np.isfinite(shown) & (shown > 0)]
         if len(positive):
             lo = np.log10(
                 max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300)
@@ -378,7 +404,104 @@ def loss_panel(
             # them
             decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
             grid.y(2, type="log", range=[lo - 0.2, hi + 0.2], **decades)
-    return [(index, marker)]
+            top = 10 ** (hi + 0.2 - READOUT_DROP * (hi - lo + 0.4))
+    else:
+        finite = shown[np.isfinite(shown)]
+        # fixed: a curve that grows frame by frame must not rescale its axis
+        if len(finite):
+            lo, hi = min(float(finite.min()), analysis.loss_star), float(finite.max())
+            pad = 0.05 * (hi - lo or abs(hi) or 1.0)
+            grid.y(2, range=[lo - pad, hi + 3 * pad])
+            top = hi + 3 * pad - READOUT_DROP * (hi - lo + 4 * pad)
+    if top is not None:
+        movers.append(_readout(grid, traj, now, top, options))
+    return movers
+
+
+#: The readout's top sits this share of the loss axis under its top: its first line
+#: clear of the view's title.
+READOUT_DROP = 0.04
+#: Its right edge at this share of the step axis: clear of the next view's axis title on
+#: a narrow projector.
+READOUT_RIGHT = 0.97
+
+
+def readout_text(traj: Trajectory, s: int) -> str:
+    """Where the run is at step ``s``: step s of N (and the epoch), the loss, the
+    learning rate of that step's update (schedules change it), the gradient's norm and,
+    on the last step, what the run did.
+    """
+    epoch = f"epoch {int(traj.epoch[s])} · " if traj.steps_per_epoch > 1 else ""
+    lr = traj.learning_rate[max(s - 1, 0)] if len(traj.learning_rate) else float("nan")
+    lines = [  # short lines: the loss view is a third of a projector's width
+        f"step {s:,} of {traj.n_steps:,}",
+        f"{epoch}lr {float(lr):.4g}",
+        f"loss {short_number(float(traj.loss[s]), 4)}",
+        f"‖∇J‖ {short_number(float(np.linalg.norm(traj.grad[s])))}",
+    ]
+    if s == traj.n_steps:
+        lines.append(f"<b>{traj.outcome}</b>")
+    return "<br>".join(lines)
+
+
+def _readout(grid: Grid, traj: Trajectory, now: int, top: float, options) -> tuple:
+    """The readout in the loss panel's top right corner, written inwards (moving: one
+    text a frame)."""
+    x = READOUT_RIGHT * max(traj.n_steps, 1)
+
+    def text(k, s):
+        return [x], [top], [readout_text(traj, s)]
+
+    x0, y0, t0 = text(0, now)
+    # no text shadow: it made a frame half as slow again to draw
+    trace = scatter(
+        x=x0,
+        y=y0,
+        text=t0,
+        mode="text",
+        textposition="bottom left",
+        name="readout",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+        textfont={"size": round(16 * options.scale), "color": "#222"},
+    )
+    return grid.add(trace, 2), text
+
+
+def _unfolding(
+    grid: Grid,
+    panel: int,
+    steps,
+    now: int,
+    at,
+    pts,
+    mode: str,
+    style: dict,
+    name: str,
+    options,
+) -> list:
+    """A curve ``at(step array) -> (x, y)`` drawn up to the current step, sampled at the
+    frame ``steps`` before it and ending exactly at it (moving); with
+    ``options.whole_run``, the whole curve at the steps ``pts`` (static)."""
+    if options.whole_run:
+        x, y = at(pts)
+        grid.add(
+            scatter(x=compact(x), y=compact(y), mode=mode, name=name, **style), panel
+        )
+        return []
+
+    def drawn(k, s):
+        return at(prefix_steps(steps, s))
+
+    return [(grid.add(_moving(drawn(0, now), mode, style, name), panel), drawn)]
+
+
+def prefix_steps(steps: np.ndarray, s: int) -> np.ndarray:
+    """The frame steps before step ``s``, then ``s``: what a curve drawn up to ``s``
+    holds (no later step)."""
+    steps = np.asarray(steps)
+    return np.append(steps[steps < s], s).astype(int)
 
 
 def _schedule(grid: Grid, traj: Trajectory) -> None:
@@ -412,10 +535,11 @@ def _schedule(grid: Grid, traj: Trajectory) -> None:
 def surface_panel(
     grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options
 ) -> list:
-    """Level sets, labelled eigen-axes, the whole path, start and optimum (static);
-    tail, marker and an edge marker once the path leaves the frame (moving).  With more
-    than two parameters the level sets are slices through the current step (the others
-    held at their current values)."""
+    """Level sets, labelled eigen-axes, start and optimum (static); the path drawn up to
+    the current step (the whole path and a tail with ``options.whole_run``), a marker
+    and an edge marker once the path leaves the frame (moving).  With more than two
+    parameters the level sets
+    are slices through the current step (the others held at their current values)."""
     i, j = params = options.params or (0, traj.theta.shape[1] - 1)
     xr, yr = options.box
     movers = []
@@ -436,18 +560,22 @@ def surface_panel(
         (HALO["color"], 3 * options.scale + HALO["width_extra"], "path halo"),
         (PALETTE["path"], 3 * options.scale, "path"),
     ):
-        line = {"color": color, "width": width}
-        grid.add(
-            scatter(
-                x=compact(path[pts, 0]),
-                y=compact(path[pts, 1]),
-                mode="lines",
-                line=line,
-                name=name,
-                showlegend=False,
-                hoverinfo="skip",
-            ),
+        style = {
+            "line": {"color": color, "width": width},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
+        movers += _unfolding(
+            grid,
             3,
+            steps,
+            now,
+            lambda s: (path[s, 0], path[s, 1]),
+            pts,
+            "lines",
+            style,
+            name,
+            options,
         )
     start = {
         "symbol": "circle-open",
@@ -488,26 +616,27 @@ def surface_panel(
         return _edge(px, *xr), _edge(py, *yr), "path leaves the view"
 
     k_now = int(np.searchsorted(steps, now))
-    tail_style = {
-        "line": {"color": PALETTE["path"], "width": 4 * options.scale},
-        "marker": {"size": 7, "color": PALETTE["path"]},
-    }
-    movers.append(
-        (
-            grid.add(
-                _moving(
-                    tail(k_now, now),
-                    "lines+markers",
-                    tail_style,
-                    "tail",
-                    showlegend=False,
-                    hoverinfo="skip",
+    if options.whole_run:  # the path drawn as it happens needs no tail
+        tail_style = {
+            "line": {"color": PALETTE["path"], "width": 4 * options.scale},
+            "marker": {"size": 7, "color": PALETTE["path"]},
+        }
+        movers.append(
+            (
+                grid.add(
+                    _moving(
+                        tail(k_now, now),
+                        "lines+markers",
+                        tail_style,
+                        "tail",
+                        showlegend=False,
+                        hoverinfo="skip",
+                    ),
+                    3,
                 ),
-                3,
-            ),
-            tail,
+                tail,
+            )
         )
-    )
     head_style = {
         "marker": {
             "color": PALETTE["fit"],
@@ -585,3 +714,180 @@ def _moving_slices(grid: Grid, traj: Trajectory, xr, yr, params, now: int) -> li
             )
         )
     return movers
+
+
+#: The fourth view's two curves: (colour, dash) of the first and the second.
+AXIS_STYLES = ((PALETTE["data"], "solid"), (PALETTE["purple"], "solid"))
+#: The dynamics' guide in the fourth view's legend, by optimizer family (dynamics.py).
+GUIDES = {
+    "gd": "theory |1 − lr·λ|ᵏ",
+    "heavy_ball": "theory ρᵏ (contraction)",
+    "nesterov": "theory ρᵏ (contraction)",
+}
+#: What the fourth view draws for each adaptive optimizer (stepwise.effective_steps), as
+#: its axis says it.
+EFFECTIVE_STEPS = {
+    "adagrad": "lr/(√G + ε)",
+    "rmsprop": "lr/(√v + ε)",
+    "adam": "|lr·m̂/(√v̂ + ε)|",
+}
+#: Side by side, the fourth view leaves this share of the width on its right to its
+#: legend.
+LEGEND_SHARE = 0.22
+
+
+def convergence_title(traj: Trajectory, effective: np.ndarray | None) -> str:
+    """The fourth view's title: what it draws (the adaptive optimizers: by their own
+    formula)."""
+    if effective is not None:
+        return f"Effective step per coordinate, {EFFECTIVE_STEPS[traj.optimizer]}"
+    return "|Error| along each eigen-axis"
+
+
+def convergence_panel(
+    grid: Grid,
+    traj: Trajectory,
+    analysis: Analysis,
+    steps,
+    now: int,
+    options,
+    effective=None,
+    names=("w", "b"),
+) -> list:
+    """The fourth view, on a log scale per step: for the adaptive optimizers each
+    coordinate's effective step (``effective``, stepwise.effective_steps; the contour's
+    two parameters, ``names``); for the others |error| along the steepest and the
+    shallowest eigen-axis with the dynamics' contraction drawn as a guide (dashed).
+    Drawn up to the current step like the loss (the whole run with
+    ``options.whole_run``)."""
+    curves = (
+        _step_curves(traj, effective, options.params, names)
+        if effective is not None
+        else _error_curves(traj, analysis)
+    )
+    pts = curve_points(traj.n_steps)
+    movers, values = [], []
+    for (name, at, guide, first), (color, dash) in zip(
+        curves, AXIS_STYLES, strict=False
+    ):
+        style = {
+            "line": {"color": color, "width": 2.5 * options.scale, "dash": dash},
+            "legend": "legend2",
+            "hovertemplate": f"step %{{x}}<br>{name} %{{y:.3g}}<extra></extra>",
+        }
+        shown = pts[pts >= first]
+        movers += _unfolding(
+            grid,
+            4,
+            steps[steps >= first],
+            now,
+            at,
+            shown,
+            "lines",
+            style,
+            name,
+            options,
+        )
+        values.append(at(shown)[1])
+        # wide and pale under the run's error: where they agree, the guide is its halo
+        if guide is not None:
+            line = {"color": color, "width": 9 * options.scale}
+            grid.add(
+                scatter(
+                    x=pts,
+                    y=compact(guide[pts]),
+                    mode="lines",
+                    line=line,
+                    opacity=0.3,
+                    legend="legend2",
+                    name=GUIDES[REGISTRY[traj.optimizer].family],
+                    showlegend=len(values) == 1,
+                    legendrank=2000,
+                    hovertemplate="step %{x}<br>theory %{y:.3g}<extra></extra>",
+                ),
+                4,
+            )
+    grid.x(4, title={"text": "step"}, range=[0, max(traj.n_steps, 1)])
+    # no axis title (the view's title says what it draws): a wider one pushed the
+    # figure's left margin out
+    grid.y(4, type="log", **_log_range(np.concatenate(values)))
+    _inner_legend(grid, 4, options)
+    return movers
+
+
+def _error_curves(traj: Trajectory, analysis: Analysis) -> list:
+    """(name, step -> (step, |error|), guide, first step) along the steepest and the
+    shallowest eigen-axis."""
+    axes = extreme_axes(analysis)
+    names, indices = list(axes)[::-1], list(axes.values())[::-1]  # the steepest first
+    errors = np.abs(axis_errors(traj.theta, analysis, indices))
+    guide = theory_guide(traj, analysis, indices)
+    curves = []
+    for column, (name, index) in enumerate(zip(names, indices, strict=True)):
+        label = f"{name.removesuffix('est')} axis, λ {analysis.eigenvalues[index]:.3g}"
+        at = lambda s, c=column: (s, errors[s, c])  # noqa: E731
+        curves.append((label, at, None if guide is None else guide[:, column], 0))
+    return curves
+
+
+def _step_curves(
+    traj: Trajectory, effective: np.ndarray, params, names: tuple[str, str]
+) -> list:
+    """(name, step -> (step, |effective step|), None, first step 1) of the contour's two
+    parameters."""
+    steps = np.abs(effective)
+    params = params or (0, steps.shape[1] - 1)
+    return [
+        (f"step on {name}", lambda s, c=c: (s, steps[np.maximum(s, 1) - 1, c]), None, 1)
+        for c, name in zip(params, names, strict=True)
+    ]
+
+
+def _log_range(values: np.ndarray) -> dict:
+    """A fixed log range over the finite positive values (at most 12 decades under the
+    largest)."""
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not len(positive):
+        return {}
+    hi = np.log10(positive.max())
+    lo = max(np.log10(positive.min()), hi - 12)
+    decades = {"dtick": max(1, round((hi - lo) / 4))} if hi - lo >= 2 else {}
+    return {"range": [lo - 0.3, hi + 0.3], **decades}
+
+
+def _inner_legend(grid: Grid, panel: int, options) -> None:
+    """The fourth view's own legend (the figure's legend on top is full): side by side,
+    on the strip's right, which leaves it LEGEND_SHARE of the width; stacked, inside the
+    view's bottom left corner.
+    """
+    x_key, y_key = grid.canvas.axis_keys(grid.cell(panel))
+    x_domain = grid.canvas.layout[x_key].get("domain", [0, 1])
+    y_domain = grid.canvas.layout[y_key].get("domain", [0, 1])
+    # stacked: the bottom left, where a shrinking error has long left and a growing one
+    # has not yet come
+    legend = {
+        "x": x_domain[0] + 0.02,
+        "y": y_domain[0] + 0.02,
+        "xanchor": "left",
+        "yanchor": "bottom",
+    }
+    if not grid.stacked:
+        x_domain = [
+            x_domain[0],
+            x_domain[1] - LEGEND_SHARE * (x_domain[1] - x_domain[0]),
+        ]
+        grid.x(panel, domain=x_domain)
+        legend = {
+            "x": x_domain[1] + 0.01,
+            "y": y_domain[1],
+            "xanchor": "left",
+            "yanchor": "top",
+        }
+        # make_subplots' titles, in the views' order
+        title = grid.canvas.layout["annotations"][-1]
+        merge(title, {"x": sum(x_domain) / 2})
+    font = {"size": round(TICK_SIZE * options.scale)}
+    merge(
+        grid.canvas.layout,
+        {"legend2": {**legend, "bgcolor": "rgba(255,255,255,0.8)", "font": font}},
+    )

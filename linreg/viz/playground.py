@@ -13,7 +13,15 @@ from ..training import Trajectory
 from .animation import _xy, frame, frame_steps, player_layout
 from .canvas import Canvas, merge
 from .geometry import view_box
-from .panels import Grid, line_panel, loss_panel, parity_panel, surface_panel
+from .panels import (
+    Grid,
+    convergence_panel,
+    convergence_title,
+    line_panel,
+    loss_panel,
+    parity_panel,
+    surface_panel,
+)
 from .style import TICK_SIZE
 
 #: Pixels: the plots' height (each row's, stacked), above them the legend and titles,
@@ -22,6 +30,10 @@ PLOT_PX = {False: 260, True: 250}
 TOP_PX = {False: 74, True: 110}
 AXIS_PX = 70
 PLAYER_PX = 90
+#: Side by side, the fourth view is a strip this high under the three, this far below
+#: them (their x-axis titles and its own title).
+STRIP_PX = 150
+STRIP_GAP_PX = 100
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,10 @@ class PlotOptions:
     # invisible points on the contour, for choosing the start by a click
     click_grid: bool = False
     box: tuple | None = None  # the contour's (x range, y range); None: around the path
+    # the whole path and loss curve at once (a still slide); else drawn up to the step
+    whole_run: bool = False
+    # the fourth view: error per eigen-axis, or the adaptive step per coordinate
+    convergence_panel: bool = True
 
 
 def playground_figure(
@@ -52,6 +68,7 @@ def playground_figure(
     labels: tuple[str, str, str, str] = ("x", "y", "w", "b"),
     options: PlotOptions = PlotOptions(),
     current: int | None = None,
+    effective_steps: np.ndarray | None = None,
 ) -> go.Figure:
     """Data and fit | loss curve | level sets and path, animated together by one slider.
 
@@ -62,7 +79,11 @@ def playground_figure(
     residual pulls w).  The contour shows two trained parameters (``options.params``,
     default (w_1, b)); with more, its level sets are slices through the current step.
     The figure opens on step ``current``, by default the last: the whole lesson at a
-    glance.
+    glance.  The path and the loss are drawn up to the frame's step
+    (``options.whole_run``: all of them), with a readout of the step;
+    ``options.convergence_panel`` adds a fourth view: the error along the steepest and
+    the shallowest eigen-axis, or for an adaptive optimizer each coordinate's
+    ``effective_steps`` (stepwise.py).
     """
     X = np.asarray(X, dtype=float).reshape(len(y), -1)
     steps = frame_steps(traj.n_steps)
@@ -80,6 +101,8 @@ def playground_figure(
             else "Loss slice through the current step"
         ),
     )
+    if options.convergence_panel:
+        titles += (convergence_title(traj, effective_steps),)
     canvas, plot_px = _subplots(titles, options)
     grid = Grid(canvas, options.stacked)
     panel = line_panel if one_feature else parity_panel
@@ -96,8 +119,12 @@ def playground_figure(
         labels,
         options,
     )
-    movers += loss_panel(grid, traj, analysis, test_loss, now, options)
+    movers += loss_panel(grid, traj, analysis, test_loss, steps, now, options)
     movers += surface_panel(grid, traj, analysis, steps, now, labels, options)
+    if options.convergence_panel:
+        movers += convergence_panel(
+            grid, traj, analysis, steps, now, options, effective_steps, labels[2:]
+        )
     canvas.legible(options.scale)
     frames = [
         frame(
@@ -114,30 +141,43 @@ def playground_figure(
     return canvas.figure(frames, player)
 
 
-def _subplots(
-    titles: tuple[str, str, str], options: PlotOptions
-) -> tuple[Canvas, float]:
-    """The grid of three views and its layout: legend on top, player underneath, nothing
-    overlapping."""
-    stacked, scale = options.stacked, options.scale
-    rows, cols = (3, 1) if stacked else (1, 3)
-    specs = (
-        [[{}], [{"secondary_y": True}], [{}]]
-        if stacked
-        else [[{}, {"secondary_y": True}, {}]]
-    )
-    gap = 120 / (3 * PLOT_PX[True] + 240)
+def _subplots(titles: tuple[str, ...], options: PlotOptions) -> tuple[Canvas, float]:
+    """The grid of three views (four: the fourth under the loss, or last when stacked)
+    and its layout: legend on top, player underneath, nothing overlapping."""
+    stacked, scale, views = options.stacked, options.scale, len(titles)
+    if stacked:
+        rows, cols = views, 1
+        specs = [[{}], [{"secondary_y": True}], [{}]] + [[{}]] * (views - 3)
+    # the fourth view: a strip under the three, as wide as they are (its x is the loss's
+    # step)
+    elif views == 4:
+        rows, cols = 2, 3
+        specs = [[{}, {"secondary_y": True}, {}], [{"colspan": 3}, None, None]]
+    else:
+        rows, cols = 1, 3
+        specs = [[{}, {"secondary_y": True}, {}]]
+    if stacked:  # type grows with the scale, not the plots
+        plot_px, gap = (
+            PLOT_PX[True] * views + 80 * scale * views,
+            120 / (PLOT_PX[True] * views + 80 * views),
+        )
+    else:
+        plot_px = PLOT_PX[False] + (
+            (STRIP_PX + STRIP_GAP_PX) * scale if rows == 2 else 0
+        )
+        gap = STRIP_GAP_PX * scale / plot_px
     canvas = Canvas(
         rows=rows,
         cols=cols,
         specs=specs,
         subplot_titles=titles,
         column_widths=None if stacked else [0.33, 0.30, 0.37],
+        row_heights=(
+            [PLOT_PX[False], STRIP_PX * scale] if rows == 2 and not stacked else None
+        ),
         horizontal_spacing=0.08,
-        vertical_spacing=gap if stacked else None,
+        vertical_spacing=gap if rows > 1 else None,
     )
-    # type grows, not plots
-    plot_px = PLOT_PX[stacked] * (3 if stacked else 1) + (240 * scale if stacked else 0)
     top, bottom = TOP_PX[stacked] * scale, (AXIS_PX + PLAYER_PX) * scale
     merge(
         canvas.layout,

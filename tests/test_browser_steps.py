@@ -1,0 +1,118 @@
+"""The run unfolds in a real browser: play, pause at three steps, and read what chromium
+drew there (the path's last point, the loss curve's last step, the readout) against the
+core's own run."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import numpy as np
+import pytest
+from browser_util import ROOT, require_browser, wait_ready
+
+from linreg.experiment import Settings, run
+
+
+def values(data) -> np.ndarray:
+    """Numbers as Plotly holds them: a list, or a base64 typed array."""
+    if isinstance(data, dict):
+        return np.frombuffer(
+            base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])
+        ).astype(float)
+    return np.asarray(data, dtype=float)
+
+
+pytestmark = pytest.mark.browser
+require_browser()
+
+SETTINGS = Settings(epochs=300, learning_rate=0.05)
+LINK = "/?epochs=300&learning_rate=0.05"
+SHOTS = ROOT / "artifacts"
+
+#: The chart with the player, listening to its own frames: every frame drawn is counted
+#: and named.
+LISTEN_JS = """() => {
+  const gd = document.querySelector('.st-key-playground .js-plotly-plot');
+  window.__frames = [];
+  gd.on('plotly_animatingframe', e => window.__frames.push(e.name));
+  return gd.layout.sliders[0].steps.length;
+}"""
+#: What the chart shows now: the slider's frame, and the traces' drawn data (by name).
+READ_JS = """() => {
+  const gd = document.querySelector('.st-key-playground .js-plotly-plot');
+  const trace = name => gd.data.find(t => t.name === name);
+  // as the frame gave them: a list, or Plotly's base64 typed array ({dtype, bdata}), decoded in Python
+  const raw = a => (a && a.bdata) ? {dtype: a.dtype, bdata: a.bdata} : Array.from(a);
+  const path = trace('path'), loss = trace('training loss');
+  const text = [...gd.querySelectorAll('.scatterlayer .trace text')].map(t => t.textContent).find(
+    t => t.startsWith('step '));
+  return {
+    slider: gd.layout.sliders[0].steps[gd._fullLayout.sliders[0].active].label,
+    path_x: raw(path.x), path_y: raw(path.y), loss_x: raw(loss.x), loss_y: raw(loss.y), readout: text || '',
+    frames: window.__frames.length,
+  };
+}"""  # noqa: E501
+
+
+def button(page, label: str):
+    return page.locator(".st-key-playground .updatemenu-button").filter(has_text=label)
+
+
+def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
+    t = run(SETTINGS).traj
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server + LINK)
+    wait_ready(page)
+    page.wait_for_selector(".st-key-playground .main-svg", timeout=60_000)
+    n_frames = page.evaluate(LISTEN_JS)
+    # 300 ms a frame: time to pause where the test means to
+    button(page, "Slow").click()
+    seen = []
+    for target in (n_frames // 5, n_frames // 2, 4 * n_frames // 5):
+        page.wait_for_function(
+            f"() => window.__frames.length >= {target}", timeout=60_000
+        )
+        button(page, "Pause").click()
+        drawn = page.evaluate("() => window.__frames.length")
+        # paused: no frame comes after the pause's own (waits for the readout to match
+        # the slider's step)
+        page.wait_for_function(
+            """() => { const gd = document.querySelector('.st-key-playground .js-plotly-plot');
+                 const step = gd.layout.sliders[0].steps[gd._fullLayout.sliders[0].active].label;
+                 return [...gd.querySelectorAll('.scatterlayer .trace text')].some(
+                   t => t.textContent.startsWith(`step ${Number(step).toLocaleString('en-US')} of`)); }""",  # noqa: E501
+            timeout=10_000,
+        )
+        now = page.evaluate(READ_JS)
+        assert now["frames"] <= drawn + 1, "frames kept coming after Pause"
+        s = int(now["slider"])
+        seen.append(s)
+        assert 0 < s < t.n_steps
+        path = np.column_stack([values(now["path_x"]), values(now["path_y"])])
+        # the drawn path ends on theta_s
+        np.testing.assert_allclose(path[-1], t.theta[s], rtol=1e-5)
+        loss_x, loss_y = values(now["loss_x"]), values(now["loss_y"])
+        # and holds no later step
+        assert len(path) <= n_frames and loss_x[-1] == s and np.all(loss_x <= s)
+        assert loss_y[-1] == pytest.approx(t.loss[s], rel=1e-5)
+        readout = now["readout"].replace(",", "")
+        assert f"step {s} of {t.n_steps}" in readout
+        assert float(re.search(r"loss ([\d.e+-]+)", readout).group(1)) == pytest.approx(
+            t.loss[s], rel=1e-3
+        )
+        assert float(re.search(r"‖∇J‖ ([\d.e+-]+)", readout).group(1)) == pytest.approx(
+            np.linalg.norm(t.grad[s]), rel=1e-3
+        )
+        assert t.outcome not in readout  # the outcome word waits for the end
+        if len(seen) == 2:
+            SHOTS.mkdir(exist_ok=True)
+            page.evaluate(
+                "() =>"
+                " document.querySelector('.st-key-playground').scrollIntoView({block:"
+                " 'start'})"
+            )
+            page.screenshot(path=str(SHOTS / "playground_paused_mid_run.png"))
+        button(page, "Resume").click()
+    assert seen == sorted(seen) and len(set(seen)) == 3
+    page.close()
