@@ -17,6 +17,6 @@ def column(name: str) -> str:
 
 
 def ratio(x: float) -> str:
-    """'1.05', '4.71', '1,491,733': three figures, and whole numbers grouped once they
-    are large."""
-    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    """'1.05', '1.10', '4.71', '1,491,733': two decimals, and whole numbers grouped once
+    they are large."""
+    return f"{x:.2f}" if abs(x) < 1000 else f"{x:,.0f}"
