@@ -27,9 +27,10 @@ OPTIMIZERS = list(REGISTRY)
 DATA = {
     "lesson": {},
     "lesson standardized": {"standardize": "true"},
-    "iris, two features": {
+    "iris, two features, raw": {
         "dataset": "iris",
         "features": ["petal_length", "sepal_length"],
+        "standardize": "false",  # a table opens standardized unless the link says not
     },
 }
 NUMBER = r"(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
