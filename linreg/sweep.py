@@ -18,6 +18,7 @@ import numpy as np
 from .model import Quadratic, check_loss, quadratic
 from .optimizers import make_optimizer
 from .outcomes import DIVERGED, Watch
+from .sampling import sampled_steps
 from .training import Checkpoint, Chunk, batches, no_checkpoint, stacked_run
 from .validation import check_alpha, check_batch_size, check_epochs, check_shapes
 
@@ -164,13 +165,8 @@ class RatePaths:
 
 
 def kept_steps(epochs: int, count: int = 120) -> np.ndarray:
-    """Every step early on (where paths turn), then geometrically sparser to the
-    last."""
-    dense = np.arange(min(count // 4, epochs) + 1)
-    sparse = (
-        np.geomspace(max(dense[-1], 1), epochs, count - len(dense)).round().astype(int)
-    )
-    return np.unique(np.concatenate([dense, sparse, [epochs]]))
+    """The steps a sweep keeps of each run (the one sampling rule)."""
+    return sampled_steps(epochs, count)
 
 
 def rate_paths(
