@@ -8,6 +8,7 @@ Each panel adds its static traces once and returns its movers: (trace index, fun
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,6 +50,20 @@ SLICE_POINTS = 36
 CLICK_GRID = 24  # invisible points on the contour: a click on one sets the start there
 
 
+@dataclass(frozen=True)
+class FitData:
+    """What the first view draws: the data, the path and the closed-form optimum in the
+    data's units, ``x_pull`` the trained feature (its sign says which way each residual
+    pulls w), and the axis labels (x, y, w, b)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    x_pull: np.ndarray
+    theta_original: np.ndarray
+    optimum_original: np.ndarray
+    labels: tuple[str, str, str, str]
+
+
 class Grid:
     """Where each view sits on the canvas: side by side (a projector) or stacked (a
     phone)."""
@@ -81,20 +96,13 @@ def _edge(value: float, lo: float, hi: float) -> float:
 
 
 def line_panel(
-    grid: Grid,
-    X,
-    y,
-    x_pull,
-    theta_original,
-    optimum_original,
-    steps,
-    now,
-    labels,
-    options,
+    grid: Grid, data: FitData, steps, now, options
 ) -> list[tuple[int, Mover]]:
     """Data, the closed-form line, the fitted line, residual sticks coloured by their
     pull on w (moving), and an edge marker that says where the line went once it leaves
     the frame."""
+    X, y, x_pull, labels = data.X, data.y, data.x_pull, data.labels
+    theta_original, optimum_original = data.theta_original, data.optimum_original
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     shown = display_sample(len(x))
@@ -267,19 +275,11 @@ def _pull_sticks(
 
 
 def parity_panel(
-    grid: Grid,
-    X,
-    y,
-    x_pull,
-    theta_original,
-    optimum_original,
-    steps,
-    now,
-    labels,
-    options,
+    grid: Grid, data: FitData, steps, now, options
 ) -> list[tuple[int, Mover]]:
     """Several features: each point's prediction against its actual value (on the
     diagonal = perfect)."""
+    X, y, theta_original, labels = data.X, data.y, data.theta_original, data.labels
     shown = display_sample(len(y), MAX_PARITY_POINTS)
     Xs, ys = X[shown], y[shown]
     lo, hi = float(y.min()), float(y.max())
