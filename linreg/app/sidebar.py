@@ -91,6 +91,12 @@ def _choice(
     )
 
 
+def _named_radio(key: str, label: str, **kwargs):
+    """A horizontal radio in the page whose options are their own labels."""
+    names = {k: k for k in CONTROLS[key].options}
+    return _choice(st, key, label, names, widget="radio", horizontal=True, **kwargs)
+
+
 def _checkbox(where, key: str, label: str, **kwargs):
     return _drawn(where, key, "checkbox", label, **kwargs)
 
@@ -297,22 +303,8 @@ def _loss_controls() -> None:
 
 
 def _view_controls() -> None:
-    _choice(
-        st,
-        "log_loss",
-        "Loss axis",
-        {k: k for k in CONTROLS["log_loss"].options},
-        widget="radio",
-        horizontal=True,
-    )
-    _choice(
-        st,
-        "surface",
-        "Surface",
-        {k: k for k in CONTROLS["surface"].options},
-        widget="radio",
-        horizontal=True,
-    )
+    _named_radio("log_loss", "Loss axis")
+    _named_radio("surface", "Surface")
     _checkbox(st, "residuals", "Residuals")
     _checkbox(st, "equal_axes", "Same scale on w and b axes")
     _checkbox(
@@ -324,13 +316,9 @@ def _view_controls() -> None:
             "are drawn up to the current step as the run plays."
         ),
     )
-    _choice(
-        st,
+    _named_radio(
         "convergence_panel",
         "Fourth view (error per axis, adaptive steps)",
-        {k: k for k in CONTROLS["convergence_panel"].options},
-        widget="radio",
-        horizontal=True,
         help=(
             "The error along the steepest and the shallowest eigen-axis per step, or"
             " for Adagrad, RMSprop and Adam each coordinate's effective step. Auto:"
