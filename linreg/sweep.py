@@ -18,6 +18,7 @@ import numpy as np
 from .model import Quadratic, check_loss, quadratic
 from .optimizers import make_optimizer
 from .outcomes import DIVERGED, Watch
+from .sampling import sampled_steps
 from .training import Checkpoint, Chunk, batches, no_checkpoint, stacked_run
 from .validation import check_alpha, check_batch_size, check_epochs, check_shapes
 
@@ -71,19 +72,21 @@ class Sweep:
 def stacked(
     q: Quadratic,
     learning_rates,
-    epochs: int,
+    steps: int,
     optimizer: str = "gd",
     theta0=None,
     checkpoint: Checkpoint = no_checkpoint,
+    terms=None,
     **hyperparameters: float,
 ) -> Iterator[Chunk]:
-    """Full-batch runs from the same start, one per learning rate, stacked
-    (training.stacked_run): the start, then the steps in chunks."""
+    """Runs from the same start, one per learning rate, stacked
+    (training.stacked_run) for ``steps`` steps: the start, then the steps in chunks.
+    ``terms``: the mini-batches' gradient terms (training.batches); None, full batch."""
     lrs = np.asarray(learning_rates, dtype=float)
     starts = np.tile(start_point(q, theta0), (len(lrs), 1))
     opt = make_optimizer(optimizer, **hyperparameters)
     return stacked_run(
-        q, starts, opt, np.broadcast_to(lrs, (epochs, len(lrs))), None, checkpoint
+        q, starts, opt, np.broadcast_to(lrs, (steps, len(lrs))), terms, checkpoint
     )
 
 
@@ -110,31 +113,36 @@ def sweep_full_batch(
 def watched(
     q: Quadratic,
     lrs: np.ndarray,
-    epochs: int,
+    steps: int,
     optimizer: str,
     start: np.ndarray,
     tol: float,
     checkpoint: Checkpoint = no_checkpoint,
     keep: np.ndarray | None = None,
+    terms=None,
+    progress: Callable[[int, int], None] | None = None,
     **hyperparameters: float,
 ) -> tuple[Watch, np.ndarray]:
-    """Run the stack and judge every run on the way; also theta at the steps ``keep``
-    (runs, steps, p), nan from a run's divergence on.  The work stops once every run has
-    diverged."""
-    watch = Watch(epochs, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
-    steps = np.asarray([] if keep is None else keep, dtype=int)
-    kept = np.full((len(lrs), len(steps), len(start)), np.nan)
+    """Run the stack (``stacked``) and judge every run on the way; also theta at the
+    steps ``keep`` (runs, kept steps, p), nan from a run's divergence on.  ``progress``
+    hears (updates done, updates in all) after each chunk.  The work stops once every
+    run has diverged."""
+    watch = Watch(steps, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
+    kept_at = np.asarray([] if keep is None else keep, dtype=int)
+    kept = np.full((len(lrs), len(kept_at), len(start)), np.nan)
     for chunk in stacked(
-        q, lrs, epochs, optimizer, start, checkpoint, **hyperparameters
+        q, lrs, steps, optimizer, start, checkpoint, terms, **hyperparameters
     ):
         watch.see(chunk.k0, chunk.loss, chunk.grad_norm, chunk.beyond)
-        here = (steps >= chunk.k0) & (steps < chunk.k0 + len(chunk.theta))
+        if progress is not None:
+            progress(chunk.k0 + len(chunk.theta) - 1, steps)
+        here = (kept_at >= chunk.k0) & (kept_at < chunk.k0 + len(chunk.theta))
         alive = np.isnan(watch.diverged_at)[:, None] | (
-            steps[here] < watch.diverged_at[:, None]
+            kept_at[here] < watch.diverged_at[:, None]
         )
         kept[:, here] = np.where(
             alive[:, :, None],
-            chunk.theta[steps[here] - chunk.k0].transpose(1, 0, 2),
+            chunk.theta[kept_at[here] - chunk.k0].transpose(1, 0, 2),
             np.nan,
         )
         # every run stopped as diverged: nothing left to see
@@ -164,13 +172,8 @@ class RatePaths:
 
 
 def kept_steps(epochs: int, count: int = 120) -> np.ndarray:
-    """Every step early on (where paths turn), then geometrically sparser to the
-    last."""
-    dense = np.arange(min(count // 4, epochs) + 1)
-    sparse = (
-        np.geomspace(max(dense[-1], 1), epochs, count - len(dense)).round().astype(int)
-    )
-    return np.unique(np.concatenate([dense, sparse, [epochs]]))
+    """The steps a sweep keeps of each run (the one sampling rule)."""
+    return sampled_steps(epochs, count)
 
 
 def rate_paths(
@@ -248,23 +251,18 @@ def sweep_runs(
     )
     steps = epochs * (1 if terms is None else -(-len(y) // bs))
     start = start_point(q, theta0)
-    opt = make_optimizer(optimizer, **hyperparameters)
-    chunks = stacked_run(
+    watch, _ = watched(
         q,
-        np.tile(start, (len(lrs), 1)),
-        opt,
-        np.broadcast_to(lrs, (steps, len(lrs))),
-        terms,
+        lrs,
+        steps,
+        optimizer,
+        start,
+        tol,
         checkpoint,
+        terms=terms,
+        progress=progress,
+        **hyperparameters,
     )
-    watch = Watch(steps, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
-    for chunk in chunks:
-        watch.see(chunk.k0, chunk.loss, chunk.grad_norm, chunk.beyond)
-        if progress is not None:
-            progress(chunk.k0 + len(chunk.theta) - 1, steps)
-        # every run stopped as diverged: nothing left to see
-        if not np.isnan(watch.diverged_at).any():
-            break
     return _swept(watch, lrs, epochs, tol, float(q.loss_at(start)))
 
 

@@ -50,54 +50,55 @@ def lr_box_label(lo: float, hi: float) -> str:
     return f"Learning rate (type a value from {lo:g} to {hi:g})"
 
 
-def _number(where, key: str, label: str, **kwargs):
-    c = CONTROLS[key]
+def _drawn(where, key: str, widget: str, label: str, **kwargs):
+    """The control ``key`` drawn with ``where``'s ``widget`` (its value seeded first),
+    with its slot for a message kept under it."""
     seed(key)
-    step = int(c.step) if c.kind == "int" and c.step else c.step
-    lo, hi = (int(c.lo), int(c.hi)) if c.kind == "int" else (c.lo, c.hi)
-    value = where.number_input(
-        label, min_value=lo, max_value=hi, step=step, key=key, **kwargs
-    )
+    value = getattr(where, widget)(label, key=key, **kwargs)
     _beside(where, key)
     return value
+
+
+def _number(where, key: str, label: str, **kwargs):
+    c = CONTROLS[key]
+    step = int(c.step) if c.kind == "int" and c.step else c.step
+    lo, hi = (int(c.lo), int(c.hi)) if c.kind == "int" else (c.lo, c.hi)
+    bounds = {"min_value": lo, "max_value": hi, "step": step}
+    return _drawn(where, key, "number_input", label, **bounds, **kwargs)
 
 
 def _slider(where, key: str, label: str, **kwargs):
     c = CONTROLS[key]
-    seed(key)
-    value = where.slider(
-        label, min_value=c.lo, max_value=c.hi, step=c.step, key=key, **kwargs
-    )
-    _beside(where, key)
-    return value
+    bounds = {"min_value": c.lo, "max_value": c.hi, "step": c.step}
+    return _drawn(where, key, "slider", label, **bounds, **kwargs)
 
 
 def _options(where, key: str, label: str, **kwargs):
-    c = CONTROLS[key]
-    seed(key)
-    value = where.select_slider(
-        label, options=c.options, format_func=lambda v: f"{v:g}", key=key, **kwargs
-    )
-    _beside(where, key)
-    return value
+    shown = {"options": CONTROLS[key].options, "format_func": _number_text}
+    return _drawn(where, key, "select_slider", label, **shown, **kwargs)
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
 
 
 def _choice(
     where, key: str, label: str, names: dict, widget: str = "selectbox", **kwargs
 ):
-    seed(key)
-    value = getattr(where, widget)(
-        label, list(CONTROLS[key].options), format_func=names.get, key=key, **kwargs
+    options = list(CONTROLS[key].options)
+    return _drawn(
+        where, key, widget, label, options=options, format_func=names.get, **kwargs
     )
-    _beside(where, key)
-    return value
+
+
+def _named_radio(key: str, label: str, **kwargs):
+    """A horizontal radio in the page whose options are their own labels."""
+    names = {k: k for k in CONTROLS[key].options}
+    return _choice(st, key, label, names, widget="radio", horizontal=True, **kwargs)
 
 
 def _checkbox(where, key: str, label: str, **kwargs):
-    seed(key)
-    value = where.checkbox(label, key=key, **kwargs)
-    _beside(where, key)
-    return value
+    return _drawn(where, key, "checkbox", label, **kwargs)
 
 
 def sidebar() -> Settings:
@@ -302,22 +303,8 @@ def _loss_controls() -> None:
 
 
 def _view_controls() -> None:
-    _choice(
-        st,
-        "log_loss",
-        "Loss axis",
-        {k: k for k in CONTROLS["log_loss"].options},
-        widget="radio",
-        horizontal=True,
-    )
-    _choice(
-        st,
-        "surface",
-        "Surface",
-        {k: k for k in CONTROLS["surface"].options},
-        widget="radio",
-        horizontal=True,
-    )
+    _named_radio("log_loss", "Loss axis")
+    _named_radio("surface", "Surface")
     _checkbox(st, "residuals", "Residuals")
     _checkbox(st, "equal_axes", "Same scale on w and b axes")
     _checkbox(
@@ -329,13 +316,9 @@ def _view_controls() -> None:
             "are drawn up to the current step as the run plays."
         ),
     )
-    _choice(
-        st,
+    _named_radio(
         "convergence_panel",
         "Fourth view (error per axis, adaptive steps)",
-        {k: k for k in CONTROLS["convergence_panel"].options},
-        widget="radio",
-        horizontal=True,
         help=(
             "The error along the steepest and the shallowest eigen-axis per step, or"
             " for Adagrad, RMSprop and Adam each coordinate's effective step. Auto:"

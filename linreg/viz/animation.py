@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import plotly.graph_objects as go
 
+from ..sampling import sampled_steps
 from .style import FONT_SIZE
 
 # 8 s of playback at 80 ms a frame; each frame is sent (and parsed) on every rerun
@@ -22,17 +23,8 @@ MAX_FRAMES = 100
 
 
 def frame_steps(n_steps: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
-    """Steps shown as animation frames: every step early on, then geometrically sparser
-    (0 and the end included)."""
-    if n_steps + 1 <= max_frames:
-        return np.arange(n_steps + 1)
-    dense = np.arange(min(max_frames // 4, n_steps + 1))
-    sparse = (
-        np.geomspace(max(dense[-1], 1), n_steps, max_frames - len(dense))
-        .round()
-        .astype(int)
-    )
-    return np.unique(np.concatenate([dense, sparse, [n_steps]]))
+    """Steps shown as animation frames (the one sampling rule)."""
+    return sampled_steps(n_steps, max_frames)
 
 
 Mover = Callable[[int, int], tuple]  # (frame index, step) -> (x, y) of a moving trace

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from ..surface import level_ellipse
 from ..training import Trajectory
@@ -120,7 +120,7 @@ def _palette(base: Image.Image, extra: list[str]) -> Image.Image:
     """The exact colours in use (drawing has no anti-aliasing, so there are few) as a
     GIF palette."""
     colors = {rgb for _, rgb in base.getcolors(maxcolors=1 << 16) or []}
-    colors |= {tuple(int(h[i : i + 2], 16) for i in (1, 3, 5)) for h in extra}
+    colors |= {ImageColor.getrgb(color)[:3] for color in extra}
     flat = [v for rgb in sorted(colors)[:256] for v in rgb]
     pal = Image.new("P", (1, 1))
     pal.putpalette(flat + [0] * (768 - len(flat)))

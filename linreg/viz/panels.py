@@ -8,6 +8,7 @@ Each panel adds its static traces once and returns its movers: (trace index, fun
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..optimizers import REGISTRY
 from ..stepwise import axis_errors, extreme_axes, theory_guide
 from ..surface import slice_ellipse
 from ..training import Trajectory
+from .animation import Mover
 from .canvas import Canvas, merge, scatter
 from .geometry import (
     data_y_range,
@@ -46,7 +48,20 @@ SLICE_LEVELS = 5
 # per ellipse and frame: the moving level sets dominate the frames' size
 SLICE_POINTS = 36
 CLICK_GRID = 24  # invisible points on the contour: a click on one sets the start there
-Mover = Callable[[int, int], tuple]
+
+
+@dataclass(frozen=True)
+class FitData:
+    """What the first view draws: the data, the path and the closed-form optimum in the
+    data's units, ``x_pull`` the trained feature (its sign says which way each residual
+    pulls w), and the axis labels (x, y, w, b)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    x_pull: np.ndarray
+    theta_original: np.ndarray
+    optimum_original: np.ndarray
+    labels: tuple[str, str, str, str]
 
 
 class Grid:
@@ -81,20 +96,13 @@ def _edge(value: float, lo: float, hi: float) -> float:
 
 
 def line_panel(
-    grid: Grid,
-    X,
-    y,
-    x_pull,
-    theta_original,
-    optimum_original,
-    steps,
-    now,
-    labels,
-    options,
-) -> list:
+    grid: Grid, data: FitData, steps, now, options
+) -> list[tuple[int, Mover]]:
     """Data, the closed-form line, the fitted line, residual sticks coloured by their
     pull on w (moving), and an edge marker that says where the line went once it leaves
     the frame."""
+    X, y, x_pull, labels = data.X, data.y, data.x_pull, data.labels
+    theta_original, optimum_original = data.theta_original, data.optimum_original
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     shown = display_sample(len(x))
@@ -197,7 +205,7 @@ INWARD = {
 
 def _edge_markers(
     grid: Grid, panel: int, where: Callable, box: tuple, opening: tuple[int, int]
-) -> list:
+) -> list[tuple[int, Mover]]:
     """A marker on the frame's edge where a line or the path left it, with what happened
     in words.
 
@@ -242,7 +250,9 @@ def _edge_marker(xyt: tuple, position: str) -> dict:
     )
 
 
-def _pull_sticks(grid: Grid, x, y, x_pull, theta_original, now) -> list:
+def _pull_sticks(
+    grid: Grid, x, y, x_pull, theta_original, now
+) -> list[tuple[int, Mover]]:
     """Residual sticks in two moving traces by the sign of r_i x_i: its term of dJ/dw
     pushes w down or up."""
     movers = []
@@ -265,19 +275,11 @@ def _pull_sticks(grid: Grid, x, y, x_pull, theta_original, now) -> list:
 
 
 def parity_panel(
-    grid: Grid,
-    X,
-    y,
-    x_pull,
-    theta_original,
-    optimum_original,
-    steps,
-    now,
-    labels,
-    options,
-) -> list:
+    grid: Grid, data: FitData, steps, now, options
+) -> list[tuple[int, Mover]]:
     """Several features: each point's prediction against its actual value (on the
     diagonal = perfect)."""
+    X, y, theta_original, labels = data.X, data.y, data.theta_original, data.labels
     shown = display_sample(len(y), MAX_PARITY_POINTS)
     Xs, ys = X[shown], y[shown]
     lo, hi = float(y.min()), float(y.max())
@@ -316,7 +318,7 @@ def loss_panel(
     steps,
     now: int,
     options,
-) -> list:
+) -> list[tuple[int, Mover]]:
     """The loss (test loss dashed) drawn up to the current step (the whole run with
     ``options.whole_run``), the learning-rate schedule under it when it changes, a
     marker at the current step and the readout (moving)."""
@@ -480,7 +482,7 @@ def _unfolding(
     style: dict,
     name: str,
     options,
-) -> list:
+) -> list[tuple[int, Mover]]:
     """A curve ``at(step array) -> (x, y)`` drawn up to the current step, sampled at the
     frame ``steps`` before it and ending exactly at it (moving); with
     ``options.whole_run``, the whole curve at the steps ``pts`` (static)."""
@@ -534,7 +536,7 @@ def _schedule(grid: Grid, traj: Trajectory) -> None:
 
 def surface_panel(
     grid: Grid, traj: Trajectory, analysis: Analysis, steps, now: int, labels, options
-) -> list:
+) -> list[tuple[int, Mover]]:
     """Level sets, labelled eigen-axes, start and optimum (static); the path drawn up to
     the current step (the whole path and a tail with ``options.whole_run``), a marker
     and an edge marker once the path leaves the frame (moving).  With more than two
@@ -684,7 +686,9 @@ def _click_grid(xr, yr) -> dict:
     )
 
 
-def _moving_slices(grid: Grid, traj: Trajectory, xr, yr, params, now: int) -> list:
+def _moving_slices(
+    grid: Grid, traj: Trajectory, xr, yr, params, now: int
+) -> list[tuple[int, Mover]]:
     """Filled level sets of the slice through the current step, one moving trace per
     level.
 
@@ -753,7 +757,7 @@ def convergence_panel(
     options,
     effective=None,
     names=("w", "b"),
-) -> list:
+) -> list[tuple[int, Mover]]:
     """The fourth view, on a log scale per step: for the adaptive optimizers each
     coordinate's effective step (``effective``, stepwise.effective_steps; the contour's
     two parameters, ``names``); for the others |error| along the steepest and the

@@ -14,6 +14,7 @@ from .animation import _xy, frame, frame_steps, player_layout
 from .canvas import Canvas, merge
 from .geometry import view_box
 from .panels import (
+    FitData,
     Grid,
     convergence_panel,
     convergence_title,
@@ -107,18 +108,8 @@ def playground_figure(
     grid = Grid(canvas, options.stacked)
     panel = line_panel if one_feature else parity_panel
     x_pull = X[:, 0] if x_pull is None else x_pull
-    movers = panel(
-        grid,
-        X,
-        y,
-        x_pull,
-        theta_original,
-        optimum_original,
-        steps,
-        now,
-        labels,
-        options,
-    )
+    data = FitData(X, y, x_pull, theta_original, optimum_original, labels)
+    movers = panel(grid, data, steps, now, options)
     movers += loss_panel(grid, traj, analysis, test_loss, steps, now, options)
     movers += surface_panel(grid, traj, analysis, steps, now, labels, options)
     if options.convergence_panel:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..sampling import sampled_steps
+
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = {
     "data": "#0072B2",
@@ -77,15 +79,9 @@ def display_sample(n: int, limit: int = MAX_POINTS_SHOWN) -> np.ndarray:
 
 
 def curve_points(n_steps: int, max_points: int = MAX_CURVE_POINTS) -> np.ndarray:
-    """Steps at which static curves are drawn: all of them when they fit, else a dense
-    start and an even rest."""
-    if n_steps + 1 <= max_points:
-        return np.arange(n_steps + 1)
-    head = np.arange(max_points // 4)
-    rest = (
-        np.linspace(head[-1] + 1, n_steps, max_points - len(head)).round().astype(int)
-    )
-    return np.unique(np.concatenate([head, rest]))
+    """Steps at which static curves are drawn: evenly spaced after a dense start, so
+    late oscillations stay visible on a linear step axis."""
+    return sampled_steps(n_steps, max_points, spacing="even")
 
 
 #: Magnitudes float32 holds with its 7 significant digits (beyond them it would show 0
