@@ -314,3 +314,24 @@ def test_the_fourth_view_is_the_effective_step_for_adaptive_optimizers():
         .get("xaxis4")
         is None
     )
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_with_the_whole_run_every_view_moves_something_at_each_frame(optimizer):
+    """Plotly blanks a view in which no trace moves (the fourth view went empty on
+    Play): with the whole run drawn, a marker moves on each of the fourth view's
+    curves, at the frame's step."""
+    r = run(Settings(epochs=400, optimizer=optimizer))
+    fig = figure(r, whole_run=True, convergence_panel=True).to_dict()
+    axes_of = [(t.get("xaxis", "x"), t.get("yaxis", "y")) for t in fig["data"]]
+    moved = {axes_of[i] for f in fig["frames"] for i in f["traces"]}
+    data = fig["data"]
+    fourth = {
+        a for a, t in zip(axes_of, data, strict=True) if t.get("legend") == "legend2"
+    }
+    assert fourth and fourth <= moved
+    frame = fig["frames"][len(fig["frames"]) // 2]
+    step = int(frame["name"]) if frame["name"].isdigit() else None
+    for i, data in zip(frame["traces"], frame["data"], strict=True):
+        if fig["data"][i].get("legend") == "legend2" and step is not None:
+            assert values(data["x"])[-1] == step

@@ -792,6 +792,14 @@ def convergence_panel(
             name,
             options,
         )
+        if options.whole_run:  # a moving marker: Plotly blanks a view nothing moves in
+            marker = {"marker": {"color": color, "size": 9}, "showlegend": False}
+
+            def here(k, s, at=at, first=first):
+                return at(np.array([max(s, first)]))
+
+            xy = here(0, now)
+            movers.append((grid.add(_moving(xy, "markers", marker, name), 4), here))
         values.append(at(shown)[1])
         # wide and pale under the run's error: where they agree, the guide is its halo
         if guide is not None:
