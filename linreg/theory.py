@@ -68,8 +68,9 @@ def fastest_pair(a: Analysis, optimizer: str) -> tuple[float, float, float] | No
 
 def per_step(rho: float) -> str:
     """A contraction per step as shown: three decimals (×0.900), five digits close to 1
-    (0.99987 is not "×1"), three significant digits below 0.1."""
-    if 0.99 <= rho < 1:
+    on either side (0.99987 is not "×1", nor is a diverging 1.0024), three significant
+    digits below 0.1."""
+    if 0.99 <= rho < 1.01 and rho != 1:
         return f"×{rho:.5g}"
     return f"×{rho:.3f}" if 0.1 <= rho < 0.99 else f"×{rho:.3g}"
 

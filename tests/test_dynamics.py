@@ -188,3 +188,11 @@ def test_the_fastest_nesterov_pair_beats_every_pair_on_a_grid():
         rates = np.linspace(1e-4, 1, 2000) * FAMILIES["nesterov"].limit(m) / LAM[-1]
         assert contraction("nesterov", LAM, rates, m).min() >= rho - 1e-3
     assert float(contraction("nesterov", LAM, lr, mu)) == pytest.approx(rho, rel=1e-9)
+
+
+def test_a_contraction_just_over_one_is_not_shown_as_one():
+    from linreg.theory import per_step
+
+    # a diverging Nesterov pair grows ×1.0024 a step: "×1" would read as neither
+    assert per_step(1.0024) == "×1.0024" and per_step(0.99987) == "×0.99987"
+    assert per_step(1.0) == "×1" and per_step(0.9) == "×0.900"  # exactly one: the limit
