@@ -10,7 +10,7 @@ labels, and cannot be corrected through ``st.query_params``.
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -253,4 +253,6 @@ def share_link(base: str) -> str:
     """base?key=value&... with every value URL-encoded and every value of a repeated key
     kept."""
     query = urlencode(link_params(), doseq=True)
+    if query and not urlsplit(base).path:  # http://host?... reads as http://host/?...
+        base += "/"
     return f"{base}?{query}" if query else base

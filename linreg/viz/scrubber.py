@@ -733,6 +733,7 @@ def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap, top_rate: float) 
             marker=you,
             name="the pair",
             hovertemplate=hover,
+            cliponaxis=False,  # on the map's edge (μ 0.99, the largest rates): whole
         ),
         cell,
     )
