@@ -335,3 +335,18 @@ def test_with_the_whole_run_every_view_moves_something_at_each_frame(optimizer):
     for i, data in zip(frame["traces"], frame["data"], strict=True):
         if fig["data"][i].get("legend") == "legend2" and step is not None:
             assert values(data["x"])[-1] == step
+
+
+def test_a_mini_batch_run_keeps_its_jitter_in_view_under_the_part_drawn():
+    """Frames sample a long SGD run; the whole run lies faint under the part drawn so
+    far, every ups and downs of its loss there; full batch has none."""
+    r = run(Settings(batch="sgd", epochs=20))
+    fig = figure(r).to_dict()
+    faint = [t for t in fig["data"] if t.get("opacity") == pytest.approx(0.25)]
+    assert len(faint) == 2  # the loss and the path
+    loss = next(t for t in faint if len(values(t["x"])) and t.get("xaxis") == "x2")
+    steps = values(loss["x"]).astype(int)
+    np.testing.assert_allclose(values(loss["y"]), r.traj.loss[steps], rtol=1e-6)
+    assert (np.diff(values(loss["y"])) > 0).sum() > 10  # the loss goes up on many steps
+    full = figure(run(Settings(epochs=50))).to_dict()
+    assert not [t for t in full["data"] if t.get("opacity") == pytest.approx(0.25)]

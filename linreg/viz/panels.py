@@ -42,6 +42,8 @@ from .style import (
 )
 
 TAIL = 12
+#: The whole of a mini-batch run under the part drawn so far.
+FAINT_OPACITY = 0.25
 MAX_RESIDUALS = 300  # residual sticks move in every frame: keep the frames light
 MAX_PARITY_POINTS = 120  # predictions move in every frame too
 SLICE_LEVELS = 5
@@ -347,6 +349,7 @@ def loss_panel(
             style,
             name,
             options,
+            faint=options.faint_rest,
         )
     minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
     hover = "minimum %{y:.5g}<extra></extra>"
@@ -482,15 +485,23 @@ def _unfolding(
     style: dict,
     name: str,
     options,
+    faint: bool = False,
 ) -> list[tuple[int, Mover]]:
     """A curve ``at(step array) -> (x, y)`` drawn up to the current step, sampled at the
     frame ``steps`` before it and ending exactly at it (moving); with
-    ``options.whole_run``, the whole curve at the steps ``pts`` (static)."""
-    if options.whole_run:
+    ``options.whole_run``, the whole curve at the steps ``pts`` (static).  ``faint``:
+    the whole curve under it, faint (a mini-batch run's jitter falls between frame
+    steps)."""
+    if options.whole_run or faint:
         x, y = at(pts)
-        grid.add(
-            scatter(x=compact(x), y=compact(y), mode=mode, name=name, **style), panel
-        )
+        trace = scatter(x=compact(x), y=compact(y), mode=mode, **style)
+        if faint:  # background, unnamed: the curve drawn so far is the one to read
+            trace.update(showlegend=False, opacity=FAINT_OPACITY, hoverinfo="skip")
+            trace.pop("hovertemplate", None)
+        else:
+            trace["name"] = name
+        grid.add(trace, panel)
+    if options.whole_run:
         return []
 
     def drawn(k, s):
@@ -578,6 +589,7 @@ def surface_panel(
             style,
             name,
             options,
+            faint=options.faint_rest and name == "path",
         )
     start = {
         "symbol": "circle-open",

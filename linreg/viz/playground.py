@@ -54,6 +54,9 @@ class PlotOptions:
     whole_run: bool = False
     # the fourth view: error per eigen-axis, or the adaptive step per coordinate
     convergence_panel: bool = True
+    # the whole run faint under the part drawn so far (mini-batches: the jitter falls
+    # between the frame steps)
+    faint_rest: bool = False
 
 
 def playground_figure(
@@ -91,7 +94,12 @@ def playground_figure(
     now = traj.n_steps if current is None else int(np.clip(current, 0, traj.n_steps))
     start = min(int(np.searchsorted(steps, now)), len(steps) - 1)
     params = options.params or (0, traj.theta.shape[1] - 1)
-    options = replace(options, params=params, box=options.box or view_box(traj, params))
+    options = replace(
+        options,
+        params=params,
+        box=options.box or view_box(traj, params),
+        faint_rest=traj.row_order is not None,
+    )
     one_feature = X.shape[1] == 1
     titles = (
         "Data and fitted line" if one_feature else "Predicted vs actual",
