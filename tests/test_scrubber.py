@@ -491,3 +491,20 @@ def test_the_pair_figure_is_valid_plotly(lesson, stacked):
         "learning_rate",
         "momentum",
     ]
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "flat"), [("momentum", True), ("nesterov", False), ("gd", None)]
+)
+def test_the_maps_marks_are_named_under_it(optimizer, flat):
+    """The map's lines and marks have names on hover only: the caption names them (the
+    flat √μ region is heavy ball's alone); no map, no key."""
+    from apptest_util import app, assert_ok
+
+    at = app(optimizer=optimizer, scrub="true")
+    assert_ok(at)
+    caption = " ".join(c.value for c in at.caption)
+    assert ("stability limit" in caption and "fastest pair" in caption) == (
+        flat is not None
+    )
+    assert ("flat region" in caption) == bool(flat)

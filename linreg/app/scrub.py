@@ -93,6 +93,24 @@ def view_caption(r: Run, link: str) -> list[str]:
     ]
 
 
+#: What the (learning rate, momentum) map's marks are (their names show on hover only).
+MAP_KEY = (
+    " On the map: the dashed orange line is the stability limit (beyond it every run"
+    " diverges), the star the fastest pair, the × the pair shown{flat}."
+)
+FLAT_KEY = (
+    "; the white dotted outline holds heavy ball's flat region, where every rate"
+    " shrinks the error ×√μ a step"
+)
+
+
+def map_key(s) -> str:
+    """The map's key under a momentum scrubber ('' without one)."""
+    if cache.scrubbed_momenta(s) is None:
+        return ""
+    return MAP_KEY.format(flat=FLAT_KEY if s.optimizer == "momentum" else "")
+
+
 def download(r: Run, scrubber_figure, stacked: bool) -> None:
     """ "Download this view": the scrubber and the run's step player in one HTML file
     that works offline. Made on the click (Streamlit runs the callable then), from the
@@ -155,6 +173,6 @@ def section(
         st.caption(
             f"Every {pairs}'s whole run, {words.count(s.epochs, 'epoch')}, {exact}. The"
             f" run stays at learning rate {s.learning_rate:g}: click a rate on the"
-            " strip to make it the run."
+            " strip to make it the run." + map_key(s)
         )
         download(r, figure, stacked)
