@@ -475,8 +475,10 @@ def example_label(name: str, r: Run, m: RateMap, lines: int = 1) -> str:
     it did on the second.
     """
     lr = r.settings.learning_rate
-    pace = "" if m.measured else f"{per_step(m.contraction(lr))}/step: "
-    return f"{name} · lr {lr:g}{' · ' if lines == 1 else '<br>'}{pace}{r.traj.outcome}"
+    rate = f"{name} · lr {lr:g}"
+    if not m.measured:
+        rate += f"{' · ' if lines == 1 else '<br>'}{per_step(m.contraction(lr))}/step"
+    return f"{rate}:{' ' if lines == 1 or not m.measured else '<br>'}{r.traj.outcome}"
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
