@@ -174,3 +174,20 @@ def test_a_mini_batch_sweep_counts_its_updates():
     assert heard[-1] == (100 * 50, 100 * 50) and all(
         a < b for (a, _), (b, _) in itertools.pairwise(heard)
     )
+
+
+def test_a_noiseless_fits_sweep_labels_a_few_decades_not_forty():
+    """A line without noise: the best rates reach losses near 1e-30, and one label per
+    decade stacked forty labels on one another."""
+    from linreg.analysis import analyse
+    from linreg.theory import rate_map
+    from linreg.viz.rates import MAX_LOSS_LABELS, sweep_figure
+
+    X = np.linspace(0, 1, 50)[:, None]
+    q = quadratic(X, 3 * X[:, 0] + 2)
+    s = sweep_full_batch(q, log_grid(), 2000)
+    finite = s.final_loss[np.isfinite(s.final_loss) & (s.final_loss > 0)]
+    decades = np.log10(max(finite.max(), s.start_loss)) - np.log10(finite.min())
+    assert decades > 20  # the case in point
+    fig = sweep_figure(s, rate_map(analyse(q), "gd", None)).to_dict()
+    assert decades / fig["layout"]["yaxis"]["dtick"] <= MAX_LOSS_LABELS

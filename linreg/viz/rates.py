@@ -193,6 +193,20 @@ def _above(left: str, text: str, font: str) -> str:
     )
 
 
+#: At most this many decades labelled on the final loss's axis.
+MAX_LOSS_LABELS = 6
+
+
+def loss_dtick(sweep: Sweep) -> int:
+    """Decades between the final-loss axis's labels: every one, or every k-th when the
+    losses span many (a noiseless fit reaches 1e-37)."""
+    shown = sweep.final_loss[np.isfinite(sweep.final_loss) & (sweep.final_loss > 0)]
+    top = max(float(shown.max()) if len(shown) else 1.0, sweep.start_loss)
+    low = float(shown.min()) if len(shown) else top
+    decades = np.log10(top) - np.log10(low) if low > 0 else 0.0
+    return max(1, int(np.ceil(decades / MAX_LOSS_LABELS)))
+
+
 def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
     """Final loss and steps to settle against the learning rate (log axes), each run
     coloured by its outcome; the zones of the theory (or of the runs), the limit and the
@@ -315,7 +329,7 @@ def sweep_figure(sweep: Sweep, m: RateMap, stacked: bool = False) -> go.Figure:
     fig.update_xaxes(type="log", title_text="learning rate", dtick=1, range=span)
     # stacked, the steps' title would sit on their tick labels
     fig.update_yaxes(automargin=True)
-    fig.update_yaxes(type="log", title_text="loss", dtick=1, **cell(1))
+    fig.update_yaxes(type="log", title_text="loss", dtick=loss_dtick(sweep), **cell(1))
     # its title says steps: no axis title to crowd the ticks
     fig.update_yaxes(rangemode="tozero", **cell(2))
     fig.update_layout(
