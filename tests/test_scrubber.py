@@ -508,3 +508,27 @@ def test_the_maps_marks_are_named_under_it(optimizer, flat):
         flat is not None
     )
     assert ("flat region" in caption) == bool(flat)
+
+
+@pytest.mark.parametrize("present", ["true", "false"])
+def test_the_momentum_map_is_a_view_beside_the_others_not_on_the_strip(present):
+    """The map's image sits on axes of the views' row (presenting: four in a row; else
+    two by two), never on the strip of rates under them."""
+    import json
+
+    from apptest_util import app, assert_ok
+
+    at = app(preset="momentum", scrub="true", present=present)
+    assert_ok(at)
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "momentum" in json.dumps(json.loads(c.proto.spec)["layout"].get("sliders"))
+    )
+    layout = spec["layout"]
+    (image,) = layout["images"]
+    y = "yaxis" + image["yref"].removeprefix("y")
+    strip_bottom = min(
+        v["domain"][0] for k, v in layout.items() if k.startswith("yaxis")
+    )
+    assert layout[y]["domain"][0] > strip_bottom  # not the lowest row: the strip

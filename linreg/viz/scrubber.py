@@ -154,7 +154,7 @@ def scrubber_figure(
         stacked, momenta is not None, square and momenta is not None and not stacked
     )
     canvas, plot_px = _layout(shape, scale, one_feature)
-    grid = SquareGrid(canvas) if shape.square else Grid(canvas, stacked)
+    grid = SquareGrid(canvas) if shape.square else RowGrid(canvas, stacked)
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
     rows = display_sample(len(y), MAX_PREDICTIONS)
@@ -378,6 +378,14 @@ class Shape:
     @property
     def cols(self) -> int:
         return 1 if self.stacked else 2 if self.square else self.views
+
+
+class RowGrid(Grid):
+    """The scrubber's views in one row (or stacked): the momentum map is the fourth
+    column, not the Playground's strip under the three."""
+
+    def cell(self, panel: int) -> tuple[int, int]:
+        return (panel, 1) if self.stacked else (1, panel)
 
 
 class SquareGrid(Grid):
