@@ -25,8 +25,8 @@ def test_defaults_render_synchronized_figure():
     fig = main_figure(at)
     assert 50 < len(fig["frames"]) <= 200
     # each frame moves only a few small traces: the fit, the loss and the path drawn so
-    # far, two markers, the readout and the fourth view's two curves
-    assert all(len(f["data"]) <= 9 for f in fig["frames"])
+    # far, two markers, the readout, the fourth view's two curves and their sign marks
+    assert all(len(f["data"]) <= 11 for f in fig["frames"])
     assert len(fig["layout"]["sliders"][0]["steps"]) == len(fig["frames"])
     labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
     assert labels[:2] == ["▶ Play", "❚❚ Pause"]

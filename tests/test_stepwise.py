@@ -350,3 +350,32 @@ def test_a_mini_batch_run_keeps_its_jitter_in_view_under_the_part_drawn():
     assert (np.diff(values(loss["y"])) > 0).sum() > 10  # the loss goes up on many steps
     full = figure(run(Settings(epochs=50))).to_dict()
     assert not [t for t in full["data"] if t.get("opacity") == pytest.approx(0.25)]
+
+
+def test_the_sign_the_log_scale_hides_is_marked_where_it_flips():
+    """|error| cannot show a zig-zag: a × marks each drawn step whose signed projection
+    of θ_k − θ* (numpy's own eigenvectors here) has the other sign than at k − 1.  At
+    the zig-zag preset's rate the steep axis flips every step, the shallow one never."""
+    from linreg.app.presets import preset_settings
+    from linreg.viz.panels import FLIPPED
+
+    r = run(preset_settings("oscillating"))
+    fig = figure(r).to_dict()
+    names = [t.get("name") for t in fig["data"]]
+    marks = [i for i, n in enumerate(names) if n == FLIPPED]
+    assert len(marks) == 2  # the steep and the shallow axis
+    H = r.traj.quadratic.hessian
+    lam, V = np.linalg.eigh(H)
+    star = np.linalg.solve(H, r.traj.quadratic.linear_term)
+    last = fig["frames"][-1]
+    drawn = dict(zip(last["traces"], last["data"], strict=True))
+    cases = [(marks[0], np.argmax(lam), True), (marks[1], np.argmin(lam), False)]
+    for mark, axis, flips_every_step in cases:
+        error = (r.traj.theta - star) @ V[:, axis]
+        flipped = np.append(False, np.sign(error[1:]) != np.sign(error[:-1]))
+        steps = values(drawn[mark]["x"]).astype(int)
+        name = "steep axis" if flips_every_step else "shallow axis"
+        curve = next(i for i in drawn if (names[i] or "").startswith(name))
+        shown = values(drawn[curve]["x"]).astype(int)
+        np.testing.assert_array_equal(steps, shown[flipped[shown]])
+        assert (len(steps) == len(shown) - 1) if flips_every_step else not len(steps)

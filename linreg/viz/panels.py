@@ -783,6 +783,8 @@ def convergence_panel(
     )
     pts = curve_points(traj.n_steps)
     movers, values = [], []
+    if effective is None:  # the sign the log scale hides: a mark where it flips
+        movers += _sign_marks(grid, traj, analysis, curves, steps, now, pts, options)
     for (name, at, guide, first), (color, dash) in zip(
         curves, AXIS_STYLES, strict=False
     ):
@@ -839,12 +841,48 @@ def convergence_panel(
     return movers
 
 
+#: The fourth view's mark on the steps where an axis's error changed sign.
+FLIPPED = "sign flipped since the step before"
+
+
+def _sign_marks(grid, traj, analysis, curves, steps, now, pts, options) -> list:
+    """A small × on each curve where the signed error changed sign (unfolding like the
+    curve): a zig-zag flips every step, which |error| alone cannot show."""
+    axes = extreme_axes(analysis)
+    signed = axis_errors(traj.theta, analysis, list(axes.values())[::-1])
+    movers = []
+    for column, ((_, at, _, first), (color, _)) in enumerate(
+        zip(curves, AXIS_STYLES, strict=False)
+    ):
+        style = {
+            "marker": {"symbol": "x-thin-open", "size": 7, "color": color},
+            "legend": "legend2",
+            "showlegend": column == 0,
+            "hoverinfo": "skip",
+        }
+        marked = flipped_steps(at, signed[:, column])
+        movers += _unfolding(
+            grid,
+            4,
+            steps[steps >= first],
+            now,
+            marked,
+            pts,
+            "markers",
+            style,
+            FLIPPED,
+            options,
+        )
+    return movers
+
+
 def _error_curves(traj: Trajectory, analysis: Analysis) -> list:
     """(name, step -> (step, |error|), guide, first step) along the steepest and the
     shallowest eigen-axis."""
     axes = extreme_axes(analysis)
     names, indices = list(axes)[::-1], list(axes.values())[::-1]  # the steepest first
-    errors = np.abs(axis_errors(traj.theta, analysis, indices))
+    signed = axis_errors(traj.theta, analysis, indices)
+    errors = np.abs(signed)
     guide = theory_guide(traj, analysis, indices)
     curves = []
     for column, (name, index) in enumerate(zip(names, indices, strict=True)):
@@ -852,6 +890,19 @@ def _error_curves(traj: Trajectory, analysis: Analysis) -> list:
         at = lambda s, c=column: (s, errors[s, c])  # noqa: E731
         curves.append((label, at, None if guide is None else guide[:, column], 0))
     return curves
+
+
+def flipped_steps(at, signed: np.ndarray):
+    """``at`` kept to the steps whose error has the other sign than the step before: a
+    zig-zag's marks fall on every step, a spiral's every half turn, a monotone's on
+    none."""
+    flipped = np.append(False, np.sign(signed[1:]) * np.sign(signed[:-1]) < 0)
+
+    def marked(s):
+        s = np.asarray(s)
+        return at(s[flipped[s]])
+
+    return marked
 
 
 def _step_curves(
