@@ -4,24 +4,14 @@ core's own run."""
 
 from __future__ import annotations
 
-import base64
 import re
 
 import numpy as np
 import pytest
 from browser_util import ROOT, require_browser, wait_ready
+from plotly_util import values
 
 from linreg.experiment import Settings, run
-
-
-def values(data) -> np.ndarray:
-    """Numbers as Plotly holds them: a list, or a base64 typed array."""
-    if isinstance(data, dict):
-        return np.frombuffer(
-            base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])
-        ).astype(float)
-    return np.asarray(data, dtype=float)
-
 
 pytestmark = pytest.mark.browser
 require_browser()

@@ -86,19 +86,7 @@ def test_merge_nests_and_replaces():
 
 
 def _playground(settings: Settings, **options):
-    r = run(settings)
-    opts = playground.PlotOptions(**options)
-    return playground.playground_figure(
-        r.traj,
-        r.data.X,
-        r.data.y,
-        r.analysis,
-        r.theta_original,
-        r.optimum_original,
-        x_pull=r.x_train[:, 0],
-        test_loss=r.test_loss,
-        options=opts,
-    )
+    return playground.run_figure(run(settings), playground.PlotOptions(**options))
 
 
 CASES = {

@@ -6,11 +6,11 @@ state."""
 
 from __future__ import annotations
 
-import base64
 import re
 
 import numpy as np
 import pytest
+from plotly_util import values
 from torch_reference import TORCH, hessian_eigen, torch
 
 from linreg.analysis import analyse
@@ -32,29 +32,10 @@ from linreg.viz.animation import frame_steps
 DATA = cortical_thickness()
 
 
-def values(data) -> np.ndarray:
-    """A frame's numbers as sent: a plain list, or Plotly's base64 typed array."""
-    if isinstance(data, dict):
-        return np.frombuffer(
-            base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])
-        ).astype(float)
-    return np.asarray(data, dtype=float)
-
-
 def figure(r, **options):
     effective = run_effective_steps(r.traj, r.x_train, r.data.y)
-    return playground.playground_figure(
-        r.traj,
-        r.data.X,
-        r.data.y,
-        r.analysis,
-        r.theta_original,
-        r.optimum_original,
-        x_pull=r.x_train[:, 0],
-        test_loss=r.test_loss,
-        options=playground.PlotOptions(**options),
-        effective_steps=effective,
-    )
+    options = playground.PlotOptions(**options)
+    return playground.run_figure(r, options, effective_steps=effective)
 
 
 def moving(fig, name: str) -> list[tuple[int, dict]]:

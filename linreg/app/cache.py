@@ -174,19 +174,8 @@ def cached_playground_figure(
         if options.convergence_panel
         else None
     )
-    return playground.playground_figure(
-        r.traj,
-        r.data.X,
-        r.data.y,
-        r.analysis,
-        r.theta_original,
-        r.optimum_original,
-        x_pull=r.x_train[:, 0],
-        test_loss=r.test_loss,
-        labels=labels,
-        options=options,
-        current=current,
-        effective_steps=effective,
+    return playground.run_figure(
+        r, options, labels=labels, current=current, effective_steps=effective
     )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..analysis import Analysis
+from ..experiment import Run
 from ..training import Trajectory
 from .animation import _xy, frame, frame_steps, player_layout
 from .canvas import Canvas, merge
@@ -138,6 +139,23 @@ def playground_figure(
         steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked
     )
     return canvas.figure(frames, player)
+
+
+def run_figure(r: Run, options: PlotOptions = PlotOptions(), **kwargs) -> go.Figure:
+    """``playground_figure`` of a whole run (its data, analysis and units); ``kwargs``:
+    labels, current, effective_steps."""
+    return playground_figure(
+        r.traj,
+        r.data.X,
+        r.data.y,
+        r.analysis,
+        r.theta_original,
+        r.optimum_original,
+        x_pull=r.x_train[:, 0],
+        test_loss=r.test_loss,
+        options=options,
+        **kwargs,
+    )
 
 
 def _subplots(titles: tuple[str, ...], options: PlotOptions) -> tuple[Canvas, float]:
