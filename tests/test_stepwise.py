@@ -360,3 +360,21 @@ def test_the_sign_the_log_scale_hides_is_marked_where_it_flips():
         shown = values(drawn[curve]["x"]).astype(int)
         np.testing.assert_array_equal(steps, shown[flipped[shown]])
         assert (len(steps) == len(shown) - 1) if flips_every_step else not len(steps)
+
+
+def test_no_frame_shows_a_sign_flip_from_a_later_step():
+    """Before an axis's first flip a frame holds no mark at all (one point that is not
+    there: empty arrays would leave the opening's marks, from later steps, on
+    screen)."""
+    from linreg.viz.panels import FLIPPED
+
+    r = run(Settings(batch="sgd", epochs=5))
+    fig = figure(r).to_dict()
+    marks = {i for i, t in enumerate(fig["data"]) if t.get("name") == FLIPPED}
+    for frame in fig["frames"]:
+        step = int(float(frame["name"]))
+        for i, data in zip(frame["traces"], frame["data"], strict=True):
+            if i in marks:
+                x = values(data["x"])
+                assert len(x) >= 1
+                assert (x[np.isfinite(x)] <= step).all(), (step, x)

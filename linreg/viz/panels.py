@@ -505,7 +505,10 @@ def _unfolding(
         return []
 
     def drawn(k, s):
-        return at(prefix_steps(steps, s))
+        x, y = at(prefix_steps(steps, s))
+        # a frame's empty arrays leave the trace as it was (the opening's last step):
+        # nothing drawn yet is one point that is not there
+        return (x, y) if len(x) else (np.array([np.nan]), np.array([np.nan]))
 
     return [(grid.add(_moving(drawn(0, now), mode, style, name), panel), drawn)]
 
