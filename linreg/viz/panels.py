@@ -390,7 +390,8 @@ def loss_panel(
         2,
     )
     movers.append((index, marker))
-    grid.x(2, title={"text": "step"}, range=[0, max(traj.n_steps, 1)])
+    # short ticks ("5k", not a turned "5000", which pushed the title into the next view)
+    grid.x(2, title={"text": "step"}, range=[0, max(traj.n_steps, 1)], tickformat="~s")
     grid.y(2, title={"text": f"loss ({LOSSES[traj.loss_name].symbol})"})
     shown = (
         loss
