@@ -758,3 +758,26 @@ def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap, top_rate: float) 
     )
     canvas.y(cell, range=[0, 0.99], showgrid=False, title={"text": "momentum"})
     return index
+
+
+def opened_at(spec: dict, frame: str) -> dict:
+    """A scrubber's ``spec`` (its figure's ``to_dict``) opening on its frame named
+    ``frame`` (the pair or rate a reader had dragged to): that frame's traces drawn and
+    each slider on its step.  A name the figure has no frame for raises KeyError."""
+    match = next((f for f in spec["frames"] if f["name"] == frame), None)
+    if match is None:
+        raise KeyError(frame)
+    data = list(spec["data"])
+    for index, moved in zip(match["traces"], match["data"], strict=True):
+        data[index] = {**data[index], **moved}
+    lr, _, mu = frame.partition(" momentum ")
+    wanted = {LR_SLIDER: lr, MOMENTUM_SLIDER: f"momentum {mu}"}
+    sliders = []
+    for slider in spec["layout"]["sliders"]:
+        name = slider.get("name")
+        values = [
+            step["value"] if name in wanted else step["args"][0][0]
+            for step in slider["steps"]
+        ]
+        sliders.append({**slider, "active": values.index(wanted.get(name, frame))})
+    return {**spec, "data": data, "layout": {**spec["layout"], "sliders": sliders}}
