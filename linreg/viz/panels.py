@@ -31,13 +31,13 @@ from .geometry import (
     residual_sticks,
 )
 from .style import (
-    HALO,
     LEVEL_FILLS,
     PALETTE,
     TICK_SIZE,
     compact,
     curve_points,
     display_sample,
+    halo_line,
     short_number,
 )
 
@@ -611,7 +611,7 @@ def surface_panel(
     path = traj.theta[:, [i, j]]
     pts = curve_points(traj.n_steps)
     path_style = path_line(options.scale)
-    halo = {"color": HALO["color"], "width": path_style["width"] + HALO["width_extra"]}
+    halo = halo_line(path_style["width"])
     for line, name in ((halo, "path halo"), (path_style, "path")):
         style = {
             "line": line,
