@@ -11,12 +11,13 @@ from contextvars import ContextVar
 
 import streamlit as st
 
+from ..bundled import default_columns_for
 from ..experiment import TABULAR, Settings
 from ..optimizers import REGISTRY
 from ..theory import rate_sentence
 from ..viz import rates
 from . import labels
-from .cache import cached_run, default_columns, rate_map_of, table_for
+from .cache import cached_run, rate_map_of, table_for
 from .controls import CONTROLS, learning_rate_options, learning_rate_range
 from .display import plain
 from .presets import PRESETS
@@ -267,7 +268,7 @@ def _column_controls(ds: str) -> None:
         st.caption("Upload a CSV on the **Data** page.")
         return
     options = list(table.numeric_columns)
-    default_x, default_y = default_columns(ds, table)
+    default_x, default_y = default_columns_for(ds, table)
     chosen = [c for c in st.session_state.get("features") or () if c in options]
     if st.session_state.get("features") and len(chosen) < len(
         st.session_state["features"]
@@ -346,7 +347,7 @@ def parameter_names(settings: Settings) -> list[str]:
     if settings.dataset in TABULAR and not features:
         table = table_for(settings.dataset)
         features = (
-            default_columns(settings.dataset, table)[0] if table is not None else ()
+            default_columns_for(settings.dataset, table)[0] if table is not None else ()
         )
     return labels.parameter_labels(features)
 
