@@ -9,7 +9,7 @@ from ..optimizers import spec
 from ..sweep import SCRUB_RATES
 from ..viz import export, scrubber
 from ..viz.scrubber import PAIR_SLIDERS_JS
-from . import cache
+from . import cache, views
 from .display import CHART_CONFIG, FOUR_VIEWS_BESIDE_PX, wider_than
 from .labels import OPTIMIZERS, hyperparameter_text
 from .state import current_view
@@ -106,7 +106,7 @@ FLAT_KEY = (
 
 def map_key(s) -> str:
     """The map's key under a momentum scrubber ('' without one)."""
-    if cache.scrubbed_momenta(s) is None:
+    if views.scrubbed_momenta(s) is None:
         return ""
     return MAP_KEY.format(flat=FLAT_KEY if s.optimizer == "momentum" else "")
 
@@ -218,7 +218,7 @@ def section(
     # four views two by two where the page is narrow; presenting, in one row (the
     # sliders stay on screen)
     square = (
-        cache.scrubbed_momenta(s) is not None
+        views.scrubbed_momenta(s) is not None
         and not present
         and not wider_than(FOUR_VIEWS_BESIDE_PX)
     )
@@ -235,7 +235,7 @@ def section(
     st.html(PAIR_SLIDERS_JS, unsafe_allow_javascript=True)
     if not present:
         pairs = (
-            "(rate, momentum) pair" if cache.scrubbed_momenta(s) is not None else "rate"
+            "(rate, momentum) pair" if views.scrubbed_momenta(s) is not None else "rate"
         )
         st.caption(
             f"Every {pairs}'s whole run, {words.count(s.epochs, 'epoch')}, {exact}. The"
