@@ -521,6 +521,15 @@ def test_the_saved_view_opens_on_the_pair_the_reader_dragged_to():
     assert decode(pair["x"])[0] == pytest.approx(lr, rel=5e-3)
     assert decode(pair["y"])[0] == pytest.approx(mu)
     assert player["layout"].get("updatemenus")  # ▶ Play
+    # the caption names the pair it opens at, beside the run's own, and links it
+    caption = sent["html"][: sent["html"].index("Plotly.newPlot")]
+    assert f"opens at learning rate {lr:g}" in caption and "momentum μ 0.5" in caption
+    assert "the run: learning rate" in caption and "On the map:" in caption
+    link = caption.split("The pair shown as the run: ")[1].split("<")[0]
+    assert "momentum=0.5" in link and "learning_rate=" in link
+    assert float(link.split("learning_rate=")[1].split("&")[0]) == pytest.approx(
+        lr, rel=5e-3
+    )
     assert sent["file"].endswith(".html") and sent["nonce"] == 1
     # the next rerun sends no file again
     at.run()
@@ -551,6 +560,10 @@ def test_a_saved_view_draws_the_pair_it_opens_on(lesson):
     np.testing.assert_allclose(drawn[kept], run.theta[paths.steps[kept], 0], rtol=1e-6)
     with pytest.raises(KeyError):
         scrubber.opened_at(spec, "lr 0 momentum 99")
+    # a frame's name and its run, both ways
+    assert scrubber.frame_run(scrubber.pair_frame(j * rates + i, rates), rates) == (
+        j * rates + i
+    )
     # a rate slider alone (GD): the step that animates to the frame
     *_, gd = scrub_figure(lesson)
     assert scrubber.opened_at(gd, "lr 4")["layout"]["sliders"][0]["active"] == 4

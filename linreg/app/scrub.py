@@ -11,7 +11,7 @@ from ..viz import export, scrubber
 from ..viz.scrubber import PAIR_SLIDERS_JS
 from . import cache, views
 from .display import CHART_CONFIG, FOUR_VIEWS_BESIDE_PX, wider_than
-from .labels import OPTIMIZERS, hyperparameter_text
+from .labels import CONTROL_OF_PARAMETER, OPTIMIZERS, hyperparameter_text
 from .state import current_view
 from .url import share_link
 
@@ -73,23 +73,31 @@ def rate_from_click(key: str) -> None:
         st.session_state["learning_rate"] = float(f"{points[-1]['x']:.4g}")
 
 
-def view_caption(r: Run, link: str) -> list[str]:
-    """What a saved view shows: the data, the optimizer and its settings, and the link
-    it came from."""
+def view_caption(
+    r: Run, link: str, opens: dict[str, float], opens_link: str
+) -> list[str]:
+    """What a saved view shows: the data, the run and its settings, the learning rate
+    (and momentum) the scrubber opens at, the map's key, and the links: the one it came
+    from and the one that makes the pair shown the run."""
     s = r.settings
     own = hyperparameter_text(spec(s.optimizer).own(s.hyperparameters))
     batch = "full batch" if s.batch == "full" else f"mini-batches of {s.batch_size}"
+    at = ", ".join(
+        f"{CONTROL_OF_PARAMETER[k][1].lower()} {v:g}" for k, v in opens.items()
+    )
     return [
-        f"{r.data.title} · {OPTIMIZERS[s.optimizer]} · learning rate"
+        f"{r.data.title} · {OPTIMIZERS[s.optimizer]} · the run: learning rate"
         f" {s.learning_rate:g}"
         + (f" · {own}" if own else "")
         + f" · {words.count(s.epochs, 'epoch')} · {batch}",
         (
-            "The scrubber: drag its sliders and every view redraws for that learning"
-            " rate (and momentum), whole full-batch runs computed at once. The step"
-            " player under it: ▶ Play replays the run itself."
+            f"The scrubber opens at {at}: drag its sliders and every view redraws for"
+            " that learning rate (and momentum), whole full-batch runs computed at"
+            " once." + map_key(s) + " The step player under it: ▶ Play replays the run"
+            " itself."
         ),
         f"Made from {link}",
+        f"The pair shown as the run: {opens_link}",
     ]
 
 
@@ -169,6 +177,25 @@ def _asked_to_save(key: str) -> None:
     st.session_state[f"{key}_frame"] = st.session_state[key].get("save")
 
 
+def _pair_of(r: Run, frame: str | None) -> dict[str, float]:
+    """The learning rate (and momentum) of the scrubber's frame ``frame`` (None: the
+    run's own), by the names of their controls."""
+    s = r.settings
+    if frame is None:
+        pair = {"learning_rate": s.learning_rate}
+        if views.scrubbed_momenta(s) is not None:
+            pair["momentum"] = s.hyperparameters["momentum"]
+        return pair
+    paths, _ = cache.cached_rate_paths(s)
+    momenta = views.scrubbed_momenta(s)
+    rates = len(paths.learning_rates) // (1 if momenta is None else len(momenta[0]))
+    k = scrubber.frame_run(frame, rates)
+    pair = {"learning_rate": float(f"{paths.learning_rates[k]:.4g}")}
+    if paths.momenta is not None:
+        pair["momentum"] = float(paths.momenta[k])
+    return pair
+
+
 def download(r: Run, scrubber_figure, stacked: bool, chart: str) -> None:
     """ "Download this view": the scrubber (at the frame shown in the browser) and the
     run's step player in one HTML file that works offline, made on the click."""
@@ -180,11 +207,13 @@ def download(r: Run, scrubber_figure, stacked: bool, chart: str) -> None:
             shown = scrubber.opened_at(scrubber_figure.to_dict(), frame)
         except KeyError:
             st.toast("The rate shown was not found: the view is saved at yours.")
-            shown = scrubber_figure
+            shown, frame = scrubber_figure, None
         player = cache.cached_playground_figure(
             r.settings, current_view(), None, stacked
         )
-        caption = view_caption(r, share_link(st.context.url or ""))
+        opens = _pair_of(r, frame)
+        base = st.context.url or ""
+        caption = view_caption(r, share_link(base), opens, share_link(base, opens))
         html = export.view_html(
             [shown, player],
             f"Gradient descent: {r.data.title}",

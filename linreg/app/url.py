@@ -249,10 +249,11 @@ def write_link() -> None:
         st.query_params.from_dict(params)
 
 
-def share_link(base: str) -> str:
+def share_link(base: str, overrides: dict | None = None) -> str:
     """base?key=value&... with every value URL-encoded and every value of a repeated key
-    kept."""
-    query = urlencode(link_params(), doseq=True)
+    kept; ``overrides`` (control key: value) in place of the controls' own."""
+    params = link_params() | {k: _show(v) for k, v in (overrides or {}).items()}
+    query = urlencode(params, doseq=True)
     if query and not urlsplit(base).path:  # http://host?... reads as http://host/?...
         base += "/"
     return f"{base}?{query}" if query else base

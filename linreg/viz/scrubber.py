@@ -254,6 +254,13 @@ def pair_frame(k: int, rates: int) -> str:
     return f"{FRAME_PREFIX}{k % rates} momentum {k // rates}"
 
 
+def frame_run(name: str, rates: int) -> int:
+    """The run (its index in the stacked paths) that the frame ``name`` draws:
+    pair_frame's inverse (a rate's frame alone: momentum 0)."""
+    lr, _, mu = name.removeprefix(FRAME_PREFIX).partition(" momentum ")
+    return int(mu or 0) * rates + int(lr)
+
+
 def _pair_sliders(
     paths: RatePaths,
     rates: int,
