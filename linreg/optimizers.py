@@ -16,6 +16,7 @@ sweeps).
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -360,10 +361,13 @@ def spec(name: str) -> OptimizerSpec:
     return REGISTRY[name]
 
 
-def check_hyperparameter_names(hyperparameters: dict) -> None:
-    """Every name is some optimizer's hyperparameter: a misspelt argument
-    (``learning_rat=0.5``) raises, naming the known ones, instead of being dropped while
-    the run goes on with the defaults."""
+def check_hyperparameter_names(
+    hyperparameters: dict, arguments: tuple[str, ...] = ()
+) -> None:
+    """Every name is some optimizer's hyperparameter (or one of the caller's
+    ``arguments``): a misspelt argument (``learning_rat=0.5``) raises, naming the
+    nearest known name and the known ones, instead of being dropped while the run goes
+    on with the defaults."""
     unknown = [k for k in hyperparameters if k not in HYPERPARAMETER_NAMES]
     if unknown:
         what = (
@@ -371,9 +375,13 @@ def check_hyperparameter_names(hyperparameters: dict) -> None:
             + ("s " if len(unknown) > 1 else " ")
             + ", ".join(repr(k) for k in unknown)
         )
+        near = difflib.get_close_matches(unknown[0], arguments + HYPERPARAMETER_NAMES)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
         known = ", ".join(HYPERPARAMETER_NAMES)
+        own = f"the arguments are {', '.join(arguments)}; " if arguments else ""
         raise ParameterError(
-            unknown[0], f"{what}: the optimizers' hyperparameters are {known}"
+            unknown[0],
+            f"{what}{hint}: {own}the optimizers' hyperparameters are {known}",
         )
 
 

@@ -19,6 +19,7 @@ epoch ceil(k / steps_per_epoch).
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .model import Quadratic, batch_gradient_terms, check_loss, design_matrix, quadratic
-from .optimizers import Optimizer, make_optimizer
+from .optimizers import Optimizer, check_hyperparameter_names, make_optimizer
 from .outcomes import Watch, first_step, judge
 from .schedules import epoch_learning_rates
 from .validation import (
@@ -394,6 +395,7 @@ def train(
     alpha = check_alpha(alpha)
     n, p = X.shape[0], X.shape[1] + 1
     bs = check_batch_size(batch_size, n)
+    check_hyperparameter_names(hyperparameters, TRAIN_ARGUMENTS)
     opt = make_optimizer(optimizer, **hyperparameters)
     if tol_on not in TOL_CRITERIA:
         raise ParameterError(
@@ -472,6 +474,14 @@ def train(
         stopped_at_tol=stopped_at_tol,
         state_snapshots=tuple(snapshots),
     )
+
+
+#: train's own keyword arguments (a misspelt one is told from them)
+TRAIN_ARGUMENTS: tuple[str, ...] = tuple(
+    name
+    for name, p in inspect.signature(train).parameters.items()
+    if p.kind is p.KEYWORD_ONLY or (p.default is not p.empty)
+)
 
 
 def batches(

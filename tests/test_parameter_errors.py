@@ -95,6 +95,9 @@ def test_a_misspelt_argument_raises_naming_the_known_ones():
     assert caught.value.parameter == "learning_rat"
     assert "'learning_rat'" in message and "'epoch'" in message
     assert all(name in message for name in HYPERPARAMETER_NAMES)
+    # the likely typo is told, and train's own arguments are listed
+    assert "did you mean 'learning_rate'?" in message
+    assert all(name in message for name in ("learning_rate", "epochs", "batch_size"))
 
 
 def test_another_optimizers_hyperparameter_is_still_taken_and_ignored():
