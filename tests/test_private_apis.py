@@ -95,14 +95,26 @@ def test_the_legacy_pages_flag_is_where_the_router_clears_it():
     run ``pages/`` as a legacy folder, update linreg/app/router.py and
     tests/apptest_util.py, and re-pin streamlit in requirements.txt.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    assert isinstance(PagesManager.uses_pages_directory, bool | None), (
-        "PagesManager.uses_pages_directory is gone"
-    )
     import inspect
+    import re
 
-    source = inspect.getsource(PagesManager)
-    assert "uses_pages_directory" in source, (
-        "PagesManager no longer reads uses_pages_directory"
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+
+    kept = PagesManager.uses_pages_directory
+    try:
+        # Streamlit sets the flag for this project's pages/ folder...
+        PagesManager.uses_pages_directory = None
+        PagesManager(str(ROOT / "app.py"))
+        assert PagesManager.uses_pages_directory is True, (
+            "Streamlit no longer marks an app with a pages/ folder as a legacy"
+            " multipage app: the router's clearing may be unneeded"
+        )
+    finally:
+        PagesManager.uses_pages_directory = kept
+    # ...and a run reads it to run the legacy folder instead of the main script
+    runner = inspect.getsource(script_runner)
+    assert re.search(r"if PagesManager\.uses_pages_directory:\s+_mpa_v1\(", runner), (
+        "a run no longer decides by PagesManager.uses_pages_directory whether to run"
+        " pages/ as a legacy folder"
     )
