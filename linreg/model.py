@@ -126,15 +126,8 @@ def batch_gradient_terms(
     n_full = n // batch_size
     Af = A[: n_full * batch_size].reshape(n_full, batch_size, p)
     yf = y[: n_full * batch_size].reshape(n_full, batch_size, 1)
-    if batch_size == 1:
-        AtA, Aty = Af[:, 0, :, None] * Af[:, 0, None, :], Af[:, 0] * yf[:, 0]
-    # batched matmul of tiny matrices is slow: sum outer products instead
-    elif batch_size <= 8:
-        AtA = (Af[:, :, :, None] * Af[:, :, None, :]).sum(axis=1)
-        Aty = (Af * yf).sum(axis=1)
-    else:
-        AtA = np.matmul(Af.transpose(0, 2, 1), Af)
-        Aty = np.matmul(Af.transpose(0, 2, 1), yf)[:, :, 0]
+    AtA = np.matmul(Af.transpose(0, 2, 1), Af)
+    Aty = np.matmul(Af.transpose(0, 2, 1), yf)[:, :, 0]
     sizes = np.full(n_full, float(batch_size))
     if n_full * batch_size < n:
         Ar, yr = A[n_full * batch_size :], y[n_full * batch_size :]
