@@ -3,6 +3,7 @@ to artifacts/."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -338,14 +339,28 @@ def test_switching_page_during_a_long_sweep_stops_the_sweep(browser):
 
     No clock decides it: a sweep that went on would finish in the background and keep
     its result (the next run waits for it), so back on the sweep page the chart would
-    come at once; a sweep that stopped is computed again, under its progress bar.
+    come at once; a sweep that stopped is computed again, under its progress bar.  The
+    server is frozen (SIGSTOP) from the moment the page shows the sweep under way until
+    the switch has been sent: a sweep of a second on an idle machine cannot outrun the
+    click, whatever the machine's speed.
     """
-    with streamlit_server() as url:
+    import signal
+
+    from browser_util import streamlit_process
+
+    with streamlit_process() as (url, server):
         page = open_page(browser, url)
+        sockets = []
+        page.on("websocket", lambda ws: sockets.append(ws))
         page.goto(f"{url}/{MINI_BATCH_SWEEP}")
         page.wait_for_function(SWEEPING_JS, timeout=120_000)  # mid-sweep
         nav = page.locator('[data-testid="stSidebarNavLink"]')
-        nav.filter(has_text="Data").click()
+        os.kill(server.pid, signal.SIGSTOP)
+        try:
+            with sockets[-1].expect_event("framesent", timeout=60_000):
+                nav.filter(has_text="Data").click()
+        finally:
+            os.kill(server.pid, signal.SIGCONT)
         # the Data page's own content: the sweep page's elements are gone
         page.wait_for_selector(
             '[data-testid="stFileUploaderDropzoneInput"]',
