@@ -54,12 +54,12 @@ def server_round_trip(page) -> float:
 def server_build(optimizer: str, epochs: int = 2000) -> tuple[float, float]:
     """(median ms to make the scrubber's runs and figure, serialised; MB of the figure)
     for the lesson's data."""
-    from linreg.app import cache
+    from linreg.app import cache, views
     from linreg.experiment import Settings
 
     settings = Settings(optimizer=optimizer, epochs=epochs)
     cache.cached_run(settings)
-    if cache.scrubbed_momenta(settings) is not None:
+    if views.scrubbed_momenta(settings) is not None:
         cache.momentum_rate_maps(settings)
     took = []
     for _ in range(3):

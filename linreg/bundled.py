@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 from importlib import resources
 
-from .csvdata import Table, parse_csv
+from .csvdata import Table, default_columns, parse_csv
 from .validation import ParameterError
 
 #: name -> (file in linreg/data/, default features, target, title)
@@ -29,3 +29,11 @@ def bundled_table(name: str) -> Table:
         )
     data = resources.files(__package__).joinpath("data", BUNDLED[name][0]).read_bytes()
     return parse_csv(gzip.decompress(data))
+
+
+def default_columns_for(dataset: str, table: Table) -> tuple[tuple[str, ...], str]:
+    """The feature and target columns ``table`` opens on: a bundled dataset's own, else
+    the table's (csvdata.default_columns)."""
+    if dataset in BUNDLED:
+        return BUNDLED[dataset][1], BUNDLED[dataset][2]
+    return default_columns(table)

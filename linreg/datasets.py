@@ -39,14 +39,12 @@ def cortical_thickness(
     _check_n_noise(n, noise)
     rng = np.random.default_rng(seed)
     age = np.linspace(0.0, 1.0, n)
-    thickness = 2.8 - 0.008 * age + rng.normal(0.0, noise, n)
-    return Dataset(
-        X=age[:, None],
-        y=thickness,
-        feature_names=("age (scaled 0-1)",),
-        target_name="cortical thickness (mm)",
-        title="Age vs cortical thickness",
-        true_params=np.array([-0.008, 2.8]),
+    return _noisy_line(
+        age,
+        (-0.008, 2.8),
+        rng.normal(0.0, noise, n),
+        ("age (scaled 0-1)", "cortical thickness (mm)"),
+        "Age vs cortical thickness",
     )
 
 
@@ -80,19 +78,32 @@ def synthetic_linear(
         )
     rng = np.random.default_rng(seed)
     x = rng.uniform(lo, hi, n)
-    y = slope * x + intercept + rng.normal(0.0, noise, n)
+    errors = rng.normal(0.0, noise, n)
     n_out = round(outlier_fraction * n)
     if n_out:
         rows = rng.choice(n, n_out, replace=False)
         unit = max(noise, 0.1 * abs(slope) * (hi - lo)) or 1.0
-        y[rows] += rng.choice([-1.0, 1.0], n_out) * outlier_scale * unit
+        errors[rows] += rng.choice([-1.0, 1.0], n_out) * outlier_scale * unit
+    return _noisy_line(x, (slope, intercept), errors, ("x", "y"), "Synthetic line")
+
+
+def _noisy_line(
+    x: np.ndarray,
+    line: tuple[float, float],
+    errors: np.ndarray,
+    names: tuple[str, str],
+    title: str,
+) -> Dataset:
+    """One feature ``x`` and y = slope x + intercept + ``errors``; ``line`` (slope,
+    intercept) is the data's true [w, b]; ``names``: the feature's and the target's."""
+    slope, intercept = line
     return Dataset(
         X=x[:, None],
-        y=y,
-        feature_names=("x",),
-        target_name="y",
-        title="Synthetic line",
-        true_params=np.array([slope, intercept]),
+        y=slope * x + intercept + errors,
+        feature_names=names[:1],
+        target_name=names[1],
+        title=title,
+        true_params=np.array(line, dtype=float),
     )
 
 

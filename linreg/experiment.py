@@ -44,10 +44,23 @@ def shared_epochs(epochs: int, runs: int, steps_per_epoch: int) -> int:
     return min(epochs, max(1, MAX_UPDATES // runs // steps_per_epoch))
 
 
+def read_epochs(epochs: int, runs: int, rows_per_epoch: int) -> int:
+    """The epochs each of ``runs`` mini-batch runs may have when they share one run's
+    budget of MAX_ROWS_READ rows read, an epoch reading ``rows_per_epoch`` rows (at
+    least one, at most the ``epochs`` asked for)."""
+    return min(epochs, max(1, MAX_ROWS_READ // runs // rows_per_epoch))
+
+
+def sweep_rows(budget: int) -> int:
+    """The rows a sweep of ``budget`` updates may read: as many per update as a run
+    (MAX_ROWS_READ rows for MAX_UPDATES updates)."""
+    return budget * MAX_ROWS_READ // MAX_UPDATES
+
+
 def sweep_updates(budget: int, batch_size: int) -> int:
     """A sweep's ``budget`` of updates, fewer for batches so large that it would read
-    more rows than a run may (MAX_ROWS_READ rows for MAX_UPDATES updates)."""
-    return min(budget, budget * MAX_ROWS_READ // MAX_UPDATES // batch_size)
+    more rows than it may (sweep_rows)."""
+    return min(budget, sweep_rows(budget) // batch_size)
 
 
 @dataclass(frozen=True)
@@ -200,11 +213,7 @@ def run(
     batch_size = s.batch_size_for(data.n_samples)
     steps_per_epoch = 1 if batch_size is None else -(-data.n_samples // batch_size)
     epochs = shared_epochs(s.epochs, 1, steps_per_epoch)
-    read = (
-        s.epochs
-        if batch_size is None
-        else min(s.epochs, max(1, MAX_ROWS_READ // data.n_samples))
-    )
+    read = s.epochs if batch_size is None else read_epochs(s.epochs, 1, data.n_samples)
     if read < epochs:
         epochs = read
         notes.append(

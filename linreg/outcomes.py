@@ -40,6 +40,12 @@ CONVERGED, DESCENDING, STALLED, DIVERGED = OUTCOMES = (
 DESCENT = 1e-3
 
 
+def first_step(mask: np.ndarray, k0: int = 0) -> np.ndarray:
+    """Per run (column), the first step where ``mask`` holds, its rows being steps k0,
+    k0 + 1, ...; nan where it never does."""
+    return np.where(mask.any(axis=0), k0 + np.argmax(mask, axis=0), np.nan)
+
+
 def windows(steps: int) -> tuple[int, int]:
     """(a, m): the quarter before the last is steps a..m-1, the last quarter m..steps
     (step 0 is the start)."""
@@ -85,8 +91,7 @@ class Watch:
         )
         k = np.arange(k0, k0 + len(loss))[:, None]
         live = np.isnan(self.diverged_at)
-        hit = beyond & live
-        first_bad = np.where(hit.any(axis=0), k0 + np.argmax(hit, axis=0), np.nan)
+        first_bad = first_step(beyond & live, k0)
         self.diverged_at = np.where(
             live & ~np.isnan(first_bad), first_bad, self.diverged_at
         )
@@ -95,9 +100,7 @@ class Watch:
             below = ok & (grad_norm < self.tol)
             above = ok & ~(grad_norm < self.tol)
         self.first_below = np.where(
-            np.isnan(self.first_below) & below.any(axis=0),
-            k0 + np.argmax(below, axis=0),
-            self.first_below,
+            np.isnan(self.first_below), first_step(below, k0), self.first_below
         )
         self.last_above = np.maximum(
             self.last_above, np.max(np.where(above, k, 0), axis=0)

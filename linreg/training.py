@@ -30,7 +30,7 @@ import numpy as np
 
 from .model import Quadratic, batch_gradient_terms, check_loss, design_matrix, quadratic
 from .optimizers import Optimizer, make_optimizer
-from .outcomes import Watch, judge
+from .outcomes import Watch, first_step, judge
 from .schedules import epoch_learning_rates
 from .validation import (
     ParameterError,
@@ -187,11 +187,6 @@ class Chunk:
         # a diverging run's gradient overflows, as its steps did
         with np.errstate(all="ignore"):
             return np.linalg.norm(self.grad, axis=-1)
-
-    def first(self, mask: np.ndarray) -> np.ndarray:
-        """Per run, the first step where ``mask`` (its first rows: steps k0, k0 + 1,
-        ...) holds; nan if none."""
-        return np.where(mask.any(axis=0), self.k0 + np.argmax(mask, axis=0), np.nan)
 
 
 def reached_tol(
@@ -427,7 +422,7 @@ def train(
     snapshots = []
     for chunk in chunks:
         keep = len(chunk.theta)
-        bad = chunk.first(chunk.beyond)[0]
+        bad = first_step(chunk.beyond, chunk.k0)[0]
         if not np.isnan(bad):
             finite = bool(np.isfinite(chunk.loss[int(bad) - chunk.k0, 0]))
             reason = (
@@ -437,8 +432,8 @@ def train(
             )
             diverged_at, keep = int(bad), int(bad) - chunk.k0 + finite
         if tol is not None and steps_to_tol is None:
-            hit = chunk.first(
-                reached_tol(chunk, kept[-1].loss[-1], tol, tol_on)[:keep]
+            hit = first_step(
+                reached_tol(chunk, kept[-1].loss[-1], tol, tol_on)[:keep], chunk.k0
             )[0]
             if not np.isnan(hit):
                 steps_to_tol = int(hit)

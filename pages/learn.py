@@ -311,16 +311,8 @@ def exports(r: Run) -> None:
             f" {s.learning_rate:g}{own}"
         )
         axes = (r.data.feature_names[0], r.data.target_name, "w", "b")
-        # made on the click: ~1.3 s
-        frames = partial(
-            gif.playground_gif,
-            t,
-            r.data.X[:, 0],
-            r.data.y,
-            r.theta_original,
-            title=title,
-            axis_titles=axes,
-        )
+        # made on the click: ~1 s
+        frames = partial(gif.playground_gif, r, title=title, labels=axes)
         st.download_button(
             "Animated GIF of the three views (for slides)",
             frames,

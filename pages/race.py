@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import words
-from linreg.app import cache, labels, router
+from linreg.app import budgets, cache, labels, router
 from linreg.app.controls import CONTROLS, RACE_RATE, learning_rate_range
 from linreg.app.display import (
     chart,
@@ -96,10 +96,11 @@ chosen, mode, own = race_controls(settings, run.analysis.gd_limit)
 if not chosen:
     st.info("Pick at least one optimizer to race.")
     st.stop()
-rates, tuning_note = cache.race_learning_rates(settings, chosen, mode, own)
+rates, tuning_note = budgets.race_learning_rates(settings, chosen, mode, own)
 if tuning_note:
     st.info(tuning_note)
-runs = cache.race_runs(settings, rates)
+shared, budget_note = budgets.race_settings(settings, len(rates))
+runs = cache.race_runs(shared, rates)
 how = {
     "shared": f"one shared learning rate, {settings.learning_rate:g} (sidebar)",
     "own": "the learning rate you gave each",
@@ -115,12 +116,10 @@ st.caption(
     " uses its own default hyperparameters (torch.optim's) unless the sidebar sets"
     " them."
 )
-if budget_note := cache.race_settings(settings, len(runs))[1]:
+if budget_note:
     st.info(budget_note)
 arrows = settings.batch != "full"
-chart(
-    cache.cached_race_figure(settings, tuple(rates.items()), arrows, narrow()), "race"
-)
+chart(cache.cached_race_figure(shared, tuple(rates.items()), arrows, narrow()), "race")
 if arrows:
     st.caption(
         "Faint purple: each mini-batch's gradient direction at the current step (first"

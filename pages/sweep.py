@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from linreg import words
-from linreg.app import cache, labels, router, scrub
+from linreg.app import budgets, cache, labels, router, scrub, views
 from linreg.app.display import chart, current_run, narrow, page_style
 from linreg.optimizers import REGISTRY
 from linreg.outcomes import OUTCOMES
@@ -44,7 +44,7 @@ st.markdown("### Learning-rate sweep")
 run = current_run()
 settings = run.settings
 # mini-batch: a progress bar counts the rates done meanwhile
-sweep = cache.cached_sweep(settings)
+sweep = budgets.sweep_for(settings)
 rate_map = cache.rate_map_of(settings)
 if sweep.note:
     st.info(sweep.note)
@@ -59,7 +59,7 @@ st.caption(
     f" start: {counts}. Best measured here: {sweep.best_learning_rate:.3g}."
     f" {theory_word(rate_map)}"
 )
-chart(cache.cached_sweep_figure(settings, narrow()), "sweep")
+chart(cache.cached_sweep_figure(settings, sweep, narrow()), "sweep")
 if why_empty := empty_panel_words(sweep):
     st.caption(why_empty)
 st.markdown("#### Scrub the learning rate: every view redraws as you drag")
@@ -74,9 +74,7 @@ if rate_map.measured and "diverged" not in examples:
         + REGISTRY[settings.optimizer].steps_statement(**settings.hyperparameters)
     )
 chart(cache.cached_ghost_figure(settings, narrow()), "ghost")
-momentum_name = labels.OPTIMIZERS[
-    settings.optimizer if REGISTRY[settings.optimizer].has_velocity else "momentum"
-]
+momentum_name = labels.OPTIMIZERS[views.momentum_map_optimizer(settings)]
 with st.expander(
     f"{momentum_name}: how fast the error shrinks over (learning rate, momentum)",
     expanded=REGISTRY[settings.optimizer].has_velocity,

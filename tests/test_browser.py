@@ -477,6 +477,10 @@ def test_the_downloaded_view_works_offline_from_disk(browser, server, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{server}/?scrub=true&optimizer=nesterov&epochs=300")
     wait_drawn(page)
+    # a pair of the reader's own: the saved view opens on it
+    drag_scrubber(page, positions=8, pause_ms=0, slider=0)
+    dragged = drag_scrubber(page, positions=3, pause_ms=0, slider=1)["said"][-1]
+    assert dragged and dragged == page.evaluate(VERDICT_JS)
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Download this view").click()
     saved = tmp_path / "view.html"
@@ -504,6 +508,7 @@ def test_the_downloaded_view_works_offline_from_disk(browser, server, tmp_path):
     offline.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2"
     )
+    assert offline.evaluate(VERDICT_JS) == dragged
     mu = drag_scrubber(offline, positions=6, pause_ms=0, slider=1)
     assert len(set(mu["said"])) >= 5 and all("momentum" in said for said in mu["said"])
     player = (

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from linreg.experiment import Settings, run
 from linreg.sweep import rate_paths, scrub_grid
 from linreg.theory import rate_map
-from linreg.viz import playground, scrubber
+from linreg.viz import compare, playground, scrubber
 from linreg.viz.canvas import Canvas, merge, scatter
 
 SHAPES = [
@@ -151,3 +151,38 @@ def test_scrubber_figures_are_valid_plotly(stacked):
     # 0.01 < 1/L = 0.394: the figure opens on the user's rate
     assert m.zone(rates[current]) == "monotone"
     assert np.isclose(rates[current], 0.01)
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_race_figures_are_valid_plotly(stacked):
+    """The race on the canvas: Plotly's validator on every trace, axis and frame; the
+    paths' view is the Playground's (the same level sets, ranges and axis titles)."""
+    diverging = run(Settings(learning_rate=0.9, epochs=60))
+    r = run(Settings(epochs=60))
+    fig = compare.race_figure(
+        [("gd", r.traj), ("too far", diverging.traj)], r.analysis, stacked=stacked
+    )
+    spec = fig.to_dict()
+    validated = go.Figure(spec)
+    assert len(validated.frames) == len(spec["frames"])
+    # the converging run frames the view: the Playground's box around its path
+    playground_spec = _playground(Settings(epochs=60)).to_dict()
+    for axis, title in (("x", "w"), ("y", "b")):
+        race, own = (
+            _axis_titled(s["layout"], axis, title) for s in (spec, playground_spec)
+        )
+        assert race["range"] == pytest.approx(own["range"])
+    fills = [t["fillcolor"] for t in spec["data"] if t.get("fill") == "toself"]
+    playground_fills = [
+        t["fillcolor"] for t in playground_spec["data"] if t.get("fill") == "toself"
+    ]
+    assert fills == playground_fills and len(fills) >= 5
+
+
+def _axis_titled(layout: dict, axis: str, title: str) -> dict:
+    (found,) = (
+        v
+        for k, v in layout.items()
+        if k.startswith(f"{axis}axis") and v.get("title", {}).get("text") == title
+    )
+    return found

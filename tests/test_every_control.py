@@ -1,6 +1,10 @@
 """Every control of every page pushed to its ends on 200,000 rows and 10,000 epochs: no
-rerun may take over LIMIT_S (AppTest stops a run that does and raises), and none may end
-in an exception.
+rerun may cost over LIMIT_S seconds of CPU, and none may end in an exception.
+
+The work is counted in this process's CPU time, not on the wall clock: the suite must
+pass beside another CPU-heavy job, where a rerun waits for a core as long again, while
+the work a student waits for on a machine of their own is the CPU time.  AppTest's own
+wall-clock timeout (HANG_S) only stops a run that never ends.
 
 A control a value reveals (the batch size under mini-batch, a hyperparameter under its
 optimizer, a schedule's factor, a table's columns, the race's own rates) is pushed to
@@ -11,15 +15,18 @@ work a run is (a value such as the slope or the start changes no amount of work)
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from apptest_util import app, assert_ok
 
 from linreg.app.controls import CONTROLS
 from linreg.app.presets import PRESETS
 
-#: A rerun over this is a wait a class notices (generous: the machine running the suite
-#: is shared).
+#: A rerun whose work takes over this many CPU seconds is a wait a class notices.
 LIMIT_S = 10
+#: A rerun still running after this many seconds on the wall clock never ends.
+HANG_S = 300
 BIG = {
     "dataset": "synthetic",
     "n": 200_000,
@@ -101,8 +108,16 @@ def ends(kind: str, w) -> list:
 def rerun(at, page, key: str, value) -> None:
     kind, w = controls(at)[key]
     w.click() if kind == "button" else w.set_value(value)
-    at.run(timeout=LIMIT_S)  # raises "AppTest script run timed out" over the limit
+    run_within_limit(at, f"{key} = {value!r}")
+
+
+def run_within_limit(at, what: str) -> None:
+    """Rerun; fail if it raised or cost over LIMIT_S seconds of CPU."""
+    start = time.process_time()
+    at.run(timeout=HANG_S)
+    spent = time.process_time() - start
     assert_ok(at)
+    assert spent <= LIMIT_S, f"{what}: the rerun took {spent:.1f} s of CPU"
 
 
 def push(at, page, key: str, shown: set[str], wanted) -> None:
@@ -136,8 +151,11 @@ def in_sidebar(at) -> set[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_control_at_its_ends_reruns_within_the_limit(page):
-    at = app(page, timeout=LIMIT_S, **BIG)
+    start = time.process_time()
+    at = app(page, timeout=HANG_S, **BIG)
     assert_ok(at)
+    # the first run and the page switch
+    assert time.process_time() - start <= 2 * LIMIT_S
     shown = set(controls(at)) | {"preset_choice"}
 
     def wanted(key: str) -> bool:
@@ -150,5 +168,4 @@ def test_every_control_at_its_ends_reruns_within_the_limit(page):
     if page is None:  # the presets, last: each sets every control
         for name in PRESETS:
             at.get("button_group")[0].set_value(name)
-            at.run(timeout=LIMIT_S)
-            assert_ok(at)
+            run_within_limit(at, f"preset {name}")

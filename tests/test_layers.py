@@ -1,6 +1,7 @@
 """Architecture: import-linter holds the one-way layers (contracts in
 pyproject.toml)."""
 
+import ast
 import subprocess
 import sys
 import tomllib
@@ -46,3 +47,17 @@ def test_importing_linreg_loads_no_ui_pandas_or_sklearn():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
     )
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_every_cache_lives_in_the_cache_module():
+    """One home for the caches (linreg/app/cache.py): no other module of the app or the
+    pages decorates a function with st.cache_resource or st.cache_data."""
+    cached_in = set()
+    for path in [*(ROOT / "linreg").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in (
+                "cache_resource",
+                "cache_data",
+            ):
+                cached_in.add(path.relative_to(ROOT).as_posix())
+    assert cached_in == {"linreg/app/cache.py"}

@@ -15,6 +15,7 @@ from linreg.outcomes import (
     DIVERGED,
     STALLED,
     Watch,
+    first_step,
     judge,
     windows,
 )
@@ -25,6 +26,12 @@ STAR = 1.0
 def word(loss, grad, tol=1e-6, diverged_at=None) -> str:
     loss, grad = np.asarray(loss, dtype=float), np.asarray(grad, dtype=float)
     return str(judge(loss, grad, len(loss) - 1, tol, STAR, diverged_at).outcome[0])
+
+
+def test_the_first_step_where_a_mask_holds_counts_from_the_chunks_first_step():
+    # three steps (rows 7, 8, 9) of three runs: from step 8, from step 7, never
+    mask = np.array([[False, True, False], [True, True, False], [False, True, False]])
+    np.testing.assert_array_equal(first_step(mask, 7), [8.0, 7.0, np.nan])
 
 
 K = np.arange(401)

@@ -469,13 +469,91 @@ def test_the_maps_image_has_the_heat_maps_colours():
     )
 
 
+def saved_view(at) -> dict | None:
+    """What the "Download this view" button hands the browser to save (its data)."""
+    (button,) = [c for c in at.get("bidi_component") if c.key == "scrubber_save"]
+    assert "Download this view" in button.proto.html_content
+    return json.loads(button.proto.json)
+
+
+def new_plots(page: str) -> list[dict]:
+    """The figures of a saved page, as its Plotly.newPlot calls draw them."""
+    decoder, specs, at = json.JSONDecoder(), [], 0
+    while (at := page.find("Plotly.newPlot(", at) + 1) > 0:
+        rest = page[at + len("Plotly.newPlot(") - 1 :]
+        args, pos = [], 0
+        for _ in range(4):  # the div's id, data, layout, config
+            pos = len(rest) - len(rest[pos:].lstrip(" \n,"))
+            value, pos = decoder.raw_decode(rest, pos)
+            args.append(value)
+        specs.append({"data": args[1], "layout": args[2]})
+    return specs
+
+
 def test_a_momentum_scrub_page_has_both_sliders_and_a_download():
     at = app(scrub="true", optimizer="momentum", momentum="0.5")
     assert_ok(at)
     (spec,) = [s for s in chart_specs(at) if s["layout"].get("sliders")]
     _, mu_slider = spec["layout"]["sliders"]
     assert mu_slider["steps"][mu_slider["active"]]["label"] == "0.5"
-    assert [b.label for b in at.get("download_button")] == ["Download this view"]
+    # nothing to save until asked
+    assert saved_view(at)["html"] is None
+
+
+def test_the_saved_view_opens_on_the_pair_the_reader_dragged_to():
+    """The button's click sends the frame shown (SAVE_VIEW_JS); the rerun hands back the
+    file, its scrubber on that pair and the step player beside it."""
+    at = app(scrub="true", optimizer="momentum", momentum="0.5")
+    at.session_state["scrubber_save_frame"] = "lr 7 momentum 2"  # as on_save_change
+    at.run()
+    assert_ok(at)
+    sent = saved_view(at)
+    scrub, player = new_plots(sent["html"])
+    lr_slider, mu_slider = scrub["layout"]["sliders"]
+    assert (lr_slider["active"], mu_slider["active"]) == (7, 2)
+    names = [t.get("name") for t in scrub["data"]]
+    pair = scrub["data"][names.index("the pair")]
+    lr, mu = (
+        float(lr_slider["steps"][7]["label"]),
+        float(mu_slider["steps"][2]["label"]),
+    )
+    assert mu == 0.5  # the third of 0, 0.3, 0.5, 0.7, ...
+    assert decode(pair["x"])[0] == pytest.approx(lr, rel=5e-3)
+    assert decode(pair["y"])[0] == pytest.approx(mu)
+    assert player["layout"].get("updatemenus")  # ▶ Play
+    assert sent["file"].endswith(".html") and sent["nonce"] == 1
+    # the next rerun sends no file again
+    at.run()
+    assert saved_view(at)["html"] is None
+
+
+def test_a_saved_view_draws_the_pair_it_opens_on(lesson):
+    """The pair's own run (train at that learning rate and momentum), and a name that is
+    no frame refused."""
+    paths, (i0, j0), momenta, spec = pair_figure(lesson, "nesterov")
+    rates = len(spec["layout"]["sliders"][0]["steps"])
+    i, j = (i0 + 5) % rates, (j0 + 3) % len(momenta)
+    opened = scrubber.opened_at(spec, f"lr {i} momentum {j}")
+    assert [s["active"] for s in opened["layout"]["sliders"]] == [i, j]
+    names = [t.get("name") for t in opened["data"]]
+    path = opened["data"][names.index("path")]
+    run = train(
+        lesson[0].X,
+        lesson[0].y,
+        optimizer="nesterov",
+        learning_rate=float(paths.learning_rates[j * rates + i]),
+        momentum=float(momenta[j]),
+        epochs=2000,
+        tol=1e-6,
+    )
+    drawn = decode(path["x"])
+    kept = (paths.steps <= run.n_steps) & np.isfinite(drawn)
+    np.testing.assert_allclose(drawn[kept], run.theta[paths.steps[kept], 0], rtol=1e-6)
+    with pytest.raises(KeyError):
+        scrubber.opened_at(spec, "lr 0 momentum 99")
+    # a rate slider alone (GD): the step that animates to the frame
+    *_, gd = scrub_figure(lesson)
+    assert scrubber.opened_at(gd, "lr 4")["layout"]["sliders"][0]["active"] == 4
 
 
 @pytest.mark.parametrize("stacked", [False, True])

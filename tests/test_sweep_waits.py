@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from apptest_util import app, assert_ok
 
-from linreg.app import cache
+from linreg.app import budgets, cache
 from linreg.experiment import Settings, run
 from linreg.sweep import log_grid, sweep_runs
 
@@ -83,7 +83,7 @@ def test_a_sweep_counts_its_updates_and_a_sweep_left_half_way_runs_whole_on_retu
         theta0=r.traj.theta[0],
         random_state=4242,
     )
-    resumed = cache.cached_sweep(Settings(batch="mini", random_state=4242, epochs=1000))
+    resumed = budgets.sweep_for(Settings(batch="mini", random_state=4242, epochs=1000))
     np.testing.assert_array_equal(resumed.learning_rates, whole.learning_rates)
     np.testing.assert_array_equal(resumed.final_loss, whole.final_loss)
     np.testing.assert_array_equal(resumed.settled_at, whole.settled_at)

@@ -10,53 +10,37 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import words
 from ..bundled import BUNDLED, bundled_table
 from ..csvdata import Table
-from ..csvdata import default_columns as csv_default_columns
-from ..experiment import (
-    MAX_ROWS_READ,
-    MAX_UPDATES,
-    Run,
-    Settings,
-    run,
-    shared_epochs,
-    sweep_updates,
-)
+from ..experiment import Run, Settings, run
 from ..model import design_matrix
 from ..optimizers import REGISTRY
 from ..stepwise import run_effective_steps
 from ..sweep import (
-    MAX_SWEEP_UPDATES,
-    MIN_SWEPT_RATES,
     SCRUB_PAIR_RATES,
     RatePaths,
     Sweep,
     log_grid,
-    mini_batch_plan,
     rate_paths,
     scrub_grid,
-    scrub_momenta,
     sweep_full_batch,
     sweep_runs,
-    swept_epochs,
 )
-from ..theory import (
-    MAX_MEASURED_EPOCHS,
-    RateMap,
-    example_rates,
-    fastest_pair,
-    per_step,
-    rate_map,
-)
+from ..theory import MAX_MEASURED_EPOCHS, RateMap, example_rates, fastest_pair, rate_map
 from ..viz import compare, geometry, playground, rates, scrubber
 from .controls import SETTINGS, ViewOptions
-from .labels import OPTIMIZERS, parameter_labels
+from .labels import OPTIMIZERS
 from .uploads import UPLOADS
+from .views import (
+    contour_axis_labels,
+    example_label,
+    momentum_map_optimizer,
+    playground_view,
+    scrubbed_momenta,
+)
 
 #: Bounded (~2.5 MB per run + figure).  Settings and ViewOptions are keyed by their repr
 #: (every field, floats exactly): Streamlit's generic hashing of a dataclass took ~0.6
@@ -82,17 +66,11 @@ def cached_bundled(name: str) -> Table:
 
 
 def table_for(dataset: str) -> Table | None:
+    """The table behind a dataset: a bundled one's (cached), or the session's upload
+    (the upload store)."""
     if dataset in BUNDLED:
         return cached_bundled(dataset)
     return UPLOADS.get(st.session_state.get("upload_id", ""))
-
-
-def default_columns(dataset: str, table: Table) -> tuple[tuple[str, ...], str]:
-    return (
-        (BUNDLED[dataset][1], BUNDLED[dataset][2])
-        if dataset in BUNDLED
-        else csv_default_columns(table)
-    )
 
 
 def yield_to_browser() -> None:
@@ -116,59 +94,12 @@ def with_optimizer(s: Settings, optimizer: str, learning_rate: float) -> Setting
     return s.replace(optimizer=optimizer, learning_rate=float(learning_rate))
 
 
-# ---------------------------------------------------------------- playground
-def contour_params(view: ViewOptions, names: list[str]) -> tuple[int, int] | None:
-    if len(names) <= 2 or view.contour_x not in names or view.contour_y not in names:
-        return None
-    i, j = names.index(view.contour_x), names.index(view.contour_y)
-    return (i, j) if i != j else None
-
-
-def use_log(view: ViewOptions, r: Run) -> bool:
-    if view.log_loss != "auto":
-        return view.log_loss == "log"
-    loss = r.traj.loss[np.isfinite(r.traj.loss) & (r.traj.loss > 0)]
-    return len(loss) > 1 and loss.max() / loss.min() > 100
-
-
-def contour_axis_labels(r: Run) -> list[str]:
-    """Each trained parameter's axis title: the weights say when they are on
-    standardized features."""
-    suffix = " (standardized x)" if r.scaler else ""
-    names = parameter_labels(r.data.feature_names)
-    return [name + suffix for name in names[:-1]] + names[-1:]
-
-
-#: Below this condition number in the contour's plane the axes share one scale: a round
-#: bowl looks round.
-ROUND_KAPPA = 2.0
-
-
-def plane_kappa(r: Run, params: tuple[int, int]) -> float:
-    lam = np.linalg.eigvalsh(r.analysis.hessian[np.ix_(params, params)])
-    return float(lam[-1] / lam[0]) if lam[0] > 0 else float("inf")
-
-
 @st.cache_resource(**QUICK)
 def cached_playground_figure(
     settings: Settings, view: ViewOptions, current: int | None, stacked: bool
 ) -> go.Figure:
     r = cached_run(settings)
-    names = r.data.feature_names
-    i, j = params = contour_params(view, parameter_labels(names)) or (0, len(names))
-    axis = contour_axis_labels(r)
-    labels = (names[0], r.data.target_name, axis[i], axis[j])
-    options = playground.PlotOptions(
-        log_loss=use_log(view, r),
-        residuals=view.residuals,
-        params=params,
-        stacked=stacked,
-        equal_axes=view.equal_axes or plane_kappa(r, params) < ROUND_KAPPA,
-        scale=1.25 if view.present else 1.0,
-        click_grid=len(names) == 1,
-        whole_run=view.whole_run,
-        convergence_panel=shows_convergence_panel(view),
-    )
+    options, labels = playground_view(view, r, stacked)
     effective = (
         run_effective_steps(r.traj, r.x_train, r.data.y)
         if options.convergence_panel
@@ -176,14 +107,6 @@ def cached_playground_figure(
     )
     return playground.run_figure(
         r, options, labels=labels, current=current, effective_steps=effective
-    )
-
-
-def shows_convergence_panel(view: ViewOptions) -> bool:
-    """The fourth view is shown when asked for; by default (auto) unless presenting: the
-    projector keeps its three large views."""
-    return view.convergence_panel == "show" or (
-        view.convergence_panel == "auto" and not view.present
     )
 
 
@@ -209,116 +132,17 @@ def sweep_key(settings: Settings) -> Settings:
 )
 def cached_full_sweep(key: Settings, _r: Run) -> Sweep:
     """60 stacked full-batch runs from 1e-4 to 10 on ``_r``'s data and start (not
-    hashed: ``key`` names them)."""
+    hashed: ``key`` names them), each of at most MAX_MEASURED_EPOCHS epochs."""
     t = _r.traj
-    epochs = min(key.epochs, MAX_MEASURED_EPOCHS)
-    sweep = sweep_full_batch(
+    return sweep_full_batch(
         t.quadratic,
         log_grid(),
-        epochs,
+        min(key.epochs, MAX_MEASURED_EPOCHS),
         key.optimizer,
         t.theta[0],
         key.tol,
         yield_to_browser,
         **key.hyperparameters,
-    )
-    if epochs == key.epochs:
-        return sweep
-    return dataclasses.replace(
-        sweep, note=f"Each rate ran {epochs:,} full-batch epochs (the sweep's limit)."
-    )
-
-
-def cached_sweep(
-    settings: Settings, budget: int = MAX_SWEEP_UPDATES, optimizer: str | None = None
-) -> Sweep:
-    """Learning rates from 1e-4 to 10 for ``optimizer`` (default: the settings'), on the
-    settings' data: 60 stacked full-batch runs, or as many mini-batch runs as ``budget``
-    updates allow (core: sweep.py).
-    """
-    # the data and the start; the settings' own run is already cached by the page
-    r = cached_run(settings)
-    base, settings = (
-        settings,
-        (
-            with_optimizer(settings, optimizer, settings.learning_rate)
-            if optimizer
-            else settings
-        ),
-    )
-    key = sweep_key(settings)
-    t = r.traj
-    updates = sweep_updates(budget, t.batch_size)
-    plan = (
-        None
-        if key.batch == "full"
-        else mini_batch_plan(t.epochs_requested, t.steps_per_epoch, budget=updates)
-    )
-    if plan is None:
-        sweep = cached_full_sweep(key.replace(batch="full"), r)
-        if key.batch == "full":
-            return sweep
-        note = too_many_updates(t.epochs_requested, t.steps_per_epoch, updates, budget)
-        return dataclasses.replace(sweep, note=note)
-    epochs, count = plan
-    # the progress bar, drawn once the work starts: a cached sweep shows nothing
-    slot = st.empty()
-
-    def progress(done: int, total: int) -> None:
-        slot.progress(done / total, text=sweeping(done, total, count, epochs))
-
-    held = sweep_holder(sweep_key(base), settings.optimizer, count, epochs)
-    with held.lock:  # two sessions asking at once: one sweeps, the other waits for it
-        if held.sweep is None:
-            held.sweep = swept_rates(
-                sweep_key(base),
-                r,
-                settings.optimizer,
-                log_grid(count=count),
-                epochs,
-                progress,
-            )
-    slot.empty()
-    sweep = held.sweep
-    cut = epochs < t.epochs_requested or count < 60
-    note = (
-        f"To stay within {words.count(updates, 'update')}: {count} rates,"
-        f" {words.count(epochs, 'epoch')} each."
-    )
-    return dataclasses.replace(sweep, note=note if cut else None)
-
-
-def sweeping(done: int, total: int, rates: int, epochs: int) -> str:
-    """The sweep's progress: updates done of updates, every rate at once."""
-    return (
-        f"Sweeping {rates} learning rates at once (mini-batch runs of"
-        f" {words.count(epochs, 'epoch')} each): {done:,} of"
-        f" {words.count(total, 'update')} done"
-    )
-
-
-def too_many_updates(
-    epochs: int, steps_per_epoch: int, updates: int, budget: int
-) -> str:
-    """Why a mini-batch sweep fell back to full batch: what its smallest plan would
-    cost, against its budget of ``updates`` (``budget``, or fewer for large batches: a
-    sweep reads rows as a run does).
-    """
-    per_run = swept_epochs(epochs, steps_per_epoch)
-    total = MIN_SWEPT_RATES * per_run * steps_per_epoch
-    rows = budget * MAX_ROWS_READ // MAX_UPDATES
-    why = (
-        ""
-        if updates == budget
-        else f" (batches this large: a sweep reads at most {rows:,} rows)"
-    )
-    return (
-        f"A mini-batch sweep here needs at least {MIN_SWEPT_RATES} rates ×"
-        f" {words.count(per_run, 'epoch')} × {words.count(steps_per_epoch, 'update')}"
-        f" per epoch = {total:,} updates, more than the sweep's budget of"
-        f" {updates:,}{why}: these are full-batch runs."
-        f" {'Fewer' if why else 'Larger batches, fewer'} rows or fewer epochs sweep in"
-        " mini-batches."
     )
 
 
@@ -336,6 +160,21 @@ class SweepHolder:
 @st.cache_resource(**QUICK)
 def sweep_holder(key: Settings, optimizer: str, count: int, epochs: int) -> SweepHolder:
     return SweepHolder()
+
+
+def cached_mini_batch_sweep(
+    key: Settings, r: Run, optimizer: str, count: int, epochs: int, progress
+) -> Sweep:
+    """``count`` rates of ``epochs`` epochs each for ``optimizer`` on ``r``'s data and
+    start (``key``, the sweep_key, names them), swept once and kept (sweep_holder);
+    ``progress`` hears the updates done while it runs."""
+    held = sweep_holder(key, optimizer, count, epochs)
+    with held.lock:  # two sessions asking at once: one sweeps, the other waits for it
+        if held.sweep is None:
+            held.sweep = swept_rates(
+                key, r, optimizer, log_grid(count=count), epochs, progress
+            )
+    return held.sweep
 
 
 def swept_rates(
@@ -379,54 +218,9 @@ def rate_map_of(settings: Settings) -> RateMap:
     return cached_rate_map(sweep_key(settings), cached_run(settings))
 
 
-def race_learning_rates(
-    settings: Settings, chosen, mode: str, own: dict
-) -> tuple[dict[str, float], str | None]:
-    """Each racer's rate, and what the tuning sweeps cut (they share one sweep's
-    budget)."""
-    if mode == "shared":
-        return dict.fromkeys(chosen, settings.learning_rate), None
-    if mode == "own":
-        return {k: float(own[k]) for k in chosen}, None
-    sweeps = {
-        k: cached_sweep(settings, MAX_SWEEP_UPDATES // len(chosen), k) for k in chosen
-    }
-    notes = {s.note for s in sweeps.values() if s.note}
-    tuning = (
-        f"Tuning {words.count(len(chosen), 'optimizer')} shares one sweep's budget. "
-    )
-    note = tuning + " ".join(sorted(notes)) if notes else None
-    return {k: s.best_learning_rate for k, s in sweeps.items()}, note
-
-
-def race_settings(settings: Settings, racers: int) -> tuple[Settings, str | None]:
-    """The racers share one run's budget, MAX_UPDATES updates and (mini-batches)
-    MAX_ROWS_READ rows: fewer epochs each when many race; and the words that say so
-    (None: every racer runs the settings' epochs).
-    """
-    t = cached_run(settings).traj
-    by_updates = shared_epochs(settings.epochs, racers, t.steps_per_epoch)
-    # an epoch reads every row once
-    rows = None if t.batch_size is None else t.batch_size * t.steps_per_epoch
-    by_rows = by_updates if rows is None else MAX_ROWS_READ // racers // rows
-    epochs = max(1, min(by_updates, by_rows))
-    if epochs >= settings.epochs:
-        return settings, None
-    budget, fix = (
-        (f"{MAX_UPDATES:,} updates", "larger batches")
-        if by_updates <= by_rows
-        else (f"{MAX_ROWS_READ:,} rows read", "fewer rows")
-    )
-    note = (
-        f"{racers} racers share one run's budget of {budget}:"
-        f" {words.count(epochs, 'epoch')} each instead of {settings.epochs:,}. Race"
-        f" fewer optimizers, or use {fix}."
-    )
-    return settings.replace(epochs=epochs), note
-
-
-def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]:
-    shared, _ = race_settings(settings, len(learning_rates))
+def race_runs(shared: Settings, learning_rates: dict[str, float]) -> list[Run]:
+    """The racers' runs: each optimizer at its rate, on the settings they share
+    (budgets.race_settings)."""
     return [
         cached_run(with_optimizer(shared, k, lr)) for k, lr in learning_rates.items()
     ]
@@ -434,12 +228,12 @@ def race_runs(settings: Settings, learning_rates: dict[str, float]) -> list[Run]
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_race_figure(
-    settings: Settings,
+    shared: Settings,
     learning_rates: tuple[tuple[str, float], ...],
     arrows: bool,
     stacked: bool = False,
 ) -> go.Figure:
-    runs = race_runs(settings, dict(learning_rates))
+    runs = race_runs(shared, dict(learning_rates))
     labelled = [
         (f"{OPTIMIZERS[k]} (lr {lr:.3g})", r.traj)
         for (k, lr), r in zip(learning_rates, runs, strict=True)
@@ -458,18 +252,6 @@ def example_runs(settings: Settings) -> list[tuple[str, Run]]:
     ]
 
 
-def example_label(name: str, r: Run, m: RateMap, lines: int = 1) -> str:
-    """'zig-zag · lr 0.765 · ×0.94/step: converged': the theory's word and pace, then
-    what the run did; on two ``lines`` (a narrow legend), the rate on the first and what
-    it did on the second.
-    """
-    lr = r.settings.learning_rate
-    rate = f"{name} · lr {lr:g}"
-    if not m.measured:
-        rate += f"{' · ' if lines == 1 else '<br>'}{per_step(m.contraction(lr))}/step"
-    return f"{rate}:{' ' if lines == 1 or not m.measured else '<br>'}{r.traj.outcome}"
-
-
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
 def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
     m = rate_map_of(settings)
@@ -481,8 +263,12 @@ def cached_ghost_figure(settings: Settings, stacked: bool = False) -> go.Figure:
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
-def cached_sweep_figure(settings: Settings, stacked: bool = False) -> go.Figure:
-    return rates.sweep_figure(cached_sweep(settings), rate_map_of(settings), stacked)
+def cached_sweep_figure(
+    settings: Settings, _sweep: Sweep, stacked: bool = False
+) -> go.Figure:
+    """The sweep ``_sweep`` (budgets.sweep_for; not hashed: ``settings`` names it)
+    against the settings' rate map."""
+    return rates.sweep_figure(_sweep, rate_map_of(settings), stacked)
 
 
 @st.cache_resource(**CACHE, show_spinner=DRAWING)
@@ -490,9 +276,7 @@ def cached_momentum_map(settings: Settings) -> go.Figure:
     """The momentum rate map of the settings' optimizer (heavy ball unless it is
     Nesterov), the current (learning rate, momentum) marked when it is that
     optimizer."""
-    name = (
-        settings.optimizer if REGISTRY[settings.optimizer].has_velocity else "momentum"
-    )
+    name = momentum_map_optimizer(settings)
     here = (
         (settings.learning_rate, settings.hyperparameters["momentum"])
         if name == settings.optimizer
@@ -506,14 +290,6 @@ def cached_momentum_map(settings: Settings) -> go.Figure:
 
 # ---------------------------------------------------------------- learning-rate
 # scrubber
-def scrubbed_momenta(settings: Settings) -> tuple[np.ndarray, int] | None:
-    """Heavy ball and Nesterov: the momentum slider's values (the user's among them) and
-    the user's index."""
-    if not REGISTRY[settings.optimizer].has_velocity:
-        return None
-    return scrub_momenta(settings.hyperparameters["momentum"])
-
-
 def momentum_rate_maps(settings: Settings) -> tuple[RateMap, ...]:
     """The rate map at each of the scrubbed momenta, on the settings' data (one run's
     analysis serves all)."""

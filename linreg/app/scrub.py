@@ -7,9 +7,9 @@ from .. import words
 from ..experiment import Run
 from ..optimizers import spec
 from ..sweep import SCRUB_RATES
-from ..viz import export
+from ..viz import export, scrubber
 from ..viz.scrubber import PAIR_SLIDERS_JS
-from . import cache
+from . import cache, views
 from .display import CHART_CONFIG, FOUR_VIEWS_BESIDE_PX, wider_than
 from .labels import OPTIMIZERS, hyperparameter_text
 from .state import current_view
@@ -106,31 +106,98 @@ FLAT_KEY = (
 
 def map_key(s) -> str:
     """The map's key under a momentum scrubber ('' without one)."""
-    if cache.scrubbed_momenta(s) is None:
+    if views.scrubbed_momenta(s) is None:
         return ""
     return MAP_KEY.format(flat=FLAT_KEY if s.optimizer == "momentum" else "")
 
 
-def download(r: Run, scrubber_figure, stacked: bool) -> None:
-    """ "Download this view": the scrubber and the run's step player in one HTML file
-    that works offline. Made on the click (Streamlit runs the callable then), from the
-    figures already drawn."""
-    player = cache.cached_playground_figure(r.settings, current_view(), None, stacked)
-    caption = view_caption(r, share_link(st.context.url or ""))
-    title = f"Gradient descent: {r.data.title}"
-    st.download_button(
-        "Download this view",
-        lambda: export.view_html(
-            [scrubber_figure, player], title, caption, (PAIR_SLIDERS_JS,)
-        ),
-        file_name="gradient-descent-view.html",
-        mime="text/html",
-        on_click="ignore",
-        icon=":material/download:",
-        help=(
-            "One HTML file with the scrubber and the step player: it opens from disk,"
-            " offline; its sliders and Play work there."
-        ),
+#: "Download this view", a button that saves the scrubber at the pair (or rate) the
+#: reader dragged to.  The drag never reaches the server, so on the click this constant
+#: script (no data in it) reads the shown frame from the chart's own sliders (Plotly's
+#: public ``layout.sliders[].active``) and sends its name as the trigger ``save``; the
+#: rerun hands back the file, which the script saves once (``data.nonce``).
+#: tests/test_browser.py drags both sliders, saves, and opens the file at that pair.
+SAVE_VIEW_JS = """
+export default function (component) {
+  const { parentElement, data, setTriggerValue } = component;
+  const shown = () => {
+    const gd = document.querySelector('.st-key-' + data.chart + ' .js-plotly-plot');
+    const sliders = (gd && gd.layout && gd.layout.sliders) || [];
+    const step = s => s.steps[s.active || 0];
+    const lr = sliders.find(s => s.name === 'learning_rate');
+    const mu = sliders.find(s => s.name === 'momentum');
+    if (lr && mu) return step(lr).value + ' ' + step(mu).value;
+    return sliders.length ? step(sliders[0]).args[0][0] : '';
+  };
+  const button = parentElement.querySelector('button');
+  button.onclick = () => setTriggerValue('save', shown());
+  if (data.html && window.__savedView !== data.nonce) {
+    window.__savedView = data.nonce;
+    const url = URL.createObjectURL(new Blob([data.html], {type: 'text/html'}));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = data.file;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+}
+"""
+SAVE_VIEW_CSS = """
+button { font: inherit; color: inherit; background: var(--st-background-color);
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+  padding: 0.25rem 0.75rem; min-height: 2.5rem; cursor: pointer; }
+button:hover { border-color: var(--st-primary-color); color: var(--st-primary-color); }
+"""
+SAVE_VIEW_HTML = (
+    '<button title="One HTML file with the scrubber, at the rate (and momentum) shown,'
+    " and the step player: it opens from disk, offline; its sliders and Play work"
+    ' there.">⤓ Download this view</button>'
+)
+SAVE_VIEW = st.components.v2.component(
+    "save_view",
+    html=SAVE_VIEW_HTML,
+    css=SAVE_VIEW_CSS,
+    js=SAVE_VIEW_JS,
+)
+FILE_NAME = "gradient-descent-view.html"
+
+
+def _asked_to_save(key: str) -> None:
+    """on_save_change: note the frame the reader saw, for this rerun to save."""
+    st.session_state[f"{key}_frame"] = st.session_state[key].get("save")
+
+
+def download(r: Run, scrubber_figure, stacked: bool, chart: str) -> None:
+    """ "Download this view": the scrubber (at the frame shown in the browser) and the
+    run's step player in one HTML file that works offline, made on the click."""
+    key = f"{chart}_save"
+    frame = st.session_state.pop(f"{key}_frame", None)
+    html = None
+    if frame is not None:
+        try:
+            shown = scrubber.opened_at(scrubber_figure.to_dict(), frame)
+        except KeyError:
+            st.toast("The rate shown was not found: the view is saved at yours.")
+            shown = scrubber_figure
+        player = cache.cached_playground_figure(
+            r.settings, current_view(), None, stacked
+        )
+        caption = view_caption(r, share_link(st.context.url or ""))
+        html = export.view_html(
+            [shown, player],
+            f"Gradient descent: {r.data.title}",
+            caption,
+            (PAIR_SLIDERS_JS,),
+        )
+    nonce = st.session_state[f"{key}_count"] = st.session_state.get(
+        f"{key}_count", 0
+    ) + (html is not None)
+    SAVE_VIEW(
+        key=key,
+        data={"chart": chart, "html": html, "nonce": nonce, "file": FILE_NAME},
+        on_save_change=lambda: _asked_to_save(key),
     )
 
 
@@ -151,7 +218,7 @@ def section(
     # four views two by two where the page is narrow; presenting, in one row (the
     # sliders stay on screen)
     square = (
-        cache.scrubbed_momenta(s) is not None
+        views.scrubbed_momenta(s) is not None
         and not present
         and not wider_than(FOUR_VIEWS_BESIDE_PX)
     )
@@ -168,11 +235,11 @@ def section(
     st.html(PAIR_SLIDERS_JS, unsafe_allow_javascript=True)
     if not present:
         pairs = (
-            "(rate, momentum) pair" if cache.scrubbed_momenta(s) is not None else "rate"
+            "(rate, momentum) pair" if views.scrubbed_momenta(s) is not None else "rate"
         )
         st.caption(
             f"Every {pairs}'s whole run, {words.count(s.epochs, 'epoch')}, {exact}. The"
             f" run stays at learning rate {s.learning_rate:g}: click a rate on the"
             " strip to make it the run." + map_key(s)
         )
-        download(r, figure, stacked)
+        download(r, figure, stacked, key)

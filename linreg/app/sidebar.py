@@ -11,12 +11,13 @@ from contextvars import ContextVar
 
 import streamlit as st
 
+from ..bundled import default_columns_for
 from ..experiment import TABULAR, Settings
 from ..optimizers import REGISTRY
 from ..theory import rate_sentence
 from ..viz import rates
 from . import labels
-from .cache import cached_run, default_columns, rate_map_of, table_for
+from .cache import cached_run, rate_map_of, table_for
 from .controls import CONTROLS, learning_rate_options, learning_rate_range
 from .display import plain
 from .presets import PRESETS
@@ -46,15 +47,42 @@ def _beside(where, key: str) -> None:
         slots[key] = where.empty()
 
 
+#: The help (the "?" beside a control) of the controls that need more than their
+#: label.
+HELP = {
+    "learning_rate": (
+        "A value outside this range is not taken: the box keeps the last one. The range"
+        " follows the data: it reaches well below their stability limit 2/L."
+    ),
+    "preset_choice": (
+        "One click sets every control; the link in the address bar then reproduces the"
+        " view."
+    ),
+    "tol": (
+        "A run has converged from the step on which the gradient norm falls below this"
+        " and stays there."
+    ),
+    "whole_run": (
+        "The whole path and loss curve at once (a still slide); off, they are drawn up"
+        " to the current step as the run plays."
+    ),
+    "convergence_panel": (
+        "The error along the steepest and the shallowest eigen-axis per step, or for"
+        " Adagrad, RMSprop and Adam each coordinate's effective step. Auto: shown,"
+        " except when presenting."
+    ),
+}
+
+
 def lr_box_label(lo: float, hi: float) -> str:
     return f"Learning rate (type a value from {lo:g} to {hi:g})"
 
 
 def _drawn(where, key: str, widget: str, label: str, **kwargs):
-    """The control ``key`` drawn with ``where``'s ``widget`` (its value seeded first),
-    with its slot for a message kept under it."""
+    """The control ``key`` drawn with ``where``'s ``widget`` (its value seeded first,
+    its HELP beside it), with its slot for a message kept under it."""
     seed(key)
-    value = getattr(where, widget)(label, key=key, **kwargs)
+    value = getattr(where, widget)(label, key=key, help=HELP.get(key), **kwargs)
     _beside(where, key)
     return value
 
@@ -162,10 +190,7 @@ def learning_rate_controls(gd_limit: float | None) -> None:
         format="%g",
         step=None,
         key="learning_rate",
-        help=(
-            "A value outside this range is not taken: the box keeps the last one. The"
-            " range follows the data: it reaches well below their stability limit 2/L."
-        ),
+        help=HELP["learning_rate"],
     )
     # the slider always shows the box's number, typed or from a preset
     st.session_state["lr_slider"] = lr
@@ -187,10 +212,7 @@ def preset_bar() -> None:
         format_func=lambda k: PRESETS[k].label,
         key="preset_choice",
         on_change=lambda: apply_preset(st.session_state.get("preset_choice")),
-        help=(
-            "One click sets every control; the link in the address bar then reproduces"
-            " the view."
-        ),
+        help=HELP["preset_choice"],
         label_visibility="collapsed",
     )
 
@@ -267,7 +289,7 @@ def _column_controls(ds: str) -> None:
         st.caption("Upload a CSV on the **Data** page.")
         return
     options = list(table.numeric_columns)
-    default_x, default_y = default_columns(ds, table)
+    default_x, default_y = default_columns_for(ds, table)
     chosen = [c for c in st.session_state.get("features") or () if c in options]
     if st.session_state.get("features") and len(chosen) < len(
         st.session_state["features"]
@@ -291,15 +313,7 @@ def _loss_controls() -> None:
     c1, c2 = st.columns(2)
     _number(c1, "w0", "Start w")
     _number(c2, "b0", "Start b")
-    _options(
-        st,
-        "tol",
-        "Tolerance ‖∇J‖",
-        help=(
-            "A run has converged from the step on which the gradient norm falls below"
-            " this and stays there."
-        ),
-    )
+    _options(st, "tol", "Tolerance ‖∇J‖")
 
 
 def _view_controls() -> None:
@@ -307,24 +321,8 @@ def _view_controls() -> None:
     _named_radio("surface", "Surface")
     _checkbox(st, "residuals", "Residuals")
     _checkbox(st, "equal_axes", "Same scale on w and b axes")
-    _checkbox(
-        st,
-        "whole_run",
-        "Whole run",
-        help=(
-            "The whole path and loss curve at once (a still slide); off, they "
-            "are drawn up to the current step as the run plays."
-        ),
-    )
-    _named_radio(
-        "convergence_panel",
-        "Fourth view (error per axis, adaptive steps)",
-        help=(
-            "The error along the steepest and the shallowest eigen-axis per step, or"
-            " for Adagrad, RMSprop and Adam each coordinate's effective step. Auto:"
-            " shown, except when presenting."
-        ),
-    )
+    _checkbox(st, "whole_run", "Whole run")
+    _named_radio("convergence_panel", "Fourth view (error per axis, adaptive steps)")
     names = parameter_names(current_settings())
     if len(names) > 2:
         st.caption(
@@ -346,7 +344,7 @@ def parameter_names(settings: Settings) -> list[str]:
     if settings.dataset in TABULAR and not features:
         table = table_for(settings.dataset)
         features = (
-            default_columns(settings.dataset, table)[0] if table is not None else ()
+            default_columns_for(settings.dataset, table)[0] if table is not None else ()
         )
     return labels.parameter_labels(features)
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..bundled import default_columns_for
 from ..experiment import TABULAR, Settings
 from ..optimizers import HYPERPARAMETER_NAMES
-from .cache import default_columns, table_for
+from .cache import table_for
 from .controls import SETTINGS_KEYS, VIEW_KEYS, ViewOptions, default, widget_value
 from .presets import preset_settings
 
@@ -72,7 +73,7 @@ def dataset_defaults(dataset: str) -> dict:
         values["standardize"] = True
         table = table_for(dataset)
         if table is not None:
-            values["features"], values["target"] = default_columns(dataset, table)
+            values["features"], values["target"] = default_columns_for(dataset, table)
     return values
 
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..analysis import Analysis
 from ..model import gradient
 from ..training import Trajectory
-from .animation import FramedFigure, _xy, frame, frame_steps, player_layout
-from .geometry import eigen_axis_traces, level_traces, optimum_marker, view_box
-from .style import HALO, PALETTE, RUN_COLORS, RUN_DASHES, RUN_SYMBOLS, legible
+from .animation import _xy, frame, frame_steps, player_layout
+from .canvas import Canvas, merge, scatter
+from .geometry import eigen_axis_traces, optimum_marker, view_box
+from .panels import Grid, level_sets, path_line, surface_axes
+from .style import (
+    PALETTE,
+    RUN_COLORS,
+    RUN_DASHES,
+    RUN_SYMBOLS,
+    halo_line,
+    legible_style,
+)
 
+#: The panel numbers of the Playground's views the race draws (panels.py).
+LOSS, SURFACE = 2, 3
 MAX_ARROWS = 40
 
 
@@ -52,36 +62,32 @@ def batch_gradient_arrows(
     return xs, ys
 
 
-def _add_marker(
-    fig: go.Figure,
-    x: float,
-    y: float,
-    color: str,
-    symbol: str,
-    size: int,
-    group: str,
-    cell: dict,
-) -> int:
-    """A run's current-step marker (moved by the frames); returns its trace index."""
+def _marker(x: float, y: float, color: str, symbol: str, size: int, group: str) -> dict:
+    """A run's current-step marker (moved by the frames)."""
     marker = {
         "color": color,
         "symbol": symbol,
         "size": size,
         "line": {"color": "white", "width": 2},
     }
-    fig.add_trace(
-        go.Scatter(
-            x=[x],
-            y=[y],
-            mode="markers",
-            marker=marker,
-            showlegend=False,
-            legendgroup=group,
-            hoverinfo="skip",
-        ),
-        **cell,
+    return scatter(
+        x=[x],
+        y=[y],
+        mode="markers",
+        marker=marker,
+        showlegend=False,
+        legendgroup=group,
+        hoverinfo="skip",
     )
-    return len(fig.data) - 1
+
+
+class RaceGrid(Grid):
+    """The race's two views: the paths on the loss surface (the Playground's third view)
+    and the loss per step (its second), side by side or stacked."""
+
+    def cell(self, panel: int) -> tuple[int, int]:
+        k = 1 if panel == SURFACE else 2
+        return (k, 1) if self.stacked else (1, k)
 
 
 def race_figure(
@@ -103,58 +109,52 @@ def race_figure(
     trajs = [t for _, t in runs]
     q = trajs[0].quadratic
     params = (0, trajs[0].theta.shape[1] - 1)
-    xr, yr = _union_box(trajs)
-    titles = ("Paths on the loss surface", "Loss per step (log)")
-    fig = make_subplots(
+    box = xr, _ = _union_box(trajs)
+    canvas = Canvas(
         rows=2 if stacked else 1,
         cols=1 if stacked else 2,
-        subplot_titles=titles,
+        subplot_titles=("Paths on the loss surface", "Loss per step (log)"),
         column_widths=None if stacked else [0.55, 0.45],
         vertical_spacing=0.17,
     )
-
-    def cell(k: int) -> dict:
-        return {"row": k, "col": 1} if stacked else {"row": 1, "col": k}
-
-    for t in level_traces(q, xr, yr, params):
-        fig.add_trace(t, **cell(1))
-    for t in eigen_axis_traces(analysis, xr, yr, params):
-        fig.add_trace(t, **cell(1))
-    fig.add_trace(optimum_marker(analysis), **cell(1))
+    grid = RaceGrid(canvas, stacked)
+    level_sets(grid, q, box, params)
+    for t in eigen_axis_traces(analysis, *box, params):
+        grid.add(t, SURFACE)
+    grid.add(optimum_marker(analysis), SURFACE)
     longest = max(t.n_steps for t in trajs)
     steps = frame_steps(longest, 150)
     markers, loss_markers = [], []
     for i, (label, t) in enumerate(runs):
         line = {
+            **path_line(1.0),
             "color": RUN_COLORS[i % len(RUN_COLORS)],
-            "width": 3,
             "dash": RUN_DASHES[i % len(RUN_DASHES)],
         }
         stride = max(1, t.n_steps // 3000)
-        halo = {"color": HALO["color"], "width": line["width"] + HALO["width_extra"]}
         x, y = t.theta[::stride, 0], t.theta[::stride, -1]
-        fig.add_trace(
-            go.Scatter(
+        halo = halo_line(line["width"])
+        grid.add(
+            scatter(
                 x=x, y=y, mode="lines", line=halo, hoverinfo="skip", showlegend=False
             ),
-            **cell(1),
+            SURFACE,
         )
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=y, mode="lines", line=line, name=label, legendgroup=label
-            ),
-            **cell(1),
+        grid.add(
+            scatter(x=x, y=y, mode="lines", line=line, name=label, legendgroup=label),
+            SURFACE,
         )
         loss = np.where(t.loss > 0, t.loss, np.nan)
-        curve = go.Scatter(
+        curve = scatter(
             x=np.arange(0, t.n_steps + 1, stride),
             y=loss[::stride],
             mode="lines",
             line=line,
+            name=label,
+            legendgroup=label,
+            showlegend=False,
         )
-        fig.add_trace(
-            curve.update(name=label, legendgroup=label, showlegend=False), **cell(2)
-        )
+        grid.add(curve, LOSS)
     end = longest if open_at_end else 0
     for i, (label, t) in enumerate(runs):
         color, symbol = (
@@ -163,14 +163,15 @@ def race_figure(
         )
         k = min(end, t.n_steps)
         markers.append(
-            _add_marker(
-                fig, t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label, cell(1)
+            grid.add(
+                _marker(t.theta[k, 0], t.theta[k, -1], color, symbol, 16, label),
+                SURFACE,
             )
         )
         # a marker on each loss curve too: a subplot with no moving trace is blanked by
         # Plotly on Play
         loss_markers.append(
-            _add_marker(fig, k, t.loss[k], color, symbol, 13, label, cell(2))
+            grid.add(_marker(k, t.loss[k], color, symbol, 13, label), LOSS)
         )
     arrow_run = (
         next((t for t in trajs if t.row_order is not None), None)
@@ -184,13 +185,10 @@ def race_figure(
             arrow_run, *arrows, min(end, arrow_run.n_steps), length
         )
         line = {"color": PALETTE["purple"], "width": 2.5}
-        fig.add_trace(
-            go.Scatter(
-                x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"
-            ),
-            **cell(1),
+        arrow_idx = grid.add(
+            scatter(x=ax, y=ay, mode="lines", line=line, name="mini-batch gradients"),
+            SURFACE,
         )
-        arrow_idx = len(fig.data) - 1
     frames = []
     for s in steps:
         data, idx = [], []
@@ -205,22 +203,31 @@ def race_figure(
             data.append({"type": "scatter", "x": ax, "y": ay})
             idx.append(arrow_idx)
         frames.append(frame(data, idx, int(s)))
-    fig.update_xaxes(range=list(xr), title_text="w", **cell(1))
-    fig.update_yaxes(range=list(yr), title_text="b", **cell(1))
-    fig.update_xaxes(title_text="step", **cell(2))
-    fig.update_yaxes(type="log", title_text="loss", **cell(2))
+    surface_axes(grid, box, ("", "", "w", "b"))
+    grid.x(LOSS, title={"text": "step"})
+    grid.y(LOSS, type="log", title={"text": "loss"})
     plot_px = 2 * plot_px + 120 if stacked else plot_px
     # stacked: one entry under another
     legend_lines = sum(label.count("<br>") + 1 for label, _ in runs)
     top, bottom = (40 + 22 * legend_lines if stacked else 84), 70 + 90
-    fig.update_layout(
-        height=top + plot_px + bottom,
-        margin={"l": 64, "r": 24, "t": top, "b": bottom},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 34 / plot_px, "x": 0},
+    merge(
+        canvas.layout,
+        {
+            "height": top + plot_px + bottom,
+            "margin": {"l": 64, "r": 24, "t": top, "b": bottom},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1 + 34 / plot_px,
+                "x": 0,
+            },
+        },
     )
-    legible(fig)
+    axis, layout = legible_style()
+    canvas.style_axes(axis)
+    merge(canvas.layout, layout)
     start = int(np.searchsorted(steps, end)) if open_at_end else 0
     player = player_layout(
         steps, min(start, len(steps) - 1), 70, plot_px, compact=stacked
     )
-    return FramedFigure(fig, frames, player)
+    return canvas.figure(frames, player)

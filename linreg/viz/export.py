@@ -15,21 +15,27 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 #: The figures' toolbar in the saved file: no logo, no links out (it is read offline).
-CONFIG = {"displaylogo": False, "showLink": False, "showSendToCloud": False}
+CONFIG = {"displaylogo": False, "showSendToCloud": False}
 
 
 def view_html(
-    figures: list[go.Figure],
+    figures: list[go.Figure | dict],
     title: str,
     caption: list[str],
     scripts: tuple[str, ...] = (),
 ) -> str:
     """One page: ``title``, the ``caption`` lines (plain text, escaped), each figure
     (its frames and sliders, not playing until asked), Plotly's bundle and the
-    ``scripts`` (``<script>`` blocks, module constants), no network."""
+    ``scripts`` (``<script>`` blocks, module constants), no network.  A figure given
+    as a dict is a spec made from a figure (``go.Figure.to_dict``), written as is."""
     charts = [
         pio.to_html(
-            fig, config=CONFIG, auto_play=False, include_plotlyjs=False, full_html=False
+            fig,
+            config=CONFIG,
+            auto_play=False,
+            include_plotlyjs=False,
+            full_html=False,
+            validate=False,
         )
         for fig in figures
     ]

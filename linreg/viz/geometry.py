@@ -90,7 +90,7 @@ def level_trace(x, y, fill: str, text: str) -> dict:
         fillcolor=fill,
         mode="lines",
         hoveron="points",
-        line={"color": "rgba(8,48,107,0.35)", "width": 1},
+        line={"color": "#08306b59", "width": 1},  # 35% opaque: Plotly and PIL read it
         hoverinfo="text",
         text=text,
         showlegend=False,

@@ -31,13 +31,13 @@ from .geometry import (
     residual_sticks,
 )
 from .style import (
-    HALO,
     LEVEL_FILLS,
     PALETTE,
     TICK_SIZE,
     compact,
     curve_points,
     display_sample,
+    halo_line,
     short_number,
 )
 
@@ -97,15 +97,17 @@ def _edge(value: float, lo: float, hi: float) -> float:
     return min(max(value, lo), hi)
 
 
-def line_panel(
-    grid: Grid, data: FitData, steps, now, options
-) -> list[tuple[int, Mover]]:
-    """Data, the closed-form line, the fitted line, residual sticks coloured by their
-    pull on w (moving), and an edge marker that says where the line went once it leaves
-    the frame."""
-    X, y, x_pull, labels = data.X, data.y, data.x_pull, data.labels
-    theta_original, optimum_original = data.theta_original, data.optimum_original
-    x = X[:, 0]
+#: The data view's x axis goes this share of the data's span beyond each end (room
+#: for the markers).
+X_PAD = 0.09
+
+
+def data_view(
+    grid: Grid, x, y, optimum_original, labels, y_range, closed_form: bool = True
+) -> np.ndarray:
+    """The first view's still part with one feature: the data (an even sample of a
+    large set), the closed-form line (``closed_form``) and the axes (``labels``: x, y,
+    ...); the two ends of the x range, where a line is drawn."""
     x_grid = np.array([x.min(), x.max()])
     shown = display_sample(len(x))
     name = (
@@ -119,7 +121,7 @@ def line_panel(
     grid.add(
         scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name=name), 1
     )
-    if options.show_closed_form:
+    if closed_form:
         line = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
         trace = scatter(
             x=x_grid,
@@ -129,28 +131,46 @@ def line_panel(
             name="best fit",
         )
         grid.add(trace, 1)
-    width = 4 * options.scale
+    pad = X_PAD * (x_grid[1] - x_grid[0] or 1.0)
+    grid.x(1, range=[x_grid[0] - pad, x_grid[1] + pad], title={"text": labels[0]})
+    grid.y(1, range=list(y_range), title={"text": labels[1]})
+    return x_grid
+
+
+def fit_trace(xy: tuple, scale: float, name: str = "gradient-descent fit") -> dict:
+    """The fitted line, a moving trace."""
+    style = {"line": {"color": PALETTE["fit"], "width": 4 * scale}}
+    return moving_trace(xy, "lines", style, name)
+
+
+def line_panel(
+    grid: Grid, data: FitData, steps, now, options
+) -> list[tuple[int, Mover]]:
+    """Data, the closed-form line, the fitted line, residual sticks coloured by their
+    pull on w (moving), and an edge marker that says where the line went once it leaves
+    the frame."""
+    X, y, x_pull = data.X, data.y, data.x_pull
+    theta_original = data.theta_original
+    x = X[:, 0]
+    x_grid = np.array([x.min(), x.max()])
+    y_range = data_y_range(y, x_grid, theta_original[steps])
+    data_view(
+        grid,
+        x,
+        y,
+        data.optimum_original,
+        data.labels,
+        y_range,
+        options.show_closed_form,
+    )
 
     def fitted(k, s):
         return x_grid, fit_line(x_grid, theta_original[s])
 
-    movers = [
-        (
-            grid.add(
-                _moving(
-                    fitted(0, now),
-                    "lines",
-                    {"line": {"color": PALETTE["fit"], "width": width}},
-                    "gradient-descent fit",
-                ),
-                1,
-            ),
-            fitted,
-        )
-    ]
+    index = grid.add(fit_trace(fitted(0, now), options.scale), 1)
+    movers = [(index, fitted)]
     if options.residuals and len(x) <= MAX_RESIDUALS:
         movers += _pull_sticks(grid, x, y, x_pull, theta_original, now)
-    y_range = data_y_range(y, x_grid, theta_original[steps])
     # its words read rightwards, inside the panel
     near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))
 
@@ -170,8 +190,6 @@ def line_panel(
         fit_line(x_grid[:, None], theta_original[steps].T), y_range
     ):
         movers += _edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
-    grid.y(1, range=y_range, title={"text": labels[1]})
-    grid.x(1, title={"text": labels[0]})
     return movers
 
 
@@ -183,7 +201,8 @@ def _leaves(values: np.ndarray, bounds) -> bool:
         )
 
 
-def _moving(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> dict:
+def moving_trace(xy: tuple, mode: str, style: dict, name: str, **kwargs) -> dict:
+    """A trace the frames move, opening on ``xy``; ``style``: its line, marker, ..."""
     return scatter(
         x=np.asarray(xy[0], float),
         y=np.asarray(xy[1], float),
@@ -271,19 +290,15 @@ def _pull_sticks(
 
         style = {"line": {"color": color, "width": 2.5}, "opacity": 0.8}
         movers.append(
-            (grid.add(_moving(sticks(0, now), "lines", style, name), 1), sticks)
+            (grid.add(moving_trace(sticks(0, now), "lines", style, name), 1), sticks)
         )
     return movers
 
 
-def parity_panel(
-    grid: Grid, data: FitData, steps, now, options
-) -> list[tuple[int, Mover]]:
-    """Several features: each point's prediction against its actual value (on the
-    diagonal = perfect)."""
-    X, y, theta_original, labels = data.X, data.y, data.theta_original, data.labels
-    shown = display_sample(len(y), MAX_PARITY_POINTS)
-    Xs, ys = X[shown], y[shown]
+def parity_view(grid: Grid, y: np.ndarray, labels) -> np.ndarray:
+    """The first view's still part with several features: the diagonal (a perfect
+    prediction) and the axes, room above and below it for predictions still far off;
+    the rows whose predictions are drawn (an even sample)."""
     lo, hi = float(y.min()), float(y.max())
     pad = 0.1 * (hi - lo or 1.0)
     diagonal = [lo - pad, hi + pad]
@@ -294,22 +309,61 @@ def parity_panel(
         ),
         1,
     )
-
-    def predict(k, s):
-        return ys, Xs @ theta_original[s, :-1] + theta_original[s, -1]
-
-    name = (
-        "predictions"
-        if len(shown) == len(y)
-        else f"predictions ({len(shown)} of {len(y)} shown)"
-    )
-    style = {"marker": {"color": PALETTE["fit"], "size": 8, "opacity": 0.8}}
-    index = grid.add(_moving(predict(0, now), "markers", style, name), 1)
     grid.x(1, range=diagonal, title={"text": f"actual {labels[1]}"})
     grid.y(
         1, range=[lo - 3 * pad, hi + 3 * pad], title={"text": f"predicted {labels[1]}"}
     )
+    return display_sample(len(y), MAX_PARITY_POINTS)
+
+
+def predictions_trace(xy: tuple, n_samples: int) -> dict:
+    """Each drawn row's prediction against its actual value, a moving trace."""
+    shown = len(xy[0])
+    name = (
+        "predictions"
+        if shown == n_samples
+        else f"predictions ({shown} of {n_samples} shown)"
+    )
+    style = {"marker": {"color": PALETTE["fit"], "size": 8, "opacity": 0.8}}
+    return moving_trace(xy, "markers", style, name)
+
+
+def parity_panel(
+    grid: Grid, data: FitData, steps, now, options
+) -> list[tuple[int, Mover]]:
+    """Several features: each point's prediction against its actual value (on the
+    diagonal = perfect)."""
+    X, y, theta_original = data.X, data.y, data.theta_original
+    shown = parity_view(grid, y, data.labels)
+    Xs, ys = X[shown], y[shown]
+
+    def predict(k, s):
+        return ys, Xs @ theta_original[s, :-1] + theta_original[s, -1]
+
+    index = grid.add(predictions_trace(predict(0, now), len(y)), 1)
     return [(index, predict)]
+
+
+def loss_view(grid: Grid, n_steps: int, loss_star: float, loss_name: str) -> None:
+    """The loss view's still part: the minimum loss (dotted) and the axes' titles, over
+    the steps 0 to ``n_steps``."""
+    minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
+    hover = "minimum %{y:.5g}<extra></extra>"
+    grid.add(
+        scatter(
+            x=[0, n_steps],
+            y=[loss_star] * 2,
+            mode="lines",
+            line=minimum,
+            hovertemplate=hover,
+            name="minimum loss",
+            showlegend=False,
+        ),
+        2,
+    )
+    # short ticks ("5k", not a turned "5000", which pushed the title into the next view)
+    grid.x(2, title={"text": "step"}, range=[0, max(n_steps, 1)], tickformat="~s")
+    grid.y(2, title={"text": f"loss ({LOSSES[loss_name].symbol})"})
 
 
 def loss_panel(
@@ -351,20 +405,7 @@ def loss_panel(
             options,
             faint=options.faint_rest,
         )
-    minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
-    hover = "minimum %{y:.5g}<extra></extra>"
-    grid.add(
-        scatter(
-            x=[0, traj.n_steps],
-            y=[analysis.loss_star] * 2,
-            mode="lines",
-            line=minimum,
-            hovertemplate=hover,
-            name="minimum loss",
-            showlegend=False,
-        ),
-        2,
-    )
+    loss_view(grid, traj.n_steps, analysis.loss_star, traj.loss_name)
     if len(traj.learning_rate) and np.ptp(traj.learning_rate) > 0:
         _schedule(grid, traj)
 
@@ -379,7 +420,7 @@ def loss_panel(
         }
     }
     index = grid.add(
-        _moving(
+        moving_trace(
             marker(0, now),
             "markers",
             style,
@@ -390,9 +431,6 @@ def loss_panel(
         2,
     )
     movers.append((index, marker))
-    # short ticks ("5k", not a turned "5000", which pushed the title into the next view)
-    grid.x(2, title={"text": "step"}, range=[0, max(traj.n_steps, 1)], tickformat="~s")
-    grid.y(2, title={"text": f"loss ({LOSSES[traj.loss_name].symbol})"})
     shown = (
         loss
         if test_loss is None
@@ -511,7 +549,7 @@ def _unfolding(
         # nothing drawn yet is one point that is not there
         return (x, y) if len(x) else (np.array([np.nan]), np.array([np.nan]))
 
-    return [(grid.add(_moving(drawn(0, now), mode, style, name), panel), drawn)]
+    return [(grid.add(moving_trace(drawn(0, now), mode, style, name), panel), drawn)]
 
 
 def prefix_steps(steps: np.ndarray, s: int) -> np.ndarray:
@@ -561,8 +599,7 @@ def surface_panel(
     xr, yr = options.box
     movers = []
     if traj.theta.shape[1] == 2:
-        for t in level_traces(traj.quadratic, xr, yr, params):
-            grid.add(t, 3)
+        level_sets(grid, traj.quadratic, options.box, params)
     else:
         movers += _moving_slices(grid, traj, xr, yr, params, now)
     axes = eigen_axis_traces(analysis, xr, yr, params, labelled=True)
@@ -573,12 +610,11 @@ def surface_panel(
         grid.add(_click_grid(xr, yr), 3)
     path = traj.theta[:, [i, j]]
     pts = curve_points(traj.n_steps)
-    for color, width, name in (
-        (HALO["color"], 3 * options.scale + HALO["width_extra"], "path halo"),
-        (PALETTE["path"], 3 * options.scale, "path"),
-    ):
+    path_style = path_line(options.scale)
+    halo = halo_line(path_style["width"])
+    for line, name in ((halo, "path halo"), (path_style, "path")):
         style = {
-            "line": {"color": color, "width": width},
+            "line": line,
             "showlegend": False,
             "hoverinfo": "skip",
         }
@@ -642,7 +678,7 @@ def surface_panel(
         movers.append(
             (
                 grid.add(
-                    _moving(
+                    moving_trace(
                         tail(k_now, now),
                         "lines+markers",
                         tail_style,
@@ -665,7 +701,7 @@ def surface_panel(
     movers.append(
         (
             grid.add(
-                _moving(
+                moving_trace(
                     head(k_now, now),
                     "markers",
                     head_style,
@@ -680,11 +716,29 @@ def surface_panel(
     )
     if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
         movers += _edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
-    grid.x(3, range=list(xr), title={"text": labels[2]})
-    grid.y(3, range=list(yr), title={"text": labels[3]})
+    surface_axes(grid, options.box, labels)
     if options.equal_axes:
         grid.y(3, scaleanchor=grid.ref("x", 3), scaleratio=1)
     return movers
+
+
+def level_sets(grid: Grid, q, box: tuple, params: tuple[int, int]) -> None:
+    """The loss's level sets in the plane of ``params`` (the other parameters at the
+    optimum) over ``box``, filled."""
+    for trace in level_traces(q, *box, params):
+        grid.add(trace, 3)
+
+
+def surface_axes(grid: Grid, box: tuple, labels) -> None:
+    """The path's view over ``box`` (x range, y range), its axes titled by ``labels``
+    (..., w, b)."""
+    grid.x(3, range=list(box[0]), title={"text": labels[2]})
+    grid.y(3, range=list(box[1]), title={"text": labels[3]})
+
+
+def path_line(scale: float) -> dict:
+    """How the optimizer's path is drawn on the loss surface."""
+    return {"color": PALETTE["path"], "width": 3 * scale}
 
 
 def _click_grid(xr, yr) -> dict:
@@ -817,7 +871,9 @@ def convergence_panel(
                 return at(np.array([max(s, first)]))
 
             xy = here(0, now)
-            movers.append((grid.add(_moving(xy, "markers", marker, name), 4), here))
+            movers.append(
+                (grid.add(moving_trace(xy, "markers", marker, name), 4), here)
+            )
         values.append(at(shown)[1])
         # wide and pale under the run's error: where they agree, the guide is its halo
         if guide is not None:

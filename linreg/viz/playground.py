@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from ..analysis import Analysis
 from ..experiment import Run
 from ..training import Trajectory
-from .animation import _xy, frame, frame_steps, player_layout
+from .animation import Mover, _xy, frame, frame_steps, player_layout
 from .canvas import Canvas, merge
 from .geometry import view_box
 from .panels import (
@@ -60,7 +60,21 @@ class PlotOptions:
     faint_rest: bool = False
 
 
-def playground_figure(
+@dataclass(frozen=True)
+class Views:
+    """The Playground's views before they are a figure: every trace and axis (the
+    canvas), the moving traces (trace index, mover) and the frames' steps; drawn by
+    Plotly (``figure``) and by PIL (gif.py)."""
+
+    canvas: Canvas
+    movers: list[tuple[int, Mover]]
+    steps: np.ndarray
+    start: int  # the frame it opens on
+    plot_px: float
+    options: PlotOptions
+
+
+def playground_views(
     traj: Trajectory,
     X: np.ndarray,
     y: np.ndarray,
@@ -74,8 +88,8 @@ def playground_figure(
     options: PlotOptions = PlotOptions(),
     current: int | None = None,
     effective_steps: np.ndarray | None = None,
-) -> go.Figure:
-    """Data and fit | loss curve | level sets and path, animated together by one slider.
+) -> Views:
+    """Data and fit | loss curve | level sets and path, moved together by the frames.
 
     One feature: the data with the fitted line.  Several: predicted against actual.
     ``theta_original`` and ``optimum_original`` are the path and the closed-form optimum
@@ -83,7 +97,7 @@ def playground_figure(
     standardised); ``x_pull`` is the trained feature (its sign says which way each
     residual pulls w).  The contour shows two trained parameters (``options.params``,
     default (w_1, b)); with more, its level sets are slices through the current step.
-    The figure opens on step ``current``, by default the last: the whole lesson at a
+    The views open on step ``current``, by default the last: the whole lesson at a
     glance.  The path and the loss are drawn up to the frame's step
     (``options.whole_run``: all of them), with a readout of the step;
     ``options.convergence_panel`` adds a fourth view: the error along the steepest and
@@ -126,25 +140,40 @@ def playground_figure(
             grid, traj, analysis, steps, now, options, effective_steps, labels[2:]
         )
     canvas.legible(options.scale)
+    return Views(canvas, movers, steps, start, plot_px, options)
+
+
+def figure(views: Views) -> go.Figure:
+    """The views as one figure: a frame per step, played by the player under them."""
     frames = [
         frame(
-            [_xy(*move(k, int(s))) for _, move in movers],
-            [index for index, _ in movers],
+            [_xy(*move(k, int(s))) for _, move in views.movers],
+            [index for index, _ in views.movers],
             int(s),
         )
-        for k, s in enumerate(steps)
+        for k, s in enumerate(views.steps)
     ]
-    font = round(TICK_SIZE * options.scale + 1)
+    scale = views.options.scale
     player = player_layout(
-        steps, start, AXIS_PX * options.scale, plot_px, font, compact=options.stacked
+        views.steps,
+        views.start,
+        AXIS_PX * scale,
+        views.plot_px,
+        round(TICK_SIZE * scale + 1),
+        compact=views.options.stacked,
     )
-    return canvas.figure(frames, player)
+    return views.canvas.figure(frames, player)
 
 
-def run_figure(r: Run, options: PlotOptions = PlotOptions(), **kwargs) -> go.Figure:
-    """``playground_figure`` of a whole run (its data, analysis and units); ``kwargs``:
+def playground_figure(*args, **kwargs) -> go.Figure:
+    """``playground_views`` (same arguments) as one figure."""
+    return figure(playground_views(*args, **kwargs))
+
+
+def run_views(r: Run, options: PlotOptions = PlotOptions(), **kwargs) -> Views:
+    """``playground_views`` of a whole run (its data, analysis and units); ``kwargs``:
     labels, current, effective_steps."""
-    return playground_figure(
+    return playground_views(
         r.traj,
         r.data.X,
         r.data.y,
@@ -156,6 +185,11 @@ def run_figure(r: Run, options: PlotOptions = PlotOptions(), **kwargs) -> go.Fig
         options=options,
         **kwargs,
     )
+
+
+def run_figure(r: Run, options: PlotOptions = PlotOptions(), **kwargs) -> go.Figure:
+    """``run_views`` as one figure."""
+    return figure(run_views(r, options, **kwargs))
 
 
 def _subplots(titles: tuple[str, ...], options: PlotOptions) -> tuple[Canvas, float]:

@@ -421,17 +421,7 @@ def momentum_map(
         "name": "error ×/step",
     }
     edge = {"color": PALETTE["fit"], "dash": "dash", "width": 3}
-    traces = [
-        heat,
-        scatter(
-            x=limits,
-            y=mus,
-            mode="lines",
-            line=edge,
-            name="stability limit",
-            hoverinfo="skip",
-        ),
-    ]
+    traces = [heat, _map_line(limits, mus, edge, "stability limit")]
     flat = [
         (mu, t.flat_interval)
         for mu, t in zip(mus, theories, strict=True)
@@ -444,16 +434,7 @@ def momentum_map(
         ]
         x, y = np.array([*outline, outline[0]]).T
         line = {"color": "white", "dash": "dot", "width": 2}
-        traces.append(
-            scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                line=line,
-                name="flat: every rate ×√μ/step",
-                hoverinfo="skip",
-            )
-        )
+        traces.append(_map_line(x, y, line, "flat: every rate ×√μ/step"))
     star = {
         "symbol": "star",
         "size": 20,
@@ -472,6 +453,11 @@ def momentum_map(
     # a little room beyond the limit: the fastest pair sits close to it
     right = float(np.log10(lrs[-1])) + 0.1
     return MomentumMap(tuple(traces), (float(np.log10(lrs[0])), right), title)
+
+
+def _map_line(x, y, line: dict, name: str) -> dict:
+    """A line on the momentum map, without hover (a legend or a caption names it)."""
+    return scatter(x=x, y=y, mode="lines", line=line, name=name, hoverinfo="skip")
 
 
 def momentum_rate_map(

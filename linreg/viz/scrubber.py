@@ -16,7 +16,7 @@ joins the two steps' values into the name of the pair's frame.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -28,10 +28,21 @@ from ..sweep import RatePaths
 from ..theory import RateMap, per_step, shown
 from .animation import JUMP, _xy, frame_slider
 from .canvas import Canvas, merge, scatter
-from .geometry import box_around, fit_line, level_traces, optimum_marker
-from .panels import Grid
+from .geometry import box_around, fit_line, optimum_marker
+from .panels import (
+    Grid,
+    data_view,
+    fit_trace,
+    level_sets,
+    loss_view,
+    moving_trace,
+    parity_view,
+    path_line,
+    predictions_trace,
+    surface_axes,
+)
 from .rates import MomentumMap, heat_png, zone_band, zone_spans
-from .style import PALETTE, TICK_SIZE, display_sample
+from .style import PALETTE, TICK_SIZE
 
 #: Pixels: each row of plots, the zone strip, and the slider under them (and the
 #: momentum slider's room).
@@ -42,7 +53,6 @@ SLIDER_PX = 100
 SECOND_SLIDER_PX = 78
 FRAME_PREFIX = "lr "
 VERDICT_Y = 1.3  # the pair's verdict, over the strip's zones (which span 0 to 1)
-MAX_PREDICTIONS = 120  # several features: predicted points move in every frame
 #: The sliders' names, which PAIR_SLIDERS_JS looks for (written out in it: a script is a
 #: literal, tests check both).
 LR_SLIDER, MOMENTUM_SLIDER = "learning_rate", "momentum"
@@ -97,6 +107,8 @@ class Momenta:
 
 @dataclass(frozen=True)
 class ScrubLabels:
+    """The axes' titles: the feature, the target, the two parameters on the contour."""
+
     x: str = "x"
     y: str = "y"
     w: str = "w"
@@ -157,19 +169,19 @@ def scrubber_figure(
     grid = SquareGrid(canvas) if shape.square else RowGrid(canvas, stacked)
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
-    rows = display_sample(len(y), MAX_PREDICTIONS)
     last = _last_finite(paths)
     rates = len(paths.learning_rates) // (1 if momenta is None else len(momenta.values))
     opening = current if momenta is None else momenta.current * rates + current
-    data_panel = (
-        _data_panel(grid, x, y, x_grid, optimum_original, labels)
-        if one_feature
-        else _parity_panel(grid, y[rows], labels)
-    )
+    titles = astuple(labels)  # x, y, w, b: as the Playground's panels take them
+    if one_feature:
+        data_panel = _fit_view(grid, x, y, optimum_original, titles, scale)
+    else:
+        rows = parity_view(grid, y, titles)
+        data_panel = grid.add(predictions_trace((y[rows], y[rows]), len(y)), 1)
     movers = [
         data_panel,
-        _loss_panel(grid, paths, analysis),
-        _surface_panel(grid, paths, q, analysis, opening, labels),
+        _loss_view(grid, paths, q, analysis, scale),
+        _surface_view(grid, paths, q, analysis, opening, titles, scale),
     ]
     mark, pair_strip = _strip(
         canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape, scale
@@ -464,125 +476,56 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
     return canvas, total
 
 
-def _data_panel(grid: Grid, x, y, x_grid, optimum_original, labels: ScrubLabels) -> int:
-    shown = display_sample(len(x))
-    marker = {
-        "color": PALETTE["data"],
-        "size": 8 if len(x) <= 500 else 4,
-        "opacity": 0.8,
-    }
-    grid.add(
-        scatter(x=x[shown], y=y[shown], mode="markers", marker=marker, name="data"), 1
-    )
-    best = {"color": PALETTE["optimum"], "width": 3, "dash": "dash"}
-    grid.add(
-        scatter(
-            x=x_grid,
-            y=fit_line(x_grid, optimum_original),
-            mode="lines",
-            line=best,
-            name="best fit",
-        ),
-        1,
-    )
-    line = scatter(
-        x=x_grid,
-        y=x_grid,
-        mode="lines",
-        line={"color": PALETTE["fit"], "width": 4},
-        name="fit",
-    )
-    index = grid.add(line, 1)
+def _fit_view(grid: Grid, x, y, optimum_original, labels, scale: float) -> int:
+    """The data and the closed-form line (panels.data_view) under the run's last fitted
+    line (moving): the y axis over the data, wherever a far-off rate's line goes."""
     pad = 0.15 * (y.max() - y.min() or 1.0)
-    grid.y(
-        1, range=[float(y.min() - pad), float(y.max() + pad)], title={"text": labels.y}
-    )
-    grid.x(1, title={"text": labels.x})
-    return index
+    y_range = [float(y.min() - pad), float(y.max() + pad)]
+    x_grid = data_view(grid, x, y, optimum_original, labels, y_range)
+    return grid.add(fit_trace((x_grid, x_grid), scale, "fit"), 1)
 
 
-def _parity_panel(grid: Grid, y_shown: np.ndarray, labels: ScrubLabels) -> int:
-    lo, hi = float(y_shown.min()), float(y_shown.max())
-    pad = 0.15 * (hi - lo or 1.0)
-    diagonal = {"color": PALETTE["optimum"], "width": 2, "dash": "dash"}
-    grid.add(
-        scatter(
-            x=[lo, hi],
-            y=[lo, hi],
-            mode="lines",
-            line=diagonal,
-            name="perfect prediction",
-        ),
-        1,
-    )
-    dots = {"color": PALETTE["fit"], "size": 7, "opacity": 0.8}
-    index = grid.add(
-        scatter(x=y_shown, y=y_shown, mode="markers", marker=dots, name="predictions"),
-        1,
-    )
-    grid.x(1, range=[lo - pad, hi + pad], title={"text": f"actual {labels.y}"})
-    grid.y(1, range=[lo - pad, hi + pad], title={"text": f"predicted {labels.y}"})
-    return index
-
-
-def _loss_panel(grid: Grid, paths: RatePaths, analysis: Analysis) -> int:
+def _loss_view(
+    grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysis, scale: float
+) -> int:
+    """The minimum loss and the axes (panels.loss_view) under the run's loss (moving),
+    on a log axis from the lowest loss of any run to 30 times the start."""
     finite = paths.loss[np.isfinite(paths.loss) & (paths.loss > 0)]
     low = max(float(finite.min()) if len(finite) else analysis.loss_star, 1e-300)
+    loss_view(grid, int(paths.steps[-1]), analysis.loss_star, q.loss)
+    style = {
+        "line": {"color": PALETTE["fit"], "width": 3 * scale},
+        "marker": {"size": 4},
+    }
+    index = grid.add(moving_trace(([0], [0]), "lines+markers", style, "loss"), 2)
     high = paths.start_loss * 30
-    star = {"color": PALETTE["optimum"], "width": 2, "dash": "dash"}
-    ends = [0, int(paths.steps[-1])]
-    grid.add(
-        scatter(
-            x=ends, y=[analysis.loss_star] * 2, mode="lines", line=star, name="minimum"
-        ),
-        2,
-    )
-    curve = scatter(
-        x=ends,
-        y=ends,
-        mode="lines+markers",
-        line={"color": PALETTE["fit"], "width": 3},
-        marker={"size": 4},
-    )
-    index = grid.add(curve, 2)
-    grid.y(
-        2,
-        type="log",
-        range=[np.log10(low) - 0.1, np.log10(high)],
-        dtick=1,
-        title={"text": "loss"},
-    )
-    grid.x(2, range=ends, title={"text": "step"})
+    grid.y(2, type="log", range=[np.log10(low) - 0.1, np.log10(high)], dtick=1)
     return index
 
 
-def _surface_panel(
-    grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysis, current: int, labels
+def _surface_view(
+    grid: Grid,
+    paths: RatePaths,
+    q: Quadratic,
+    analysis: Analysis,
+    current: int,
+    labels,
+    scale: float,
 ) -> int:
-    xr, yr = box_around(
+    """Level sets and the optimum (panels.level_sets, surface_axes) under the run's path
+    (moving), in a box around the opening run's path."""
+    box = box_around(
         paths.theta[current][:, [0, -1]],
         paths.loss[current],
         q.loss_ref,
         q.theta_ref[[0, -1]],
         0.3,
     )
-    for trace in level_traces(q, xr, yr):
-        grid.add(trace, 3)
+    level_sets(grid, q, box, (0, len(q.theta_ref) - 1))
     grid.add(optimum_marker(analysis, params=(0, -1)), 3)
-    style = {"color": PALETTE["path"], "width": 3}
-    index = grid.add(
-        scatter(
-            x=[0],
-            y=[0],
-            mode="lines+markers",
-            line=style,
-            marker={"size": 5},
-            name="path",
-        ),
-        3,
-    )
-    grid.x(3, range=list(xr), title={"text": labels.w})
-    grid.y(3, range=list(yr), title={"text": labels.b})
+    style = {"line": path_line(scale), "marker": {"size": 5}}
+    index = grid.add(moving_trace(([0], [0]), "lines+markers", style, "path"), 3)
+    surface_axes(grid, box, labels)
     return index
 
 
@@ -758,3 +701,26 @@ def _map_panel(canvas: Canvas, grid: Grid, chart: MomentumMap, top_rate: float) 
     )
     canvas.y(cell, range=[0, 0.99], showgrid=False, title={"text": "momentum"})
     return index
+
+
+def opened_at(spec: dict, frame: str) -> dict:
+    """A scrubber's ``spec`` (its figure's ``to_dict``) opening on its frame named
+    ``frame`` (the pair or rate a reader had dragged to): that frame's traces drawn and
+    each slider on its step.  A name the figure has no frame for raises KeyError."""
+    match = next((f for f in spec["frames"] if f["name"] == frame), None)
+    if match is None:
+        raise KeyError(frame)
+    data = list(spec["data"])
+    for index, moved in zip(match["traces"], match["data"], strict=True):
+        data[index] = {**data[index], **moved}
+    lr, _, mu = frame.partition(" momentum ")
+    wanted = {LR_SLIDER: lr, MOMENTUM_SLIDER: f"momentum {mu}"}
+    sliders = []
+    for slider in spec["layout"]["sliders"]:
+        name = slider.get("name")
+        values = [
+            step["value"] if name in wanted else step["args"][0][0]
+            for step in slider["steps"]
+        ]
+        sliders.append({**slider, "active": values.index(wanted.get(name, frame))})
+    return {**spec, "data": data, "layout": {**spec["layout"], "sliders": sliders}}

@@ -32,6 +32,13 @@ RUN_COLORS = (
 #: Under a line drawn across the level sets: a white halo keeps 3:1 contrast on any
 #: shade of blue.
 HALO = {"color": "#FFFFFF", "width_extra": 3}
+
+
+def halo_line(width: float) -> dict:
+    """The white line under a line ``width`` wide (HALO)."""
+    return {"color": HALO["color"], "width": width + HALO["width_extra"]}
+
+
 #: Each run of a race or a ghost set also differs by dash and marker, not by colour
 #: alone.
 RUN_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
