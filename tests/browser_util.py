@@ -82,21 +82,33 @@ def streamlit_process(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            with contextlib.suppress(OSError):
-                if (
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status
-                    == 200
-                ):
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("streamlit server did not become healthy")
+        wait_healthy(url, proc)
         yield url, proc
     finally:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(10)
+
+
+#: How long a server may take to start before the test fails (a failure bound: a loaded
+#: machine imports Streamlit, NumPy and Plotly slowly).
+START_TIMEOUT_S = 180.0
+
+
+def wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    """Until the server answers its health check; fails at once if it exited."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit server exited with code {proc.returncode}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as answer,
+        ):
+            if answer.status == 200:
+                return
+        time.sleep(0.1)  # a refused connection returns at once: poll, do not spin
+    raise RuntimeError(f"streamlit server not healthy after {START_TIMEOUT_S:.0f} s")
 
 
 def launch(playwright):
@@ -107,24 +119,50 @@ def launch(playwright):
 
 #: The script has finished and, on a page that measures the browser's widths
 #: (display.SCREEN_JS), the page was drawn for them: a new session's first run is
-#: followed by the run the measurement asks for.
-READY_JS = """() => {
+#: followed by the run the measurement asks for.  With ``text``, that text is on the
+#: page at the same moment.
+READY_JS = """(text) => {
     const app = document.querySelector('[data-testid="stApp"]');
     const measuring = document.querySelector('.st-key-screen_probe') && !document.body.dataset.drawnFor;
-    return app && app.getAttribute('data-test-script-state') === 'notRunning' && !measuring;
+    return app && app.getAttribute('data-test-script-state') === 'notRunning' && !measuring
+        && (!text || app.textContent.includes(text));
+}"""  # noqa: E501
+
+#: Counts the browser's painted frames in which nothing on the page changed (a
+#: MutationObserver resets the count): Plotly and Streamlit lay out what the script sent
+#: over a few frames after its last message.
+STILL_JS = """(frames) => {
+    const s = window.__still || (window.__still = {calls: 0});
+    if (!s.observer) {
+        s.observer = new MutationObserver(() => { s.calls = 0; });
+        s.observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+    }
+    s.calls += 1;
+    return s.calls > frames;
 }"""  # noqa: E501
 
 
+def wait_still(page, frames: int = 5, timeout: float = 60_000) -> None:
+    """Until nothing on the page has changed for ``frames`` painted frames in a row:
+    what the script sent is laid out (Playwright polls on every animation frame, and a
+    page busy laying out paints no frame, however loaded the machine)."""
+    page.evaluate("() => { if (window.__still) window.__still.calls = 0; }")
+    page.wait_for_function(STILL_JS, arg=frames, timeout=timeout)
+
+
 def wait_ready(
-    page, text: str | None = None, timeout: float = 60_000, settle_ms: int = 300
+    page, text: str | None = None, timeout: float = 60_000, still_frames: int = 5
 ) -> None:
-    """Until the script has finished running (for the measured widths) and (optionally)
-    ``text`` is on the page."""
+    """Until the script has finished running (for the measured widths) with ``text``
+    (optional) on the page, and the page has stopped changing (``still_frames``).
+
+    After an action, pass a ``text`` (or first wait for something) that only the new run
+    shows: until the rerun starts, the previous run's state reads as finished.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(READY_JS, timeout=timeout)
-    if text:
-        page.get_by_text(text).first.wait_for(timeout=timeout)
-    page.wait_for_timeout(settle_ms)
+    page.wait_for_function(READY_JS, arg=text, timeout=timeout)
+    if still_frames:
+        wait_still(page, still_frames, timeout)
 
 
 SCRUBBER_JS = """[...document.querySelectorAll('.js-plotly-plot')]
@@ -172,6 +210,12 @@ RATE_TICK_JS = (
     const trace = gd.querySelectorAll('.scatterlayer .trace')[gd.data.findIndex(t => t.name === 'rates')];
     const tick = trace.querySelectorAll('path.point')[k];
     tick.scrollIntoView({block: 'center'});
+    window.__hovered = null;  // set by Plotly's hover event once the tick is under the pointer
+    if (gd.__tickHover) gd.removeListener('plotly_hover', gd.__tickHover);
+    gd.__tickHover = e => {
+        if (e.points.some(p => p.data.name === 'rates' && p.pointNumber === k)) window.__hovered = k;
+    };
+    gd.on('plotly_hover', gd.__tickHover);
     const r = tick.getBoundingClientRect();
     return {x: r.left + r.width / 2, y: r.top + r.height / 2, rate: gd._fullData.find(t => t.name === 'rates').x[k]};
 }"""  # noqa: E501
@@ -179,24 +223,43 @@ RATE_TICK_JS = (
 
 
 def click_rate(page, k: int) -> float:
-    """Point at the k-th rate's tick on the scrubber's strip (its hover comes up), click
-    it; the rate."""
+    """Point at the k-th rate's tick on the scrubber's strip, wait for its hover (a
+    Plotly click selects the point under the hover), click it; the rate."""
     tick = page.evaluate(RATE_TICK_JS, k)
     page.mouse.move(tick["x"], tick["y"])
-    page.wait_for_timeout(200)
+    page.wait_for_function(f"() => window.__hovered === {int(k)}", timeout=30_000)
     page.mouse.click(tick["x"], tick["y"])
     return tick["rate"]
+
+
+#: Resolves after the browser's next two painted frames: an input event sent before is
+#: handled by then (Chromium hands mouse moves to the page aligned to its frames).
+TWO_FRAMES_JS = (
+    "() => new Promise(done =>"
+    " requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
+#: Every slider change of the drag so far is painted (SCRUB_LISTEN_JS's record).
+SCRUB_PAINTED_JS = "() => window.__scrub.moves.length >= window.__scrub.labels.length"
+
+
+def wait_scrub_painted(page) -> None:
+    """Until the last pointer event was handled and the frame of every slider change it
+    made is painted."""
+    page.evaluate(TWO_FRAMES_JS)
+    page.wait_for_function(SCRUB_PAINTED_JS, timeout=60_000)
 
 
 def drag_scrubber(
     page, positions: int = 30, pause_ms: int = 60, slider: int = 0
 ) -> dict:
     """Drag the scrubber's grip (``slider`` 0: the learning rate's, 1: the momentum's)
-    across its rail in ``positions`` moves, as a hand would.
+    across its rail in ``positions`` moves, as a hand would: each move waits for the
+    frame it asked for to be painted, then ``pause_ms`` (a hand's tempo, for the
+    benchmark; tests pass 0: what they check is the frames, not the time).
 
     Returns the time from each slider change to the next painted frame (ms), the labels
     passed, and after each move the pair's verdict (None without a momentum slider) and
-    the path's SVG line.
+    the path's SVG line: one of each per slider change.
     """
     page.wait_for_function(
         f"() => !!({SCRUBBER_JS})?.querySelector('.slider-grip-rect')", timeout=60_000
@@ -204,14 +267,47 @@ def drag_scrubber(
     rail = page.evaluate(SCRUB_LISTEN_JS, slider)
     page.mouse.move(rail["grip"], rail["y"])
     page.mouse.down()
+    wait_scrub_painted(page)
     for k in range(positions + 1):
         page.mouse.move(
             rail["left"] + (rail["right"] - rail["left"]) * k / positions, rail["y"]
         )
-        page.wait_for_timeout(pause_ms)
+        wait_scrub_painted(page)
+        if pause_ms:
+            page.wait_for_timeout(pause_ms)
     page.mouse.up()
-    page.wait_for_timeout(200)
+    wait_scrub_painted(page)
     return page.evaluate("() => window.__scrub")
+
+
+#: Keeps, on every frame the player draws, when its next frame is due by Plotly's own
+#: clock: the frame's time (Date.now(), as Plotly's animation loop reckons) plus its
+#: duration.
+FRAME_CLOCK_JS = """(selector) => {
+    const gd = document.querySelector(selector);
+    gd.on('plotly_animatingframe', e => { window.__nextFrameDue = Date.now() + e.animation.frame.duration; });
+}"""  # noqa: E501
+#: True from the third poll (Playwright polls once at once, then on every painted
+#: frame) after Date.now() passed ``due``.
+PAST_DUE_JS = """(due) => {
+    if (Date.now() <= due) return false;
+    window.__pastDue = (window.__pastDue || 0) + 1;
+    return window.__pastDue >= 3;
+}"""
+
+
+def wait_past_next_frame(page, timeout: float = 60_000) -> None:
+    """Until the player's next frame was due (FRAME_CLOCK_JS, listening since before it
+    played) and the browser has painted twice since.
+
+    Plotly's animation loop draws a frame on the first painted frame after the last
+    one's time plus its duration, so a player still playing has drawn that frame by
+    then: this bounds a check that no frame came after a pause by the player's own
+    schedule, not by a guess at how long a loaded machine takes.
+    """
+    due = page.evaluate("() => { window.__pastDue = 0; return window.__nextFrameDue; }")
+    assert due is not None, "FRAME_CLOCK_JS saw no frame: nothing played"
+    page.wait_for_function(PAST_DUE_JS, arg=due, timeout=timeout)
 
 
 #: Timed inside the page, from the Enter key to the main chart redrawn (Plotly's
@@ -247,7 +343,7 @@ def time_rate_change(page, lr: str) -> float:
     box.press("Enter")
     page.wait_for_function("() => window.__took !== undefined", timeout=30_000)
     took = page.evaluate("() => window.__took")
-    wait_ready(page, settle_ms=200)
+    wait_ready(page)
     return took
 
 

@@ -84,6 +84,8 @@ def test_keys_on_a_focused_preset_drive_the_player_not_the_preset_bar(browser, s
     page.keyboard.press("Space")
     page.wait_for_function(f"() => ({FRAME_JS})() === {last}")
     shot(page, "keys_present_preset_focused")
+    # every key's handlers have run (the frames they asked for are drawn): a preset or
+    # a toggle they changed would have sent its message from them
     assert len(page.sent) == sent, (
         "a key sent a message to the server (a preset or a toggle changed)"
     )

@@ -8,7 +8,13 @@ import re
 
 import numpy as np
 import pytest
-from browser_util import ROOT, require_browser, wait_ready
+from browser_util import (
+    FRAME_CLOCK_JS,
+    ROOT,
+    require_browser,
+    wait_past_next_frame,
+    wait_ready,
+)
 from plotly_util import values
 
 from linreg.experiment import Settings, run
@@ -20,14 +26,17 @@ SETTINGS = Settings(epochs=300, learning_rate=0.05)
 LINK = "/?epochs=300&learning_rate=0.05"
 SHOTS = ROOT / "artifacts"
 
+PLAYER = ".st-key-playground .js-plotly-plot"
 #: The chart with the player, listening to its own frames: every frame drawn is counted
-#: and named.
-LISTEN_JS = """() => {
-  const gd = document.querySelector('.st-key-playground .js-plotly-plot');
+#: and named, and at each interruption (a pause) the frames drawn so far are noted.
+LISTEN_JS = """(selector) => {
+  const gd = document.querySelector(selector);
   window.__frames = [];
+  window.__interrupted = [];
   gd.on('plotly_animatingframe', e => window.__frames.push(e.name));
+  gd.on('plotly_animationinterrupted', () => window.__interrupted.push(window.__frames.length));
   return gd.layout.sliders[0].steps.length;
-}"""
+}"""  # noqa: E501
 #: What the chart shows now: the slider's frame, and the traces' drawn data (by name).
 READ_JS = """() => {
   const gd = document.querySelector('.st-key-playground .js-plotly-plot');
@@ -55,7 +64,8 @@ def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
     page.goto(server + LINK)
     wait_ready(page)
     page.wait_for_selector(".st-key-playground .main-svg", timeout=60_000)
-    n_frames = page.evaluate(LISTEN_JS)
+    n_frames = page.evaluate(LISTEN_JS, PLAYER)
+    page.evaluate(FRAME_CLOCK_JS, PLAYER)
     # 300 ms a frame: time to pause where the test means to
     button(page, "Slow").click()
     seen = []
@@ -63,19 +73,23 @@ def test_play_pause_at_three_steps_and_read_what_is_drawn(browser, server):
         page.wait_for_function(
             f"() => window.__frames.length >= {target}", timeout=60_000
         )
+        pauses = page.evaluate("() => window.__interrupted.length")
         button(page, "Pause").click()
-        drawn = page.evaluate("() => window.__frames.length")
-        # paused: no frame comes after the pause's own (waits for the readout to match
-        # the slider's step)
+        page.wait_for_function(f"() => window.__interrupted.length > {pauses}")
+        # paused: no frame comes after the pause, until the next one was due by the
+        # player's own clock and then some (a player still playing draws it by then)
+        wait_past_next_frame(page)
+        drawn = page.evaluate(f"() => window.__interrupted[{pauses}]")
+        # the readout drawn for the slider's step
         page.wait_for_function(
             """() => { const gd = document.querySelector('.st-key-playground .js-plotly-plot');
                  const step = gd.layout.sliders[0].steps[gd._fullLayout.sliders[0].active].label;
                  return [...gd.querySelectorAll('.scatterlayer .trace text')].some(
                    t => t.textContent.startsWith(`step ${Number(step).toLocaleString('en-US')} of`)); }""",  # noqa: E501
-            timeout=10_000,
+            timeout=60_000,
         )
         now = page.evaluate(READ_JS)
-        assert now["frames"] <= drawn + 1, "frames kept coming after Pause"
+        assert now["frames"] == drawn, "frames kept coming after Pause"
         s = int(now["slider"])
         seen.append(s)
         assert 0 < s < t.n_steps

@@ -24,6 +24,29 @@ def _turn_is_free() -> bool:
     return False
 
 
+class WatchedTurn:
+    """The gate's lock, saying when a thread finds it taken and must wait, and of that
+    wait: how it was asked for (blocking, timeout), whether it got the turn, and whether
+    the holder had left by then."""
+
+    def __init__(self, holder_left: threading.Event) -> None:
+        self._lock = threading.Lock()
+        self._holder_left = holder_left
+        self.waiting = threading.Event()
+        self.waited: list[tuple[bool, float, bool, bool]] = []
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if self._lock.acquire(blocking=False):
+            return True
+        self.waiting.set()
+        got = self._lock.acquire(blocking, timeout)
+        self.waited.append((blocking, timeout, got, self._holder_left.is_set()))
+        return got
+
+    def release(self) -> None:
+        self._lock.release()
+
+
 def test_runs_take_turns(monkeypatch):
     # the second run waits for the first, however slow the machine
     monkeypatch.setattr(gate, "MAX_WAIT_S", NEVER)
@@ -32,8 +55,8 @@ def test_runs_take_turns(monkeypatch):
         threading.Event(),
         threading.Event(),
     )
-    second_at_gate, second_inside = threading.Event(), threading.Event()
-    second_saw_first_gone = []
+    turn = WatchedTurn(holder_left=first_left)
+    monkeypatch.setattr(gate, "_TURN", turn)
 
     def first() -> None:
         with gate.take_turn():
@@ -43,21 +66,21 @@ def test_runs_take_turns(monkeypatch):
 
     def second() -> None:
         first_inside.wait(NEVER)
-        second_at_gate.set()
         with gate.take_turn():
-            second_saw_first_gone.append(first_left.is_set())
-            second_inside.set()
+            pass
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for t in threads:
         t.start()
-    second_at_gate.wait(NEVER)
-    # the first still holds the turn: the second cannot be in
-    assert not second_inside.wait(0.2)
+    # the second found the turn taken: the first may leave (no sleep gives the second
+    # time to get in wrongly: what its wait came to is recorded below)
+    assert turn.waiting.wait(NEVER)
     first_may_leave.set()
     for t in threads:
         t.join(NEVER)
-    assert second_saw_first_gone == [True]
+    # it waited as long as the gate allows, got the turn, and only once the first had
+    # left
+    assert turn.waited == [(True, NEVER, True, True)]
     assert _turn_is_free()
 
 

@@ -198,8 +198,8 @@ def visit(page, browser, target: str) -> None:
     else:
         page.goto(browser.base_url + target)
     page.wait_for_function(DRAWN_JS, timeout=90_000)
-    # Plotly lays out text after the script's last message
-    wait_ready(page, settle_ms=300)
+    # Plotly lays out text after the script's last message: until the page is still
+    wait_ready(page)
 
 
 def measure(page, shot: str) -> dict:
@@ -288,14 +288,14 @@ def every_preset(
     trouble)."""
     problems = []
     page.goto(browser.base_url + start)
-    wait_ready(page, settle_ms=0)
+    wait_ready(page, still_frames=0)
     for preset, spec in PRESETS.items():
         page.locator(
             '[data-testid="stButtonGroup"] button', has_text=spec.label
         ).first.click()
         page.wait_for_function(CLAIMED_JS, arg=spec.claim[:40], timeout=90_000)
         page.wait_for_function(DRAWN_JS, timeout=90_000)
-        wait_ready(page, settle_ms=300)
+        wait_ready(page)
         shot = f"{prefix}_{preset}"
         m = measure(page, shot)
         try:
@@ -349,7 +349,7 @@ def test_the_layout_follows_the_width_not_the_user_agent(
     page = tabs(screen)
     page.goto(browser.base_url + "/")
     page.wait_for_function(DRAWN_JS, timeout=90_000)
-    wait_ready(page, settle_ms=300)
+    wait_ready(page)
     check_readable(
         measure(
             page, f"agent_{'phone' if agent == PHONE_AGENT else 'desktop'}_{size[0]}"
@@ -365,6 +365,6 @@ def test_the_layout_follows_the_width_not_the_user_agent(
         timeout=60_000,
     )
     page.wait_for_function(DRAWN_JS, timeout=60_000)
-    wait_ready(page, settle_ms=300)
+    wait_ready(page)
     domains = page.evaluate(MEASURE_JS)["main_chart"]
     assert (len(set(domains)) == 1) == (not stacked), (other, domains)
