@@ -2,12 +2,12 @@
 
 Scrubber: a hand drags a slider inside the figure across its rail (31 positions, 60 ms
 apart; for Momentum and Nesterov the learning rate's, then the momentum's); each move is
-timed from Plotly's slider change to the second animation frame after the new frame's
-traces are drawn (painted), with no message to the server (websocket frames sent during
-the drag are counted).  Server round trip: the learning-rate box changed, to the charts
-redrawn.  Server build: the scrubber's runs and figure made anew (Python, the run and
-the rate maps already cached), and the figure's size as sent.  Targets: median move <=
-33 ms, figure <= 2 MB, build <= 300 ms.
+timed from Plotly's slider change to the paint of the new frame's traces (a task queued
+from the next animation frame runs once that frame is painted), with no message to the
+server (websocket frames sent during the drag are counted).  Server round trip: the
+learning-rate box changed, to the charts redrawn.  Server build: the scrubber's runs and
+figure made anew (Python, the run and the rate maps already cached), and the figure's
+size as sent.  Targets: median move <= 33 ms, figure <= 2 MB, build <= 300 ms.
 
 python benchmarks/bench_scrub.py
 """

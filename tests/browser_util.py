@@ -172,6 +172,8 @@ SCRUB_LISTEN_JS = (
     const gd = """
     + SCRUBBER_JS
     + """;
+    // a rerun may be putting a new chart in the old one's place: polled until drawn
+    if (!gd || !gd.on || !gd.querySelectorAll('.slider-rail-rect')[k]) return null;
     const drawn = name => {  // what a trace shows: its text, or its line's SVG path
         const i = gd.data.findIndex(t => t.name === name);
         if (i < 0) return null;
@@ -184,13 +186,20 @@ SCRUB_LISTEN_JS = (
         window.__scrub.t0 = performance.now();
         window.__scrub.labels.push(e.step.label);
     };
+    // painted: a task queued from the next animation frame runs once that frame is
+    // painted (the "next paint" of web-vitals); a second animation frame would add a
+    // whole frame's wait to every move
     const animated = () => {
         const t0 = window.__scrub.t0;
-        requestAnimationFrame(() => requestAnimationFrame(() => {
-            window.__scrub.moves.push(performance.now() - t0);
-            window.__scrub.said.push(drawn('verdict'));
-            window.__scrub.paths.push(drawn('path'));
-        }));
+        requestAnimationFrame(() => {
+            const after = new MessageChannel();
+            after.port1.onmessage = () => {
+                window.__scrub.moves.push(performance.now() - t0);
+                window.__scrub.said.push(drawn('verdict'));
+                window.__scrub.paths.push(drawn('path'));
+            };
+            after.port2.postMessage(null);
+        });
     };
     gd.__scrubListeners = [['plotly_sliderchange', changed], ['plotly_animated', animated]];
     gd.__scrubListeners.forEach(([e, f]) => gd.on(e, f));
@@ -261,10 +270,9 @@ def drag_scrubber(
     passed, and after each move the pair's verdict (None without a momentum slider) and
     the path's SVG line: one of each per slider change.
     """
-    page.wait_for_function(
-        f"() => !!({SCRUBBER_JS})?.querySelector('.slider-grip-rect')", timeout=60_000
-    )
-    rail = page.evaluate(SCRUB_LISTEN_JS, slider)
+    rail = page.wait_for_function(
+        SCRUB_LISTEN_JS, arg=slider, timeout=60_000
+    ).json_value()
     page.mouse.move(rail["grip"], rail["y"])
     page.mouse.down()
     wait_scrub_painted(page)
