@@ -77,7 +77,7 @@ def test_eigen_axes_are_named_with_their_lambda():
 
 def test_residuals_coloured_by_their_pull_on_w():
     names = [t.get("name") for t in main_figure(app(residuals="true"))["data"]]
-    assert "pushes w down (r·x > 0)" in names and "pushes w up" in names
+    assert "pushes w down (r·x > 0)" in names and "pushes w up (r·x < 0)" in names
 
 
 def test_divergence_has_edge_markers_and_one_click_fixes():

@@ -10,7 +10,7 @@ from plotly.subplots import make_subplots
 from ..analysis import Analysis
 from ..training import Trajectory
 from .geometry import level_traces, residual_sticks, view_box
-from .panels import MAX_RESIDUALS
+from .panels import MAX_RESIDUALS, PULLS, stick_style
 from .style import FONT_SIZE, PALETTE, display_sample, legible
 
 
@@ -40,22 +40,13 @@ def inspector_figure(
     pred = theta[0] * x + theta[-1]
     pull = (pred - y) * x  # sign of each point's term in dJ/dw
     shown = display_sample(len(x), MAX_RESIDUALS)
-    for sign, color, name in (
-        (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
-        (-1, PALETTE["data"], "pushes w up (r·x < 0)"),
-    ):
+    for sign, color, name in PULLS:
         rows = shown[np.sign(pull[shown]) == sign]
         if len(rows):
             xs, ys = residual_sticks(x[rows], y[rows], pred[rows])
+            style = stick_style(len(shown), color)
             fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": color, "width": 2},
-                    name=name,
-                ),
-                *left,
+                go.Scatter(x=xs, y=ys, mode="lines", name=name, **style), *left
             )
     fig.add_trace(
         go.Scatter(

@@ -271,16 +271,34 @@ def _edge_marker(xyt: tuple, position: str) -> dict:
     )
 
 
+#: Residual sticks by the sign of r_i x_i, whose term of dJ/dw pushes w down or up:
+#: (sign, colour, name), in every figure that draws them.
+PULLS = (
+    (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
+    (-1, PALETTE["data"], "pushes w up (r·x < 0)"),
+)
+#: Pixels of ink all the sticks of a view may take side by side: a phone's view is about
+#: 330 px wide, so gaps stay between a hundred sticks as tall as the view.
+STICKS_INK_PX = 120
+
+
+def stick_style(count: int, color: str) -> dict:
+    """How ``count`` residual sticks are drawn: 2.5 px while they are few, thinner (to
+    0.75 px) and fainter the more there are, so an untrained line's hundred tall
+    residuals read as sticks, not a wall of colour."""
+    width = float(np.clip(STICKS_INK_PX / max(count, 1), 0.75, 2.5))
+    return {
+        "line": {"color": color, "width": width},
+        "opacity": 0.8 if width >= 2 else 0.6,
+    }
+
+
 def _pull_sticks(
     grid: Grid, x, y, x_pull, theta_original, now
 ) -> list[tuple[int, Mover]]:
-    """Residual sticks in two moving traces by the sign of r_i x_i: its term of dJ/dw
-    pushes w down or up."""
+    """Residual sticks in two moving traces by the sign of r_i x_i (PULLS)."""
     movers = []
-    for sign, color, name in (
-        (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
-        (-1, PALETTE["data"], "pushes w up"),
-    ):
+    for sign, color, name in PULLS:
 
         def sticks(k, s, sign=sign):
             theta = theta_original[s]
@@ -288,7 +306,7 @@ def _pull_sticks(
             rows = np.sign((pred - y) * x_pull) == sign
             return residual_sticks(x[rows], y[rows], pred[rows])
 
-        style = {"line": {"color": color, "width": 2.5}, "opacity": 0.8}
+        style = stick_style(len(x), color)
         movers.append(
             (grid.add(moving_trace(sticks(0, now), "lines", style, name), 1), sticks)
         )
