@@ -137,8 +137,8 @@ def data_view(
     return x_grid
 
 
-def fit_trace(xy: tuple, scale: float, name: str = "gradient-descent fit") -> dict:
-    """The fitted line, a moving trace."""
+def fit_trace(xy: tuple, scale: float, name: str = "fit") -> dict:
+    """The fitted line, a moving trace (named "fit": whatever optimizer made it)."""
     style = {"line": {"color": PALETTE["fit"], "width": 4 * scale}}
     return moving_trace(xy, "lines", style, name)
 
