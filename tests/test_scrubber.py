@@ -127,10 +127,19 @@ def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider
     assert len(json.dumps(spec)) < 1_000_000
 
 
+def moved(spec: dict, frame: dict) -> dict:
+    """A frame's new data by the name of the trace it moves."""
+    return {
+        spec["data"][index].get("name"): data
+        for index, data in zip(frame["traces"], frame["data"], strict=True)
+    }
+
+
 def test_each_frame_draws_its_own_rate(lesson):
     paths, current, spec = scrub_figure(lesson)
     for i in (0, current, len(paths.learning_rates) - 1):
-        _, loss, path, mark = spec["frames"][i]["data"]
+        drawn = moved(spec, spec["frames"][i])
+        loss, path, mark = drawn["loss"], drawn["path"], drawn["scrubbed"]
         np.testing.assert_allclose(
             decode(path["x"]), paths.theta[i, :, 0], rtol=1e-6, equal_nan=True
         )
@@ -146,6 +155,63 @@ def test_each_frame_draws_its_own_rate(lesson):
     np.testing.assert_allclose(
         decode(spec["data"][moving[2]]["x"]), paths.theta[current, :, 0], rtol=1e-6
     )
+
+
+def test_the_scrubber_titles_and_colours_its_views_as_the_playground_does(lesson):
+    """One title and one colour per idea: each view of the scrubber (rates alone, and
+    rate and momentum four in a row) has the Playground's title (a note after it where
+    it says more: "end of run"), its loss curve and its line the Playground's colours.
+    """
+    from linreg.experiment import Settings, run
+    from linreg.viz.playground import run_figure
+
+    own = run_figure(run(Settings())).to_dict()
+    titles = [note["text"] for note in own["layout"]["annotations"]][:3]
+    assert titles[0] == "Data and fitted line"  # the lesson's data: one feature
+    colour = {t.get("name"): t.get("line", {}).get("color") for t in own["data"]}
+    for spec in (scrub_figure(lesson)[-1], pair_figure(lesson)[-1]):
+        notes = spec["layout"]["annotations"]
+        shown = [n["text"] for n in notes if n.get("xref") == "paper"][:3]
+        for title, drawn in zip(titles, shown, strict=True):
+            assert drawn == title or drawn.startswith(f"{title} (")
+        lines = {t.get("name"): t.get("line", {}).get("color") for t in spec["data"]}
+        assert lines["loss"] == colour["training loss"]
+        assert lines["fit"] == colour["fit"]
+
+
+def test_a_diverging_rate_points_to_its_line_and_marks_its_last_loss(lesson):
+    """GD at 0.983 (beyond 2/L = 0.789) on the lesson: the line leaves the data view
+    and an edge marker says where it went, as the Playground's does; the loss curve
+    stops where the run diverged, its last loss marked inside the loss view. Both
+    numbers against a hand-written GD loop."""
+    data, _ = lesson
+    paths, current, spec = scrub_figure(lesson, learning_rate=0.983)
+    last = int(paths.diverged_at[current]) - 1  # the last step before it diverged
+    x, y = data.X[:, 0], data.y
+    w = b = 0.0
+    for _ in range(last):
+        r = w * x + b - y
+        w, b = w - 0.983 * 2 * np.mean(r * x), b - 0.983 * 2 * np.mean(r)
+    frame = spec["frames"][current]
+    said = {
+        spec["data"][index]["xaxis"]: new
+        for index, new in zip(frame["traces"], frame["data"], strict=True)
+        if new.get("text")
+    }
+    line = said["x"]
+    level = w * (x.min() + x.max()) / 2 + b  # the line's height mid-view
+    assert level > spec["layout"]["yaxis"]["range"][1] and level > 100
+    assert line["text"][0].startswith("↑ line at y ≈ ")
+    assert float(line["text"][0].split("≈ ")[1]) == pytest.approx(level, rel=1e-3)
+    assert line["y"][0] == pytest.approx(spec["layout"]["yaxis"]["range"][1])
+    loss = said["x2"]
+    words, at_step = loss["text"][0].split("<br>")
+    assert float(words.split("≈ ")[1]) == pytest.approx(
+        np.mean((w * x + b - y) ** 2), rel=1e-2
+    )
+    assert at_step.startswith(f"at step {last},") and loss["x"][0] == last
+    low, high = spec["layout"]["yaxis2"]["range"]
+    assert low <= np.log10(loss["y"][0]) <= high + 1e-6
 
 
 def test_the_slider_labels_say_what_each_rate_does(lesson):

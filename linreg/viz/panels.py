@@ -51,6 +51,24 @@ SLICE_LEVELS = 5
 SLICE_POINTS = 36
 CLICK_GRID = 24  # invisible points on the contour: a click on one sets the start there
 
+#: Each view's title, in every figure that draws it (the Playground, the GIF, the
+#: scrubber, the race): ``{s}`` is a plural s where a view draws several runs.
+VIEW_TITLES = {
+    "fit": "Data and fitted line",
+    "parity": "Predicted vs actual",
+    "loss": "Loss per step",
+    "surface": "Loss surface and path{s}",
+    "slice": "Loss slice through the current step",
+    "slice at optimum": "Loss slice through the optimum",
+}
+
+
+def view_title(view: str, runs: int = 1, note: str = "") -> str:
+    """A view's title (VIEW_TITLES), plural for several ``runs``, ``note`` after it in
+    brackets (what differs where it is drawn: "end of run")."""
+    title = VIEW_TITLES[view].format(s="s" if runs > 1 else "")
+    return f"{title} ({note})" if note else title
+
 
 @dataclass(frozen=True)
 class FitData:
@@ -137,10 +155,10 @@ def data_view(
     return x_grid
 
 
-def fit_trace(xy: tuple, scale: float, name: str = "fit") -> dict:
+def fit_trace(xy: tuple, scale: float) -> dict:
     """The fitted line, a moving trace (named "fit": whatever optimizer made it)."""
     style = {"line": {"color": PALETTE["fit"], "width": 4 * scale}}
-    return moving_trace(xy, "lines", style, name)
+    return moving_trace(xy, "lines", style, "fit")
 
 
 def line_panel(
@@ -171,26 +189,44 @@ def line_panel(
     movers = [(index, fitted)]
     if options.residuals and len(x) <= MAX_RESIDUALS:
         movers += _pull_sticks(grid, x, y, x_pull, theta_original, now)
-    # its words read rightwards, inside the panel
-    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))
 
     def edge(k, s):
-        ends = fit_line(x_grid, theta_original[s])
-        if np.all(np.isfinite(ends)) and (y_range[0] <= ends.mean() <= y_range[1]):
-            return None
-        level = float(np.nan_to_num(ends.mean(), posinf=1e300, neginf=-1e300))
-        arrow = "↑" if level > y_range[1] else "↓"
-        return (
-            near_left,
-            _edge(level, *y_range),
-            f"{arrow} line at y ≈ {short_number(level, 2)}",
-        )
+        return line_pointer(theta_original[s], x_grid, y_range)
 
-    if np.any(~np.isfinite(theta_original)) or _leaves(
-        fit_line(x_grid[:, None], theta_original[steps].T), y_range
+    if np.any(~np.isfinite(theta_original)) or lines_leave(
+        theta_original[steps], x_grid, y_range
     ):
-        movers += _edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
+        movers += edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
     return movers
+
+
+def line_pointer(theta: np.ndarray, x_grid: np.ndarray, y_range) -> tuple | None:
+    """Where the fitted line of ``theta`` went once it left the data view (x_grid, y
+    range): (x, y, words) on the view's top or bottom edge, near its left; None while
+    it is in view."""
+    with np.errstate(all="ignore"):
+        ends = fit_line(x_grid, theta)
+    if np.all(np.isfinite(ends)) and (y_range[0] <= ends.mean() <= y_range[1]):
+        return None
+    # its words read rightwards, inside the panel
+    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))
+    level = float(ends.mean())
+    if np.isnan(level):
+        return near_left, float(y_range[1]), "↑ line overflowed"
+    level = float(np.clip(level, -1e300, 1e300))
+    arrow = "↑" if level > y_range[1] else "↓"
+    return (
+        near_left,
+        _edge(level, *y_range),
+        f"{arrow} line at y ≈ {short_number(level, 2)}",
+    )
+
+
+def lines_leave(thetas: np.ndarray, x_grid: np.ndarray, y_range) -> bool:
+    """Whether any of the fitted lines of ``thetas`` (one per row) leaves the y range
+    over x_grid (or is no number): the data view then needs its edge markers."""
+    with np.errstate(all="ignore"):
+        return _leaves(fit_line(x_grid[:, None], np.asarray(thetas).T), y_range)
 
 
 def _leaves(values: np.ndarray, bounds) -> bool:
@@ -224,18 +260,26 @@ INWARD = {
 }
 
 
-def _edge_markers(
-    grid: Grid, panel: int, where: Callable, box: tuple, opening: tuple[int, int]
+def edge_markers(
+    grid: Grid,
+    panel: int,
+    where: Callable,
+    box: tuple,
+    opening: tuple[int, int],
+    log_y: bool = False,
 ) -> list[tuple[int, Mover]]:
     """A marker on the frame's edge where a line or the path left it, with what happened
     in words.
 
     ``where(k, s)`` is (x, y, words) at the frame's edge, or None while it is inside.
     One moving trace per quarter of the frame, each writing inwards (INWARD): a frame
-    fills the one the marker is in.
+    fills the one the marker is in (``log_y``: the y axis is a log axis, ``box`` its
+    values).
     """
     (x_lo, x_hi), (y_lo, y_hi) = (float(np.min(box[0])), float(np.max(box[0]))), box[1]
     x_mid, y_mid = (x_lo + x_hi) / 2, (y_lo + y_hi) / 2
+    if log_y:
+        y_mid = float(np.sqrt(y_lo * y_hi))
     movers = []
     for (upper, right), position in INWARD.items():
 
@@ -399,7 +443,7 @@ def loss_panel(
     pts = curve_points(traj.n_steps)
     loss = np.asarray(traj.loss, dtype=float)
     width = 3 * options.scale
-    curves = [("training loss", loss, PALETTE["data"], "solid")]
+    curves = [("training loss", loss, PALETTE["loss"], "solid")]
     if test_loss is not None:
         curves.append(("test loss", test_loss, PALETTE["test"], "dash"))
     movers = []
@@ -733,7 +777,7 @@ def surface_panel(
         )
     )
     if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
-        movers += _edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
+        movers += edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
     surface_axes(grid, options.box, labels)
     if options.equal_axes:
         grid.y(3, scaleanchor=grid.ref("x", 3), scaleratio=1)
