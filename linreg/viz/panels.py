@@ -428,6 +428,21 @@ def loss_view(grid: Grid, n_steps: int, loss_star: float, loss_name: str) -> Non
     grid.y(2, title={"text": f"loss ({LOSSES[loss_name].symbol})"})
 
 
+def log_loss_axis(values: np.ndarray, loss_star: float | None) -> dict:
+    """The loss view's log axis over the finite positive ``values`` and the minimum
+    loss: its range, and over two decades powers of ten only (at most ~6 of them; the
+    2s and 5s between them collide and read as noise from the back row); {} when no
+    value is positive."""
+    values = np.asarray(values, dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not len(positive):
+        return {}
+    lo = np.log10(max(min(positive.min(), loss_star or positive.min()), 1e-300))
+    hi = np.log10(positive.max())
+    decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
+    return {"type": "log", "range": [lo - 0.2, hi + 0.2], **decades}
+
+
 def loss_panel(
     grid: Grid,
     traj: Trajectory,
@@ -500,17 +515,11 @@ def loss_panel(
     )
     top = None
     if options.log_loss:
-        positive = shown[np.isfinite(shown) & (shown > 0)]
-        if len(positive):
-            lo = np.log10(
-                max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300)
-            )
-            hi = np.log10(positive.max())
-            # over two decades, powers of ten only (2s and 5s collide), at most ~6 of
-            # them
-            decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
-            grid.y(2, type="log", range=[lo - 0.2, hi + 0.2], **decades)
-            top = 10 ** (hi + 0.2 - READOUT_DROP * (hi - lo + 0.4))
+        axis = log_loss_axis(shown, analysis.loss_star)
+        if axis:
+            grid.y(2, **axis)
+            r0, r1 = axis["range"]
+            top = 10 ** (r1 - READOUT_DROP * (r1 - r0))
     else:
         finite = shown[np.isfinite(shown)]
         # fixed: a curve that grows frame by frame must not rescale its axis
