@@ -13,6 +13,9 @@ from .geometry import level_traces, residual_sticks, view_box
 from .panels import MAX_RESIDUALS, PULLS, stick_style
 from .style import FONT_SIZE, PALETTE, display_sample, legible
 
+#: Pixels a legend entry takes where the legend wraps to one entry a row (a phone).
+LEGEND_ROW_PX = 30
+
 
 def inspector_figure(
     traj: Trajectory,
@@ -113,11 +116,18 @@ def inspector_figure(
     )
     fig.update_xaxes(range=list(xr), title_text="w", row=right[0], col=right[1])
     fig.update_yaxes(range=list(yr), title_text="b", row=right[0], col=right[1])
-    fig.update_layout(
-        height=2 * height if stacked else height,
-        font={"size": FONT_SIZE},
-        legend={"orientation": "h", "y": -0.1 if stacked else -0.2},
-    )
+    if stacked:  # a narrow legend is one entry a row: room for all of them below
+        legend_px = LEGEND_ROW_PX * sum(t.showlegend is not False for t in fig.data)
+        # the plots keep their height; the legend starts under the x axis's title
+        plots_px, top_px, title_px = 2 * height - 140, 100, 60
+        fig.update_layout(
+            height=plots_px + top_px + title_px + legend_px,
+            margin={"t": top_px, "b": title_px + legend_px},
+            legend={"orientation": "h", "y": -title_px / plots_px, "yanchor": "top"},
+        )
+    else:
+        fig.update_layout(height=height, legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(font={"size": FONT_SIZE})
     return legible(fig)
 
 
