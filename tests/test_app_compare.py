@@ -52,6 +52,13 @@ def test_the_race_titles_and_scales_its_views_as_the_playground_does():
     losses = losses[np.isfinite(losses) & (losses > 0)]
     assert np.log10(losses.max() / losses.min()) > 2
     assert loss_axis["dtick"] >= 1 and float(loss_axis["dtick"]).is_integer()
+    # every line on the loss view is told apart by its colour and dash
+    styles = [
+        (t["line"].get("color"), t["line"].get("dash"))
+        for t in race["data"]
+        if t.get("yaxis") == "y2" and t.get("mode") == "lines"
+    ]
+    assert len(styles) == 3 and len(set(styles)) == len(styles)
 
 
 @pytest.mark.parametrize(

@@ -130,7 +130,8 @@ def race_figure(
         grid.add(t, SURFACE)
     grid.add(optimum_marker(analysis), SURFACE)
     longest = max(t.n_steps for t in trajs)
-    loss_view(grid, longest, analysis.loss_star, trajs[0].loss_name)
+    # no minimum line: it is drawn green and dotted, as the third run is (RUN_COLORS)
+    loss_view(grid, longest, analysis.loss_star, trajs[0].loss_name, minimum=False)
     steps = frame_steps(longest, 150)
     markers, loss_markers = [], []
     for i, (label, t) in enumerate(runs):

@@ -406,23 +406,25 @@ def parity_panel(
     return [(index, predict)]
 
 
-def loss_view(grid: Grid, n_steps: int, loss_star: float, loss_name: str) -> None:
-    """The loss view's still part: the minimum loss (dotted) and the axes' titles, over
-    the steps 0 to ``n_steps``."""
-    minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
-    hover = "minimum %{y:.5g}<extra></extra>"
-    grid.add(
-        scatter(
-            x=[0, n_steps],
-            y=[loss_star] * 2,
-            mode="lines",
-            line=minimum,
-            hovertemplate=hover,
-            name="minimum loss",
-            showlegend=False,
-        ),
-        2,
-    )
+def loss_view(
+    grid: Grid, n_steps: int, loss_star: float, loss_name: str, minimum: bool = True
+) -> None:
+    """The loss view's still part: the minimum loss (dotted; ``minimum``) and the axes'
+    titles, over the steps 0 to ``n_steps``."""
+    if minimum:
+        line = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
+        grid.add(
+            scatter(
+                x=[0, n_steps],
+                y=[loss_star] * 2,
+                mode="lines",
+                line=line,
+                hovertemplate="minimum %{y:.5g}<extra></extra>",
+                name="minimum loss",
+                showlegend=False,
+            ),
+            2,
+        )
     # short ticks ("5k", not a turned "5000", which pushed the title into the next view)
     grid.x(2, title={"text": "step"}, range=[0, max(n_steps, 1)], tickformat="~s")
     grid.y(2, title={"text": f"loss ({LOSSES[loss_name].symbol})"})
