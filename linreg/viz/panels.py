@@ -111,8 +111,18 @@ class Grid:
         return self.canvas.ref(axis, self.cell(panel))
 
 
+#: An edge marker sits this share of its view's span inside the edge: Plotly hides a
+#: point beyond its axis's range (even one it does not clip), and float32 (compact)
+#: rounds a point on the edge to either side.
+EDGE_INSET = 1e-3
+#: A moving trace with nothing to show: one point that is not there (a frame's empty
+#: arrays would leave the trace as the frame before drew it).
+NOTHING = ([np.nan], [np.nan])
+
+
 def _edge(value: float, lo: float, hi: float) -> float:
-    return min(max(value, lo), hi)
+    inset = EDGE_INSET * (hi - lo)
+    return min(max(value, lo + inset), hi - inset)
 
 
 #: The data view's x axis goes this share of the data's span beyond each end (room
@@ -286,7 +296,7 @@ def edge_markers(
         def marker(k, s, upper=upper, right=right):
             at = where(k, s)
             if at is None or (at[1] > y_mid) != upper or (at[0] > x_mid) != right:
-                return [], [], []
+                return *NOTHING, [""]
             return [at[0]], [at[1]], [at[2]]
 
         movers.append(
@@ -618,9 +628,8 @@ def _unfolding(
 
     def drawn(k, s):
         x, y = at(prefix_steps(steps, s))
-        # a frame's empty arrays leave the trace as it was (the opening's last step):
-        # nothing drawn yet is one point that is not there
-        return (x, y) if len(x) else (np.array([np.nan]), np.array([np.nan]))
+        # nothing drawn yet (the opening's last step would stay)
+        return (x, y) if len(x) else NOTHING
 
     return [(grid.add(moving_trace(drawn(0, now), mode, style, name), panel), drawn)]
 
@@ -849,7 +858,7 @@ def _moving_slices(
             pts = slice_ellipse(
                 q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True
             )
-            return ([], []) if pts is None else (pts[:, 0], pts[:, 1])
+            return NOTHING if pts is None else (pts[:, 0], pts[:, 1])
 
         movers.append(
             (

@@ -30,6 +30,7 @@ from .animation import JUMP, _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, optimum_marker
 from .panels import (
+    EDGE_INSET,
     Grid,
     data_view,
     edge_markers,
@@ -384,7 +385,8 @@ def _diverged_loss(paths: RatePaths, box: tuple):
     view's ``box`` when above it, with the loss and the step in words; None for a run
     that did not stop."""
     finite = np.isfinite(paths.loss)
-    top = float(box[1][1])
+    low, high = np.log10(box[1])
+    top = 10.0 ** (high - EDGE_INSET * (high - low))  # inside: Plotly hides beyond
 
     def where(k: int, s: int) -> tuple | None:
         if finite[k].all() or not finite[k].any():
