@@ -6,6 +6,7 @@ suite measures the pixels).
 import numpy as np
 import pytest
 from apptest_util import app, assert_ok, chart_specs, main_figure
+from plotly_util import values
 
 from linreg.experiment import Settings, run
 
@@ -77,7 +78,7 @@ def test_eigen_axes_are_named_with_their_lambda():
 
 def test_residuals_coloured_by_their_pull_on_w():
     names = [t.get("name") for t in main_figure(app(residuals="true"))["data"]]
-    assert "pushes w down (r·x > 0)" in names and "pushes w up" in names
+    assert "pushes w down (r·x > 0)" in names and "pushes w up (r·x < 0)" in names
 
 
 def test_divergence_has_edge_markers_and_one_click_fixes():
@@ -89,9 +90,13 @@ def test_divergence_has_edge_markers_and_one_click_fixes():
         if t.get("mode") == "markers+text"
         and t.get("marker", {}).get("symbol") == "diamond"
     ]
-    # the fitted line and the path, each once
-    shown = {t.get("xaxis", "x"): t for t in edges if t.get("text")}
-    assert sorted(shown) == ["x", "x3"]
+    # a frame never empties a trace (Plotly would keep the frame before's marker)
+    for frame in fig["frames"]:
+        assert all(len(values(new["x"])) for new in frame["data"]), frame["name"]
+    # the fitted line and the path, each once (the other quarters: no words)
+    marked = [t for t in edges if any(t.get("text") or [])]
+    shown = {t.get("xaxis", "x"): t for t in marked}
+    assert sorted(t.get("xaxis", "x") for t in marked) == ["x", "x3"]
     assert shown["x"]["text"][0].startswith(("↑ line at y ≈", "↓ line at y ≈"))
     assert shown["x3"]["text"][0] == "path leaves the view"
     # the words read inwards from the edge: never over the ticks

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from apptest_util import app, assert_ok, chart_specs
 
@@ -20,6 +21,44 @@ def test_race_defaults():
     # one moving marker per run in every frame
     # a marker on the contour and on the loss, per run
     assert all(len(f["data"]) == 6 for f in fig["frames"])
+
+
+def test_the_race_titles_and_scales_its_views_as_the_playground_does():
+    """The race's views have the Playground's titles (plural: several paths), its loss
+    axis the Playground's title, and, as the losses span over two decades, ticks on the
+    powers of ten only (no 2s and 5s between them)."""
+    from plotly_util import values
+
+    from linreg.experiment import Settings, run
+    from linreg.viz.playground import run_figure
+
+    own = run_figure(run(Settings())).to_dict()
+    own_titles = [note["text"] for note in own["layout"]["annotations"]]
+    race = max(chart_specs(app("pages/race.py")), key=lambda f: len(f["frames"]))
+    titles = [
+        n["text"] for n in race["layout"]["annotations"] if n.get("xref") == "paper"
+    ]
+    assert titles[0].startswith(own_titles[2]) and titles[0] != own_titles[2]
+    assert titles[1] == own_titles[1]
+    (loss_axis,) = (
+        v
+        for k, v in race["layout"].items()
+        if k.startswith("yaxis") and v.get("type") == "log"
+    )
+    assert loss_axis["title"]["text"] == own["layout"]["yaxis2"]["title"]["text"]
+    losses = np.concatenate(
+        [values(t["y"]) for t in race["data"] if t.get("yaxis") == "y2"]
+    )
+    losses = losses[np.isfinite(losses) & (losses > 0)]
+    assert np.log10(losses.max() / losses.min()) > 2
+    assert loss_axis["dtick"] >= 1 and float(loss_axis["dtick"]).is_integer()
+    # every line on the loss view is told apart by its colour and dash
+    styles = [
+        (t["line"].get("color"), t["line"].get("dash"))
+        for t in race["data"]
+        if t.get("yaxis") == "y2" and t.get("mode") == "lines"
+    ]
+    assert len(styles) == 3 and len(set(styles)) == len(styles)
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,15 @@ def test_defaults_render_synchronized_figure():
     assert len(fills) >= 5  # level sets drawn as filled scatter ellipses
 
 
+@pytest.mark.parametrize("optimizer", ["Momentum", "Nesterov", "Adam"])
+def test_the_fitted_line_is_not_called_gradient_descent_for_another_optimizer(
+    optimizer,
+):
+    names = [t.get("name") or "" for t in main_figure(app(optimizer=optimizer))["data"]]
+    assert "fit" in names
+    assert not any("gradient-descent" in name for name in names)
+
+
 def test_figure_is_small():
     at = app(epochs=10000, n=5000)
     assert_ok(at)

@@ -93,6 +93,54 @@ def test_page_at_extremes(query):
     assert_ok(at)
 
 
+def test_the_residuals_of_the_opening_step_are_sticks_not_a_wall():
+    """Step 0 (θ₀ = 0) on the lesson's 100 points: every residual spans the view.  Side
+    by side on a phone's view (about 330 px wide), the sticks' ink leaves gaps between
+    them (under half the width), and they are see-through where they meet."""
+    from apptest_util import chart_specs
+    from plotly_util import values
+
+    at = app("pages/learn.py")
+    assert_ok(at)
+    assert at.slider(key="learn_step").value == 0
+    (sticks,) = (
+        [t for t in spec["data"] if (t.get("name") or "").startswith("pushes w")]
+        for spec in chart_specs(at)
+        if "Residuals and their pull on w" in str(spec["layout"].get("annotations"))
+    )
+    # every stick is x, x, gap; a point at x = 0 pulls w neither way
+    count = sum(len(values(t["x"])) // 3 for t in sticks)
+    assert count == np.count_nonzero(run(Settings()).x_train[:, 0]) >= 99
+    for t in sticks:
+        assert t["line"]["width"] * count <= 0.5 * 330
+        assert t["line"]["width"] >= 0.5 and t["opacity"] <= 0.7
+
+
+def test_the_stacked_inspector_has_room_for_its_legend_under_the_plots():
+    """On a phone the legend wraps to one entry a row (about 25 px each at the legible
+    15 px type): the margin under the plots holds every entry, not the first two."""
+    from linreg.lesson import step_details
+    from linreg.viz.lessons import inspector_figure
+
+    r = run(Settings(optimizer="momentum"))
+    d = step_details(r.traj, r.x_train, r.data.y, 0)
+    fig = inspector_figure(
+        r.traj,
+        r.analysis,
+        r.x_train[:, 0],
+        r.data.y,
+        0,
+        d.gradient,
+        d.step,
+        d.state_after.v,
+        stacked=True,
+    )
+    entries = sum(t.showlegend is not False for t in fig.data)
+    assert entries >= 6  # sticks, data, line, gradient, step, velocity, optimum
+    assert fig.layout.margin.b >= 25 * entries
+    assert fig.layout.legend.yanchor == "top" and fig.layout.legend.y < 0
+
+
 def test_worked_exercise_numbers():
     at = app("pages/learn.py")
     table = next(d.value for d in at.dataframe if "ŷ = Xw" in d.value.columns)

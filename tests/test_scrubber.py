@@ -127,10 +127,19 @@ def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider
     assert len(json.dumps(spec)) < 1_000_000
 
 
+def moved(spec: dict, frame: dict) -> dict:
+    """A frame's new data by the name of the trace it moves."""
+    return {
+        spec["data"][index].get("name"): data
+        for index, data in zip(frame["traces"], frame["data"], strict=True)
+    }
+
+
 def test_each_frame_draws_its_own_rate(lesson):
     paths, current, spec = scrub_figure(lesson)
     for i in (0, current, len(paths.learning_rates) - 1):
-        _, loss, path, mark = spec["frames"][i]["data"]
+        drawn = moved(spec, spec["frames"][i])
+        loss, path, mark = drawn["loss"], drawn["path"], drawn["scrubbed"]
         np.testing.assert_allclose(
             decode(path["x"]), paths.theta[i, :, 0], rtol=1e-6, equal_nan=True
         )
@@ -146,6 +155,91 @@ def test_each_frame_draws_its_own_rate(lesson):
     np.testing.assert_allclose(
         decode(spec["data"][moving[2]]["x"]), paths.theta[current, :, 0], rtol=1e-6
     )
+
+
+def test_the_scrubber_titles_and_colours_its_views_as_the_playground_does(lesson):
+    """One title and one colour per idea: each view of the scrubber (rates alone, and
+    rate and momentum four in a row) has the Playground's title (a note after it where
+    it says more: "end of run"), its loss curve and its line the Playground's colours.
+    """
+    from linreg.experiment import Settings, run
+    from linreg.viz.playground import run_figure
+
+    own = run_figure(run(Settings())).to_dict()
+    titles = [note["text"] for note in own["layout"]["annotations"]][:3]
+    assert titles[0] == "Data and fitted line"  # the lesson's data: one feature
+    colour = {t.get("name"): t.get("line", {}).get("color") for t in own["data"]}
+    for spec in (scrub_figure(lesson)[-1], pair_figure(lesson)[-1]):
+        notes = spec["layout"]["annotations"]
+        shown = [n["text"] for n in notes if n.get("xref") == "paper"][:3]
+        for title, drawn in zip(titles, shown, strict=True):
+            assert drawn == title or drawn.startswith(f"{title} (")
+        lines = {t.get("name"): t.get("line", {}).get("color") for t in spec["data"]}
+        assert lines["loss"] == colour["training loss"]
+        assert lines["fit"] == colour["fit"]
+
+
+def test_a_diverging_rate_points_to_its_line_and_marks_its_last_loss(lesson):
+    """GD at 0.983 (beyond 2/L = 0.789) on the lesson: the line leaves the data view
+    and an edge marker says where it went, as the Playground's does; the loss curve
+    stops where the run diverged, its last loss marked inside the loss view. Both
+    numbers against a hand-written GD loop."""
+    data, _ = lesson
+    paths, current, spec = scrub_figure(lesson, learning_rate=0.983)
+    last = int(paths.diverged_at[current]) - 1  # the last step before it diverged
+    x, y = data.X[:, 0], data.y
+    w = b = 0.0
+    for _ in range(last):
+        r = w * x + b - y
+        w, b = w - 0.983 * 2 * np.mean(r * x), b - 0.983 * 2 * np.mean(r)
+    said = pointers(spec, spec["frames"][current])
+    line = said["x"]
+    level = w * (x.min() + x.max()) / 2 + b  # the line's height mid-view
+    assert level > spec["layout"]["yaxis"]["range"][1] and level > 100
+    assert line["text"][0].startswith("↑ line at y ≈ ")
+    assert float(line["text"][0].split("≈ ")[1]) == pytest.approx(level, rel=1e-3)
+    bottom, top = spec["layout"]["yaxis"]["range"]
+    assert top - 0.01 * (top - bottom) < line["y"][0] < top  # on the top edge
+    loss = said["x2"]
+    words, at_step = loss["text"][0].split("<br>")
+    assert float(words.split("≈ ")[1]) == pytest.approx(
+        np.mean((w * x + b - y) ** 2), rel=1e-2
+    )
+    assert at_step.startswith(f"at step {last},") and loss["x"][0] == last
+    low, high = spec["layout"]["yaxis2"]["range"]
+    assert low <= np.log10(loss["y"][0]) <= high
+
+
+def pointers(spec: dict, frame: dict) -> dict:
+    """The edge markers a frame shows (those with words), by their view's x axis."""
+    return {
+        spec["data"][index]["xaxis"]: new
+        for index, new in zip(frame["traces"], frame["data"], strict=True)
+        if any(new.get("text") or [])
+    }
+
+
+def test_every_frame_clears_what_it_does_not_show_and_shows_it_inside_the_view(
+    lesson,
+):
+    """Dragged from a diverging rate back to a converging one, its pointers go: a frame
+    never moves a trace to empty arrays (Plotly keeps the last frame's points for them).
+    Each pointer shown sits inside its view's ranges, as sent (float32): Plotly hides a
+    point beyond them even where it does not clip."""
+    paths, _, spec = scrub_figure(lesson)
+    layout, shown = spec["layout"], 0
+    for frame in spec["frames"]:
+        assert all(len(decode(new["x"])) for new in frame["data"]), frame["name"]
+        for axis, new in pointers(spec, frame).items():
+            x_range = layout["xaxis" + axis[1:]]["range"]
+            y_axis = layout["yaxis" + axis[1:]]
+            y = decode(new["y"])[0]
+            y = np.log10(y) if y_axis.get("type") == "log" else y
+            assert x_range[0] <= decode(new["x"])[0] <= x_range[1], frame["name"]
+            assert y_axis["range"][0] <= y <= y_axis["range"][1], frame["name"]
+            shown += 1
+    # every diverging rate points to its line and marks its loss
+    assert shown == 2 * np.count_nonzero(~np.isnan(paths.diverged_at)) > 0
 
 
 def test_the_slider_labels_say_what_each_rate_does(lesson):

@@ -12,14 +12,21 @@ from ..training import Trajectory
 from .animation import _xy, frame, frame_steps, player_layout
 from .canvas import Canvas, merge, scatter
 from .geometry import eigen_axis_traces, optimum_marker, view_box
-from .panels import Grid, level_sets, path_line, surface_axes
+from .panels import (
+    Grid,
+    level_sets,
+    log_loss_axis,
+    loss_view,
+    path_line,
+    surface_axes,
+    view_title,
+)
 from .style import (
     PALETTE,
     RUN_COLORS,
     RUN_DASHES,
     RUN_SYMBOLS,
     halo_line,
-    legible_style,
 )
 
 #: The panel numbers of the Playground's views the race draws (panels.py).
@@ -113,7 +120,7 @@ def race_figure(
     canvas = Canvas(
         rows=2 if stacked else 1,
         cols=1 if stacked else 2,
-        subplot_titles=("Paths on the loss surface", "Loss per step (log)"),
+        subplot_titles=(view_title("surface", len(runs)), view_title("loss")),
         column_widths=None if stacked else [0.55, 0.45],
         vertical_spacing=0.17,
     )
@@ -123,6 +130,8 @@ def race_figure(
         grid.add(t, SURFACE)
     grid.add(optimum_marker(analysis), SURFACE)
     longest = max(t.n_steps for t in trajs)
+    # no minimum line: it is drawn green and dotted, as the third run is (RUN_COLORS)
+    loss_view(grid, longest, analysis.loss_star, trajs[0].loss_name, minimum=False)
     steps = frame_steps(longest, 150)
     markers, loss_markers = [], []
     for i, (label, t) in enumerate(runs):
@@ -204,8 +213,8 @@ def race_figure(
             idx.append(arrow_idx)
         frames.append(frame(data, idx, int(s)))
     surface_axes(grid, box, ("", "", "w", "b"))
-    grid.x(LOSS, title={"text": "step"})
-    grid.y(LOSS, type="log", title={"text": "loss"})
+    losses = np.concatenate([t.loss for t in trajs])
+    grid.y(LOSS, **{"type": "log", **log_loss_axis(losses, analysis.loss_star)})
     plot_px = 2 * plot_px + 120 if stacked else plot_px
     # stacked: one entry under another
     legend_lines = sum(label.count("<br>") + 1 for label, _ in runs)
@@ -223,9 +232,7 @@ def race_figure(
             },
         },
     )
-    axis, layout = legible_style()
-    canvas.style_axes(axis)
-    merge(canvas.layout, layout)
+    canvas.legible()
     start = int(np.searchsorted(steps, end)) if open_at_end else 0
     player = player_layout(
         steps, min(start, len(steps) - 1), 70, plot_px, compact=stacked

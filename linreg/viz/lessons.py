@@ -10,8 +10,11 @@ from plotly.subplots import make_subplots
 from ..analysis import Analysis
 from ..training import Trajectory
 from .geometry import level_traces, residual_sticks, view_box
-from .panels import MAX_RESIDUALS
+from .panels import MAX_RESIDUALS, PULLS, stick_style
 from .style import FONT_SIZE, PALETTE, display_sample, legible
+
+#: Pixels a legend entry takes where the legend wraps to one entry a row (a phone).
+LEGEND_ROW_PX = 30
 
 
 def inspector_figure(
@@ -40,22 +43,13 @@ def inspector_figure(
     pred = theta[0] * x + theta[-1]
     pull = (pred - y) * x  # sign of each point's term in dJ/dw
     shown = display_sample(len(x), MAX_RESIDUALS)
-    for sign, color, name in (
-        (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
-        (-1, PALETTE["data"], "pushes w up (r·x < 0)"),
-    ):
+    for sign, color, name in PULLS:
         rows = shown[np.sign(pull[shown]) == sign]
         if len(rows):
             xs, ys = residual_sticks(x[rows], y[rows], pred[rows])
+            style = stick_style(len(shown), color)
             fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": color, "width": 2},
-                    name=name,
-                ),
-                *left,
+                go.Scatter(x=xs, y=ys, mode="lines", name=name, **style), *left
             )
     fig.add_trace(
         go.Scatter(
@@ -122,11 +116,18 @@ def inspector_figure(
     )
     fig.update_xaxes(range=list(xr), title_text="w", row=right[0], col=right[1])
     fig.update_yaxes(range=list(yr), title_text="b", row=right[0], col=right[1])
-    fig.update_layout(
-        height=2 * height if stacked else height,
-        font={"size": FONT_SIZE},
-        legend={"orientation": "h", "y": -0.1 if stacked else -0.2},
-    )
+    if stacked:  # a narrow legend is one entry a row: room for all of them below
+        legend_px = LEGEND_ROW_PX * sum(t.showlegend is not False for t in fig.data)
+        # the plots keep their height; the legend starts under the x axis's title
+        plots_px, top_px, title_px = 2 * height - 140, 100, 60
+        fig.update_layout(
+            height=plots_px + top_px + title_px + legend_px,
+            margin={"t": top_px, "b": title_px + legend_px},
+            legend={"orientation": "h", "y": -title_px / plots_px, "yanchor": "top"},
+        )
+    else:
+        fig.update_layout(height=height, legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(font={"size": FONT_SIZE})
     return legible(fig)
 
 

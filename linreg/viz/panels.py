@@ -51,6 +51,24 @@ SLICE_LEVELS = 5
 SLICE_POINTS = 36
 CLICK_GRID = 24  # invisible points on the contour: a click on one sets the start there
 
+#: Each view's title, in every figure that draws it (the Playground, the GIF, the
+#: scrubber, the race): ``{s}`` is a plural s where a view draws several runs.
+VIEW_TITLES = {
+    "fit": "Data and fitted line",
+    "parity": "Predicted vs actual",
+    "loss": "Loss per step",
+    "surface": "Loss surface and path{s}",
+    "slice": "Loss slice through the current step",
+    "slice at optimum": "Loss slice through the optimum",
+}
+
+
+def view_title(view: str, runs: int = 1, note: str = "") -> str:
+    """A view's title (VIEW_TITLES), plural for several ``runs``, ``note`` after it in
+    brackets (what differs where it is drawn: "end of run")."""
+    title = VIEW_TITLES[view].format(s="s" if runs > 1 else "")
+    return f"{title} ({note})" if note else title
+
 
 @dataclass(frozen=True)
 class FitData:
@@ -93,8 +111,18 @@ class Grid:
         return self.canvas.ref(axis, self.cell(panel))
 
 
+#: An edge marker sits this share of its view's span inside the edge: Plotly hides a
+#: point beyond its axis's range (even one it does not clip), and float32 (compact)
+#: rounds a point on the edge to either side.
+EDGE_INSET = 1e-3
+#: A moving trace with nothing to show: one point that is not there (a frame's empty
+#: arrays would leave the trace as the frame before drew it).
+NOTHING = ([np.nan], [np.nan])
+
+
 def _edge(value: float, lo: float, hi: float) -> float:
-    return min(max(value, lo), hi)
+    inset = EDGE_INSET * (hi - lo)
+    return min(max(value, lo + inset), hi - inset)
 
 
 #: The data view's x axis goes this share of the data's span beyond each end (room
@@ -137,10 +165,10 @@ def data_view(
     return x_grid
 
 
-def fit_trace(xy: tuple, scale: float, name: str = "gradient-descent fit") -> dict:
-    """The fitted line, a moving trace."""
+def fit_trace(xy: tuple, scale: float) -> dict:
+    """The fitted line, a moving trace (named "fit": whatever optimizer made it)."""
     style = {"line": {"color": PALETTE["fit"], "width": 4 * scale}}
-    return moving_trace(xy, "lines", style, name)
+    return moving_trace(xy, "lines", style, "fit")
 
 
 def line_panel(
@@ -171,26 +199,44 @@ def line_panel(
     movers = [(index, fitted)]
     if options.residuals and len(x) <= MAX_RESIDUALS:
         movers += _pull_sticks(grid, x, y, x_pull, theta_original, now)
-    # its words read rightwards, inside the panel
-    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))
 
     def edge(k, s):
-        ends = fit_line(x_grid, theta_original[s])
-        if np.all(np.isfinite(ends)) and (y_range[0] <= ends.mean() <= y_range[1]):
-            return None
-        level = float(np.nan_to_num(ends.mean(), posinf=1e300, neginf=-1e300))
-        arrow = "↑" if level > y_range[1] else "↓"
-        return (
-            near_left,
-            _edge(level, *y_range),
-            f"{arrow} line at y ≈ {short_number(level, 2)}",
-        )
+        return line_pointer(theta_original[s], x_grid, y_range)
 
-    if np.any(~np.isfinite(theta_original)) or _leaves(
-        fit_line(x_grid[:, None], theta_original[steps].T), y_range
+    if np.any(~np.isfinite(theta_original)) or lines_leave(
+        theta_original[steps], x_grid, y_range
     ):
-        movers += _edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
+        movers += edge_markers(grid, 1, edge, (x_grid, y_range), (0, now))
     return movers
+
+
+def line_pointer(theta: np.ndarray, x_grid: np.ndarray, y_range) -> tuple | None:
+    """Where the fitted line of ``theta`` went once it left the data view (x_grid, y
+    range): (x, y, words) on the view's top or bottom edge, near its left; None while
+    it is in view."""
+    with np.errstate(all="ignore"):
+        ends = fit_line(x_grid, theta)
+    if np.all(np.isfinite(ends)) and (y_range[0] <= ends.mean() <= y_range[1]):
+        return None
+    # its words read rightwards, inside the panel
+    near_left = float(x_grid[0] + 0.05 * (x_grid[1] - x_grid[0]))
+    level = float(ends.mean())
+    if np.isnan(level):
+        return near_left, float(y_range[1]), "↑ line overflowed"
+    level = float(np.clip(level, -1e300, 1e300))
+    arrow = "↑" if level > y_range[1] else "↓"
+    return (
+        near_left,
+        _edge(level, *y_range),
+        f"{arrow} line at y ≈ {short_number(level, 2)}",
+    )
+
+
+def lines_leave(thetas: np.ndarray, x_grid: np.ndarray, y_range) -> bool:
+    """Whether any of the fitted lines of ``thetas`` (one per row) leaves the y range
+    over x_grid (or is no number): the data view then needs its edge markers."""
+    with np.errstate(all="ignore"):
+        return _leaves(fit_line(x_grid[:, None], np.asarray(thetas).T), y_range)
 
 
 def _leaves(values: np.ndarray, bounds) -> bool:
@@ -224,25 +270,33 @@ INWARD = {
 }
 
 
-def _edge_markers(
-    grid: Grid, panel: int, where: Callable, box: tuple, opening: tuple[int, int]
+def edge_markers(
+    grid: Grid,
+    panel: int,
+    where: Callable,
+    box: tuple,
+    opening: tuple[int, int],
+    log_y: bool = False,
 ) -> list[tuple[int, Mover]]:
     """A marker on the frame's edge where a line or the path left it, with what happened
     in words.
 
     ``where(k, s)`` is (x, y, words) at the frame's edge, or None while it is inside.
     One moving trace per quarter of the frame, each writing inwards (INWARD): a frame
-    fills the one the marker is in.
+    fills the one the marker is in (``log_y``: the y axis is a log axis, ``box`` its
+    values).
     """
     (x_lo, x_hi), (y_lo, y_hi) = (float(np.min(box[0])), float(np.max(box[0]))), box[1]
     x_mid, y_mid = (x_lo + x_hi) / 2, (y_lo + y_hi) / 2
+    if log_y:
+        y_mid = float(np.sqrt(y_lo * y_hi))
     movers = []
     for (upper, right), position in INWARD.items():
 
         def marker(k, s, upper=upper, right=right):
             at = where(k, s)
             if at is None or (at[1] > y_mid) != upper or (at[0] > x_mid) != right:
-                return [], [], []
+                return *NOTHING, [""]
             return [at[0]], [at[1]], [at[2]]
 
         movers.append(
@@ -271,16 +325,34 @@ def _edge_marker(xyt: tuple, position: str) -> dict:
     )
 
 
+#: Residual sticks by the sign of r_i x_i, whose term of dJ/dw pushes w down or up:
+#: (sign, colour, name), in every figure that draws them.
+PULLS = (
+    (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
+    (-1, PALETTE["data"], "pushes w up (r·x < 0)"),
+)
+#: Pixels of ink all the sticks of a view may take side by side: a phone's view is about
+#: 330 px wide, so gaps stay between a hundred sticks as tall as the view.
+STICKS_INK_PX = 120
+
+
+def stick_style(count: int, color: str) -> dict:
+    """How ``count`` residual sticks are drawn: 2.5 px while they are few, thinner (to
+    0.75 px) and fainter the more there are, so an untrained line's hundred tall
+    residuals read as sticks, not a wall of colour."""
+    width = float(np.clip(STICKS_INK_PX / max(count, 1), 0.75, 2.5))
+    return {
+        "line": {"color": color, "width": width},
+        "opacity": 0.8 if width >= 2 else 0.6,
+    }
+
+
 def _pull_sticks(
     grid: Grid, x, y, x_pull, theta_original, now
 ) -> list[tuple[int, Mover]]:
-    """Residual sticks in two moving traces by the sign of r_i x_i: its term of dJ/dw
-    pushes w down or up."""
+    """Residual sticks in two moving traces by the sign of r_i x_i (PULLS)."""
     movers = []
-    for sign, color, name in (
-        (1, PALETTE["fit"], "pushes w down (r·x > 0)"),
-        (-1, PALETTE["data"], "pushes w up"),
-    ):
+    for sign, color, name in PULLS:
 
         def sticks(k, s, sign=sign):
             theta = theta_original[s]
@@ -288,7 +360,7 @@ def _pull_sticks(
             rows = np.sign((pred - y) * x_pull) == sign
             return residual_sticks(x[rows], y[rows], pred[rows])
 
-        style = {"line": {"color": color, "width": 2.5}, "opacity": 0.8}
+        style = stick_style(len(x), color)
         movers.append(
             (grid.add(moving_trace(sticks(0, now), "lines", style, name), 1), sticks)
         )
@@ -344,26 +416,43 @@ def parity_panel(
     return [(index, predict)]
 
 
-def loss_view(grid: Grid, n_steps: int, loss_star: float, loss_name: str) -> None:
-    """The loss view's still part: the minimum loss (dotted) and the axes' titles, over
-    the steps 0 to ``n_steps``."""
-    minimum = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
-    hover = "minimum %{y:.5g}<extra></extra>"
-    grid.add(
-        scatter(
-            x=[0, n_steps],
-            y=[loss_star] * 2,
-            mode="lines",
-            line=minimum,
-            hovertemplate=hover,
-            name="minimum loss",
-            showlegend=False,
-        ),
-        2,
-    )
+def loss_view(
+    grid: Grid, n_steps: int, loss_star: float, loss_name: str, minimum: bool = True
+) -> None:
+    """The loss view's still part: the minimum loss (dotted; ``minimum``) and the axes'
+    titles, over the steps 0 to ``n_steps``."""
+    if minimum:
+        line = {"color": PALETTE["optimum"], "dash": "dot", "width": 2.5}
+        grid.add(
+            scatter(
+                x=[0, n_steps],
+                y=[loss_star] * 2,
+                mode="lines",
+                line=line,
+                hovertemplate="minimum %{y:.5g}<extra></extra>",
+                name="minimum loss",
+                showlegend=False,
+            ),
+            2,
+        )
     # short ticks ("5k", not a turned "5000", which pushed the title into the next view)
     grid.x(2, title={"text": "step"}, range=[0, max(n_steps, 1)], tickformat="~s")
     grid.y(2, title={"text": f"loss ({LOSSES[loss_name].symbol})"})
+
+
+def log_loss_axis(values: np.ndarray, loss_star: float | None) -> dict:
+    """The loss view's log axis over the finite positive ``values`` and the minimum
+    loss: its range, and over two decades powers of ten only (at most ~6 of them; the
+    2s and 5s between them collide and read as noise from the back row); {} when no
+    value is positive."""
+    values = np.asarray(values, dtype=float)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not len(positive):
+        return {}
+    lo = np.log10(max(min(positive.min(), loss_star or positive.min()), 1e-300))
+    hi = np.log10(positive.max())
+    decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
+    return {"type": "log", "range": [lo - 0.2, hi + 0.2], **decades}
 
 
 def loss_panel(
@@ -381,7 +470,7 @@ def loss_panel(
     pts = curve_points(traj.n_steps)
     loss = np.asarray(traj.loss, dtype=float)
     width = 3 * options.scale
-    curves = [("training loss", loss, PALETTE["data"], "solid")]
+    curves = [("training loss", loss, PALETTE["loss"], "solid")]
     if test_loss is not None:
         curves.append(("test loss", test_loss, PALETTE["test"], "dash"))
     movers = []
@@ -438,17 +527,11 @@ def loss_panel(
     )
     top = None
     if options.log_loss:
-        positive = shown[np.isfinite(shown) & (shown > 0)]
-        if len(positive):
-            lo = np.log10(
-                max(min(positive.min(), analysis.loss_star or positive.min()), 1e-300)
-            )
-            hi = np.log10(positive.max())
-            # over two decades, powers of ten only (2s and 5s collide), at most ~6 of
-            # them
-            decades = {"dtick": max(1, round((hi - lo) / 5))} if hi - lo >= 2 else {}
-            grid.y(2, type="log", range=[lo - 0.2, hi + 0.2], **decades)
-            top = 10 ** (hi + 0.2 - READOUT_DROP * (hi - lo + 0.4))
+        axis = log_loss_axis(shown, analysis.loss_star)
+        if axis:
+            grid.y(2, **axis)
+            r0, r1 = axis["range"]
+            top = 10 ** (r1 - READOUT_DROP * (r1 - r0))
     else:
         finite = shown[np.isfinite(shown)]
         # fixed: a curve that grows frame by frame must not rescale its axis
@@ -545,9 +628,8 @@ def _unfolding(
 
     def drawn(k, s):
         x, y = at(prefix_steps(steps, s))
-        # a frame's empty arrays leave the trace as it was (the opening's last step):
-        # nothing drawn yet is one point that is not there
-        return (x, y) if len(x) else (np.array([np.nan]), np.array([np.nan]))
+        # nothing drawn yet (the opening's last step would stay)
+        return (x, y) if len(x) else NOTHING
 
     return [(grid.add(moving_trace(drawn(0, now), mode, style, name), panel), drawn)]
 
@@ -715,7 +797,7 @@ def surface_panel(
         )
     )
     if _leaves(path[steps, 0], xr) or _leaves(path[steps, 1], yr):
-        movers += _edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
+        movers += edge_markers(grid, 3, edge, (xr, yr), (k_now, now))
     surface_axes(grid, options.box, labels)
     if options.equal_axes:
         grid.y(3, scaleanchor=grid.ref("x", 3), scaleratio=1)
@@ -776,7 +858,7 @@ def _moving_slices(
             pts = slice_ellipse(
                 q, traj.theta[s], level, params, SLICE_POINTS, above_minimum=True
             )
-            return ([], []) if pts is None else (pts[:, 0], pts[:, 1])
+            return NOTHING if pts is None else (pts[:, 0], pts[:, 1])
 
         movers.append(
             (

@@ -23,6 +23,7 @@ from .panels import (
     loss_panel,
     parity_panel,
     surface_panel,
+    view_title,
 )
 from .style import TICK_SIZE
 
@@ -117,13 +118,9 @@ def playground_views(
     )
     one_feature = X.shape[1] == 1
     titles = (
-        "Data and fitted line" if one_feature else "Predicted vs actual",
-        "Loss per step",
-        (
-            "Loss surface and path"
-            if traj.theta.shape[1] == 2
-            else "Loss slice through the current step"
-        ),
+        view_title("fit" if one_feature else "parity"),
+        view_title("loss"),
+        view_title("surface" if traj.theta.shape[1] == 2 else "slice"),
     )
     if options.convergence_panel:
         titles += (convergence_title(traj, effective_steps),)

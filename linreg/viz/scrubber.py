@@ -30,19 +30,24 @@ from .animation import JUMP, _xy, frame_slider
 from .canvas import Canvas, merge, scatter
 from .geometry import box_around, fit_line, optimum_marker
 from .panels import (
+    EDGE_INSET,
     Grid,
     data_view,
+    edge_markers,
     fit_trace,
     level_sets,
+    line_pointer,
+    lines_leave,
     loss_view,
     moving_trace,
     parity_view,
     path_line,
     predictions_trace,
     surface_axes,
+    view_title,
 )
 from .rates import MomentumMap, heat_png, zone_band, zone_spans
-from .style import PALETTE, TICK_SIZE
+from .style import PALETTE, TICK_SIZE, short_number
 
 #: Pixels: each row of plots, the zone strip, and the slider under them (and the
 #: momentum slider's room).
@@ -173,14 +178,29 @@ def scrubber_figure(
     rates = len(paths.learning_rates) // (1 if momenta is None else len(momenta.values))
     opening = current if momenta is None else momenta.current * rates + current
     titles = astuple(labels)  # x, y, w, b: as the Playground's panels take them
+    ends = _run_ends(theta_original, last)
+    pointers = []  # edge markers (index, mover): where a line or a loss left its view
     if one_feature:
-        data_panel = _fit_view(grid, x, y, optimum_original, titles, scale)
+        data_panel, y_range = _fit_view(grid, x, y, optimum_original, titles, scale)
+        if lines_leave(ends, x_grid, y_range):
+
+            def line_left(k: int, s: int) -> tuple | None:
+                return line_pointer(ends[k], x_grid, y_range)
+
+            box, at = (x_grid, y_range), (opening, opening)
+            pointers += edge_markers(grid, 1, line_left, box, at)
     else:
         rows = parity_view(grid, y, titles)
         data_panel = grid.add(predictions_trace((y[rows], y[rows]), len(y)), 1)
+    loss_panel, loss_box = _loss_view(grid, paths, q, analysis, scale)
+    if not np.all(np.isfinite(paths.loss)):
+        at = (opening, opening)
+        pointers += edge_markers(
+            grid, 2, _diverged_loss(paths, loss_box), loss_box, at, log_y=True
+        )
     movers = [
         data_panel,
-        _loss_view(grid, paths, q, analysis, scale),
+        loss_panel,
         _surface_view(grid, paths, q, analysis, opening, titles, scale),
     ]
     mark, pair_strip = _strip(
@@ -192,13 +212,10 @@ def scrubber_figure(
             _map_panel(canvas, grid, momenta.chart, paths.learning_rates.max()),
             *pair_strip,
         ]
+    movers += [index for index, _ in pointers]
 
     def fitted(i: int) -> dict:
-        theta = (
-            theta_original[i, last[i]]
-            if last[i] >= 0
-            else np.full(X.shape[1] + 1, np.nan)
-        )
+        theta = ends[i]
         if one_feature:
             return _xy(x_grid, fit_line(x_grid, theta))
         with np.errstate(all="ignore"):
@@ -211,11 +228,9 @@ def scrubber_figure(
             _xy(paths.theta[i, :, 0], paths.theta[i, :, -1]),
             _xy([paths.learning_rates[i]] * 2, [-0.3, 1.3]),
         ]
-        return (
-            moving
-            if momenta is None
-            else moving + _pair_data(paths, i, momenta, rates, shape.verdict_sep)
-        )
+        if momenta is not None:
+            moving += _pair_data(paths, i, momenta, rates, shape.verdict_sep)
+        return moving + [_xy(*where(i, i)) for _, where in pointers]
 
     for index, data in zip(movers, frame_data(opening), strict=True):
         canvas.data[index].update(
@@ -356,6 +371,35 @@ def _plain(values) -> list:
     return [v if v is None or isinstance(v, str) else float(v) for v in values]
 
 
+def _run_ends(theta: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Each run's parameters at its last kept step before it diverged (``last``,
+    _last_finite; no number where it has none): the line the data view draws."""
+    ends = theta[np.arange(len(last)), np.maximum(last, 0)]
+    ends[last < 0] = np.nan
+    return ends
+
+
+def _diverged_loss(paths: RatePaths, box: tuple):
+    """Where a run's loss curve ends before the last step (it diverged), for an edge
+    marker (panels.edge_markers): its last finite loss, pinned to the top of the loss
+    view's ``box`` when above it, with the loss and the step in words; None for a run
+    that did not stop."""
+    finite = np.isfinite(paths.loss)
+    low, high = np.log10(box[1])
+    top = 10.0 ** (high - EDGE_INSET * (high - low))  # inside: Plotly hides beyond
+
+    def where(k: int, s: int) -> tuple | None:
+        if finite[k].all() or not finite[k].any():
+            return None
+        j = len(finite[k]) - 1 - int(np.argmax(finite[k][::-1]))
+        step, loss = int(paths.steps[j]), float(paths.loss[k, j])
+        arrow = "↑ " if loss > top else ""
+        said = f"{arrow}loss ≈ {short_number(loss, 3)}<br>at step {step}, diverged"
+        return float(step), min(loss, top), said
+
+    return where
+
+
 def _last_finite(paths: RatePaths) -> np.ndarray:
     """Index of each run's last kept step before it diverged (-1: none)."""
     finite = np.all(np.isfinite(paths.theta), axis=2)
@@ -423,17 +467,13 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
     plot_rows = rows - 1
     strip = STRIP_PX * shape.strip_scale
     plot_px = plot * plot_rows + strip
-    first = (
-        "Data and fitted line (end of run)"
-        if one_feature
-        else "Predicted vs actual (end of run)"
+    # the line drawn is the run's last; four views in a row leave no room to say so
+    in_a_row = shape.pairs and not shape.stacked and not shape.square
+    first = view_title(
+        "fit" if one_feature else "parity", note="" if in_a_row else "end of run"
     )
-    third = "Loss surface and path" if one_feature else "Loss slice through the optimum"
-    # a quarter of the width (or half, two by two): short titles
-    if shape.pairs and not shape.stacked:
-        first = "Data and final fit" if one_feature else "Predicted vs actual"
-        third = "Path on the loss" if one_feature else "Path on a loss slice"
-    titles = (first, "Loss per step", third)
+    third = view_title("surface" if one_feature else "slice at optimum")
+    titles = (first, view_title("loss"), third)
     titles += (
         (
             "Error ×/step (lr, μ)"
@@ -483,31 +523,36 @@ def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, floa
     return canvas, total
 
 
-def _fit_view(grid: Grid, x, y, optimum_original, labels, scale: float) -> int:
+def _fit_view(
+    grid: Grid, x, y, optimum_original, labels, scale: float
+) -> tuple[int, list[float]]:
     """The data and the closed-form line (panels.data_view) under the run's last fitted
-    line (moving): the y axis over the data, wherever a far-off rate's line goes."""
+    line (moving): the y axis over the data, wherever a far-off rate's line goes; the
+    line's index and the y range."""
     pad = 0.15 * (y.max() - y.min() or 1.0)
     y_range = [float(y.min() - pad), float(y.max() + pad)]
     x_grid = data_view(grid, x, y, optimum_original, labels, y_range)
-    return grid.add(fit_trace((x_grid, x_grid), scale, "fit"), 1)
+    return grid.add(fit_trace((x_grid, x_grid), scale), 1), y_range
 
 
 def _loss_view(
     grid: Grid, paths: RatePaths, q: Quadratic, analysis: Analysis, scale: float
-) -> int:
+) -> tuple[int, tuple]:
     """The minimum loss and the axes (panels.loss_view) under the run's loss (moving),
-    on a log axis from the lowest loss of any run to 30 times the start."""
+    on a log axis from the lowest loss of any run to 30 times the start; the loss's
+    index and the view's box (steps, losses)."""
     finite = paths.loss[np.isfinite(paths.loss) & (paths.loss > 0)]
     low = max(float(finite.min()) if len(finite) else analysis.loss_star, 1e-300)
     loss_view(grid, int(paths.steps[-1]), analysis.loss_star, q.loss)
     style = {
-        "line": {"color": PALETTE["fit"], "width": 3 * scale},
+        "line": {"color": PALETTE["loss"], "width": 3 * scale},
         "marker": {"size": 4},
     }
     index = grid.add(moving_trace(([0], [0]), "lines+markers", style, "loss"), 2)
     high = paths.start_loss * 30
-    grid.y(2, type="log", range=[np.log10(low) - 0.1, np.log10(high)], dtick=1)
-    return index
+    lo, hi = np.log10(low) - 0.1, np.log10(high)
+    grid.y(2, type="log", range=[lo, hi], dtick=1)
+    return index, ((0, max(int(paths.steps[-1]), 1)), (10.0**lo, 10.0**hi))
 
 
 def _surface_view(

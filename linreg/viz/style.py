@@ -7,10 +7,12 @@ import numpy as np
 
 from ..sampling import sampled_steps
 
-# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.  Each series'
+# colour, in every figure that draws it (the Playground, the scrubber, the GIF, ...).
 PALETTE = {
     "data": "#0072B2",
     "fit": "#D55E00",
+    "loss": "#0072B2",
     "optimum": "#009E73",
     "path": "#D55E00",
     "start": "#000000",
