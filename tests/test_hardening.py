@@ -286,8 +286,8 @@ def test_server_refuses_an_upload_over_max_upload_size():
     """A live server (limit set to 1 MB here) answers 413 to a larger upload, whatever
     the browser does."""
     import asyncio
-    import urllib.error
-    import urllib.request
+    import http.client
+    import urllib.parse
 
     import websockets
     from browser_util import streamlit_server
@@ -317,16 +317,23 @@ def test_server_refuses_an_upload_over_max_upload_size():
             + b"1" * size
             + f"\r\n--{boundary}--\r\n".encode()
         )
-        req = urllib.request.Request(
-            f"{url}/_stcore/upload_file/{sid}/file1",
-            data=body,
-            method="PUT",
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-        )
+        # the server may answer 413 and close while the body is still being sent: the
+        # send stops there and the answer already sent is read
+        host = urllib.parse.urlsplit(url)
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        conn.putrequest("PUT", f"/_stcore/upload_file/{sid}/file1")
+        conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders()
         try:
-            return urllib.request.urlopen(req, timeout=30).status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+            for start in range(0, len(body), 64 * 1024):
+                conn.send(body[start : start + 64 * 1024])
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            return conn.getresponse().status
+        finally:
+            conn.close()
 
     # XSRF off only so that this test needs no browser cookie; the size check comes
     # after it
