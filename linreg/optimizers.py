@@ -385,8 +385,11 @@ def check_hyperparameter_names(
         )
 
 
-def make_optimizer(name: str, **hyperparameters: float | None) -> Optimizer:
+def make_optimizer(
+    name: str, /, arguments: tuple[str, ...] = (), **hyperparameters: float | None
+) -> Optimizer:
     """Build an optimizer by name, keeping only the hyperparameters it takes (None: its
-    default); a name that is no optimizer's hyperparameter raises."""
-    check_hyperparameter_names(hyperparameters)
+    default); a name that is no optimizer's hyperparameter raises (the nearest of them
+    or of the caller's ``arguments`` named)."""
+    check_hyperparameter_names(hyperparameters, arguments)
     return spec(name).build(**hyperparameters)

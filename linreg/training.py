@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .model import Quadratic, batch_gradient_terms, check_loss, design_matrix, quadratic
-from .optimizers import Optimizer, check_hyperparameter_names, make_optimizer
+from .optimizers import Optimizer, make_optimizer
 from .outcomes import Watch, first_step, judge
 from .schedules import epoch_learning_rates
 from .validation import (
@@ -395,8 +395,7 @@ def train(
     alpha = check_alpha(alpha)
     n, p = X.shape[0], X.shape[1] + 1
     bs = check_batch_size(batch_size, n)
-    check_hyperparameter_names(hyperparameters, TRAIN_ARGUMENTS)
-    opt = make_optimizer(optimizer, **hyperparameters)
+    opt = make_optimizer(optimizer, TRAIN_ARGUMENTS, **hyperparameters)
     if tol_on not in TOL_CRITERIA:
         raise ParameterError(
             "tol_on", f"tol_on must be one of {TOL_CRITERIA}, got {tol_on!r}"

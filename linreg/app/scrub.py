@@ -181,13 +181,13 @@ def _pair_of(r: Run, frame: str | None) -> dict[str, float]:
     """The learning rate (and momentum) of the scrubber's frame ``frame`` (None: the
     run's own), by the names of their controls."""
     s = r.settings
+    momenta = views.scrubbed_momenta(s)
     if frame is None:
         pair = {"learning_rate": s.learning_rate}
-        if views.scrubbed_momenta(s) is not None:
+        if momenta is not None:
             pair["momentum"] = s.hyperparameters["momentum"]
         return pair
     paths, _ = cache.cached_rate_paths(s)
-    momenta = views.scrubbed_momenta(s)
     rates = len(paths.learning_rates) // (1 if momenta is None else len(momenta[0]))
     k = scrubber.frame_run(frame, rates)
     pair = {"learning_rate": float(f"{paths.learning_rates[k]:.4g}")}

@@ -269,11 +269,19 @@ def pair_frame(k: int, rates: int) -> str:
     return f"{FRAME_PREFIX}{k % rates} momentum {k // rates}"
 
 
+def slider_values(name: str) -> tuple[str, str | None]:
+    """The sliders' step values a frame's name joins ("lr 3 momentum 2": "lr 3" and
+    "momentum 2"; a rate's frame alone: its name and None)."""
+    lr, _, mu = name.partition(" momentum ")
+    return lr, f"momentum {mu}" if mu else None
+
+
 def frame_run(name: str, rates: int) -> int:
     """The run (its index in the stacked paths) that the frame ``name`` draws:
     pair_frame's inverse (a rate's frame alone: momentum 0)."""
-    lr, _, mu = name.removeprefix(FRAME_PREFIX).partition(" momentum ")
-    return int(mu or 0) * rates + int(lr)
+    lr, mu = slider_values(name)
+    momentum = int(mu.removeprefix("momentum ")) if mu else 0
+    return momentum * rates + int(lr.removeprefix(FRAME_PREFIX))
 
 
 def _pair_sliders(
@@ -765,8 +773,8 @@ def opened_at(spec: dict, frame: str) -> dict:
     data = list(spec["data"])
     for index, moved in zip(match["traces"], match["data"], strict=True):
         data[index] = {**data[index], **moved}
-    lr, _, mu = frame.partition(" momentum ")
-    wanted = {LR_SLIDER: lr, MOMENTUM_SLIDER: f"momentum {mu}"}
+    lr, mu = slider_values(frame)
+    wanted = {LR_SLIDER: lr, MOMENTUM_SLIDER: mu}
     sliders = []
     for slider in spec["layout"]["sliders"]:
         name = slider.get("name")
