@@ -2,9 +2,11 @@
 
 Scrubber: a hand drags a slider inside the figure across its rail (31 positions, 60 ms
 apart; for Momentum and Nesterov the learning rate's, then the momentum's); each move is
-timed from Plotly's slider change to the paint of the new frame's traces (a task queued
-from the next animation frame runs once that frame is painted), with no message to the
-server (websocket frames sent during the drag are counted).  Server round trip: the
+timed from Plotly's slider change to the paint that shows the new frame's traces (the
+"next paint": browser_util.SCRUB_LISTEN_JS), with no message to the server (websocket
+frames sent during the drag are counted).  Each drag is also timed without the app's
+memo of Plotly's schema crawl (app/plotly_memo.py: Plotly's own function put back),
+side by side on the same page.  Server round trip: the
 learning-rate box changed, to the charts redrawn.  Server build: the scrubber's runs and
 figure made anew (Python, the run and the rate maps already cached), and the figure's
 size as sent.  Targets: median move <= 33 ms, figure <= 2 MB, build <= 300 ms.
@@ -41,6 +43,13 @@ CASES = (
     ("Playground, Nesterov", "?scrub=true&optimizer=nesterov"),
 )
 SLIDERS = ("learning rate", "momentum")
+#: Plotly's own schema crawl put back, and the app's memo of it (app/plotly_memo.py).
+WITHOUT_MEMO_JS = """() => {
+    const schema = window.Plotly.PlotSchema;
+    window.__memo = schema.findArrayAttributes;
+    schema.findArrayAttributes = window.__memo.original;
+}"""
+WITH_MEMO_JS = "() => { window.Plotly.PlotSchema.findArrayAttributes = window.__memo; }"
 
 
 def server_round_trip(page) -> float:
@@ -102,7 +111,12 @@ def main() -> None:
             trip = server_round_trip(page) if "scrub" in query else float("nan")
             for k, slider in enumerate(sliders):
                 before = len(sent)
-                moves = drag_scrubber(page, slider=k)["moves"]
+                moves, plain = [], []
+                for _ in range(2):  # interleaved: the machine's load falls on both
+                    moves += drag_scrubber(page, slider=k)["moves"]
+                    page.evaluate(WITHOUT_MEMO_JS)
+                    plain += drag_scrubber(page, slider=k)["moves"]
+                    page.evaluate(WITH_MEMO_JS)
                 during = len(sent) - before
                 median, p90 = (
                     statistics.median(moves),
@@ -111,6 +125,8 @@ def main() -> None:
                 print(
                     f"  {label:27s} {slider:13s} move median {median:5.0f} (p90"
                     f" {p90:4.0f}, {len(moves)} moves, {during} websocket messages)"
+                    f" | without the memo {statistics.median(plain):4.0f}:"
+                    f" {statistics.median(plain) / median:.1f}x"
                     + (
                         f" | server round trip median {trip:4.0f}: {trip / median:.1f}x"
                         if trip == trip

@@ -167,6 +167,20 @@ def wait_ready(
 
 SCRUBBER_JS = """[...document.querySelectorAll('.js-plotly-plot')]
         .find(g => ((g.layout.sliders || [])[0]?.currentvalue?.prefix || '').startsWith('learning rate'))"""  # noqa: E501
+#: Marks the page's animation-frame callbacks as they run (``window.__inFrame``): a
+#: frame drawn from one of them (Plotly's own slider runs its step from one) is painted
+#: at the end of that same frame; one drawn from an input event, at the next.
+IN_FRAME_JS = """() => {
+    if (window.__inFrameWrapped) return;
+    window.__inFrameWrapped = true;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = callback => raf(time => {
+        const was = window.__inFrame;
+        window.__inFrame = true;
+        try { return callback(time); } finally { window.__inFrame = was; }
+    });
+}"""
+
 SCRUB_LISTEN_JS = (
     """(k) => {
     const gd = """
@@ -186,12 +200,15 @@ SCRUB_LISTEN_JS = (
         window.__scrub.t0 = performance.now();
         window.__scrub.labels.push(e.step.label);
     };
-    // painted: a task queued from the next animation frame runs once that frame is
-    // painted (the "next paint" of web-vitals); a second animation frame would add a
-    // whole frame's wait to every move
-    const animated = () => {
+    // Plotly draws the frame's traces in the promise jobs that follow its
+    // plotly_animatingframe, before the page paints again.  Painted: a task queued
+    // after that paint runs (the "next paint" of web-vitals): queued at once from
+    // inside an animation-frame callback (its frame paints next), else from the next
+    // animation frame.  (plotly_animated comes one frame later: Plotly's loop notices
+    // on its next frame that no frame is left.)
+    const animating = () => {
         const t0 = window.__scrub.t0;
-        requestAnimationFrame(() => {
+        const afterPaint = () => {
             const after = new MessageChannel();
             after.port1.onmessage = () => {
                 window.__scrub.moves.push(performance.now() - t0);
@@ -199,9 +216,10 @@ SCRUB_LISTEN_JS = (
                 window.__scrub.paths.push(drawn('path'));
             };
             after.port2.postMessage(null);
-        });
+        };
+        if (window.__inFrame) afterPaint(); else requestAnimationFrame(afterPaint);
     };
-    gd.__scrubListeners = [['plotly_sliderchange', changed], ['plotly_animated', animated]];
+    gd.__scrubListeners = [['plotly_sliderchange', changed], ['plotly_animatingframe', animating]];
     gd.__scrubListeners.forEach(([e, f]) => gd.on(e, f));
     const rail = gd.querySelectorAll('.slider-rail-rect')[k], grip = gd.querySelectorAll('.slider-grip-rect')[k];
     rail.scrollIntoView({block: 'center'});
@@ -270,6 +288,7 @@ def drag_scrubber(
     passed, and after each move the pair's verdict (None without a momentum slider) and
     the path's SVG line: one of each per slider change.
     """
+    page.evaluate(IN_FRAME_JS)
     rail = page.wait_for_function(
         SCRUB_LISTEN_JS, arg=slider, timeout=60_000
     ).json_value()
@@ -345,6 +364,8 @@ def time_rate_change(page, lr: str) -> float:
     """Milliseconds from a learning rate typed into the box (Enter) to the charts
     showing it, painted."""
     page.bring_to_front()  # a page in the background gets no animation frames
+    # Streamlit loads its chart code once the page is up: the chart may come later
+    page.wait_for_selector('[data-testid="stMain"] .js-plotly-plot', timeout=60_000)
     box = page.locator('input[aria-label^="Learning rate (type"]')
     box.fill(lr)
     page.evaluate(TIME_CHANGE_JS, f"learning rate {lr}")

@@ -93,7 +93,10 @@ def test_divergence_has_edge_markers_and_one_click_fixes():
     # a frame never empties a trace (Plotly would keep the frame before's marker)
     for frame in fig["frames"]:
         assert all(len(values(new["x"])) for new in frame["data"]), frame["name"]
-    # the fitted line and the path, each once (the other quarters: no words)
+    # the fitted line and the path, each one trace of one point (Plotly works through
+    # every trace on every frame)
+    assert sorted(t.get("xaxis", "x") for t in edges) == ["x", "x3"]
+    assert all(len(values(t["x"])) == 1 for t in edges)
     marked = [t for t in edges if any(t.get("text") or [])]
     shown = {t.get("xaxis", "x"): t for t in marked}
     assert sorted(t.get("xaxis", "x") for t in marked) == ["x", "x3"]
@@ -103,7 +106,7 @@ def test_divergence_has_edge_markers_and_one_click_fixes():
     for axis, t in shown.items():
         y_range = fig["layout"]["yaxis" + t.get("yaxis", "y")[1:]]["range"]
         at_top = t["y"][0] > sum(y_range) / 2
-        assert t["textposition"].startswith("bottom" if at_top else "top"), (
+        assert t["textposition"][0].startswith("bottom" if at_top else "top"), (
             axis,
             t["textposition"],
         )

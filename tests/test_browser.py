@@ -578,3 +578,85 @@ def test_on_a_phone_both_sliders_answer_a_touch(browser, server):
     )
     shot(page, "scrubber_momentum_phone")
     context.close()
+
+
+#: For every trace of every chart on the page, and of a chart of one trace per type
+#: drawn here (arrays in the attributes Plotly lists, a type twice with different ones,
+#: objects in an array): what app/plotly_memo.py's memo answers, and then Plotly's own
+#: function (each asked twice: the second answer comes from the memo's store).
+MEMO_ANSWERS_JS = """async () => {
+    const schema = window.Plotly.PlotSchema, memo = schema.findArrayAttributes;
+    const probe = document.createElement('div');
+    document.body.appendChild(probe);
+    const n = [1, 2, 3];
+    await window.Plotly.newPlot(probe, [
+        {type: 'scatter', x: n, y: n, marker: {color: n, size: 8}, text: ['a', 'b', 'c']},
+        {type: 'scatter', x: n, y: n, marker: {color: 'red', size: n}, customdata: [{a: [1]}, {b: 2}, 3]},
+        {type: 'scatter', x: new Float32Array(n), y: n, textposition: ['top left', 'top right', 'top left']},
+        {type: 'bar', x: n, y: n, width: [0.2, 0.3, 0.4], marker: {line: {color: ['red', 'blue', 'red']}}},
+        {type: 'heatmap', z: [n, n], x: n, xaxis: 'x2', yaxis: 'y2'},
+        {type: 'contour', z: [n, n], xaxis: 'x2', yaxis: 'y2'},
+        {type: 'box', y: n, xaxis: 'x3', yaxis: 'y3'},
+        {type: 'histogram', x: n, xaxis: 'x3', yaxis: 'y3'},
+        {type: 'splom', dimensions: [{values: n, label: 'a'}, {values: n, label: 'b'}]},
+        {type: 'parcoords', dimensions: [{values: n}, {values: n, tickvals: n, ticktext: ['a', 'b', 'c']}]},
+        {type: 'pie', values: n, labels: ['a', 'b', 'c']},
+    ], {grid: {rows: 2, columns: 2}});
+    const answers = [];
+    for (const gd of document.querySelectorAll('.js-plotly-plot'))
+        for (const trace of gd._fullData)
+            for (let k = 0; k < 2; k++)
+                answers.push([trace.type, memo(trace), memo.original(trace)]);
+    window.Plotly.purge(probe);
+    probe.remove();
+    return answers;
+}"""
+#: Counts the calls Plotly makes to PlotSchema's findArrayAttributes (the memo).
+COUNT_MEMO_CALLS_JS = """() => {
+    const schema = window.Plotly.PlotSchema, memo = schema.findArrayAttributes;
+    window.__memoCalls = 0;
+    schema.findArrayAttributes = function (trace) {
+        window.__memoCalls += 1;
+        return memo.call(this, trace);
+    };
+    schema.findArrayAttributes.original = memo.original;
+}"""
+
+
+@pytest.mark.parametrize(
+    "query", ["?scrub=true&optimizer=momentum", "?preset=diverging"]
+)
+def test_plotly_memo_answers_as_plotly_and_every_frame_asks_it(browser, server, query):
+    """app/plotly_memo.py on the app's own page (Arrow loaded): the memo answers exactly
+    as Plotly's own findArrayAttributes, for the scrubber's and the player's traces and
+    for traces of many types; and every animation frame of a drag of the scrubber, or
+    of a step of the player, asks it (Plotly still calls it through PlotSchema: if
+    Plotly stops, the memo is dead code and the scrubber misses its budget)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/{query}")
+    wait_drawn(page)
+    page.wait_for_function(
+        "() => !!window.Plotly?.PlotSchema?.findArrayAttributes?.original",
+        timeout=60_000,
+    )
+    answers = page.evaluate(MEMO_ANSWERS_JS)
+    assert len(answers) > 2 * 11
+    for kind, remembered, own in answers:
+        assert remembered == own, kind
+    assert {"scatter", "bar", "splom", "parcoords"} <= {a[0] for a in answers}
+    assert any(own for _, _, own in answers)  # some answers are not empty
+    page.evaluate(COUNT_MEMO_CALLS_JS)
+    if "scrub" in query:
+        moves = len(drag_scrubber(page, positions=4, pause_ms=0)["moves"])
+        traces = page.evaluate(f"() => ({SCRUBBER_JS}).data.length")
+    else:
+        page.locator(PLAYER).first.click(position={"x": 5, "y": 5})  # focus: the page
+        page.keyboard.press("ArrowRight")
+        wait_for_step(page, "step > 0")
+        moves, traces = 1, page.evaluate(
+            f"() => document.querySelector('{PLAYER}').data.length"
+        )
+    assert moves >= 1
+    # doCalcdata asks once per trace of the figure on every frame
+    assert page.evaluate("() => window.__memoCalls") >= moves * traces
+    page.close()

@@ -235,8 +235,15 @@ def test_every_frame_clears_what_it_does_not_show_and_shows_it_inside_the_view(
             y_axis = layout["yaxis" + axis[1:]]
             y = decode(new["y"])[0]
             y = np.log10(y) if y_axis.get("type") == "log" else y
-            assert x_range[0] <= decode(new["x"])[0] <= x_range[1], frame["name"]
+            x = decode(new["x"])[0]
+            assert x_range[0] <= x <= x_range[1], frame["name"]
             assert y_axis["range"][0] <= y <= y_axis["range"][1], frame["name"]
+            # its words go inwards, from whichever quarter of the view it sits in
+            upper = y > sum(y_axis["range"]) / 2
+            vertical, horizontal = new["textposition"][0].split()
+            assert vertical == ("bottom" if upper else "top"), frame["name"]
+            right = x > sum(x_range) / 2
+            assert horizontal == ("left" if right else "right"), frame["name"]
             shown += 1
     # every diverging rate points to its line and marks its loss
     assert shown == 2 * np.count_nonzero(~np.isnan(paths.diverged_at)) > 0

@@ -10,6 +10,7 @@ import streamlit as st
 from ..experiment import Run, Settings
 from . import labels
 from .cache import cached_run
+from .plotly_memo import ARRAY_ATTRIBUTES_MEMO_JS
 from .presets import PRESETS
 from .state import current_settings
 from .url import link_notices
@@ -205,7 +206,10 @@ def keyboard_player(preset: str | None = None) -> None:
     """
     shown = list(PRESETS).index(preset) if preset in PRESETS else -1
     # a number: no text joins a script
-    st.html(KEYS_JS + PRESET_MARK.format(int(shown)), unsafe_allow_javascript=True)
+    st.html(
+        KEYS_JS + ARRAY_ATTRIBUTES_MEMO_JS + PRESET_MARK.format(int(shown)),
+        unsafe_allow_javascript=True,
+    )
 
 
 #: Widths (CSS px) that change what the server draws.  Side by side, each of the three

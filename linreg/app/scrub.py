@@ -12,6 +12,7 @@ from ..viz.scrubber import PAIR_SLIDERS_JS
 from . import cache, views
 from .display import CHART_CONFIG, FOUR_VIEWS_BESIDE_PX, wider_than
 from .labels import CONTROL_OF_PARAMETER, OPTIMIZERS, hyperparameter_text
+from .plotly_memo import ARRAY_ATTRIBUTES_MEMO_JS
 from .state import current_view
 from .url import share_link
 
@@ -260,8 +261,8 @@ def section(
         selection_mode="points",
     )
     st.html(CLICK_AFTER_DRAG_JS, unsafe_allow_javascript=True)
-    # joins the momentum scrubber's two sliders
-    st.html(PAIR_SLIDERS_JS, unsafe_allow_javascript=True)
+    # joins the momentum scrubber's two sliders; keeps each move within its budget
+    st.html(PAIR_SLIDERS_JS + ARRAY_ATTRIBUTES_MEMO_JS, unsafe_allow_javascript=True)
     if not present:
         pairs = (
             "(rate, momentum) pair" if views.scrubbed_momenta(s) is not None else "rate"

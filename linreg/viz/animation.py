@@ -86,11 +86,15 @@ def _typed(values) -> dict | list:
     return {"dtype": "f4", "bdata": base64.b64encode(data.tobytes()).decode("ascii")}
 
 
-def _xy(x, y, text=None) -> dict:
+def _xy(x, y, text=None, textposition=None) -> dict:
     """A frame's new data for one moving scatter trace (float32: 7 digits, all a chart
-    can show)."""
+    can show), with its words and where each goes."""
     data = {"type": "scatter", "x": _typed(x), "y": _typed(y)}
-    return data if text is None else {**data, "text": list(text)}
+    if text is not None:
+        data["text"] = list(text)
+    if textposition is not None:
+        data["textposition"] = list(textposition)
+    return data
 
 
 PLAY_MS = {"▶ Play": 80, "Slow": 300, "Fast": 15}

@@ -282,36 +282,34 @@ def edge_markers(
     in words.
 
     ``where(k, s)`` is (x, y, words) at the frame's edge, or None while it is inside.
-    One moving trace per quarter of the frame, each writing inwards (INWARD): a frame
-    fills the one the marker is in (``log_y``: the y axis is a log axis, ``box`` its
-    values).
+    One moving trace of one point: the marker, its words written inwards from the
+    quarter of the frame it sits in (INWARD), or a point that is not there (``log_y``:
+    the y axis is a log axis, ``box`` its values).  One trace, not one per quarter:
+    Plotly works through every trace of a figure on every frame.
     """
     (x_lo, x_hi), (y_lo, y_hi) = (float(np.min(box[0])), float(np.max(box[0]))), box[1]
     x_mid, y_mid = (x_lo + x_hi) / 2, (y_lo + y_hi) / 2
     if log_y:
         y_mid = float(np.sqrt(y_lo * y_hi))
-    movers = []
-    for (upper, right), position in INWARD.items():
 
-        def marker(k, s, upper=upper, right=right):
-            at = where(k, s)
-            if at is None or (at[1] > y_mid) != upper or (at[0] > x_mid) != right:
-                return *NOTHING, [""]
-            return [at[0]], [at[1]], [at[2]]
+    def marker(k, s):
+        at = where(k, s)
+        if at is None:
+            return *NOTHING, [""], [INWARD[True, True]]
+        inward = INWARD[at[1] > y_mid, at[0] > x_mid]
+        return [at[0]], [at[1]], [at[2]], [inward]
 
-        movers.append(
-            (grid.add(_edge_marker(marker(*opening), position), panel), marker)
-        )
-    return movers
+    return [(grid.add(_edge_marker(marker(*opening)), panel), marker)]
 
 
-def _edge_marker(xyt: tuple, position: str) -> dict:
+def _edge_marker(at: tuple) -> dict:
+    """The edge marker's trace, opening on ``at`` (x, y, words, where the words go)."""
     return scatter(
-        x=xyt[0],
-        y=xyt[1],
-        text=xyt[2],
+        x=at[0],
+        y=at[1],
+        text=at[2],
         mode="markers+text",
-        textposition=position,
+        textposition=at[3],
         marker={
             "symbol": "diamond",
             "size": 16,

@@ -552,11 +552,9 @@ def _loss_view(
     finite = paths.loss[np.isfinite(paths.loss) & (paths.loss > 0)]
     low = max(float(finite.min()) if len(finite) else analysis.loss_star, 1e-300)
     loss_view(grid, int(paths.steps[-1]), analysis.loss_star, q.loss)
-    style = {
-        "line": {"color": PALETTE["loss"], "width": 3 * scale},
-        "marker": {"size": 4},
-    }
-    index = grid.add(moving_trace(([0], [0]), "lines+markers", style, "loss"), 2)
+    # a line without markers: each marker is an SVG element that every move restyles
+    style = {"line": {"color": PALETTE["loss"], "width": 3 * scale}}
+    index = grid.add(moving_trace(([0], [0]), "lines", style, "loss"), 2)
     high = paths.start_loss * 30
     lo, hi = np.log10(low) - 0.1, np.log10(high)
     grid.y(2, type="log", range=[lo, hi], dtick=1)
