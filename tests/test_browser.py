@@ -610,7 +610,7 @@ MEMO_ANSWERS_JS = """async () => {
     window.Plotly.purge(probe);
     probe.remove();
     return answers;
-}"""
+}"""  # noqa: E501
 #: Counts the calls Plotly makes to PlotSchema's findArrayAttributes (the memo).
 COUNT_MEMO_CALLS_JS = """() => {
     const schema = window.Plotly.PlotSchema, memo = schema.findArrayAttributes;
@@ -653,9 +653,8 @@ def test_plotly_memo_answers_as_plotly_and_every_frame_asks_it(browser, server, 
         page.locator(PLAYER).first.click(position={"x": 5, "y": 5})  # focus: the page
         page.keyboard.press("ArrowRight")
         wait_for_step(page, "step > 0")
-        moves, traces = 1, page.evaluate(
-            f"() => document.querySelector('{PLAYER}').data.length"
-        )
+        moves = 1
+        traces = page.evaluate(f"() => document.querySelector('{PLAYER}').data.length")
     assert moves >= 1
     # doCalcdata asks once per trace of the figure on every frame
     assert page.evaluate("() => window.__memoCalls") >= moves * traces
