@@ -214,6 +214,9 @@ def scrubber_figure(
         ]
     movers += [index for index, _ in pointers]
 
+    lrs = paths.learning_rates[:rates]
+    bands = [] if momenta is None else [_zone_bands(m, lrs) for m in momenta.maps]
+
     def fitted(i: int) -> dict:
         theta = ends[i]
         if one_feature:
@@ -229,7 +232,7 @@ def scrubber_figure(
             _xy([paths.learning_rates[i]] * 2, [-0.3, 1.3]),
         ]
         if momenta is not None:
-            moving += _pair_data(paths, i, momenta, rates, shape.verdict_sep)
+            moving += _pair_data(paths, i, momenta, rates, shape.verdict_sep, bands)
         return moving + [_xy(*where(i, i)) for _, where in pointers]
 
     for index, data in zip(movers, frame_data(opening), strict=True):
@@ -345,13 +348,23 @@ def _pair_sliders(
 
 
 def _pair_data(
-    paths: RatePaths, k: int, momenta: Momenta, rates: int, sep: str
+    paths: RatePaths, k: int, momenta: Momenta, rates: int, sep: str, bands: list
 ) -> list[dict]:
     """Run k's moving traces beyond the four: its mark on the momentum map, the zones at
-    its momentum (one trace per zone, empty where the zone is), and what it did."""
+    its momentum (``bands``, _zone_bands of each momentum), and what it did."""
     j = k // rates
-    m = momenta.maps[j]
-    lrs = paths.learning_rates[:rates]
+    said = {
+        "type": "scatter",
+        "x": [float(paths.learning_rates[:rates].min()) / 1.5],
+        "y": [VERDICT_Y],
+        "text": [pair_verdict(paths, k, momenta.maps[j], sep)],
+    }
+    return [_xy([paths.learning_rates[k]], [paths.momenta[k]]), *bands[j], said]
+
+
+def _zone_bands(m: RateMap, lrs: np.ndarray) -> list[dict]:
+    """The strip's zones at one momentum (rate map ``m``) over the rates ``lrs``: one
+    trace per zone of ZONES, no points where the zone is not."""
     spans = {
         name: (a, b)
         for name, a, b in zone_spans(
@@ -362,13 +375,7 @@ def _pair_data(
     for name in ZONES:
         a, b = spans.get(name, (None, None))
         bands.append({"type": "scatter", "x": [a, b, b, a, a], "y": [0, 0, 1, 1, 0]})
-    said = {
-        "type": "scatter",
-        "x": [float(lrs.min()) / 1.5],
-        "y": [VERDICT_Y],
-        "text": [pair_verdict(paths, k, m, sep)],
-    }
-    return [_xy([paths.learning_rates[k]], [paths.momenta[k]]), *bands, said]
+    return bands
 
 
 def _plain(values) -> list:
