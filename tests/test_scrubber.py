@@ -111,6 +111,33 @@ def scrub_figure(lesson, learning_rate=0.3, optimizer="gd"):
     return paths, current, json.loads(fig.to_json())
 
 
+def test_the_path_marks_each_iterate_while_every_step_is_kept(lesson):
+    """The path's line runs through every kept step; its markers are the iterates
+    while every step is kept (steps 0, 1, 2, ... up to the first gap), each at
+    (w_k, b_k) of a hand-written GD loop, in every frame."""
+    data, _ = lesson
+    paths, _, spec = scrub_figure(lesson)
+    x, y = data.X[:, 0], data.y
+    gap = next(i for i, s in enumerate(paths.steps) if s != i)
+    assert 10 < gap < len(paths.steps)
+    names = [t.get("name") for t in spec["data"]]
+    line, dots = names.index("path"), names.index("iterates")
+    assert spec["data"][line]["mode"] == "lines"
+    assert spec["data"][dots]["mode"] == "markers"
+    for frame in spec["frames"][::7]:
+        lr = paths.learning_rates[int(frame["name"].removeprefix("lr "))]
+        moved = dict(zip(frame["traces"], frame["data"], strict=True))
+        w = b = 0.0
+        hand = [(w, b)]
+        for _ in range(gap - 1):
+            r = w * x + b - y
+            w, b = w - lr * 2 * np.mean(r * x), b - lr * 2 * np.mean(r)
+            hand.append((w, b))
+        marks = np.column_stack([decode(moved[dots]["x"]), decode(moved[dots]["y"])])
+        np.testing.assert_allclose(marks, hand, rtol=1e-5, atol=1e-6)
+        assert len(decode(moved[line]["x"])) == len(paths.steps)
+
+
 def test_the_figure_has_one_light_frame_per_rate_moved_by_a_learning_rate_slider(
     lesson,
 ):

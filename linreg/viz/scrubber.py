@@ -201,7 +201,7 @@ def scrubber_figure(
     movers = [
         data_panel,
         loss_panel,
-        _surface_view(grid, paths, q, analysis, opening, titles, scale),
+        *_surface_view(grid, paths, q, analysis, opening, titles, scale),
     ]
     mark, pair_strip = _strip(
         canvas, (shape.rows, 1), paths.learning_rates[:rates], rate_map, shape, scale
@@ -214,6 +214,7 @@ def scrubber_figure(
         ]
     movers += [index for index, _ in pointers]
 
+    iterates = _iterates(paths.steps)
     lrs = paths.learning_rates[:rates]
     bands = [] if momenta is None else [_zone_bands(m, lrs) for m in momenta.maps]
 
@@ -229,6 +230,7 @@ def scrubber_figure(
             fitted(i),
             _xy(paths.steps, paths.loss[i]),
             _xy(paths.theta[i, :, 0], paths.theta[i, :, -1]),
+            _xy(paths.theta[i, :iterates, 0], paths.theta[i, :iterates, -1]),
             _xy([paths.learning_rates[i]] * 2, [-0.3, 1.3]),
         ]
         if momenta is not None:
@@ -576,9 +578,12 @@ def _surface_view(
     current: int,
     labels,
     scale: float,
-) -> int:
+) -> tuple[int, int]:
     """Level sets and the optimum (panels.level_sets, surface_axes) under the run's path
-    (moving), in a box around the opening run's path."""
+    (moving), in a box around the opening run's path: its line through every kept step
+    and a marker on each iterate while every step is kept (_iterates; later kept steps
+    are samples, and every marker is an SVG element each move restyles).  The line's
+    index and the markers'."""
     box = box_around(
         paths.theta[current][:, [0, -1]],
         paths.loss[current],
@@ -588,10 +593,19 @@ def _surface_view(
     )
     level_sets(grid, q, box, (0, len(q.theta_ref) - 1))
     grid.add(optimum_marker(analysis, params=(0, -1)), 3)
-    style = {"line": path_line(scale), "marker": {"size": 5}}
-    index = grid.add(moving_trace(([0], [0]), "lines+markers", style, "path"), 3)
+    line = grid.add(
+        moving_trace(([0], [0]), "lines", {"line": path_line(scale)}, "path"), 3
+    )
+    dots = {"marker": {"size": 5, "color": PALETTE["path"]}, "hoverinfo": "skip"}
+    iterates = grid.add(moving_trace(([0], [0]), "markers", dots, "iterates"), 3)
     surface_axes(grid, box, labels)
-    return index
+    return line, iterates
+
+
+def _iterates(steps: np.ndarray) -> int:
+    """How many of the kept ``steps`` are every step from the start (0, 1, 2, ...)."""
+    gaps = np.flatnonzero(steps != np.arange(len(steps)))
+    return int(gaps[0]) if len(gaps) else len(steps)
 
 
 def _strip(
