@@ -271,16 +271,18 @@ def _text(draw: ImageDraw.ImageDraw, points: np.ndarray, trace: dict, alpha) -> 
     style = trace.get("textfont", {})
     size = style.get("size", 15)
     color = rgba(style.get("color", INK), alpha)
-    vertical, horizontal = trace.get("textposition", "middle center").split()
-    h_anchor, h_sign = TEXT_X[horizontal]
-    v_side = TEXT_Y[vertical]
     marked = "markers" in trace.get("mode", "")
     gap = 3 + (trace.get("marker", {}).get("size", 0) / 2 if marked else 0)
-    texts = trace.get("text", [])
-    texts = [texts] * len(points) if isinstance(texts, str) else texts
-    for (x, y), text in zip(points, texts, strict=False):
+    texts, places = (
+        [value] * len(points) if isinstance(value, str) else value
+        for value in (trace.get("text", []), trace.get("textposition", "middle center"))
+    )
+    for (x, y), text, place in zip(points, texts, places, strict=False):
         if not (np.isfinite(x) and np.isfinite(y)) or not text:
             continue
+        vertical, horizontal = place.split()
+        h_anchor, h_sign = TEXT_X[horizontal]
+        v_side = TEXT_Y[vertical]
         lines = plain(str(text))
         height = round(1.25 * size) * len(lines)
         top = {"bottom": y - gap - height, "middle": y - height / 2, "top": y + gap}
