@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -104,10 +105,20 @@ def sweep_full_batch(
     judged (outcomes.py)."""
     lrs = np.asarray(learning_rates, dtype=float)
     start = start_point(q, theta0)
-    watch, _ = watched(
+    watch = watched(
         q, lrs, epochs, optimizer, start, tol, checkpoint, **hyperparameters
-    )
+    ).watch
     return _swept(watch, lrs, epochs, tol, float(q.loss_at(start)))
+
+
+class Watched(NamedTuple):
+    """The judged runs (``watch``), theta at the kept steps (runs, kept steps, p; nan
+    from a run's divergence on), and each run's theta at its end (``end``, runs x p):
+    its last step, or the last before it diverged."""
+
+    watch: Watch
+    kept: np.ndarray
+    end: np.ndarray
 
 
 def watched(
@@ -122,14 +133,15 @@ def watched(
     terms=None,
     progress: Callable[[int, int], None] | None = None,
     **hyperparameters: float,
-) -> tuple[Watch, np.ndarray]:
+) -> Watched:
     """Run the stack (``stacked``) and judge every run on the way; also theta at the
-    steps ``keep`` (runs, kept steps, p), nan from a run's divergence on.  ``progress``
-    hears (updates done, updates in all) after each chunk.  The work stops once every
-    run has diverged."""
+    steps ``keep`` and at each run's end (Watched).  ``progress`` hears (updates done,
+    updates in all) after each chunk.  The work stops once every run has diverged."""
     watch = Watch(steps, len(lrs), tol, q.loss_ref, float(q.loss_at(start)))
     kept_at = np.asarray([] if keep is None else keep, dtype=int)
     kept = np.full((len(lrs), len(kept_at), len(start)), np.nan)
+    end = np.repeat(np.asarray(start, dtype=float)[None], len(lrs), axis=0)
+    runs = np.arange(len(lrs))
     for chunk in stacked(
         q, lrs, steps, optimizer, start, checkpoint, terms, **hyperparameters
     ):
@@ -145,10 +157,16 @@ def watched(
             chunk.theta[kept_at[here] - chunk.k0].transpose(1, 0, 2),
             np.nan,
         )
+        # each run's last step before it diverged, if this chunk holds it
+        last = chunk.k0 + len(chunk.theta) - 1
+        upto = np.where(np.isnan(watch.diverged_at), last, watch.diverged_at - 1)
+        j = upto.astype(int) - chunk.k0
+        inside = (j >= 0) & (j < len(chunk.theta))
+        end[inside] = chunk.theta[j[inside], runs[inside]]
         # every run stopped as diverged: nothing left to see
         if not np.isnan(watch.diverged_at).any():
             break
-    return watch, kept
+    return Watched(watch, kept, end)
 
 
 @dataclass(frozen=True)
@@ -163,6 +181,7 @@ class RatePaths:
     outcome: np.ndarray  # (L,) each run's outcome word (outcomes.py)
     diverged_at: np.ndarray  # (L,) float, nan where it did not diverge
     start_loss: float
+    end: np.ndarray  # (L, p) each run's last step, or its last before it diverged
     # (L,) each run's momentum, when the runs were stacked over momenta too
     momenta: np.ndarray | None = None
 
@@ -202,7 +221,7 @@ def rate_paths(
         hyperparameters = {**hyperparameters, "momentum": mus[:, None]}
     start = start_point(q, theta0)
     steps = kept_steps(epochs)
-    watch, theta = watched(
+    watch, theta, end = watched(
         q, lrs, epochs, optimizer, start, tol, checkpoint, keep=steps, **hyperparameters
     )
     with np.errstate(all="ignore"):
@@ -215,6 +234,7 @@ def rate_paths(
         watch.outcome,
         watch.diverged_at,
         float(q.loss_at(start)),
+        end,
         mus,
     )
 
@@ -251,7 +271,7 @@ def sweep_runs(
     )
     steps = epochs * (1 if terms is None else -(-len(y) // bs))
     start = start_point(q, theta0)
-    watch, _ = watched(
+    watch = watched(
         q,
         lrs,
         steps,
@@ -262,7 +282,7 @@ def sweep_runs(
         terms=terms,
         progress=progress,
         **hyperparameters,
-    )
+    ).watch
     return _swept(watch, lrs, epochs, tol, float(q.loss_at(start)))
 
 

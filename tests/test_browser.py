@@ -18,6 +18,7 @@ from browser_util import (
     streamlit_server,
     wait_past_next_frame,
     wait_ready,
+    wait_still,
 )
 
 pytestmark = pytest.mark.browser
@@ -576,6 +577,7 @@ def test_on_a_phone_both_sliders_answer_a_touch(browser, server):
     page.wait_for_function(
         f"() => ({VERDICT_JS})().includes(', momentum 0.99<br>diverging')"
     )
+    wait_still(page)  # the grip glides to its step after the label has changed
     shot(page, "scrubber_momentum_phone")
     context.close()
 

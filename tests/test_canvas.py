@@ -131,7 +131,7 @@ def test_scrubber_figures_are_valid_plotly(stacked):
     paths = rate_paths(r.traj.quadratic, rates, 200, "gd", r.traj.theta[0])
     fig = scrubber.scrubber_figure(
         paths,
-        paths.theta,
+        paths.end,
         r.data.X,
         r.data.y,
         r.traj.quadratic,

@@ -55,6 +55,9 @@ def test_every_scrubbed_run_is_the_run_train_makes(lesson, optimizer):
             paths.theta[i, both], t.theta[paths.steps[both]], rtol=1e-9, atol=1e-12
         )
         assert np.isnan(paths.diverged_at[i]) == (not t.diverged)
+        # its end: the last step, or the last before it diverged
+        last = int(paths.diverged_at[i]) - 1 if t.diverged else t.n_steps
+        np.testing.assert_allclose(paths.end[i], t.theta[last], rtol=1e-9, atol=1e-12)
 
 
 def test_kept_steps_start_dense_and_end_on_the_last():
@@ -99,7 +102,7 @@ def scrub_figure(lesson, learning_rate=0.3, optimizer="gd"):
     paths = rate_paths(q, rates, 2000, optimizer)
     fig = scrubber.scrubber_figure(
         paths,
-        paths.theta,
+        paths.end,
         data.X,
         data.y,
         q,
@@ -235,6 +238,48 @@ def test_a_diverging_rate_points_to_its_line_and_marks_its_last_loss(lesson):
     assert at_step.startswith(f"at step {last},") and loss["x"][0] == last
     low, high = spec["layout"]["yaxis2"]["range"]
     assert low <= np.log10(loss["y"][0]) <= high
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov"])
+def test_a_diverged_pair_marks_its_last_step_before_the_verdicts_step(
+    lesson, optimizer
+):
+    """Each diverged (lr, mu) run's markers name its last step before the step the
+    verdict says it diverged at (not the last kept step, which comes earlier after step
+    31), with the loss and the line torch's own run has there."""
+    from torch_reference import torch_run
+
+    data, _ = lesson
+    paths, _, _, spec = pair_figure(lesson, optimizer)
+    x, y = data.X[:, 0], data.y
+    rates = len(spec["layout"]["sliders"][0]["steps"])
+    checked = 0
+    for frame in spec["frames"]:
+        k = scrubber.frame_run(frame["name"], rates)
+        if np.isnan(paths.diverged_at[k]):
+            continue
+        said = pointers(spec, frame)
+        verdict = next(
+            d["text"][0] for d in frame["data"] if "text" in d and "·" in d["text"][0]
+        )
+        step = int(paths.diverged_at[k]) - 1
+        assert verdict.endswith(f"diverged at step {step + 1}")
+        words, at = said["x2"]["text"][0].split("<br>")
+        assert at == f"at step {step}, diverged"
+        lr, mu = float(paths.learning_rates[k]), float(paths.momenta[k])
+        # torch's Nesterov wants a momentum: at 0 it is GD
+        name = optimizer if mu > 0 else "gd"
+        w, b = torch_run(data.X, y, name, lr, step, {"momentum": mu})[step]
+        # the words give two significant figures
+        assert float(words.split("≈ ")[1]) == pytest.approx(
+            np.mean((w * x + b - y) ** 2), rel=0.05
+        )
+        if "x" in said:
+            level = w * (x.min() + x.max()) / 2 + b
+            line = float(said["x"]["text"][0].split("≈ ")[1])
+            assert line == pytest.approx(level, rel=0.05)
+        checked += 1
+    assert checked > 10
 
 
 def pointers(spec: dict, frame: dict) -> dict:
@@ -446,7 +491,7 @@ def pair_figure(
     )
     fig = scrubber.scrubber_figure(
         paths,
-        paths.theta,
+        paths.end,
         data.X,
         data.y,
         q,

@@ -337,7 +337,7 @@ def cached_scrubber_figure(
     Nesterov; ``square``: their four views two by two)."""
     r = cached_run(settings)
     paths, current = cached_rate_paths(settings)
-    theta = r.scaler.params_to_original(paths.theta) if r.scaler else paths.theta
+    end = r.scaler.params_to_original(paths.end) if r.scaler else paths.end
     axis = contour_axis_labels(r)
     labels = scrubber.ScrubLabels(
         r.data.feature_names[0], r.data.target_name, axis[0], axis[-1]
@@ -354,7 +354,7 @@ def cached_scrubber_figure(
         m, momenta = maps[j], scrubber.Momenta(values, j, maps, chart)
     return scrubber.scrubber_figure(
         paths,
-        theta,
+        end,
         r.data.X,
         r.data.y,
         r.traj.quadratic,

@@ -141,7 +141,7 @@ def pair_verdict(paths: RatePaths, k: int, m: RateMap, sep: str = " · ") -> str
 
 def scrubber_figure(
     paths: RatePaths,
-    theta_original: np.ndarray,
+    end_original: np.ndarray,
     X: np.ndarray,
     y: np.ndarray,
     q: Quadratic,
@@ -159,8 +159,8 @@ def scrubber_figure(
     """Data and fit | loss per step | level sets and path (| the momentum map), over a
     strip of the rates and their zones.
 
-    ``theta_original`` is ``paths.theta`` in the data's units (the line is drawn in
-    them; the path on the level sets stays in the trained units).  The figure opens on
+    ``end_original`` is ``paths.end`` in the data's units: the line drawn is each run's
+    end (the path on the level sets stays in the trained units).  The figure opens on
     rate ``current`` (of the learning rates; with ``momenta``, at their current
     momentum).  ``square``: the four views of ``momenta`` two by two (a main area too
     narrow for four in a row, wide enough for two).
@@ -174,11 +174,10 @@ def scrubber_figure(
     grid = SquareGrid(canvas) if shape.square else RowGrid(canvas, stacked)
     x = X[:, 0]
     x_grid = np.array([x.min(), x.max()])
-    last = _last_finite(paths)
     rates = len(paths.learning_rates) // (1 if momenta is None else len(momenta.values))
     opening = current if momenta is None else momenta.current * rates + current
     titles = astuple(labels)  # x, y, w, b: as the Playground's panels take them
-    ends = _run_ends(theta_original, last)
+    ends = np.asarray(end_original, dtype=float)
     pointers = []  # edge markers (index, mover): where a line or a loss left its view
     if one_feature:
         data_panel, y_range = _fit_view(grid, x, y, optimum_original, titles, scale)
@@ -193,10 +192,10 @@ def scrubber_figure(
         rows = parity_view(grid, y, titles)
         data_panel = grid.add(predictions_trace((y[rows], y[rows]), len(y)), 1)
     loss_panel, loss_box = _loss_view(grid, paths, q, analysis, scale)
-    if not np.all(np.isfinite(paths.loss)):
+    if not np.all(np.isnan(paths.diverged_at)):
         at = (opening, opening)
         pointers += edge_markers(
-            grid, 2, _diverged_loss(paths, loss_box), loss_box, at, log_y=True
+            grid, 2, _diverged_loss(paths, q, loss_box), loss_box, at, log_y=True
         )
     movers = [
         data_panel,
@@ -388,41 +387,25 @@ def _plain(values) -> list:
     return [v if v is None or isinstance(v, str) else float(v) for v in values]
 
 
-def _run_ends(theta: np.ndarray, last: np.ndarray) -> np.ndarray:
-    """Each run's parameters at its last kept step before it diverged (``last``,
-    _last_finite; no number where it has none): the line the data view draws."""
-    ends = theta[np.arange(len(last)), np.maximum(last, 0)]
-    ends[last < 0] = np.nan
-    return ends
-
-
-def _diverged_loss(paths: RatePaths, box: tuple):
-    """Where a run's loss curve ends before the last step (it diverged), for an edge
-    marker (panels.edge_markers): its last finite loss, pinned to the top of the loss
-    view's ``box`` when above it, with the loss and the step in words; None for a run
-    that did not stop."""
-    finite = np.isfinite(paths.loss)
+def _diverged_loss(paths: RatePaths, q: Quadratic, box: tuple):
+    """Where a diverged run's loss ends, for an edge marker (panels.edge_markers): its
+    loss at its last step before it diverged (the step before the verdict's "diverged
+    at step k"), pinned to the top of the loss view's ``box`` when above it, with the
+    loss and the step in words; None for a run that did not diverge."""
     low, high = np.log10(box[1])
     top = 10.0 ** (high - EDGE_INSET * (high - low))  # inside: Plotly hides beyond
+    with np.errstate(all="ignore"):
+        losses = q.loss_at(paths.end)
 
     def where(k: int, s: int) -> tuple | None:
-        if finite[k].all() or not finite[k].any():
+        if np.isnan(paths.diverged_at[k]):
             return None
-        j = len(finite[k]) - 1 - int(np.argmax(finite[k][::-1]))
-        step, loss = int(paths.steps[j]), float(paths.loss[k, j])
+        step, loss = int(paths.diverged_at[k]) - 1, float(losses[k])
         arrow = "↑ " if loss > top else ""
         said = f"{arrow}loss ≈ {short_number(loss, 3)}<br>at step {step}, diverged"
         return float(step), min(loss, top), said
 
     return where
-
-
-def _last_finite(paths: RatePaths) -> np.ndarray:
-    """Index of each run's last kept step before it diverged (-1: none)."""
-    finite = np.all(np.isfinite(paths.theta), axis=2)
-    return np.where(
-        finite.any(axis=1), finite.shape[1] - 1 - np.argmax(finite[:, ::-1], axis=1), -1
-    )
 
 
 @dataclass(frozen=True)
