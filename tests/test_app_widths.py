@@ -5,10 +5,11 @@ maths, a race table that fits.  The user agent plays no part (tests/test_screens
 phone's at 1280 px, a desktop's at 390 px)."""
 
 import pytest
-from apptest_util import app, assert_ok, main_figure
+from apptest_util import app, assert_ok, chart_specs, main_figure
 
 from linreg.app.display import (
     CODE_BESIDE_MATHS_PX,
+    FOUR_VIEWS_BESIDE_PX,
     SCREEN,
     SIDEBAR_COVERS_BELOW_PX,
     STACK_BELOW_PX,
@@ -38,6 +39,26 @@ def test_the_measured_widths_sit_on_the_right_side_of_the_thresholds():
     )
     assert PHONE["window"] < SIDEBAR_COVERS_BELOW_PX <= SPLIT_SCREEN["window"]
     assert PROJECTOR["main"] < CODE_BESIDE_MATHS_PX
+    # with a classic scrollbar (Windows) too
+    assert STACK_BELOW_PX < FOUR_VIEWS_BESIDE_PX <= PROJECTOR["main"] - 17
+
+
+@pytest.mark.parametrize(
+    ("widths", "columns"),
+    [
+        (PHONE, 1),
+        ({"main": FOUR_VIEWS_BESIDE_PX - 1, "window": 1100}, 2),
+        (PROJECTOR, 4),
+    ],
+)
+def test_the_momentum_scrubbers_four_views_sit_in_a_row_where_they_fit(widths, columns):
+    """In a row on a laptop with the sidebar open (the sliders then sit on screen with
+    the views they move), two by two narrower, stacked on a phone."""
+    at = measured(app(scrub="true", optimizer="momentum"), widths)
+    assert_ok(at)
+    (fig,) = [s for s in chart_specs(at) if len(s["layout"].get("sliders", [])) == 2]
+    starts = {fig["layout"][f"xaxis{k}"]["domain"][0] for k in ("", 2, 3, 4)}
+    assert len(starts) == columns
 
 
 @pytest.mark.parametrize(

@@ -220,8 +220,10 @@ STACK_BELOW_PX = 700
 #: (code lines are ~80 characters); narrower, the code goes under the maths.
 CODE_BESIDE_MATHS_PX = 1100
 #: The momentum scrubber's four views (the rate map the fourth) sit in one row from this
-#: main-area width; narrower (a laptop with the sidebar open), two by two.
-FOUR_VIEWS_BESIDE_PX = 1100
+#: main-area width (a 1280 px laptop with the sidebar open measures ~790, ~775 with a
+#: classic scrollbar): then the sliders are on screen with the views they move.
+#: Narrower, two by two.
+FOUR_VIEWS_BESIDE_PX = 760
 MAIN_BANDS = tuple(sorted({STACK_BELOW_PX, CODE_BESIDE_MATHS_PX, FOUR_VIEWS_BESIDE_PX}))
 #: Below this window width Streamlit's sidebar, when open, covers the page (it no longer
 #: sits beside it).

@@ -49,8 +49,9 @@ from .panels import (
 from .rates import MomentumMap, heat_png, zone_band, zone_spans
 from .style import PALETTE, TICK_SIZE, short_number
 
-#: Pixels: each row of plots, the zone strip, and the slider under them (and the
-#: momentum slider's room).
+#: Pixels: each row of plots (by whether the views are narrow: stacked on a phone, or
+#: four of them with the momentum map), the zone strip, and the slider under them (and
+#: the momentum slider's room).
 PLOT_PX = {False: 230, True: 200}
 STRIP_PX = 50
 SLIDER_PX = 100
@@ -463,7 +464,7 @@ class SquareGrid(Grid):
 
 def _layout(shape: Shape, scale: float, one_feature: bool) -> tuple[Canvas, float]:
     rows, cols = shape.rows, shape.cols
-    plot = PLOT_PX[shape.stacked]
+    plot = PLOT_PX[shape.stacked or shape.pairs]
     plot_rows = rows - 1
     strip = STRIP_PX * shape.strip_scale
     plot_px = plot * plot_rows + strip
