@@ -597,6 +597,11 @@ def test_the_pair_figure_opens_on_the_users_pair_and_marks_the_map(lesson):
         decode(edge["x"]), (2 + 2 * decode(edge["y"])) / a.L, rtol=1e-6
     )
     assert any((t.get("name") or "").startswith("flat") for t in spec["data"])
+    # Nesterov's fastest pair is its own, not Polyak's
+    _, _, _, spec = pair_figure(lesson, "nesterov", learning_rate=0.05, momentum=0.42)
+    names = [t.get("name") or "" for t in spec["data"]]
+    assert any(n.startswith("fastest: lr ") for n in names)
+    assert not any("Polyak" in n for n in names)
 
 
 def test_the_stacked_pair_figure_puts_the_map_in_its_own_row(lesson):

@@ -442,8 +442,10 @@ def momentum_map(
         "line": {"color": "black", "width": 1.5},
     }
     best_lr, best_mu, best_rho = fastest
+    # Polyak's pair is heavy ball's; Nesterov's own fastest pair is another
+    whose = " (Polyak)" if family == "heavy_ball" else ""
     name = (
-        f"fastest (Polyak): lr {best_lr:.3g}, momentum {best_mu:.2f}"
+        f"fastest{whose}: lr {best_lr:.3g}, momentum {best_mu:.2f}"
         f" ({per_step(best_rho)}/step)"
     )
     traces.append(
