@@ -190,7 +190,13 @@ def metrics_row(r: Run) -> None:
     else:
         cols[1].metric("R²", labels.number(r2))
         cols[2].metric("RMSE", labels.number(rmse))
-    settled = f"step {t.settled_at:,}" if t.settled_at is not None else "not yet"
+    settled = (
+        f"step {t.settled_at:,}"
+        if t.settled_at is not None
+        else "never: it diverged"
+        if t.diverged
+        else "not yet"
+    )
     first = (
         f"; it first dipped below at step {t.steps_to_tol:,}"
         if t.steps_to_tol is not None

@@ -283,6 +283,19 @@ def test_the_momentum_presets_step_is_the_metrics_step():
     assert shown == f"step {claim:,}"
 
 
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [({"preset": "diverging"}, "never: it diverged"), ({"epochs": 3}, "not yet")],
+)
+def test_converged_at_says_never_for_a_run_that_diverged(query, said):
+    """A diverged run will not converge ("not yet" said it might); a run of 3 steps
+    that has not converged yet says so."""
+    at = app(**query)
+    assert_ok(at)
+    shown = next(m.value for m in at.metric if m.label == "Converged at")
+    assert shown == said
+
+
 def test_the_run_unfolds_unless_whole_run_and_presenting_hides_the_fourth_view():
     def moved(fig) -> set:
         names = [t.get("name") for t in fig["data"]]
