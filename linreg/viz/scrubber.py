@@ -357,7 +357,7 @@ def _pair_data(
     j = k // rates
     said = {
         "type": "scatter",
-        "x": [float(paths.learning_rates[:rates].min()) / 1.5],
+        "x": [_strip_range(paths.learning_rates[:rates])[0]],
         "y": [VERDICT_Y],
         "text": [pair_verdict(paths, k, momenta.maps[j], sep)],
     }
@@ -367,12 +367,7 @@ def _pair_data(
 def _zone_bands(m: RateMap, lrs: np.ndarray) -> list[dict]:
     """The strip's zones at one momentum (rate map ``m``) over the rates ``lrs``: one
     trace per zone of ZONES, no points where the zone is not."""
-    spans = {
-        name: (a, b)
-        for name, a, b in zone_spans(
-            m.zones, float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
-        )
-    }
+    spans = {name: (a, b) for name, a, b in zone_spans(m.zones, *_strip_range(lrs))}
     bands = []
     for name in ZONES:
         a, b = spans.get(name, (None, None))
@@ -592,6 +587,12 @@ def _iterates(steps: np.ndarray) -> int:
     return int(gaps[0]) if len(gaps) else len(steps)
 
 
+def _strip_range(lrs: np.ndarray) -> tuple[float, float]:
+    """The strip's log axis: the scrubbed rates with a margin either side (the zones
+    span it; the pair's verdict starts at its left end)."""
+    return float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
+
+
 def _strip(
     canvas: Canvas, cell, lrs: np.ndarray, m: RateMap, shape: Shape, scale: float
 ) -> tuple[int, list[int]]:
@@ -599,7 +600,7 @@ def _strip(
     run); the scrubbed one black. With a momentum slider, the zones (one trace per zone,
     at the pair's momentum) and the pair's verdict move: their indices after the
     mark's."""
-    lo, hi = float(lrs.min()) / 1.5, float(lrs.max()) * 1.5
+    lo, hi = _strip_range(lrs)
     # the zones' height in pixels as without a verdict
     pairs, top = shape.pairs, -0.35 + 1.7 * shape.strip_scale
     moving = []
